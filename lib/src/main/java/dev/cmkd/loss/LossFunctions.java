@@ -1,0 +1,59 @@
+package dev.cmkd.loss;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Pure tensor functions shared by the losses. "Per sample" means over all axes but the first (the
+ * batch axis), so a {@code [B, D]} feature and a {@code [B, C, H, W]} map are both handled.
+ */
+public final class LossFunctions {
+
+    /** The norm floor of {@link #standardize}, as in the released code. */
+    public static final double STANDARDIZE_EPSILON = 1e-8;
+
+    private LossFunctions() {}
+
+    /** Returns {@code x - mean(x)}, the mean taken per sample. */
+    public static NDArray centre(NDArray x) {
+        NDArray rows = perSample(x);
+        return rows.sub(rows.mean(new int[] {1}, true)).reshape(x.getShape());
+    }
+
+    /**
+     * Returns the per-sample standardization {@code Std(x) = (x - mean(x)) / max(||x - mean(x)||_2,
+     * eps)}: zero mean and unit L2 norm (FD-CMKD Eq. 7; the released code's L2 normalisation of each
+     * zero-mean band).
+     */
+    public static NDArray standardize(NDArray x, double epsilon) {
+        NDArray centred = perSample(centre(x));
+        NDArray norm = centred.square().sum(new int[] {1}, true).sqrt().maximum(epsilon);
+        return centred.div(norm).reshape(x.getShape());
+    }
+
+    /** Returns the element-wise signed log {@code sign(x) log(1 + |x|)} (FD-CMKD Eq. 6). */
+    public static NDArray signedLog(NDArray x) {
+        return x.sign().mul(x.abs().add(1).log());
+    }
+
+    /** Returns the squared error of {@code a} and {@code b}, reduced as {@code reduction} says. */
+    public static NDArray meanSquaredError(NDArray a, NDArray b, Reduction reduction) {
+        NDArray squared = a.sub(b).square();
+        return reduction == Reduction.MEAN ? squared.mean() : perSample(squared).sum(new int[] {1}).mean();
+    }
+
+    /**
+     * Returns the mean cross-entropy {@code -(1/B) sum_i log softmax(z_i)[y_i]} of logits {@code [B,
+     * C]} against integer labels {@code [B]}.
+     */
+    public static NDArray crossEntropy(NDArray logits, NDArray labels) {
+        int classes = Math.toIntExact(logits.getShape().get(1));
+        NDArray oneHot = labels.oneHot(classes).toType(logits.getDataType(), false);
+        return logits.logSoftmax(1).mul(oneHot).sum(new int[] {1}).mean().neg();
+    }
+
+    private static NDArray perSample(NDArray x) {
+        Shape shape = x.getShape();
+        return x.reshape(shape.get(0), -1);
+    }
+}

@@ -1,0 +1,35 @@
+package dev.cmkd.method;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+
+/**
+ * A distillation method: a block (its trainable parts, if any, are parameters of the student's side)
+ * that turns one batch's student and teacher outputs into named loss terms.
+ */
+public interface DistillationMethod extends Block {
+
+    /** Returns the method's registry name, e.g. {@code "fd-cmkd"}. */
+    String getName();
+
+    /**
+     * Returns the loss terms for one batch.
+     *
+     * @param store the parameter store of the training step
+     * @param student the student's output, part of the autograd graph
+     * @param teacher the frozen teacher's output; treated as constant
+     * @param labels integer class labels {@code [B]}
+     * @param training whether this is a training step
+     */
+    LossTerms evaluate(ParameterStore store, NetworkOutput student, NetworkOutput teacher, NDArray labels,
+            boolean training);
+
+    /**
+     * Initialises the method's own parameters for features of {@code featureDim} channels and logits of
+     * {@code numClasses} classes.
+     */
+    void initialize(NDManager manager, DataType dataType, int featureDim, int numClasses);
+}
