@@ -27,7 +27,7 @@ public final class LossFunctions {
      */
     public static NDArray standardize(NDArray x, double epsilon) {
         NDArray centred = perSample(centre(x));
-        NDArray norm = centred.square().sum(new int[] {1}, true).sqrt().maximum(epsilon);
+        NDArray norm = centred.norm(new int[] {1}, true).maximum(epsilon);
         return centred.div(norm).reshape(x.getShape());
     }
 

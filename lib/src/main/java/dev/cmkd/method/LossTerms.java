@@ -1,6 +1,7 @@
 package dev.cmkd.method;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -61,7 +62,11 @@ public final class LossTerms {
                 throw new IllegalStateException("no loss terms");
             }
             for (Map.Entry<String, NDArray> term : values.entrySet()) {
-                NDArray weighted = term.getValue().mul(weights.get(term.getKey()));
+                NDArray value = term.getValue();
+                // The weight in the term's type: a double scalar would promote the product to float64, and
+                // DJL's toType on the product would cut it from the autograd graph.
+                NDArray weight = value.getManager().create(weights.get(term.getKey())).toType(value.getDataType(), false);
+                NDArray weighted = value.mul(weight);
                 total = total == null ? weighted : total.add(weighted);
             }
         }
@@ -71,9 +76,8 @@ public final class LossTerms {
     /** Returns every unweighted term and the weighted {@value #TOTAL}, as numbers (for logging). */
     public Map<String, Double> toDoubles() {
         Map<String, Double> numbers = new LinkedHashMap<>();
-        values.forEach((name, value) -> numbers.put(name, value.toType(ai.djl.ndarray.types.DataType.FLOAT64, false)
-                .getDouble()));
-        numbers.put(TOTAL, total().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble());
+        values.forEach((name, value) -> numbers.put(name, value.toType(DataType.FLOAT64, false).getDouble()));
+        numbers.put(TOTAL, total().toType(DataType.FLOAT64, false).getDouble());
         return numbers;
     }
 }

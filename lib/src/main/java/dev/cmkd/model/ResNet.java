@@ -1,0 +1,375 @@
+package dev.cmkd.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.training.initializer.XavierInitializer;
+import ai.djl.training.initializer.XavierInitializer.FactorType;
+import ai.djl.training.initializer.XavierInitializer.RandomType;
+import ai.djl.util.PairList;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * ResNet with basic blocks (ResNet-18 by default), as FD-CMKD's released code uses it for both the teacher
+ * and the student. The block returns the classifier's logits and the feature that FD-CMKD distils.
+ *
+ * <p><b>Architecture.</b> With width {@code w} and {@code S} stages of {@code n_1..n_S} blocks:
+ * <pre>
+ *   stem      = ReLU(BN(conv7x7/2(x))), then maxpool3x3/2                  (default)
+ *             = ReLU(BN(conv3x3/1(x))), no max-pool                         (optSmallInput(true))
+ *   stage s   = n_s basic blocks with w * 2^(s-1) channels; the first block of every stage but the first
+ *               has stride 2
+ *   block     S(x) = BN(conv3x3(ReLU(BN(conv3x3/stride(x))))) + shortcut(x),   output ReLU(S(x))
+ *               shortcut = identity, or BN(conv1x1/stride(x)) when the stride or the channel count changes
+ * </pre>
+ * Convolutions have no bias. BatchNorm uses epsilon 1e-5 and DJL momentum 0.9 (PyTorch's 0.1), the
+ * defaults of both libraries.
+ *
+ * <p><b>Forward contract.</b> Input {@code NDList(x)}, {@code x} of shape {@code [B, C_in, H, W]}. Let
+ * {@code S_L} be the residual sum {@code S(x)} of the <em>last</em> block of the last stage, shape
+ * {@code [B, D, h, w]} with {@code D = width * 2^(stages-1)}. Output {@code NDList(logits, feature)}:
+ * <pre>
+ *   feature f = mean_{h,w} S_L                      [B, D]   pre-activation: entries can be negative
+ *   g         = mean_{h,w} ReLU(S_L)                [B, D]   the usual post-ReLU pooled feature (not returned)
+ *   logits  z = W g + b                             [B, C]
+ * </pre>
+ * {@code f} is what FD-CMKD distils (method.md section 2.2: "the output of the last residual block of
+ * layer4 before its final ReLU, global-average-pooled"); the head is the usual one on {@code g}. Note that
+ * {@code ReLU(f) != g} in general (the mean and the ReLU do not commute) unless {@code h = w = 1}.
+ * {@link dev.cmkd.method.NetworkOutput#of} reads this output. For a video whose {@code T} frames are folded
+ * into the batch, reshaping both outputs to {@code [B, T, .]} and averaging over {@code T} gives exactly
+ * the released code's pooling over {@code (T, H, W)}: the pools have equal sizes and the head is affine.
+ *
+ * <p><b>Initialization</b> (released code, method.md section 2.9): convolution weights Kaiming-normal with
+ * fan-out and ReLU gain, {@code N(0, 2 / (C_out k^2))} = {@code XavierInitializer(GAUSSIAN, OUT, 2)}; the
+ * linear weight Xavier-normal, {@code N(0, 2 / (D + C))} = {@code XavierInitializer(GAUSSIAN, AVG, 1)},
+ * bias 0; BatchNorm gamma 1, beta 0, running mean 0, running variance 1 (DJL's defaults). These are set on
+ * the parameters when the block is built; a {@code TrainingConfig.optInitializer} passed to
+ * {@code Model.newTrainer} replaces them, so leave it unset.
+ *
+ * <p>The block is device-agnostic: it creates no array itself; parameters come from the
+ * {@link ParameterStore} on the input's device.
+ *
+ * <p>Paper: K. He, X. Zhang, S. Ren, J. Sun, "Deep Residual Learning for Image Recognition", CVPR 2016,
+ * arXiv 1512.03385. Used by J. Liu et al., "Distilling Cross-Modal Knowledge via Feature Disentanglement",
+ * AAAI 2026, arXiv 2511.19887.
+ */
+public final class ResNet extends AbstractBlock {
+
+    private static final Initializer CONV_INITIALIZER =
+            new XavierInitializer(RandomType.GAUSSIAN, FactorType.OUT, 2);
+    private static final Initializer LINEAR_INITIALIZER =
+            new XavierInitializer(RandomType.GAUSSIAN, FactorType.AVG, 1);
+    private static final Shape POOL_KERNEL = new Shape(3, 3);
+    private static final Shape POOL_STRIDE = new Shape(2, 2);
+    private static final Shape POOL_PADDING = new Shape(1, 1);
+
+    private final int numClasses;
+    private final int inputChannels;
+    private final int width;
+    private final int[] blocksPerStage;
+    private final boolean smallInput;
+    private final int featureDim;
+    private final Conv2d stemConv;
+    private final BatchNorm stemBn;
+    private final List<BasicBlock> blocks = new ArrayList<>();
+    private final Linear fc;
+
+    private ResNet(Builder b) {
+        this.numClasses = b.numClasses;
+        this.inputChannels = b.inputChannels;
+        this.width = b.width;
+        this.blocksPerStage = b.blocksPerStage.clone();
+        this.smallInput = b.smallInput;
+        this.featureDim = featureDim(width, blocksPerStage.length);
+        stemConv = addChildBlock("conv1", smallInput ? conv(width, 3, 1, 1) : conv(width, 7, 2, 3));
+        stemBn = addChildBlock("bn1", BatchNorm.builder().build());
+        int channels = width;
+        for (int stage = 0; stage < blocksPerStage.length; stage++) {
+            int outChannels = width << stage;
+            for (int i = 0; i < blocksPerStage[stage]; i++) {
+                int stride = stage > 0 && i == 0 ? 2 : 1;
+                boolean projection = stride != 1 || channels != outChannels;
+                String name = String.format(Locale.ROOT, "layer%d_%d", stage + 1, i);
+                blocks.add(addChildBlock(name, new BasicBlock(outChannels, stride, projection)));
+                channels = outChannels;
+            }
+        }
+        fc = addChildBlock("fc", Linear.builder().setUnits(numClasses).build());
+        fc.setInitializer(LINEAR_INITIALIZER, Parameter.Type.WEIGHT);
+    }
+
+    /** Returns a builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Returns the dimension {@code D} of the distilled feature: {@code width * 2^(stages-1)} (512 for ResNet-18). */
+    public int getFeatureDim() {
+        return featureDim;
+    }
+
+    /** Returns the number of classes {@code C}. */
+    public int getNumClasses() {
+        return numClasses;
+    }
+
+    /** Returns the number of input channels {@code C_in}. */
+    public int getInputChannels() {
+        return inputChannels;
+    }
+
+    /**
+     * Forward pass; see the class documentation. Input {@code NDList(x)}, output
+     * {@code NDList(logits [B, C], feature [B, D])}.
+     */
+    @Override
+    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
+            PairList<String, Object> params) {
+        NDArray x = inputs.head();
+        checkInput(x.getShape());
+        x = stemConv.forward(store, new NDList(x), training).head();
+        x = stemBn.forward(store, new NDList(x), training).head();
+        x = Activation.relu(x);
+        if (!smallInput) {
+            x = Pool.maxPool2d(x, POOL_KERNEL, POOL_STRIDE, POOL_PADDING, false);
+        }
+        NDArray residualSum = null;
+        for (BasicBlock block : blocks) {
+            residualSum = block.forward(store, new NDList(x), training).head();
+            x = Activation.relu(residualSum);
+        }
+        NDArray feature = Pool.globalAvgPool2d(residualSum);
+        NDArray logits = fc.forward(store, new NDList(Pool.globalAvgPool2d(x)), training).head();
+        return new NDList(logits, feature);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        checkInput(inputShapes[0]);
+        long batch = inputShapes[0].get(0);
+        return new Shape[] {new Shape(batch, numClasses), new Shape(batch, featureDim)};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        checkInput(inputShapes[0]);
+        Shape[] shapes = {inputShapes[0]};
+        stemConv.initialize(manager, dataType, shapes);
+        shapes = stemConv.getOutputShapes(shapes);
+        stemBn.initialize(manager, dataType, shapes);
+        if (!smallInput) {
+            shapes = new Shape[] {maxPoolShape(shapes[0])};
+        }
+        for (BasicBlock block : blocks) {
+            block.initialize(manager, dataType, shapes);
+            shapes = block.getOutputShapes(shapes);
+        }
+        fc.initialize(manager, dataType, new Shape(shapes[0].get(0), featureDim));
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "ResNet(in=%d, width=%d, blocks=%s, smallInput=%s, D=%d, C=%d)",
+                inputChannels, width, Arrays.toString(blocksPerStage), smallInput, featureDim, numClasses);
+    }
+
+    private void checkInput(Shape shape) {
+        if (shape.dimension() != 4 || shape.get(1) != inputChannels) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "ResNet: input shape %s is not [batch, %d, height, width]", shape, inputChannels));
+        }
+    }
+
+    private static Shape maxPoolShape(Shape in) {
+        long h = (in.get(2) + 2 * POOL_PADDING.get(0) - POOL_KERNEL.get(0)) / POOL_STRIDE.get(0) + 1;
+        long w = (in.get(3) + 2 * POOL_PADDING.get(1) - POOL_KERNEL.get(1)) / POOL_STRIDE.get(1) + 1;
+        return new Shape(in.get(0), in.get(1), h, w);
+    }
+
+    private static long featureDimLong(int width, int stages) {
+        return (long) width << (stages - 1);
+    }
+
+    private static int featureDim(int width, int stages) {
+        return Math.toIntExact(featureDimLong(width, stages));
+    }
+
+    /** A bias-free square convolution with Kaiming-normal (fan-out) weights. */
+    private static Conv2d conv(int filters, int kernel, int stride, int padding) {
+        Conv2d conv = Conv2d.builder()
+                .setFilters(filters)
+                .setKernelShape(new Shape(kernel, kernel))
+                .optStride(new Shape(stride, stride))
+                .optPadding(new Shape(padding, padding))
+                .optBias(false)
+                .build();
+        conv.setInitializer(CONV_INITIALIZER, Parameter.Type.WEIGHT);
+        return conv;
+    }
+
+    /**
+     * The basic residual block. Its forward returns the residual sum
+     * {@code S(x) = BN(conv3x3(ReLU(BN(conv3x3/stride(x))))) + shortcut(x)} <em>before</em> the final ReLU,
+     * which {@link ResNet} applies, so that the last block's pre-activation can be pooled.
+     */
+    private static final class BasicBlock extends AbstractBlock {
+
+        private final Conv2d conv1;
+        private final BatchNorm bn1;
+        private final Conv2d conv2;
+        private final BatchNorm bn2;
+        private final Conv2d downsampleConv;
+        private final BatchNorm downsampleBn;
+
+        BasicBlock(int channels, int stride, boolean projection) {
+            conv1 = addChildBlock("conv1", conv(channels, 3, stride, 1));
+            bn1 = addChildBlock("bn1", BatchNorm.builder().build());
+            conv2 = addChildBlock("conv2", conv(channels, 3, 1, 1));
+            bn2 = addChildBlock("bn2", BatchNorm.builder().build());
+            if (projection) {
+                downsampleConv = addChildBlock("downsample_conv", conv(channels, 1, stride, 0));
+                downsampleBn = addChildBlock("downsample_bn", BatchNorm.builder().build());
+            } else {
+                downsampleConv = null;
+                downsampleBn = null;
+            }
+        }
+
+        @Override
+        protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
+                PairList<String, Object> params) {
+            NDList x = new NDList(inputs.head());
+            NDArray y = conv1.forward(store, x, training).head();
+            y = bn1.forward(store, new NDList(y), training).head();
+            y = Activation.relu(y);
+            y = conv2.forward(store, new NDList(y), training).head();
+            y = bn2.forward(store, new NDList(y), training).head();
+            NDArray shortcut = x.head();
+            if (downsampleConv != null) {
+                shortcut = downsampleConv.forward(store, x, training).head();
+                shortcut = downsampleBn.forward(store, new NDList(shortcut), training).head();
+            }
+            return new NDList(y.add(shortcut));
+        }
+
+        @Override
+        public Shape[] getOutputShapes(Shape[] inputShapes) {
+            return conv2.getOutputShapes(conv1.getOutputShapes(inputShapes));
+        }
+
+        @Override
+        protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+            conv1.initialize(manager, dataType, inputShapes);
+            Shape[] shapes = conv1.getOutputShapes(inputShapes);
+            bn1.initialize(manager, dataType, shapes);
+            conv2.initialize(manager, dataType, shapes);
+            bn2.initialize(manager, dataType, conv2.getOutputShapes(shapes));
+            if (downsampleConv != null) {
+                downsampleConv.initialize(manager, dataType, inputShapes);
+                downsampleBn.initialize(manager, dataType, downsampleConv.getOutputShapes(inputShapes));
+            }
+        }
+    }
+
+    /**
+     * Builder in DJL's style: {@code set*} required, {@code opt*} optional. The defaults give ResNet-18 on
+     * 3-channel images as in the released code.
+     */
+    public static final class Builder {
+
+        private int numClasses;
+        private int inputChannels = 3;
+        private int width = 64;
+        private int[] blocksPerStage = {2, 2, 2, 2};
+        private boolean smallInput;
+
+        private Builder() {}
+
+        /** Required: the number of classes {@code C} (6 for CREMA-D). */
+        public Builder setNumClasses(int numClasses) {
+            this.numClasses = numClasses;
+            return this;
+        }
+
+        /**
+         * Optional: the input channels {@code C_in}: 1 for audio spectrograms, 3 for images. Default 3
+         * (released code's visual network; its audio network uses 1).
+         */
+        public Builder optInputChannels(int inputChannels) {
+            this.inputChannels = inputChannels;
+            return this;
+        }
+
+        /** Optional: the channels of the stem and first stage. Default 64 (ResNet-18, 512-d feature). */
+        public Builder optWidth(int width) {
+            this.width = width;
+            return this;
+        }
+
+        /**
+         * Optional: the number of basic blocks in each stage; the number of stages is the array's length and
+         * stage {@code s} has {@code width * 2^(s-1)} channels. Default {@code 2, 2, 2, 2} (ResNet-18); e.g.
+         * {@code 1, 1} gives a tiny CPU model.
+         */
+        public Builder optBlocksPerStage(int... blocksPerStage) {
+            this.blocksPerStage = blocksPerStage == null ? null : blocksPerStage.clone();
+            return this;
+        }
+
+        /**
+         * Optional: true replaces the 7x7 stride-2 stem convolution and its max-pool by one 3x3 stride-1
+         * convolution, for 28x28-scale inputs. Default false (ResNet-18's ImageNet stem, released code).
+         */
+        public Builder optSmallInput(boolean smallInput) {
+            this.smallInput = smallInput;
+            return this;
+        }
+
+        /** Validates and builds. */
+        public ResNet build() {
+            if (numClasses < 1) {
+                throw new IllegalArgumentException("ResNet: setNumClasses(" + numClasses
+                        + ") is required and must be at least 1");
+            }
+            if (inputChannels < 1) {
+                throw new IllegalArgumentException("ResNet: optInputChannels(" + inputChannels
+                        + ") must be at least 1");
+            }
+            if (width < 1) {
+                throw new IllegalArgumentException("ResNet: optWidth(" + width + ") must be at least 1");
+            }
+            if (blocksPerStage == null || blocksPerStage.length == 0) {
+                throw new IllegalArgumentException("ResNet: optBlocksPerStage("
+                        + Arrays.toString(blocksPerStage) + ") must name at least one stage");
+            }
+            for (int blocks : blocksPerStage) {
+                if (blocks < 1) {
+                    throw new IllegalArgumentException("ResNet: optBlocksPerStage(" + Arrays.toString(blocksPerStage)
+                            + ") must have at least 1 block in every stage");
+                }
+            }
+            if (blocksPerStage.length > 31 || featureDimLong(width, blocksPerStage.length) > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("ResNet: optWidth(" + width + ") with "
+                        + blocksPerStage.length + " stages gives a feature dimension width * 2^(stages-1) above "
+                        + Integer.MAX_VALUE);
+            }
+            return new ResNet(this);
+        }
+    }
+}

@@ -1,0 +1,10 @@
+/**
+ * Backbone networks: DJL blocks that map an input batch to {@code NDList(logits, feature)}, the contract
+ * that {@link dev.cmkd.method.NetworkOutput} reads.
+ *
+ * <p>{@link dev.cmkd.model.ResNet} is the ResNet-18 that FD-CMKD's released code uses on both sides (a
+ * 1-channel audio network on spectrograms, a 3-channel visual network on frames); its {@code feature} is
+ * the pooled pre-activation output of the last residual block, the quantity FD-CMKD distils. Smaller
+ * widths, fewer stages and a small-input stem make CPU-sized variants of the same network.
+ */
+package dev.cmkd.model;
