@@ -199,25 +199,11 @@ public final class FdCmkd extends AbstractBlock implements DistillationMethod {
         return LossFunctions.crossEntropy(logits, labels);
     }
 
-    /**
-     * Block form of {@link #evaluate}: inputs {@code (student logits, student feature, teacher logits,
-     * teacher feature, labels)}, outputs the named terms followed by the weighted total.
-     */
+    /** A method is run through {@link #evaluate}, usually inside a {@link DistillationObjective}. */
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
             PairList<String, Object> params) {
-        LossTerms terms = evaluate(store, new NetworkOutput(inputs.get(0), inputs.get(1)),
-                new NetworkOutput(inputs.get(2), inputs.get(3)), inputs.get(4), training);
-        NDList out = new NDList();
-        for (String name : terms.names()) {
-            NDArray value = terms.get(name);
-            value.setName(name);
-            out.add(value);
-        }
-        NDArray total = terms.total();
-        total.setName(LossTerms.TOTAL);
-        out.add(total);
-        return out;
+        throw new UnsupportedOperationException("call FdCmkd.evaluate(...) or wrap it in a DistillationObjective");
     }
 
     @Override

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian packages a part of the kit needs, only those missing. Root (or sudo) and apt.
+#
+#   environment/install-system-packages.sh base     fonts for the PNG figures (fontconfig, DejaVu)
+#   environment/install-system-packages.sh golden   PyTorch from Debian, to regenerate the golden fixtures
+#
+set -euo pipefail
+
+case "${1:-}" in
+  base) packages=(fontconfig fonts-dejavu-core) ;;
+  golden) packages=(python3-torch python3-numpy) ;;
+  *) sed -n '2,7p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+esac
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null; then
+    exec sudo "$0" "$@"
+  fi
+  echo "install-system-packages: need root to install: ${missing[*]} (run: apt-get install ${missing[*]})" >&2
+  exit 1
+fi
+echo "install-system-packages: installing ${missing[*]}" >&2
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,128 @@
+package dev.cmkd.bench;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import dev.cmkd.method.DistillationObjective;
+import dev.cmkd.method.FdCmkd;
+import dev.cmkd.method.FrozenTeacher;
+import dev.cmkd.method.NetworkOutput;
+import dev.cmkd.method.ObjectiveTotal;
+import dev.cmkd.model.ResNet;
+import dev.cmkd.train.TrainingSteps;
+
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * What FD-CMKD's terms cost inside one training step of a ResNet-18 student (width 64, 512-d feature)
+ * with its frozen ResNet-18 teacher on another modality. Two steps are timed on the same inputs:
+ *
+ * <ul>
+ *   <li>{@code plain}: teacher forward, student forward, cross-entropy, backward, SGD update;
+ *   <li>{@code fd-cmkd}: the same with the whole FD-CMKD objective in place of the cross-entropy.
+ * </ul>
+ *
+ * The terms' share is {@code (fd-cmkd - plain) / fd-cmkd}, from medians. Inputs are random: the cost of a
+ * step does not depend on the values.
+ */
+public final class StepShareBenchmark {
+
+    /**
+     * A student/teacher input pair.
+     *
+     * @param name what the pair stands for
+     * @param studentInput student input {@code [C, H, W]}
+     * @param teacherInput teacher input {@code [C, H, W]}
+     * @param smallInput whether the networks use the small-input stem
+     */
+    record Setting(String name, long[] studentInput, long[] teacherInput, boolean smallInput) {}
+
+    /** The paper's CREMA-D scale (visual 224 x 224 student, audio spectrogram teacher) and the embedded scale. */
+    static final Setting[] SETTINGS = {
+        new Setting("paper: visual 3x224x224 <- audio 1x257x188", new long[] {3, 224, 224},
+                new long[] {1, 257, 188}, false),
+        new Setting("embedded: image 1x28x28 <- audio 1x40x101", new long[] {1, 28, 28}, new long[] {1, 40, 101},
+                true),
+    };
+
+    private static final int BATCH = 64;
+    private static final int CLASSES = 10;
+
+    private StepShareBenchmark() {}
+
+    /** Runs every setting and returns one row per setting. */
+    static Table run(int warmUp, int runs) {
+        Table table = Table.create("FD-CMKD terms' share of a ResNet-18 training step (batch 64, CPU)",
+                StringColumn.create("setting"), DoubleColumn.create("plain_step_ms"),
+                DoubleColumn.create("fdcmkd_step_ms"), DoubleColumn.create("terms_share_percent"),
+                IntColumn.create("runs"));
+        for (Setting setting : SETTINGS) {
+            double plain = Timing.quantile(time(setting, false, warmUp, runs), 0.5);
+            double withTerms = Timing.quantile(time(setting, true, warmUp, runs), 0.5);
+            table.stringColumn("setting").append(setting.name());
+            table.doubleColumn("plain_step_ms").append(plain);
+            table.doubleColumn("fdcmkd_step_ms").append(withTerms);
+            table.doubleColumn("terms_share_percent").append(100 * (withTerms - plain) / withTerms);
+            table.intColumn("runs").append(runs);
+        }
+        return table;
+    }
+
+    private static ResNet resNet(long channels, boolean smallInput) {
+        return ResNet.builder().setNumClasses(CLASSES).optInputChannels((int) channels).optSmallInput(smallInput)
+                .build();
+    }
+
+    /** Milliseconds per training step, with or without the FD-CMKD terms. */
+    static double[] time(Setting setting, boolean fdCmkd, int warmUp, int runs) {
+        Engine.getInstance().setRandomSeed(0);
+        Shape studentShape = new Shape(BATCH).addAll(new Shape(setting.studentInput()));
+        Shape teacherShape = new Shape(BATCH).addAll(new Shape(setting.teacherInput()));
+        try (NDManager manager = NDManager.newBaseManager();
+                Model model = Model.newInstance(fdCmkd ? "fd-cmkd" : "plain")) {
+            ResNet teacherNet = resNet(setting.teacherInput()[0], setting.smallInput());
+            teacherNet.initialize(manager, DataType.FLOAT32, teacherShape);
+            FrozenTeacher teacher = new FrozenTeacher(teacherNet);
+            ResNet student = resNet(setting.studentInput()[0], setting.smallInput());
+            int dim = student.getFeatureDim();
+            model.setBlock(fdCmkd ? new DistillationObjective(student, FdCmkd.builder().setFeatureDim(dim)
+                    .setNumClasses(CLASSES).build()) : student);
+            Loss loss = fdCmkd ? new ObjectiveTotal() : Loss.softmaxCrossEntropyLoss();
+            try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(loss)
+                    .optOptimizer(TrainingSteps.sgd(0.01f)))) {
+                if (fdCmkd) {
+                    trainer.initialize(studentShape, new Shape(BATCH, CLASSES), new Shape(BATCH, dim), new Shape(BATCH));
+                } else {
+                    trainer.initialize(studentShape);
+                }
+                NDArray studentInput = manager.randomNormal(studentShape);
+                NDArray teacherInput = manager.randomNormal(teacherShape);
+                NDArray labels = manager.randomInteger(0, CLASSES, new Shape(BATCH), DataType.INT64);
+                return Timing.millis(warmUp, runs, () -> {
+                    try (NDManager step = manager.newSubManager()) {
+                        // Inputs live in the step's manager, so every intermediate is freed with it.
+                        NDArray x = studentInput.duplicate();
+                        x.attach(step);
+                        NDArray teacherX = teacherInput.duplicate();
+                        teacherX.attach(step);
+                        NetworkOutput t = teacher.forward(teacherX);
+                        if (fdCmkd) {
+                            TrainingSteps.distillationStep(trainer, x, t, labels);
+                        } else {
+                            TrainingSteps.crossEntropyStep(trainer, x, labels);
+                        }
+                    }
+                });
+            }
+        }
+    }
+}

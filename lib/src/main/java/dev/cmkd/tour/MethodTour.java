@@ -1,0 +1,309 @@
+package dev.cmkd.tour;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import dev.cmkd.analysis.BandSimilarity;
+import dev.cmkd.analysis.Spectrum;
+import dev.cmkd.frequency.Band;
+import dev.cmkd.frequency.Bands;
+import dev.cmkd.frequency.DcMode;
+import dev.cmkd.frequency.FrequencyDecoupling;
+import dev.cmkd.frequency.FrequencySplit;
+import dev.cmkd.frequency.Implementation;
+import dev.cmkd.method.DistillationObjective;
+import dev.cmkd.method.FdCmkd;
+import dev.cmkd.method.FrozenTeacher;
+import dev.cmkd.method.LossTerms;
+import dev.cmkd.method.NetworkOutput;
+import dev.cmkd.method.ObjectiveTotal;
+import dev.cmkd.model.ResNet;
+import dev.cmkd.results.ResultFiles;
+import dev.cmkd.train.TrainingSteps;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.Styler;
+
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * FD-CMKD on one synthetic task, step by step: a teacher is trained on modality B, a student on modality
+ * A is distilled from it with FD-CMKD, and the run reports every loss term over the steps, the spectrum
+ * of both models' features, the energy and the cross-modal similarity of each band, and both models'
+ * accuracy on held-out pairs. Everything is computed, nothing is typed in.
+ */
+public final class MethodTour {
+
+    /**
+     * The tour's sizes.
+     *
+     * @param classes number of classes
+     * @param size side of each synthetic sample
+     * @param noise noise standard deviation of the synthetic samples
+     * @param width ResNet-18 base width (64 in the paper; smaller for a quick CPU run)
+     * @param batch batch size (64 in the paper)
+     * @param teacherSteps SGD steps of the teacher
+     * @param studentSteps SGD steps of the student
+     * @param heldOut number of held-out pairs for the analysis
+     * @param seed random seed
+     * @param outputDir where tables (CSV) and figures (PNG) go
+     */
+    public record Settings(int classes, int size, double noise, int width, int batch, int teacherSteps,
+            int studentSteps, int heldOut, long seed, Path outputDir) {
+
+        /** The main job's defaults: about a minute on two CPU cores. */
+        public static Settings defaults(Path outputDir) {
+            return new Settings(10, 16, 1.5, 16, 64, 100, 150, 512, 0, outputDir);
+        }
+    }
+
+    /** The tour's tables and the paths of its files. */
+    public record Result(Table terms, Table similarity, Table energy, Table accuracy, List<Path> files) {}
+
+    /** The released code's initial learning rate; the tour keeps it fixed. */
+    private static final float LEARNING_RATE = 0.01f;
+
+    /** The batch index of the held-out pairs: far beyond any training step's index. */
+    private static final long HELD_OUT_INDEX = 1_000_000;
+
+    private MethodTour() {}
+
+    /** Runs the tour with default sizes; the output directory is the first argument (default results/tour). */
+    public static void main(String[] args) {
+        Path out = Path.of(args.length > 0 ? args[0] : "results/tour");
+        long start = System.nanoTime();
+        Result result = run(Settings.defaults(out));
+        System.out.println(result.terms().printAll());
+        System.out.println(result.energy().printAll());
+        System.out.println(result.similarity().printAll());
+        System.out.println(result.accuracy().printAll());
+        result.files().forEach(path -> System.out.println("wrote " + path));
+        System.out.printf(Locale.ROOT, "tour finished in %.1f s%n", (System.nanoTime() - start) / 1e9);
+    }
+
+    /** Runs the tour and writes its tables and figures to {@code settings.outputDir()}. */
+    public static Result run(Settings settings) {
+        Engine.getInstance().setRandomSeed((int) settings.seed());
+        SyntheticPairs data = new SyntheticPairs(settings.classes(), settings.size(), settings.noise(), settings.seed());
+        try (NDManager manager = NDManager.newBaseManager();
+                Model teacherModel = Model.newInstance("teacher");
+                Model studentModel = Model.newInstance("student")) {
+            ResNet teacherNet = network(settings);
+            teacherModel.setBlock(teacherNet);
+            trainTeacher(teacherModel, data, settings);
+            FrozenTeacher teacher = new FrozenTeacher(teacherNet);
+
+            ResNet studentNet = network(settings);
+            FdCmkd method = FdCmkd.builder().setFeatureDim(studentNet.getFeatureDim())
+                    .setNumClasses(settings.classes()).build();
+            DistillationObjective objective = new DistillationObjective(studentNet, method);
+            studentModel.setBlock(objective);
+            Trainer trainer = studentModel.newTrainer(new DefaultTrainingConfig(new ObjectiveTotal())
+                    .optOptimizer(TrainingSteps.sgd(LEARNING_RATE)));
+            int d = studentNet.getFeatureDim();
+            trainer.initialize(new Shape(settings.batch(), 1, settings.size(), settings.size()),
+                    new Shape(settings.batch(), settings.classes()), new Shape(settings.batch(), d),
+                    new Shape(settings.batch()));
+
+            SyntheticPairs.Batch heldOut = data.batch(manager, settings.heldOut(), HELD_OUT_INDEX);
+            NDArray untrained = NetworkOutput.of(studentNet.forward(new ParameterStore(manager, false),
+                    new NDList(heldOut.modalityA()), false)).feature();
+
+            Map<String, double[]> curves = new LinkedHashMap<>();
+            Map<String, Double> weights = new LinkedHashMap<>();
+            for (int step = 0; step < settings.studentSteps(); step++) {
+                try (NDManager stepManager = manager.newSubManager()) {
+                    SyntheticPairs.Batch batch = data.batch(stepManager, settings.batch(), step);
+                    Map<String, Double> terms = TrainingSteps.distillationStep(trainer, batch.modalityA(),
+                            teacher.forward(batch.modalityB()), batch.labels());
+                    int at = step;
+                    terms.forEach((name, value) ->
+                            curves.computeIfAbsent(name, k -> new double[settings.studentSteps()])[at] = value);
+                }
+                if ((step + 1) % 50 == 0 || step + 1 == settings.studentSteps()) {
+                    System.out.printf(Locale.ROOT, "student step %d/%d  total %.4f%n", step + 1,
+                            settings.studentSteps(), curves.get(LossTerms.TOTAL)[step]);
+                }
+            }
+            LossTerms finalTerms = evaluateTerms(objective, teacher, heldOut, manager);
+            finalTerms.names().forEach(name -> weights.put(name, finalTerms.weight(name)));
+
+            NetworkOutput teacherOut = teacher.forward(heldOut.modalityB());
+            NetworkOutput studentOut = NetworkOutput.of(studentNet.forward(
+                    new ParameterStore(manager, false), new NDList(heldOut.modalityA()), false));
+            List<Path> files = new ArrayList<>();
+            Table terms = termsTable(curves, weights);
+            Table energy = energyTable(manager, Map.of("teacher (modality B)", teacherOut.feature(),
+                    "FD-CMKD student (modality A)", studentOut.feature()), d);
+            Map<String, Map<String, Double>> pairs = new LinkedHashMap<>();
+            pairs.put("teacher vs untrained student", BandSimilarity.perBand(teacherOut.feature(), untrained, 0.5));
+            pairs.put("teacher vs FD-CMKD student", BandSimilarity.perBand(teacherOut.feature(),
+                    studentOut.feature(), 0.5));
+            Table similarity = BandSimilarity.table("Mean cosine similarity per band (held-out pairs)", pairs);
+            Table accuracy = accuracyTable(teacherOut, studentOut, heldOut.labels(), manager, d);
+            Path out = settings.outputDir();
+            files.add(ResultFiles.writeCsv(terms, out.resolve("terms.csv")));
+            files.add(ResultFiles.writeCsv(energy, out.resolve("energy.csv")));
+            files.add(ResultFiles.writeCsv(similarity, out.resolve("similarity.csv")));
+            files.add(ResultFiles.writeCsv(accuracy, out.resolve("accuracy.csv")));
+            files.add(ResultFiles.writePng(termsChart(curves), out.resolve("terms.png")));
+            files.add(ResultFiles.writePng(spectrumChart(teacherOut.feature(), studentOut.feature(), d),
+                    out.resolve("spectrum.png")));
+            trainer.close();
+            return new Result(terms, similarity, energy, accuracy, files);
+        }
+    }
+
+    private static ResNet network(Settings settings) {
+        return ResNet.builder().setNumClasses(settings.classes()).optInputChannels(1).optWidth(settings.width())
+                .optSmallInput(true).build();
+    }
+
+    private static void trainTeacher(Model model, SyntheticPairs data, Settings settings) {
+        try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                .optOptimizer(TrainingSteps.sgd(LEARNING_RATE)))) {
+            trainer.initialize(new Shape(settings.batch(), 1, settings.size(), settings.size()));
+            for (int step = 0; step < settings.teacherSteps(); step++) {
+                try (NDManager stepManager = trainer.getManager().newSubManager()) {
+                    SyntheticPairs.Batch batch = data.batch(stepManager, settings.batch(), step);
+                    double loss = TrainingSteps.crossEntropyStep(trainer, batch.modalityB(), batch.labels());
+                    if ((step + 1) % 50 == 0 || step + 1 == settings.teacherSteps()) {
+                        System.out.printf(Locale.ROOT, "teacher step %d/%d  cross-entropy %.4f%n", step + 1,
+                                settings.teacherSteps(), loss);
+                    }
+                }
+            }
+        }
+    }
+
+    private static LossTerms evaluateTerms(DistillationObjective objective, FrozenTeacher teacher,
+            SyntheticPairs.Batch batch, NDManager manager) {
+        return objective.evaluate(new ParameterStore(manager, false), batch.modalityA(),
+                teacher.forward(batch.modalityB()), batch.labels(), false);
+    }
+
+    private static Table termsTable(Map<String, double[]> curves, Map<String, Double> weights) {
+        Table table = Table.create("FD-CMKD loss terms over the student's training steps",
+                StringColumn.create("term"), DoubleColumn.create("weight"), DoubleColumn.create("first_step"),
+                DoubleColumn.create("mean_of_last_10_steps"));
+        curves.forEach((name, values) -> {
+            table.stringColumn("term").append(name);
+            table.doubleColumn("weight").append(weights.getOrDefault(name, Double.NaN));
+            table.doubleColumn("first_step").append(values[0]);
+            double sum = 0;
+            int from = Math.max(0, values.length - 10);
+            for (int i = from; i < values.length; i++) {
+                sum += values[i];
+            }
+            table.doubleColumn("mean_of_last_10_steps").append(sum / (values.length - from));
+        });
+        return table;
+    }
+
+    private static Table energyTable(NDManager manager, Map<String, NDArray> features, int dim) {
+        FrequencySplit split = FrequencySplit.builder().setChannels(dim).optDcMode(DcMode.SEPARATE).build();
+        FrequencyDecoupling block = FrequencyDecoupling.initialized(split, Implementation.FFT, manager,
+                DataType.FLOAT32);
+        Table table = Table.create("Share of feature energy per band (held-out pairs)", StringColumn.create("band"));
+        for (Band band : new Band[] {Band.DC, Band.LOW, Band.HIGH}) {
+            table.stringColumn("band").append(band.name());
+        }
+        features.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry -> {
+            Bands bands = block.split(entry.getValue());
+            Map<Band, Double> shares = Spectrum.energyShares(entry.getValue(), bands);
+            DoubleColumn column = DoubleColumn.create(entry.getKey());
+            for (Band band : new Band[] {Band.DC, Band.LOW, Band.HIGH}) {
+                column.append(shares.get(band));
+            }
+            table.addColumns(column);
+        });
+        return table;
+    }
+
+    private static Table accuracyTable(NetworkOutput teacher, NetworkOutput student, NDArray labels,
+            NDManager manager, int dim) {
+        FrequencySplit split = FrequencySplit.builder().setChannels(dim).build();
+        double maxDiff = FrequencyDecoupling.initialized(split, Implementation.FFT, manager, DataType.FLOAT32)
+                .split(teacher.feature()).low().sub(FrequencyDecoupling.initialized(split, Implementation.PROJECTION,
+                        manager, DataType.FLOAT32).split(teacher.feature()).low()).abs().max().getFloat();
+        Table table = Table.create("Held-out checks", StringColumn.create("quantity"), DoubleColumn.create("value"));
+        table.stringColumn("quantity").append("teacher accuracy (modality B)");
+        table.doubleColumn("value").append(accuracy(teacher.logits(), labels));
+        table.stringColumn("quantity").append("FD-CMKD student accuracy (modality A)");
+        table.doubleColumn("value").append(accuracy(student.logits(), labels));
+        table.stringColumn("quantity").append("max |FFT - projection| of the teacher's low band");
+        table.doubleColumn("value").append(maxDiff);
+        return table;
+    }
+
+    private static double accuracy(NDArray logits, NDArray labels) {
+        return logits.argMax(1).toType(DataType.INT64, false).eq(labels).toType(DataType.FLOAT64, false).mean()
+                .getDouble();
+    }
+
+    private static XYChart termsChart(Map<String, double[]> curves) {
+        XYChart chart = new XYChartBuilder().width(ResultFiles.FIGURE_WIDTH).height(ResultFiles.FIGURE_HEIGHT)
+                .title("FD-CMKD loss terms during distillation").xAxisTitle("step").yAxisTitle("term value (log)")
+                .build();
+        chart.getStyler().setYAxisLogarithmic(true).setLegendPosition(Styler.LegendPosition.OutsideE)
+                .setMarkerSize(0);
+        curves.forEach((name, values) -> {
+            double[] steps = new double[values.length];
+            double[] positive = new double[values.length];
+            for (int i = 0; i < values.length; i++) {
+                steps[i] = i + 1;
+                positive[i] = Math.max(values[i], 1e-12);
+            }
+            chart.addSeries(name, steps, positive);
+        });
+        return chart;
+    }
+
+    private static XYChart spectrumChart(NDArray teacher, NDArray student, int dim) {
+        XYChart chart = new XYChartBuilder().width(ResultFiles.FIGURE_WIDTH).height(ResultFiles.FIGURE_HEIGHT)
+                .title("Mean power spectrum of the features along channels").xAxisTitle("frequency bin k")
+                .yAxisTitle("mean |F_k|^2 / D (log)").build();
+        chart.getStyler().setYAxisLogarithmic(true).setMarkerSize(0).setLegendPosition(Styler.LegendPosition.InsideNE);
+        addSpectrum(chart, "teacher (modality B)", Spectrum.meanPower(teacher));
+        addSpectrum(chart, "FD-CMKD student (modality A)", Spectrum.meanPower(student));
+        int cutoff = FrequencySplit.builder().setChannels(dim).build().lowBinCount();
+        double[] all = Spectrum.meanPower(teacher);
+        double top = 0;
+        double bottom = Double.MAX_VALUE;
+        for (double v : all) {
+            top = Math.max(top, v);
+            bottom = Math.min(bottom, Math.max(v, 1e-12));
+        }
+        chart.addSeries(String.format(Locale.ROOT, "cutoff (bin %d)", cutoff), new double[] {cutoff + 0.5, cutoff + 0.5},
+                new double[] {bottom, top});
+        return chart;
+    }
+
+    private static void addSpectrum(XYChart chart, String name, double[] power) {
+        double[] bins = new double[power.length];
+        double[] positive = new double[power.length];
+        for (int k = 0; k < power.length; k++) {
+            bins[k] = k;
+            positive[k] = Math.max(power[k], 1e-12);
+        }
+        chart.addSeries(name, bins, positive);
+    }
+}

@@ -1,0 +1,2 @@
+/** Training: one optimisation step of a teacher (cross-entropy) or of a distilled student. */
+package dev.cmkd.train;
