@@ -6,6 +6,12 @@ import ai.djl.ndarray.types.Shape;
 /**
  * Pure tensor functions shared by the losses. "Per sample" means over all axes but the first (the
  * batch axis), so a {@code [B, D]} feature and a {@code [B, C, H, W]} map are both handled.
+ *
+ * <p><b>Scalars on a gradient path go through {@link #constant}.</b> In DJL 0.29's PyTorch engine,
+ * {@code x.mul(3.0)}, {@code x.maximum(eps)} and the other {@code NDArray op(Number)} methods wrap the
+ * number in a tensor that borrows a Java buffer and close it right away, while the autograd graph still
+ * refers to it: once the garbage collector reclaims the buffer, the backward pass reads freed memory
+ * and the gradients are silently wrong ({@code ScalarLifetimeTest} shows it).
  */
 public final class LossFunctions {
 
@@ -13,6 +19,18 @@ public final class LossFunctions {
     public static final double STANDARDIZE_EPSILON = 1e-8;
 
     private LossFunctions() {}
+
+    /**
+     * Returns the scalar {@code value} in {@code like}'s data type, on its device, in memory that
+     * libtorch owns, so that it outlives the call (see the class comment).
+     */
+    public static NDArray constant(NDArray like, double value) {
+        // toType(copy) may still alias the borrowed buffer; duplicate() makes a tensor of libtorch's own.
+        try (NDArray borrowed = like.getManager().create(value);
+                NDArray typed = borrowed.toType(like.getDataType(), true)) {
+            return typed.duplicate();
+        }
+    }
 
     /** Returns {@code x - mean(x)}, the mean taken per sample. */
     public static NDArray centre(NDArray x) {
@@ -27,13 +45,13 @@ public final class LossFunctions {
      */
     public static NDArray standardize(NDArray x, double epsilon) {
         NDArray centred = perSample(centre(x));
-        NDArray norm = centred.norm(new int[] {1}, true).maximum(epsilon);
+        NDArray norm = centred.norm(new int[] {1}, true).maximum(constant(x, epsilon));
         return centred.div(norm).reshape(x.getShape());
     }
 
     /** Returns the element-wise signed log {@code sign(x) log(1 + |x|)} (FD-CMKD Eq. 6). */
     public static NDArray signedLog(NDArray x) {
-        return x.sign().mul(x.abs().add(1).log());
+        return x.sign().mul(x.abs().add(constant(x, 1)).log());
     }
 
     /** Returns the squared error of {@code a} and {@code b}, reduced as {@code reduction} says. */

@@ -33,7 +33,8 @@ public final class MomentMatchingLoss {
     private static NDArray[] moments(NDArray x) {
         NDArray rows = x.reshape(x.getShape().get(0), -1);
         NDArray mean = rows.mean(new int[] {1});
-        NDArray std = rows.sub(mean.expandDims(1)).square().mean(new int[] {1}).add(VARIANCE_EPSILON).sqrt();
+        NDArray std = rows.sub(mean.expandDims(1)).square().mean(new int[] {1})
+                .add(LossFunctions.constant(x, VARIANCE_EPSILON)).sqrt();
         return new NDArray[] {mean, std};
     }
 }

@@ -2,6 +2,7 @@ package dev.cmkd.method;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import dev.cmkd.loss.LossFunctions;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -63,10 +64,10 @@ public final class LossTerms {
             }
             for (Map.Entry<String, NDArray> term : values.entrySet()) {
                 NDArray value = term.getValue();
-                // The weight in the term's type: a double scalar would promote the product to float64, and
-                // DJL's toType on the product would cut it from the autograd graph.
-                NDArray weight = value.getManager().create(weights.get(term.getKey())).toType(value.getDataType(), false);
-                NDArray weighted = value.mul(weight);
+                // The weight in the term's type (a double scalar would promote the product to float64, and
+                // DJL's toType on the product would cut it from the autograd graph), in memory that
+                // outlives this call (LossFunctions.constant).
+                NDArray weighted = value.mul(LossFunctions.constant(value, weights.get(term.getKey())));
                 total = total == null ? weighted : total.add(weighted);
             }
         }
