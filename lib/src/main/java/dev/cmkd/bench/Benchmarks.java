@@ -35,7 +35,7 @@ public final class Benchmarks {
             report(FeatureTermsBenchmark.run(5, 30), out.resolve("feature-terms.csv"));
         }
         if (!"features".equals(which)) {
-            report(StepShareBenchmark.run(1, 3), out.resolve("step-share.csv"));
+            report(StepShareBenchmark.run(1, 5), out.resolve("step-share.csv"));
         }
         System.out.printf(Locale.ROOT, "peak resident memory: %.0f MiB%n", Timing.peakRssMiB());
     }

@@ -24,15 +24,18 @@ import tech.tablesaw.api.Table;
 
 /**
  * What FD-CMKD's terms cost inside one training step of a ResNet-18 student (width 64, 512-d feature)
- * with its frozen ResNet-18 teacher on another modality. Two steps are timed on the same inputs:
+ * with its frozen ResNet-18 teacher on another modality. Two kinds of step run on the same inputs,
+ * alternately (so that drift in the machine's load hits both alike):
  *
  * <ul>
  *   <li>{@code plain}: teacher forward, student forward, cross-entropy, backward, SGD update;
  *   <li>{@code fd-cmkd}: the same with the whole FD-CMKD objective in place of the cross-entropy.
  * </ul>
  *
- * The terms' share is {@code (fd-cmkd - plain) / fd-cmkd}, from medians. Inputs are random: the cost of a
- * step does not depend on the values.
+ * Two estimates of the terms' share are reported: {@code (fd-cmkd - plain) / fd-cmkd} from the medians
+ * (noisy: a difference of two large numbers), and the objective alone ({@link FeatureTermsBenchmark} at
+ * the same batch and dimension) over the median fd-cmkd step. Inputs are random: a step's cost does not
+ * depend on the values.
  */
 public final class StepShareBenchmark {
 
@@ -63,15 +66,21 @@ public final class StepShareBenchmark {
     static Table run(int warmUp, int runs) {
         Table table = Table.create("FD-CMKD terms' share of a ResNet-18 training step (batch 64, CPU)",
                 StringColumn.create("setting"), DoubleColumn.create("plain_step_ms"),
-                DoubleColumn.create("fdcmkd_step_ms"), DoubleColumn.create("terms_share_percent"),
+                DoubleColumn.create("fdcmkd_step_ms"), DoubleColumn.create("difference_share_percent"),
+                DoubleColumn.create("objective_alone_ms"), DoubleColumn.create("objective_alone_share_percent"),
                 IntColumn.create("runs"));
         for (Setting setting : SETTINGS) {
-            double plain = Timing.quantile(time(setting, false, warmUp, runs), 0.5);
-            double withTerms = Timing.quantile(time(setting, true, warmUp, runs), 0.5);
+            double[][] times = time(setting, warmUp, runs);
+            double plain = Timing.quantile(times[0], 0.5);
+            double withTerms = Timing.quantile(times[1], 0.5);
+            double alone = Timing.quantile(FeatureTermsBenchmark.time(BATCH, 512, FdCmkd.builder().setFeatureDim(512)
+                    .setNumClasses(CLASSES).build().getImplementation(), 5, 20), 0.5);
             table.stringColumn("setting").append(setting.name());
             table.doubleColumn("plain_step_ms").append(plain);
             table.doubleColumn("fdcmkd_step_ms").append(withTerms);
-            table.doubleColumn("terms_share_percent").append(100 * (withTerms - plain) / withTerms);
+            table.doubleColumn("difference_share_percent").append(100 * (withTerms - plain) / withTerms);
+            table.doubleColumn("objective_alone_ms").append(alone);
+            table.doubleColumn("objective_alone_share_percent").append(100 * alone / withTerms);
             table.intColumn("runs").append(runs);
         }
         return table;
@@ -82,46 +91,57 @@ public final class StepShareBenchmark {
                 .build();
     }
 
-    /** Milliseconds per training step, with or without the FD-CMKD terms. */
-    static double[] time(Setting setting, boolean fdCmkd, int warmUp, int runs) {
+    /** Milliseconds per step: {@code [0]} plain, {@code [1]} with FD-CMKD, run alternately. */
+    static double[][] time(Setting setting, int warmUp, int runs) {
         Engine.getInstance().setRandomSeed(0);
         Shape studentShape = new Shape(BATCH).addAll(new Shape(setting.studentInput()));
         Shape teacherShape = new Shape(BATCH).addAll(new Shape(setting.teacherInput()));
         try (NDManager manager = NDManager.newBaseManager();
-                Model model = Model.newInstance(fdCmkd ? "fd-cmkd" : "plain")) {
+                Model plainModel = Model.newInstance("plain");
+                Model distilledModel = Model.newInstance("fd-cmkd")) {
             ResNet teacherNet = resNet(setting.teacherInput()[0], setting.smallInput());
             teacherNet.initialize(manager, DataType.FLOAT32, teacherShape);
             FrozenTeacher teacher = new FrozenTeacher(teacherNet);
+            plainModel.setBlock(resNet(setting.studentInput()[0], setting.smallInput()));
             ResNet student = resNet(setting.studentInput()[0], setting.smallInput());
             int dim = student.getFeatureDim();
-            model.setBlock(fdCmkd ? new DistillationObjective(student, FdCmkd.builder().setFeatureDim(dim)
-                    .setNumClasses(CLASSES).build()) : student);
-            Loss loss = fdCmkd ? new ObjectiveTotal() : Loss.softmaxCrossEntropyLoss();
-            try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(loss)
-                    .optOptimizer(TrainingSteps.sgd(0.01f)))) {
-                if (fdCmkd) {
-                    trainer.initialize(studentShape, new Shape(BATCH, CLASSES), new Shape(BATCH, dim), new Shape(BATCH));
-                } else {
-                    trainer.initialize(studentShape);
-                }
+            distilledModel.setBlock(new DistillationObjective(student, FdCmkd.builder().setFeatureDim(dim)
+                    .setNumClasses(CLASSES).build()));
+            try (Trainer plain = plainModel.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                            .optOptimizer(TrainingSteps.sgd(0.01f)));
+                    Trainer distilled = distilledModel.newTrainer(new DefaultTrainingConfig(new ObjectiveTotal())
+                            .optOptimizer(TrainingSteps.sgd(0.01f)))) {
+                plain.initialize(studentShape);
+                distilled.initialize(studentShape, new Shape(BATCH, CLASSES), new Shape(BATCH, dim), new Shape(BATCH));
                 NDArray studentInput = manager.randomNormal(studentShape);
                 NDArray teacherInput = manager.randomNormal(teacherShape);
                 NDArray labels = manager.randomInteger(0, CLASSES, new Shape(BATCH), DataType.INT64);
-                return Timing.millis(warmUp, runs, () -> {
-                    try (NDManager step = manager.newSubManager()) {
-                        // Inputs live in the step's manager, so every intermediate is freed with it.
-                        NDArray x = studentInput.duplicate();
-                        x.attach(step);
-                        NDArray teacherX = teacherInput.duplicate();
-                        teacherX.attach(step);
-                        NetworkOutput t = teacher.forward(teacherX);
-                        if (fdCmkd) {
-                            TrainingSteps.distillationStep(trainer, x, t, labels);
-                        } else {
-                            TrainingSteps.crossEntropyStep(trainer, x, labels);
+                double[][] times = new double[2][runs];
+                for (int i = -warmUp; i < runs; i++) {
+                    for (int k = 0; k < 2; k++) {
+                        int kind = Math.floorMod(i + k, 2);
+                        boolean fdCmkd = kind == 1;
+                        double[] one = Timing.millis(0, 1, () -> {
+                            try (NDManager step = manager.newSubManager()) {
+                                // Inputs live in the step's manager, so every intermediate is freed with it.
+                                NDArray x = studentInput.duplicate();
+                                x.attach(step);
+                                NDArray teacherX = teacherInput.duplicate();
+                                teacherX.attach(step);
+                                NetworkOutput t = teacher.forward(teacherX);
+                                if (fdCmkd) {
+                                    TrainingSteps.distillationStep(distilled, x, t, labels);
+                                } else {
+                                    TrainingSteps.crossEntropyStep(plain, x, labels);
+                                }
+                            }
+                        });
+                        if (i >= 0) {
+                            times[kind][i] = one[0];
                         }
                     }
-                });
+                }
+                return times;
             }
         }
     }

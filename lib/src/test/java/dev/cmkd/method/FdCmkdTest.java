@@ -132,7 +132,7 @@ class FdCmkdTest {
         NetworkOutput s = randomOutput();
         NetworkOutput t = randomOutput();
         manager.getEngine().setRandomSeed(5);
-        FdCmkd fft = initialized(FdCmkd.builder().optDcMode(DcMode.IN_LOW));
+        FdCmkd fft = initialized(FdCmkd.builder().optDcMode(DcMode.IN_LOW).optImplementation(Implementation.FFT));
         manager.getEngine().setRandomSeed(5);
         FdCmkd projection = initialized(FdCmkd.builder().optDcMode(DcMode.IN_LOW)
                 .optImplementation(Implementation.PROJECTION));
