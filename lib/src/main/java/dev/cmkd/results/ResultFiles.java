@@ -1,11 +1,12 @@
 package dev.cmkd.results;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+
+import javax.imageio.ImageIO;
 
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.internal.chartpart.Chart;
@@ -32,11 +33,7 @@ public final class ResultFiles {
 
     /** Writes {@code chart} as PNG to {@code target} (which should end in {@code .png}). */
     public static Path writePng(Chart<?, ?> chart, Path target) {
-        return write(target, temporary -> {
-            try (OutputStream out = Files.newOutputStream(temporary)) {
-                BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
-            }
-        });
+        return write(target, temporary -> ImageIO.write(BitmapEncoder.getBufferedImage(chart), "png", temporary.toFile()));
     }
 
     /** Writes {@code text} (UTF-8) to {@code target}. */
