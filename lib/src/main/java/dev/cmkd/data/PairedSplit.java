@@ -1,0 +1,132 @@
+package dev.cmkd.data;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One split of a dataset whose samples pair two modalities with one label, held in memory as float32
+ * arrays (sample-major). Batches are created in the caller's manager, on its device.
+ */
+public final class PairedSplit {
+
+    private final String name;
+    private final List<String> modalities;
+    private final List<float[]> values;
+    private final List<Shape> sampleShapes;
+    private final int[] labels;
+    private final int numClasses;
+
+    /**
+     * Creates a split.
+     *
+     * @param name the split's name, e.g. {@code "train"}
+     * @param modalities the two modalities' names, e.g. {@code ["image", "audio"]}
+     * @param values per modality, {@code size * prod(sampleShape)} floats, sample after sample
+     * @param sampleShapes per modality, the shape of one sample, e.g. {@code (1, 28, 28)}
+     * @param labels the label of each sample, in {@code [0, numClasses)}
+     * @param numClasses the number of classes
+     */
+    public PairedSplit(String name, List<String> modalities, List<float[]> values, List<Shape> sampleShapes,
+            int[] labels, int numClasses) {
+        if (modalities.size() != 2 || values.size() != 2 || sampleShapes.size() != 2) {
+            throw new IllegalArgumentException("PairedSplit " + name + ": exactly two modalities are needed");
+        }
+        for (int m = 0; m < 2; m++) {
+            long expected = (long) labels.length * sampleShapes.get(m).size();
+            if (values.get(m).length != expected) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT,
+                        "PairedSplit %s: modality %s has %d values, expected %d samples x %s = %d", name,
+                        modalities.get(m), values.get(m).length, labels.length, sampleShapes.get(m), expected));
+            }
+        }
+        for (int label : labels) {
+            if (label < 0 || label >= numClasses) {
+                throw new IllegalArgumentException("PairedSplit " + name + ": label " + label + " outside [0, "
+                        + numClasses + ")");
+            }
+        }
+        this.name = name;
+        this.modalities = List.copyOf(modalities);
+        this.values = List.copyOf(values);
+        this.sampleShapes = List.copyOf(sampleShapes);
+        this.labels = labels;
+        this.numClasses = numClasses;
+    }
+
+    /** Returns the split's name. */
+    public String name() {
+        return name;
+    }
+
+    /** Returns the number of samples. */
+    public int size() {
+        return labels.length;
+    }
+
+    /** Returns the number of classes. */
+    public int numClasses() {
+        return numClasses;
+    }
+
+    /** Returns the two modalities' names. */
+    public List<String> modalities() {
+        return modalities;
+    }
+
+    /** Returns the index (0 or 1) of a modality, or throws naming the known ones. */
+    public int modalityIndex(String modality) {
+        int index = modalities.indexOf(modality);
+        if (index < 0) {
+            throw new IllegalArgumentException("no modality '" + modality + "' in split " + name + "; it has "
+                    + modalities);
+        }
+        return index;
+    }
+
+    /** Returns the shape of one sample of modality {@code m} (0 or 1). */
+    public Shape sampleShape(int m) {
+        return sampleShapes.get(m);
+    }
+
+    /** Returns the label of sample {@code i}. */
+    public int label(int i) {
+        return labels[i];
+    }
+
+    /**
+     * A batch.
+     *
+     * @param inputs per modality, {@code [n, ...sampleShape]} float32
+     * @param labels {@code [n]} int64
+     */
+    public record Batch(List<NDArray> inputs, NDArray labels) {
+
+        /** Returns modality {@code m}'s input. */
+        public NDArray input(int m) {
+            return inputs.get(m);
+        }
+    }
+
+    /** Returns the samples {@code indices} as a batch created in {@code manager}. */
+    public Batch batch(NDManager manager, int[] indices) {
+        NDArray[] inputs = new NDArray[2];
+        for (int m = 0; m < 2; m++) {
+            int sample = Math.toIntExact(sampleShapes.get(m).size());
+            float[] gathered = new float[indices.length * sample];
+            for (int i = 0; i < indices.length; i++) {
+                System.arraycopy(values.get(m), indices[i] * sample, gathered, i * sample, sample);
+            }
+            inputs[m] = manager.create(gathered, new Shape(indices.length).addAll(sampleShapes.get(m)));
+        }
+        long[] batchLabels = new long[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            batchLabels[i] = labels[indices[i]];
+        }
+        return new Batch(List.of(inputs), manager.create(batchLabels).toType(DataType.INT64, false));
+    }
+}
