@@ -70,6 +70,17 @@ public final class LossFunctions {
         return logits.logSoftmax(1).mul(oneHot).sum(new int[] {1}).mean().neg();
     }
 
+    /**
+     * Returns the mean over the batch of {@code KL(p_t || p_s) = sum_c p_t log(p_t / p_s)}, where {@code
+     * p = softmax(z / T)}; the teacher's logits are treated as constant.
+     */
+    public static NDArray klDivergence(NDArray teacherLogits, NDArray studentLogits, double temperature) {
+        NDArray inverse = constant(studentLogits, 1 / temperature);
+        NDArray teacherLog = teacherLogits.stopGradient().mul(inverse).logSoftmax(1);
+        NDArray studentLog = studentLogits.mul(inverse).logSoftmax(1);
+        return teacherLog.exp().mul(teacherLog.sub(studentLog)).sum(new int[] {1}).mean();
+    }
+
     private static NDArray perSample(NDArray x) {
         Shape shape = x.getShape();
         return x.reshape(shape.get(0), -1);

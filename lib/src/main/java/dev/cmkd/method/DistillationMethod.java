@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 
+import java.util.Map;
+
 /**
  * A distillation method: a block (its trainable parts, if any, are parameters of the student's side)
  * that turns one batch's student and teacher outputs into named loss terms.
@@ -26,6 +28,12 @@ public interface DistillationMethod extends Block {
      */
     LossTerms evaluate(ParameterStore store, NetworkOutput student, NetworkOutput teacher, NDArray labels,
             boolean training);
+
+    /**
+     * Returns extra classifiers of the student that the method trains (FD-CMKD's band heads), by name,
+     * as logits {@code [B, C]}; the paper's model selection takes the best of them and the main head.
+     */
+    Map<String, NDArray> auxiliaryLogits(ParameterStore store, NetworkOutput student, boolean training);
 
     /**
      * Initialises the method's own parameters for features of {@code featureDim} channels and logits of

@@ -4,11 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 import dev.cmkd.frequency.Bands;
 import dev.cmkd.frequency.DcMode;
 import dev.cmkd.frequency.FrequencyDecoupling;
@@ -19,7 +16,9 @@ import dev.cmkd.loss.LossFunctions;
 import dev.cmkd.loss.MomentMatchingLoss;
 import dev.cmkd.loss.Reduction;
 
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * FD-CMKD: frequency-decoupled cross-modal knowledge distillation. For a student feature {@code f_s}, a
@@ -52,7 +51,7 @@ import java.util.Locale;
  * Disentanglement", AAAI 2026, arXiv 2511.19887. Defaults follow the authors' released code (method.md
  * in the kit's reference notes); equation numbers follow third-party readings of the paper.
  */
-public final class FdCmkd extends AbstractBlock implements DistillationMethod {
+public final class FdCmkd extends AbstractMethod {
 
     /** The registry name. */
     public static final String NAME = "fd-cmkd";
@@ -139,14 +138,24 @@ public final class FdCmkd extends AbstractBlock implements DistillationMethod {
                     "FdCmkd was built for %d-d features and %d classes, not %d and %d", featureDim, numClasses,
                     dim, classes));
         }
-        initialize(manager, dataType, new Shape(1, featureDim));
+        super.initialize(manager, dataType, dim, classes);
     }
 
+    /** The student-only band heads Psi, on the raw bands: {@code psiLow}, {@code psiHigh} (or {@code psi}). */
     @Override
-    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-        for (Block child : children.values()) {
-            child.initialize(manager, dataType, inputShapes[0]);
+    public Map<String, NDArray> auxiliaryLogits(ParameterStore store, NetworkOutput student, boolean training) {
+        Map<String, NDArray> logits = new LinkedHashMap<>();
+        if (psiLow == null) {
+            return logits;
         }
+        if (!frequencySplit) {
+            logits.put("psi", head(store, psiLow, student.feature(), training));
+            return logits;
+        }
+        Bands bands = decoupling.split(student.feature());
+        logits.put("psiLow", head(store, psiLow, bands.low(), training));
+        logits.put("psiHigh", head(store, psiHigh, bands.high(), training));
+        return logits;
     }
 
     @Override
@@ -202,20 +211,11 @@ public final class FdCmkd extends AbstractBlock implements DistillationMethod {
 
     private static NDArray classify(ParameterStore store, Block head, NDArray band, NDArray labels,
             boolean training) {
-        NDArray logits = head.forward(store, new NDList(band), training).singletonOrThrow();
-        return LossFunctions.crossEntropy(logits, labels);
+        return LossFunctions.crossEntropy(head(store, head, band, training), labels);
     }
 
-    /** A method is run through {@link #evaluate}, usually inside a {@link DistillationObjective}. */
-    @Override
-    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
-            PairList<String, Object> params) {
-        throw new UnsupportedOperationException("call FdCmkd.evaluate(...) or wrap it in a DistillationObjective");
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        throw new UnsupportedOperationException("FdCmkd's outputs are named loss terms; call evaluate(...)");
+    private static NDArray head(ParameterStore store, Block head, NDArray band, boolean training) {
+        return head.forward(store, new NDList(band), training).singletonOrThrow();
     }
 
     @Override

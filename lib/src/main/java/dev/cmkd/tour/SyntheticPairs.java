@@ -4,7 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.cmkd.data.PairedSplit;
 
+import java.util.List;
 import java.util.Random;
 
 /**
@@ -65,6 +67,26 @@ public final class SyntheticPairs {
         Shape shape = new Shape(n, 1, size, size);
         return new Batch(manager.create(a, shape), manager.create(b, shape),
                 manager.create(labels).toType(DataType.INT64, false));
+    }
+
+    /**
+     * Returns {@code n} pairs as a {@link PairedSplit} with modalities {@code "a"} and {@code "b"}; samples
+     * are those of batch {@code index} of size {@code n}, so different indices give disjoint noise.
+     */
+    public PairedSplit split(String name, int n, long index) {
+        int pixels = size * size;
+        float[] a = new float[n * pixels];
+        float[] b = new float[n * pixels];
+        int[] labels = new int[n];
+        Random random = new Random(index * 1_000_003L + 17);
+        for (int i = 0; i < n; i++) {
+            labels[i] = (int) ((index * n + i) % templatesA.length);
+            fill(a, i * pixels, templatesA[labels[i]], random);
+            fill(b, i * pixels, templatesB[labels[i]], random);
+        }
+        Shape sample = new Shape(1, size, size);
+        return new PairedSplit(name, List.of("a", "b"), List.of(a, b), List.of(sample, sample), labels,
+                templatesA.length);
     }
 
     private void fill(float[] out, int offset, float[] template, Random random) {

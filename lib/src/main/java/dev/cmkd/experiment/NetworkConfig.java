@@ -1,0 +1,24 @@
+package dev.cmkd.experiment;
+
+import dev.cmkd.model.ResNet;
+
+/**
+ * The backbone of every network of an experiment: ResNet with a base width and blocks per stage.
+ *
+ * @param width base width (64 in the paper)
+ * @param blocksPerStage residual blocks per stage ({2, 2, 2, 2} is ResNet-18, the paper's)
+ * @param smallInput the 3x3 stride-1 stem without max-pool, for inputs of about 32 x 32
+ */
+public record NetworkConfig(int width, int[] blocksPerStage, boolean smallInput) {
+
+    /** ResNet-18 as in the paper. */
+    public static NetworkConfig resNet18() {
+        return new NetworkConfig(64, new int[] {2, 2, 2, 2}, false);
+    }
+
+    /** Returns a network for inputs of {@code channels} channels and {@code classes} classes. */
+    public ResNet build(int channels, int classes) {
+        return ResNet.builder().setNumClasses(classes).optInputChannels(channels).optWidth(width)
+                .optBlocksPerStage(blocksPerStage).optSmallInput(smallInput).build();
+    }
+}

@@ -1,0 +1,194 @@
+package dev.cmkd.experiment;
+
+import ai.djl.MalformedModelException;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import dev.cmkd.data.PairedSplit;
+import dev.cmkd.loss.LossFunctions;
+import dev.cmkd.method.DistillationMethod;
+import dev.cmkd.method.DistillationObjective;
+import dev.cmkd.method.FrozenTeacher;
+import dev.cmkd.method.LossTerms;
+import dev.cmkd.method.MethodRegistry;
+import dev.cmkd.method.NetworkOutput;
+import dev.cmkd.model.ResNet;
+import dev.cmkd.results.ResultFiles;
+import dev.cmkd.train.EpochRecord;
+import dev.cmkd.train.ProgressPrinter;
+import dev.cmkd.train.RunSpec;
+import dev.cmkd.train.TrainingLoop;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Teachers and students on one paired dataset. A teacher is a backbone trained with cross-entropy on
+ * one modality; a student is a backbone on the other modality trained with a distillation method
+ * against the frozen teacher of the same seed, chosen at its best validation epoch. Every run lives in
+ * its own directory under {@code runsDir} with its configuration ({@code config.json}), its checkpoint
+ * and its records; a run that is already finished is read back, not trained again, and a run whose
+ * directory holds another configuration is refused.
+ */
+public final class PairedExperiment {
+
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+
+    private final PairedSplit train;
+    private final PairedSplit validation;
+    private final PairedSplit test;
+    private final NetworkConfig network;
+    private final Path runsDir;
+
+    /** Creates the experiment over the three splits of one dataset. */
+    public PairedExperiment(PairedSplit train, PairedSplit validation, PairedSplit test, NetworkConfig network,
+            Path runsDir) {
+        this.train = train;
+        this.validation = validation;
+        this.test = test;
+        this.network = network;
+        this.runsDir = runsDir;
+    }
+
+    /** Returns the directory of the teacher of {@code modality} trained with {@code spec}. */
+    public Path teacherDir(String modality, RunSpec spec) {
+        return runsDir.resolve("teacher-" + modality + "-seed" + spec.seed());
+    }
+
+    /** Returns the directory of a student run. */
+    public Path studentDir(String modality, String method, RunSpec spec) {
+        return runsDir.resolve("student-" + modality + "-" + method + "-seed" + spec.seed());
+    }
+
+    /** Trains (or reads back) the teacher of {@code modality}, printing progress. */
+    public RunOutcome teacher(String modality, RunSpec spec) {
+        return teacher(modality, spec, new ProgressPrinter(teacherDir(modality, spec).getFileName().toString(),
+                System.out));
+    }
+
+    /** Trains (or reads back) the teacher of {@code modality}, reporting to {@code listener}. */
+    public RunOutcome teacher(String modality, RunSpec spec, TrainingLoop.Listener listener) {
+        int m = train.modalityIndex(modality);
+        Path dir = teacherDir(modality, spec);
+        claim(dir, Map.of("role", "teacher", "modality", modality, "spec", spec, "network", network));
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ResNet net = initialized(m, spec.seed(), manager);
+            TrainingLoop.Objective objective = (store, batch, indices) -> new LossTerms().add("task", 1,
+                    LossFunctions.crossEntropy(NetworkOutput.of(net.forward(store, new NDList(batch.input(m)), true))
+                            .logits(), batch.labels()));
+            TrainingLoop.Predictors predictors = (store, batch) -> Map.of("head",
+                    NetworkOutput.of(net.forward(store, new NDList(batch.input(m)), false)).logits());
+            List<EpochRecord> records = TrainingLoop.run(net, objective, predictors, train, validation, test, spec, dir,
+                    manager, listener);
+            return new RunOutcome(dir.getFileName().toString(), records);
+        }
+    }
+
+    /**
+     * Trains (or reads back) the student of {@code modality} taught by the other modality's teacher
+     * (trained with {@code teacherSpec}, which must have run) with the registered method {@code method}.
+     */
+    public RunOutcome student(String modality, String method, RunSpec spec, RunSpec teacherSpec) {
+        return student(modality, method, spec, teacherSpec, new ProgressPrinter(
+                studentDir(modality, method, spec).getFileName().toString(), System.out));
+    }
+
+    /** As {@link #student(String, String, RunSpec, RunSpec)}, reporting to {@code listener}. */
+    public RunOutcome student(String modality, String method, RunSpec spec, RunSpec teacherSpec,
+            TrainingLoop.Listener listener) {
+        int m = train.modalityIndex(modality);
+        int t = 1 - m;
+        String teacherModality = train.modalities().get(t);
+        Path dir = studentDir(modality, method, spec);
+        claim(dir, Map.of("role", "student", "modality", modality, "teacher", teacherModality, "method", method,
+                "spec", spec, "teacherSpec", teacherSpec, "network", network));
+        try (NDManager manager = NDManager.newBaseManager()) {
+            FrozenTeacher teacher = new FrozenTeacher(loadTeacher(t, teacherDir(teacherModality, teacherSpec),
+                    manager));
+            TeacherOutputs teacherOutputs = TeacherOutputs.compute(teacher, train, t, manager);
+            ResNet student = network.build(channels(m), train.numClasses());
+            DistillationMethod distillation = MethodRegistry.create(method, student.getFeatureDim(),
+                    train.numClasses());
+            DistillationObjective objective = new DistillationObjective(student, distillation);
+            Engine.getInstance().setRandomSeed((int) spec.seed());
+            objective.initialize(manager, DataType.FLOAT32, batchShape(m), new Shape(1, train.numClasses()),
+                    new Shape(1, student.getFeatureDim()), new Shape(1));
+            TrainingLoop.Objective loss = (store, batch, indices) -> objective.evaluate(store, batch.input(m),
+                    teacherOutputs.rows(batch.labels().getManager(), indices), batch.labels(), true);
+            TrainingLoop.Predictors predictors = (store, batch) -> {
+                NetworkOutput out = NetworkOutput.of(student.forward(store, new NDList(batch.input(m)), false));
+                Map<String, NDArray> logits = new LinkedHashMap<>();
+                logits.put("head", out.logits());
+                logits.putAll(distillation.auxiliaryLogits(store, out, false));
+                return logits;
+            };
+            List<EpochRecord> records = TrainingLoop.run(objective, loss, predictors, train, validation, test, spec,
+                    dir, manager, listener);
+            return new RunOutcome(dir.getFileName().toString(), records);
+        }
+    }
+
+    private ResNet initialized(int m, long seed, NDManager manager) {
+        ResNet net = network.build(channels(m), train.numClasses());
+        Engine.getInstance().setRandomSeed((int) seed);
+        net.initialize(manager, DataType.FLOAT32, batchShape(m));
+        return net;
+    }
+
+    private ResNet loadTeacher(int m, Path dir, NDManager manager) {
+        Path parameters = dir.resolve(TrainingLoop.BEST_PARAMETERS);
+        if (!Files.exists(parameters)) {
+            throw new IllegalStateException("no trained teacher at " + parameters + ": train the "
+                    + train.modalities().get(m) + " teacher first (PairedExperiment.teacher)");
+        }
+        ResNet net = initialized(m, 0, manager);
+        try (DataInputStream in = new DataInputStream(Files.newInputStream(parameters))) {
+            net.loadParameters(manager, in);
+        } catch (IOException | MalformedModelException e) {
+            throw new IllegalStateException("cannot read the teacher " + parameters + ": " + e.getMessage()
+                    + "; delete " + dir + " and train it again", e);
+        }
+        return net;
+    }
+
+    private int channels(int m) {
+        return Math.toIntExact(train.sampleShape(m).get(0));
+    }
+
+    private Shape batchShape(int m) {
+        return new Shape(1).addAll(train.sampleShape(m));
+    }
+
+    /** Writes {@code config} to {@code dir/config.json}, or checks that the directory holds the same one. */
+    private static void claim(Path dir, Map<String, Object> config) {
+        String json = GSON.toJson(new java.util.TreeMap<>(config));
+        Path file = dir.resolve("config.json");
+        try {
+            if (Files.exists(file)) {
+                String existing = Files.readString(file);
+                if (!existing.equals(json)) {
+                    throw new IllegalStateException(String.format(Locale.ROOT,
+                            "%s holds a run with another configuration; delete %s or choose another results"
+                                    + " directory.%nexisting: %s%nrequested: %s", file, dir, existing, json));
+                }
+                return;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        ResultFiles.writeString(json, file);
+    }
+}

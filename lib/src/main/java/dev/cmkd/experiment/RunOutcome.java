@@ -1,0 +1,56 @@
+package dev.cmkd.experiment;
+
+import dev.cmkd.train.EpochRecord;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The records of a finished run and the test accuracy under each model-selection protocol:
+ *
+ * <ul>
+ *   <li>{@code bestVal}: the main predictor's test accuracy at the epoch of its best validation accuracy
+ *       (the first such epoch) — the clean protocol;
+ *   <li>{@code lastEpoch}: the main predictor's test accuracy after the last epoch;
+ *   <li>{@code paperBestTest}: the best test accuracy of any predictor at any epoch — what the authors'
+ *       released code reports (selection on the test set, including the choice of head).
+ * </ul>
+ *
+ * @param name the run's name
+ * @param records one record per epoch
+ */
+public record RunOutcome(String name, List<EpochRecord> records) {
+
+    /** The protocols, in report order. */
+    public static final List<String> PROTOCOLS = List.of("bestVal", "lastEpoch", "paperBestTest");
+
+    /** Returns the epoch (from 0) with the best validation accuracy of the main predictor. */
+    public int bestValidationEpoch() {
+        int best = 0;
+        for (EpochRecord record : records) {
+            if (main(record.validation()) > main(records.get(best).validation())) {
+                best = record.epoch();
+            }
+        }
+        return best;
+    }
+
+    /** Returns the test accuracy under {@code protocol}, one of {@link #PROTOCOLS}. */
+    public double testAccuracy(String protocol) {
+        switch (protocol) {
+            case "bestVal":
+                return main(records.get(bestValidationEpoch()).test());
+            case "lastEpoch":
+                return main(records.get(records.size() - 1).test());
+            case "paperBestTest":
+                return records.stream().flatMap(r -> r.test().values().stream()).mapToDouble(Double::doubleValue)
+                        .max().orElseThrow();
+            default:
+                throw new IllegalArgumentException("unknown protocol '" + protocol + "'; known: " + PROTOCOLS);
+        }
+    }
+
+    private static double main(Map<String, Double> accuracy) {
+        return accuracy.values().iterator().next();
+    }
+}

@@ -1,0 +1,82 @@
+package dev.cmkd.method;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.training.ParameterStore;
+import dev.cmkd.loss.LossFunctions;
+
+/**
+ * Logit distillation (G. Hinton, O. Vinyals, J. Dean, "Distilling the Knowledge in a Neural Network",
+ * NIPS Deep Learning Workshop 2015, arXiv 1503.02531):
+ *
+ * <pre>
+ *   L = (1 - alpha) CE(z_s, y) + alpha T^2 KL( softmax(z_t / T) || softmax(z_s / T) )
+ * </pre>
+ *
+ * Terms: {@code task} (weight {@code 1 - alpha}) and {@code kd} ({@code T^2 KL}, weight {@code alpha}).
+ * Defaults {@code T = 4} (the common choice, e.g. in DKD's and DIST's code) and {@code alpha = 0.5} (our
+ * choice: FD-CMKD's paper does not state the baselines' settings).
+ */
+public final class LogitKd extends AbstractMethod {
+
+    /** The registry name. */
+    public static final String NAME = "kd";
+
+    private final double temperature;
+    private final double alpha;
+
+    private LogitKd(Builder builder) {
+        this.temperature = builder.temperature;
+        this.alpha = builder.alpha;
+    }
+
+    /** Returns a builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String getName() {
+        return NAME;
+    }
+
+    @Override
+    public LossTerms evaluate(ParameterStore store, NetworkOutput student, NetworkOutput teacher, NDArray labels,
+            boolean training) {
+        NDArray kl = LossFunctions.klDivergence(teacher.logits(), student.logits(), temperature);
+        return new LossTerms()
+                .add("task", 1 - alpha, LossFunctions.crossEntropy(student.logits(), labels))
+                .add("kd", alpha, kl.mul(LossFunctions.constant(kl, temperature * temperature)));
+    }
+
+    /** Builder in DJL's style; every option is optional. */
+    public static final class Builder {
+
+        private double temperature = 4;
+        private double alpha = 0.5;
+
+        private Builder() {}
+
+        /** Optional: the temperature {@code T > 0}. Default 4. */
+        public Builder optTemperature(double temperature) {
+            this.temperature = temperature;
+            return this;
+        }
+
+        /** Optional: the weight {@code alpha} in [0, 1] of the distillation term. Default 0.5. */
+        public Builder optAlpha(double alpha) {
+            this.alpha = alpha;
+            return this;
+        }
+
+        /** Validates and builds. */
+        public LogitKd build() {
+            if (!(temperature > 0) || Double.isInfinite(temperature)) {
+                throw new IllegalArgumentException("LogitKd: temperature " + temperature + " must be > 0");
+            }
+            if (!(alpha >= 0 && alpha <= 1)) {
+                throw new IllegalArgumentException("LogitKd: alpha " + alpha + " must lie in [0, 1]");
+            }
+            return new LogitKd(this);
+        }
+    }
+}

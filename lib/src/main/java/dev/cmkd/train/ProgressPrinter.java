@@ -1,0 +1,50 @@
+package dev.cmkd.train;
+
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.Map;
+
+/** Prints a run's progress: a line every ten seconds within an epoch and one per epoch, with an ETA. */
+public final class ProgressPrinter implements TrainingLoop.Listener {
+
+    private static final long INTERVAL_NANOS = 10_000_000_000L;
+
+    private final String run;
+    private final PrintStream out;
+    private final long start = System.nanoTime();
+    private long lastLine = System.nanoTime();
+    private int firstEpoch = -1;
+
+    /** Prints for the run named {@code run} to {@code out}. */
+    public ProgressPrinter(String run, PrintStream out) {
+        this.run = run;
+        this.out = out;
+    }
+
+    @Override
+    public void onBatch(int epoch, int batch, int batches) {
+        if (firstEpoch < 0) {
+            firstEpoch = epoch;
+        }
+        long now = System.nanoTime();
+        if (now - lastLine > INTERVAL_NANOS) {
+            lastLine = now;
+            out.printf(Locale.ROOT, "  %s  epoch %d  batch %d/%d%n", run, epoch + 1, batch + 1, batches);
+        }
+    }
+
+    @Override
+    public void onEpoch(EpochRecord record, int epochs) {
+        int done = record.epoch() + 1;
+        // Only epochs run by this process count towards the rate: a resumed run starts its clock late.
+        double perEpoch = (System.nanoTime() - start) / 1e9 / (done - firstEpoch);
+        StringBuilder accuracy = new StringBuilder();
+        for (Map.Entry<String, Double> entry : record.validation().entrySet()) {
+            accuracy.append(String.format(Locale.ROOT, "  val %s %.4f", entry.getKey(), entry.getValue()));
+        }
+        out.printf(Locale.ROOT, "  %s  epoch %d/%d  loss %.4f%s  %.1f s  ETA %.0f s%n", run, done, epochs,
+                record.trainTerms().getOrDefault("total", Double.NaN), accuracy, record.seconds(),
+                perEpoch * (epochs - done));
+        lastLine = System.nanoTime();
+    }
+}

@@ -1,0 +1,103 @@
+package dev.cmkd.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import ai.djl.util.PairList;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * SGD with momentum in PyTorch's form, with a state that can be saved and restored (DJL's optimizers keep
+ * theirs private, so a resumed run would lose its momentum):
+ *
+ * <pre>
+ *   v = mu v + g,   w = w - lr v,   then g = 0
+ * </pre>
+ *
+ * Only parameters that require a gradient are updated (batch-norm statistics and frozen blocks are not).
+ * Updates run outside any gradient collector, in place, on each parameter's own device.
+ */
+public final class SgdMomentum {
+
+    private final List<Pair<String, Parameter>> parameters = new ArrayList<>();
+    private final List<NDArray> velocities = new ArrayList<>();
+    private final double momentum;
+
+    /** Creates the optimizer for the trainable parameters among {@code all}; velocities start at zero. */
+    public SgdMomentum(PairList<String, Parameter> all, double momentum) {
+        this.momentum = momentum;
+        for (Pair<String, Parameter> pair : all) {
+            Parameter parameter = pair.getValue();
+            if (parameter.requiresGradient()) {
+                parameters.add(pair);
+                NDArray array = parameter.getArray();
+                velocities.add(array.zerosLike());
+            }
+        }
+    }
+
+    /** Returns the number of parameter arrays updated. */
+    public int size() {
+        return parameters.size();
+    }
+
+    /** Applies one update with learning rate {@code lr} and clears the gradients. */
+    public void step(double lr) {
+        for (int i = 0; i < parameters.size(); i++) {
+            NDArray weight = parameters.get(i).getValue().getArray();
+            NDArray velocity = velocities.get(i);
+            try (NDArray gradient = weight.getGradient()) {
+                velocity.muli(momentum).addi(gradient);
+                try (NDArray delta = velocity.mul(lr)) {
+                    weight.subi(delta);
+                }
+                gradient.subi(gradient);
+            }
+        }
+    }
+
+    /** Writes the velocities (in parameter order, each as its shape and float32 values). */
+    public void save(DataOutputStream out) throws IOException {
+        out.writeInt(velocities.size());
+        for (int i = 0; i < velocities.size(); i++) {
+            out.writeUTF(parameters.get(i).getKey());
+            float[] values = velocities.get(i).toFloatArray();
+            out.writeInt(values.length);
+            for (float value : values) {
+                out.writeFloat(value);
+            }
+        }
+    }
+
+    /** Reads velocities written by {@link #save} for the same parameters. */
+    public void load(DataInputStream in) throws IOException {
+        int count = in.readInt();
+        if (count != velocities.size()) {
+            throw new IOException("checkpoint has " + count + " optimizer states, the model has " + velocities.size()
+                    + " trainable parameters: it belongs to another configuration; delete the run directory");
+        }
+        for (int i = 0; i < count; i++) {
+            String name = in.readUTF();
+            if (!name.equals(parameters.get(i).getKey())) {
+                throw new IOException("checkpoint optimizer state " + i + " is for '" + name + "', the model has '"
+                        + parameters.get(i).getKey() + "': delete the run directory");
+            }
+            float[] values = new float[in.readInt()];
+            for (int j = 0; j < values.length; j++) {
+                values[j] = in.readFloat();
+            }
+            NDArray velocity = velocities.get(i);
+            if (velocity.size() != values.length) {
+                throw new IOException("checkpoint optimizer state '" + name + "' has " + values.length
+                        + " values, the parameter " + velocity.size() + ": delete the run directory");
+            }
+            velocity.set(FloatBuffer.wrap(values));
+        }
+    }
+}

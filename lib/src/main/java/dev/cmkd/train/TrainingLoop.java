@@ -1,0 +1,208 @@
+package dev.cmkd.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import com.google.gson.Gson;
+import com.google.gson.reflect.TypeToken;
+import dev.cmkd.data.PairedSplit;
+import dev.cmkd.method.LossTerms;
+import dev.cmkd.results.ResultFiles;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Trains one block for a {@link RunSpec}, epoch by epoch, and measures every predictor on the validation
+ * and test splits after each epoch. Nothing is lost: after each epoch the parameters, the optimizer's
+ * velocities and the records so far go atomically into {@code checkpoint.bin} (and the parameters of the
+ * best validation epoch into {@code best.params}); a run started again on the same directory resumes
+ * after the last finished epoch. The data order of epoch {@code e} depends only on the seed and {@code
+ * e}, so a resumed run repeats an uninterrupted one.
+ */
+public final class TrainingLoop {
+
+    /** The file holding the state after the last finished epoch. */
+    public static final String CHECKPOINT = "checkpoint.bin";
+    /** The parameters of the epoch with the best validation accuracy of the main predictor. */
+    public static final String BEST_PARAMETERS = "best.params";
+
+    private static final int MAGIC = 0x434D4B44; // "CMKD"
+    private static final int EVALUATION_BATCH = 256;
+    private static final Gson GSON = new Gson();
+
+    /** The loss of one batch. */
+    @FunctionalInterface
+    public interface Objective {
+        /** Returns the loss terms of the samples {@code indices} of the training split, given as {@code batch}. */
+        LossTerms terms(ParameterStore store, PairedSplit.Batch batch, int[] indices);
+    }
+
+    /** The classifiers to evaluate, by name; the first is the main one (model selection uses it). */
+    @FunctionalInterface
+    public interface Predictors {
+        /** Returns each predictor's logits {@code [n, C]} for a batch, in inference mode. */
+        Map<String, NDArray> logits(ParameterStore store, PairedSplit.Batch batch);
+    }
+
+    /** Progress callbacks; an exception thrown here stops the run (tests use it to interrupt). */
+    public interface Listener {
+        /** After each training batch. */
+        default void onBatch(int epoch, int batch, int batches) {}
+
+        /** After each epoch, once its checkpoint is written. */
+        default void onEpoch(EpochRecord record, int epochs) {}
+    }
+
+    private TrainingLoop() {}
+
+    /**
+     * Trains {@code trainable} (initialised, in {@code manager}) and returns the records of all epochs,
+     * including those of a previous interrupted run in {@code runDir}.
+     */
+    public static List<EpochRecord> run(Block trainable, Objective objective, Predictors predictors,
+            PairedSplit train, PairedSplit validation, PairedSplit test, RunSpec spec, Path runDir,
+            NDManager manager, Listener listener) {
+        SgdMomentum optimizer = new SgdMomentum(trainable.getParameters(), spec.momentum());
+        List<EpochRecord> records = resume(trainable, optimizer, runDir, manager);
+        ParameterStore store = new ParameterStore(manager, false);
+        int batches = train.size() / spec.batchSize(); // the last partial batch is dropped, as in the released code
+        if (batches == 0) {
+            throw new IllegalArgumentException("training split " + train.name() + " has " + train.size()
+                    + " samples, fewer than one batch of " + spec.batchSize());
+        }
+        for (int epoch = records.size(); epoch < spec.epochs(); epoch++) {
+            long start = System.nanoTime();
+            double lr = spec.learningRateAt(epoch);
+            int[] order = permutation(train.size(), spec.seed(), epoch);
+            Map<String, Double> sums = new LinkedHashMap<>();
+            for (int b = 0; b < batches; b++) {
+                int[] indices = java.util.Arrays.copyOfRange(order, b * spec.batchSize(), (b + 1) * spec.batchSize());
+                try (NDManager step = manager.newSubManager()) {
+                    PairedSplit.Batch batch = train.batch(step, indices);
+                    Map<String, Double> values;
+                    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                        LossTerms terms = objective.terms(store, batch, indices);
+                        collector.backward(terms.total());
+                        values = terms.toDoubles();
+                    }
+                    optimizer.step(lr);
+                    values.forEach((name, value) -> sums.merge(name, value, Double::sum));
+                }
+                listener.onBatch(epoch, b, batches);
+            }
+            Map<String, Double> means = new LinkedHashMap<>();
+            sums.forEach((name, sum) -> means.put(name, sum / batches));
+            Map<String, Double> validationAccuracy = accuracy(predictors, validation, store, manager);
+            Map<String, Double> testAccuracy = accuracy(predictors, test, store, manager);
+            EpochRecord record = new EpochRecord(epoch, lr, (System.nanoTime() - start) / 1e9, means,
+                    validationAccuracy, testAccuracy);
+            boolean best = records.stream().allMatch(r -> first(r.validation()) < first(validationAccuracy));
+            records.add(record);
+            if (best) {
+                ResultFiles.write(runDir.resolve(BEST_PARAMETERS), path -> {
+                    try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(path))) {
+                        trainable.saveParameters(out);
+                    }
+                });
+            }
+            save(trainable, optimizer, records, runDir);
+            listener.onEpoch(record, spec.epochs());
+        }
+        return records;
+    }
+
+    /** Returns accuracy per predictor on {@code split}, in inference mode. */
+    public static Map<String, Double> accuracy(Predictors predictors, PairedSplit split, ParameterStore store,
+            NDManager manager) {
+        Map<String, Double> correct = new LinkedHashMap<>();
+        for (int from = 0; from < split.size(); from += EVALUATION_BATCH) {
+            int[] indices = java.util.stream.IntStream.range(from, Math.min(split.size(), from + EVALUATION_BATCH))
+                    .toArray();
+            try (NDManager step = manager.newSubManager()) {
+                PairedSplit.Batch batch = split.batch(step, indices);
+                for (Map.Entry<String, NDArray> entry : predictors.logits(store, batch).entrySet()) {
+                    double hits = entry.getValue().argMax(1).toType(DataType.INT64, false).eq(batch.labels())
+                            .toType(DataType.FLOAT64, false).sum().getDouble();
+                    correct.merge(entry.getKey(), hits, Double::sum);
+                }
+            }
+        }
+        Map<String, Double> accuracy = new LinkedHashMap<>();
+        correct.forEach((name, hits) -> accuracy.put(name, hits / split.size()));
+        return accuracy;
+    }
+
+    /** Returns a permutation of {@code 0..n-1} that depends only on {@code seed} and {@code epoch}. */
+    static int[] permutation(int n, long seed, int epoch) {
+        SplittableRandom random = new SplittableRandom(seed * 1_000_003L + epoch);
+        int[] order = java.util.stream.IntStream.range(0, n).toArray();
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int swap = order[i];
+            order[i] = order[j];
+            order[j] = swap;
+        }
+        return order;
+    }
+
+    private static double first(Map<String, Double> values) {
+        return values.values().iterator().next();
+    }
+
+    private static void save(Block trainable, SgdMomentum optimizer, List<EpochRecord> records, Path runDir) {
+        ResultFiles.write(runDir.resolve(CHECKPOINT), path -> {
+            try (DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(
+                    Files.newOutputStream(path)))) {
+                out.writeInt(MAGIC);
+                byte[] json = GSON.toJson(records).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                out.writeInt(json.length);
+                out.write(json);
+                trainable.saveParameters(out);
+                optimizer.save(out);
+            }
+        });
+    }
+
+    private static List<EpochRecord> resume(Block trainable, SgdMomentum optimizer, Path runDir, NDManager manager) {
+        Path checkpoint = runDir.resolve(CHECKPOINT);
+        if (!Files.exists(checkpoint)) {
+            return new ArrayList<>();
+        }
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(checkpoint)))) {
+            if (in.readInt() != MAGIC) {
+                throw new IOException("not a kit checkpoint (wrong magic number)");
+            }
+            byte[] json = in.readNBytes(in.readInt());
+            List<EpochRecord> records = GSON.fromJson(new String(json, java.nio.charset.StandardCharsets.UTF_8),
+                    new TypeToken<List<EpochRecord>>() {}.getType());
+            trainable.loadParameters(manager, in);
+            // DJL replaces the arrays on load without their gradient flag.
+            for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : trainable.getParameters()) {
+                if (p.getValue().requiresGradient()) {
+                    p.getValue().getArray().setRequiresGradient(true);
+                }
+            }
+            optimizer.load(in);
+            System.out.printf("resuming %s after epoch %d%n", runDir, records.size());
+            return new ArrayList<>(records);
+        } catch (IOException | ai.djl.MalformedModelException | RuntimeException e) {
+            throw new UncheckedIOException(new IOException("cannot resume from " + checkpoint + ": " + e.getMessage()
+                    + "; delete " + runDir + " to start the run again", e));
+        }
+    }
+}

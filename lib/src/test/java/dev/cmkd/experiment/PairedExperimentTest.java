@@ -1,0 +1,110 @@
+package dev.cmkd.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cmkd.data.PairedSplit;
+import dev.cmkd.method.MethodRegistry;
+import dev.cmkd.tour.SyntheticPairs;
+import dev.cmkd.train.EpochRecord;
+import dev.cmkd.train.RunSpec;
+import dev.cmkd.train.TrainingLoop;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Teachers and students on a small synthetic paired task. */
+class PairedExperimentTest {
+
+    private static final SyntheticPairs DATA = new SyntheticPairs(4, 8, 1.0, 5);
+    private static final NetworkConfig TINY = new NetworkConfig(8, new int[] {1, 1}, true);
+
+    private static PairedExperiment experiment(Path dir) {
+        PairedSplit train = DATA.split("train", 192, 0);
+        PairedSplit validation = DATA.split("val", 64, 1000);
+        PairedSplit test = DATA.split("test", 64, 2000);
+        return new PairedExperiment(train, validation, test, TINY, dir);
+    }
+
+    private static RunSpec spec(int epochs) {
+        return new RunSpec(epochs, 32, 0.05, 1e-4, 0.9, 0.9, 1);
+    }
+
+    @Test
+    void aTeacherLearnsAndItsLossDecreases(@TempDir Path dir) {
+        RunOutcome teacher = experiment(dir).teacher("b", spec(4));
+        List<EpochRecord> records = teacher.records();
+        assertEquals(4, records.size());
+        assertTrue(records.get(3).trainTerms().get("total") < records.get(0).trainTerms().get("total"),
+                "training loss decreases: " + records);
+        assertTrue(teacher.testAccuracy("bestVal") > 0.5, "above chance (0.25): " + teacher.testAccuracy("bestVal"));
+        assertTrue(Files.exists(dir.resolve("teacher-b-seed1").resolve(TrainingLoop.BEST_PARAMETERS)));
+    }
+
+    static List<String> methods() {
+        return MethodRegistry.names();
+    }
+
+    @ParameterizedTest
+    @MethodSource("methods")
+    void everyRegisteredMethodTrainsAStudent(String method, @TempDir Path dir) {
+        PairedExperiment experiment = experiment(dir);
+        experiment.teacher("b", spec(2));
+        RunOutcome student = experiment.student("a", method, spec(2), spec(2));
+        EpochRecord last = student.records().get(1);
+        last.trainTerms().values().forEach(v -> assertTrue(Double.isFinite(v), method + " loss terms finite"));
+        assertTrue(last.test().containsKey("head"));
+        for (String protocol : RunOutcome.PROTOCOLS) {
+            double accuracy = student.testAccuracy(protocol);
+            assertTrue(accuracy >= 0 && accuracy <= 1, protocol + " " + accuracy);
+        }
+        assertTrue(student.testAccuracy("paperBestTest") >= student.testAccuracy("bestVal"),
+                "the paper's protocol selects on the test set, so it can only be higher");
+    }
+
+    @Test
+    void anInterruptedRunResumesToTheSameResult(@TempDir Path dir) {
+        PairedExperiment uninterrupted = experiment(dir.resolve("a"));
+        uninterrupted.teacher("b", spec(3));
+        Map<String, Double> expected = uninterrupted.student("a", "fd-cmkd", spec(3), spec(3)).records().get(2).test();
+
+        PairedExperiment interrupted = experiment(dir.resolve("b"));
+        interrupted.teacher("b", spec(3));
+        assertThrows(Interruption.class, () -> interrupted.student("a", "fd-cmkd", spec(3), spec(3),
+                new TrainingLoop.Listener() {
+                    @Override
+                    public void onBatch(int epoch, int batch, int batches) {
+                        if (epoch == 1 && batch == 2) {
+                            throw new Interruption();
+                        }
+                    }
+                }));
+        RunOutcome resumed = interrupted.student("a", "fd-cmkd", spec(3), spec(3));
+        assertEquals(3, resumed.records().size());
+        Map<String, Double> actual = resumed.records().get(2).test();
+        assertEquals(expected.keySet(), actual.keySet());
+        expected.forEach((name, value) -> assertEquals(value, actual.get(name), 1e-9, name));
+    }
+
+    @Test
+    void aRunDirectoryWithAnotherConfigurationIsRefused(@TempDir Path dir) {
+        PairedExperiment experiment = experiment(dir);
+        experiment.teacher("b", spec(1));
+        IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> experiment.teacher("b", new RunSpec(2, 32, 0.05, 1e-4, 0.9, 0.9, 1)));
+        assertTrue(refused.getMessage().contains("another configuration"), refused.getMessage());
+    }
+
+    /** Thrown by the test listener to stop a run in the middle of an epoch. */
+    private static final class Interruption extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+    }
+}
