@@ -1,0 +1,166 @@
+package dev.cmkd.data.audio;
+
+import dev.cmkd.results.ResultFiles;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Reads and writes 16-bit PCM mono WAV files, the audio format of the kit's data contracts.
+ *
+ * <p>Reading parses the RIFF chunks itself: {@code fmt } must say PCM (format tag 1, or
+ * WAVE_FORMAT_EXTENSIBLE 0xFFFE with the PCM sub-format), 1 channel, 16 bits; other chunks ({@code LIST},
+ * {@code fact}, ...) are skipped. A {@code data} length beyond the end of the file (as in WAVs streamed to
+ * stdout, e.g. by {@code espeak-ng} without {@code -w}) is cut to the bytes present. A sample {@code s} in
+ * [-32768, 32767] becomes {@code s / 32768} in [-1, 1). Writing stores {@code rint(32767 x)} (round half to even, as numpy) clipped to
+ * the 16-bit range (the AV-MNIST-TTS builder's convention, data.md section 3.2).
+ */
+public final class Wav {
+
+    private static final int FORMAT_PCM = 1;
+    private static final int FORMAT_EXTENSIBLE = 0xFFFE;
+
+    private Wav() {}
+
+    /**
+     * A decoded clip.
+     *
+     * @param sampleRate samples per second
+     * @param samples the samples in [-1, 1)
+     */
+    public record Clip(int sampleRate, float[] samples) {}
+
+    /**
+     * Reads a 16-bit PCM mono WAV file at any sample rate.
+     *
+     * @throws WavFormatException if the file is not a 16-bit PCM mono WAV; the message names the field
+     * @throws UncheckedIOException if the file cannot be read
+     */
+    public static Clip read(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new UncheckedIOException("WAV file not found: " + file, e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read WAV file " + file + ": " + e.getMessage(), e);
+        }
+        return decode(file, bytes);
+    }
+
+    /**
+     * Reads a 16-bit PCM mono WAV file and checks its sample rate.
+     *
+     * @throws WavFormatException if the format or the sample rate differs; the message names the field
+     */
+    public static float[] readMono16(Path file, int expectedSampleRate) {
+        Clip clip = read(file);
+        if (clip.sampleRate() != expectedSampleRate) {
+            throw new WavFormatException(file, String.format(Locale.ROOT,
+                    "%s: field 'sample rate' is %d Hz, expected %d Hz; resample it (e.g. sox in.wav -r %d out.wav)",
+                    file, clip.sampleRate(), expectedSampleRate, expectedSampleRate));
+        }
+        return clip.samples();
+    }
+
+    /** Writes {@code samples} as a 16-bit PCM mono WAV file, atomically (values outside [-1, 1] clip). */
+    public static Path write(Path file, float[] samples, int sampleRate) {
+        if (sampleRate < 1) {
+            throw new IllegalArgumentException("Wav.write: sampleRate " + sampleRate + " must be at least 1 Hz");
+        }
+        int dataBytes = Math.multiplyExact(samples.length, 2);
+        ByteBuffer buffer = ByteBuffer.allocate(44 + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + dataBytes)
+                .put("WAVE".getBytes(StandardCharsets.US_ASCII));
+        buffer.put("fmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) FORMAT_PCM)
+                .putShort((short) 1).putInt(sampleRate).putInt(2 * sampleRate).putShort((short) 2)
+                .putShort((short) 16);
+        buffer.put("data".getBytes(StandardCharsets.US_ASCII)).putInt(dataBytes);
+        for (float x : samples) {
+            double value = Math.rint(32767.0 * x);
+            buffer.putShort((short) Math.max(-32768, Math.min(32767, value)));
+        }
+        return ResultFiles.write(file, temporary -> Files.write(temporary, buffer.array()));
+    }
+
+    private static Clip decode(Path file, byte[] bytes) {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        if (bytes.length < 12 || !tag(bytes, 0).equals("RIFF") || !tag(bytes, 8).equals("WAVE")) {
+            String found = bytes.length < 12 ? bytes.length + " bytes" : "'" + tag(bytes, 0) + "'/'" + tag(bytes, 8) + "'";
+            throw new WavFormatException(file, file + ": field 'RIFF header' is " + found
+                    + ", expected 'RIFF'/'WAVE' (a little-endian WAV file); convert it (e.g. sox in -b 16 -c 1 out.wav)");
+        }
+        int position = 12;
+        Integer sampleRate = null;
+        while (position + 8 <= bytes.length) {
+            String id = tag(bytes, position);
+            long size = Integer.toUnsignedLong(buffer.getInt(position + 4));
+            int body = position + 8;
+            if (id.equals("fmt ")) {
+                sampleRate = checkFormat(file, buffer, body, size);
+            } else if (id.equals("data")) {
+                if (sampleRate == null) {
+                    throw new WavFormatException(file, file + ": field 'fmt chunk' is missing before the data"
+                            + " chunk; rewrite the file (e.g. sox in.wav -b 16 out.wav)");
+                }
+                int available = bytes.length - body;
+                int length = (int) Math.min(size, available) & ~1;
+                float[] samples = new float[length / 2];
+                for (int i = 0; i < samples.length; i++) {
+                    samples[i] = buffer.getShort(body + 2 * i) / 32768f;
+                }
+                return new Clip(sampleRate, samples);
+            }
+            position = (int) Math.min((long) bytes.length, body + size + (size & 1));
+        }
+        throw new WavFormatException(file, file + ": field '" + (sampleRate == null ? "fmt chunk" : "data chunk")
+                + "' is missing; the file is truncated or not a WAV file; regenerate it");
+    }
+
+    /** Checks the fmt chunk and returns the sample rate. */
+    private static int checkFormat(Path file, ByteBuffer buffer, int body, long size) {
+        if (size < 16 || body + 16 > buffer.limit()) {
+            throw new WavFormatException(file, file + ": field 'fmt chunk' has " + size
+                    + " bytes, expected at least 16; the file is truncated; regenerate it");
+        }
+        int format = Short.toUnsignedInt(buffer.getShort(body));
+        int channels = Short.toUnsignedInt(buffer.getShort(body + 2));
+        int sampleRate = buffer.getInt(body + 4);
+        int bits = Short.toUnsignedInt(buffer.getShort(body + 14));
+        if (format == FORMAT_EXTENSIBLE && size >= 26 && body + 26 <= buffer.limit()) {
+            format = Short.toUnsignedInt(buffer.getShort(body + 24));
+        }
+        if (format != FORMAT_PCM) {
+            throw new WavFormatException(file, String.format(Locale.ROOT,
+                    "%s: field 'format' is %s, expected 1 (integer PCM); convert it (e.g. sox in.wav -e signed-integer -b 16 out.wav)",
+                    file, format == 3 ? "3 (IEEE float)" : String.valueOf(format)));
+        }
+        if (channels != 1) {
+            throw new WavFormatException(file, String.format(Locale.ROOT,
+                    "%s: field 'channels' is %d, expected 1 (mono); convert it (e.g. sox in.wav -c 1 out.wav)",
+                    file, channels));
+        }
+        if (bits != 16) {
+            throw new WavFormatException(file, String.format(Locale.ROOT,
+                    "%s: field 'bits per sample' is %d, expected 16; convert it (e.g. sox in.wav -b 16 out.wav)",
+                    file, bits));
+        }
+        if (sampleRate <= 0) {
+            throw new WavFormatException(file, String.format(Locale.ROOT,
+                    "%s: field 'sample rate' is %d Hz, expected a positive rate; regenerate the file",
+                    file, Integer.toUnsignedLong(sampleRate)));
+        }
+        return sampleRate;
+    }
+
+    private static String tag(byte[] bytes, int offset) {
+        return new String(bytes, offset, 4, StandardCharsets.US_ASCII);
+    }
+}

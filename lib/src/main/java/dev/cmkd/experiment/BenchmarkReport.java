@@ -1,0 +1,225 @@
+package dev.cmkd.experiment;
+
+import dev.cmkd.results.ResultFiles;
+import dev.cmkd.train.EpochRecord;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.Styler;
+
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * Turns finished runs into the benchmark's tables and figures: every run under every selection protocol
+ * as rows ({@code results.csv}), the mean and standard deviation over seeds per student modality and
+ * method ({@code summary.csv}), accuracy per method ({@code accuracy.png}) and validation curves
+ * ({@code curves-<modality>.png}).
+ */
+public final class BenchmarkReport {
+
+    /**
+     * One finished run.
+     *
+     * @param role "teacher" or "student"
+     * @param modality the network's modality
+     * @param teacherModality the teacher's modality ("" for a teacher)
+     * @param method the method ("" for a teacher)
+     * @param seed the seed
+     * @param outcome the run's records
+     */
+    public record Entry(String role, String modality, String teacherModality, String method, long seed,
+            RunOutcome outcome) {}
+
+    private final List<Entry> entries = new ArrayList<>();
+
+    /** Adds a run. */
+    public void add(Entry entry) {
+        entries.add(entry);
+    }
+
+    /** Returns every run under every protocol, with the environment, one row each. */
+    public Table results() {
+        Table table = Table.create("results", StringColumn.create("role"), StringColumn.create("modality"),
+                StringColumn.create("teacher_modality"), StringColumn.create("method"), IntColumn.create("seed"),
+                StringColumn.create("protocol"), DoubleColumn.create("test_accuracy"),
+                IntColumn.create("best_val_epoch"), IntColumn.create("epochs"));
+        Map<String, String> environment = Environment.describe();
+        environment.keySet().forEach(key -> table.addColumns(StringColumn.create(key)));
+        for (Entry entry : entries) {
+            for (String protocol : RunOutcome.PROTOCOLS) {
+                table.stringColumn("role").append(entry.role());
+                table.stringColumn("modality").append(entry.modality());
+                table.stringColumn("teacher_modality").append(entry.teacherModality());
+                table.stringColumn("method").append(entry.method());
+                table.intColumn("seed").append((int) entry.seed());
+                table.stringColumn("protocol").append(protocol);
+                table.doubleColumn("test_accuracy").append(entry.outcome().testAccuracy(protocol));
+                table.intColumn("best_val_epoch").append(entry.outcome().bestValidationEpoch() + 1);
+                table.intColumn("epochs").append(entry.outcome().records().size());
+                environment.forEach((key, value) -> table.stringColumn(key).append(value));
+            }
+        }
+        return table;
+    }
+
+    /**
+     * Returns, per role, modality and method, the mean and standard deviation (sample, n - 1) over seeds of
+     * the test accuracy under each protocol, and the number of seeds.
+     */
+    public Table summary() {
+        Table table = Table.create("Test accuracy, mean and standard deviation over seeds",
+                StringColumn.create("role"), StringColumn.create("modality"), StringColumn.create("teacher_modality"),
+                StringColumn.create("method"), IntColumn.create("seeds"));
+        for (String protocol : RunOutcome.PROTOCOLS) {
+            table.addColumns(DoubleColumn.create(protocol + "_mean"), DoubleColumn.create(protocol + "_std"));
+        }
+        Map<String, List<Entry>> groups = new LinkedHashMap<>();
+        for (Entry entry : entries) {
+            groups.computeIfAbsent(entry.role() + "|" + entry.modality() + "|" + entry.teacherModality() + "|"
+                    + entry.method(), k -> new ArrayList<>()).add(entry);
+        }
+        for (List<Entry> group : groups.values()) {
+            Entry first = group.get(0);
+            table.stringColumn("role").append(first.role());
+            table.stringColumn("modality").append(first.modality());
+            table.stringColumn("teacher_modality").append(first.teacherModality());
+            table.stringColumn("method").append(first.method());
+            table.intColumn("seeds").append(group.size());
+            for (String protocol : RunOutcome.PROTOCOLS) {
+                double[] values = group.stream().mapToDouble(e -> e.outcome().testAccuracy(protocol)).toArray();
+                table.doubleColumn(protocol + "_mean").append(mean(values));
+                table.doubleColumn(protocol + "_std").append(std(values));
+            }
+        }
+        return table;
+    }
+
+    /** Returns the summary as text: "mean ± std" in percent per protocol. */
+    public static Table formatted(Table summary) {
+        Table table = Table.create(summary.name() + " (percent)");
+        for (String column : new String[] {"role", "modality", "teacher_modality", "method"}) {
+            table.addColumns(summary.stringColumn(column).copy());
+        }
+        table.addColumns(summary.intColumn("seeds").copy());
+        for (String protocol : RunOutcome.PROTOCOLS) {
+            StringColumn column = StringColumn.create(protocol);
+            for (int row = 0; row < summary.rowCount(); row++) {
+                column.append(String.format(Locale.ROOT, "%.2f ± %.2f",
+                        100 * summary.doubleColumn(protocol + "_mean").get(row),
+                        100 * summary.doubleColumn(protocol + "_std").get(row)));
+            }
+            table.addColumns(column);
+        }
+        return table;
+    }
+
+    /** Writes results.csv, summary.csv and the figures to {@code dir}; returns the paths written. */
+    public List<Path> write(Path dir) {
+        List<Path> files = new ArrayList<>();
+        Table summary = summary();
+        files.add(ResultFiles.writeCsv(results(), dir.resolve("results.csv")));
+        files.add(ResultFiles.writeCsv(summary, dir.resolve("summary.csv")));
+        files.add(ResultFiles.writePng(accuracyChart(summary), dir.resolve("accuracy.png")));
+        for (String modality : studentModalities()) {
+            files.add(ResultFiles.writePng(curves(modality), dir.resolve("curves-" + modality + ".png")));
+        }
+        return files;
+    }
+
+    private TreeSet<String> studentModalities() {
+        TreeSet<String> modalities = new TreeSet<>();
+        entries.stream().filter(e -> e.role().equals("student")).forEach(e -> modalities.add(e.modality()));
+        return modalities;
+    }
+
+    /** Test accuracy (bestVal) per method, one group per student modality, with the spread over seeds. */
+    private CategoryChart accuracyChart(Table summary) {
+        CategoryChart chart = new CategoryChartBuilder().width(ResultFiles.FIGURE_WIDTH)
+                .height(ResultFiles.FIGURE_HEIGHT).title("Student test accuracy (bestVal protocol, mean ± std over seeds)")
+                .xAxisTitle("student modality").yAxisTitle("test accuracy (%)").build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Horizontal);
+        List<String> modalities = new ArrayList<>(studentModalities());
+        TreeSet<String> methods = new TreeSet<>();
+        entries.stream().filter(e -> e.role().equals("student")).forEach(e -> methods.add(e.method()));
+        for (String method : methods) {
+            List<Double> means = new ArrayList<>();
+            List<Double> errors = new ArrayList<>();
+            for (String modality : modalities) {
+                int row = find(summary, "student", modality, method);
+                means.add(row < 0 ? 0 : 100 * summary.doubleColumn("bestVal_mean").get(row));
+                errors.add(row < 0 ? 0 : 100 * summary.doubleColumn("bestVal_std").get(row));
+            }
+            chart.addSeries(method, modalities, means, errors);
+        }
+        return chart;
+    }
+
+    private static int find(Table summary, String role, String modality, String method) {
+        for (int row = 0; row < summary.rowCount(); row++) {
+            if (summary.stringColumn("role").get(row).equals(role)
+                    && summary.stringColumn("modality").get(row).equals(modality)
+                    && summary.stringColumn("method").get(row).equals(method)) {
+                return row;
+            }
+        }
+        return -1;
+    }
+
+    /** Validation accuracy of the main head per epoch, mean over seeds, one line per method. */
+    private XYChart curves(String modality) {
+        XYChart chart = new XYChartBuilder().width(ResultFiles.FIGURE_WIDTH).height(ResultFiles.FIGURE_HEIGHT)
+                .title("Learning curves of the " + modality + " student (mean over seeds)").xAxisTitle("epoch")
+                .yAxisTitle("validation accuracy (%)").build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+        Map<String, List<Entry>> byMethod = new LinkedHashMap<>();
+        entries.stream().filter(e -> e.role().equals("student") && e.modality().equals(modality))
+                .forEach(e -> byMethod.computeIfAbsent(e.method(), k -> new ArrayList<>()).add(e));
+        byMethod.forEach((method, runs) -> {
+            int epochs = runs.stream().mapToInt(r -> r.outcome().records().size()).min().orElse(0);
+            double[] x = new double[epochs];
+            double[] y = new double[epochs];
+            for (int e = 0; e < epochs; e++) {
+                x[e] = e + 1;
+                for (Entry run : runs) {
+                    EpochRecord record = run.outcome().records().get(e);
+                    y[e] += 100 * record.validation().values().iterator().next() / runs.size();
+                }
+            }
+            chart.addSeries(method, x, y);
+        });
+        return chart;
+    }
+
+    private static double mean(double[] values) {
+        double sum = 0;
+        for (double v : values) {
+            sum += v;
+        }
+        return sum / values.length;
+    }
+
+    private static double std(double[] values) {
+        if (values.length < 2) {
+            return Double.NaN;
+        }
+        double mean = mean(values);
+        double squares = 0;
+        for (double v : values) {
+            squares += (v - mean) * (v - mean);
+        }
+        return Math.sqrt(squares / (values.length - 1));
+    }
+}

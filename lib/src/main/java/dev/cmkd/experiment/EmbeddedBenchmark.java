@@ -1,0 +1,148 @@
+package dev.cmkd.experiment;
+
+import dev.cmkd.data.PairedSplit;
+import dev.cmkd.data.loading.AvMnistTtsLoader;
+import dev.cmkd.method.MethodRegistry;
+import dev.cmkd.results.ResultFiles;
+import dev.cmkd.train.RunSpec;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+import tech.tablesaw.api.Table;
+
+/**
+ * The kit's main job: the embedded AV-MNIST-TTS benchmark end to end. It builds the dataset if it is
+ * missing, trains an image teacher and an audio teacher per seed, then a student of each modality taught
+ * by the other modality's frozen teacher with every registered method, and writes the results (every
+ * run under every selection protocol), the summary (mean ± std over seeds) and the figures.
+ *
+ * <p>Sizes come from system properties, so one switch shrinks the whole run:
+ *
+ * <pre>
+ *   -Dfdcmkd.profile=full|ci   full (default): 3 seeds, every pair; ci: 1 seed, 1 epoch, a few hundred pairs
+ *   -Dfdcmkd.seeds=0,1,2  -Dfdcmkd.teacherEpochs=N  -Dfdcmkd.studentEpochs=N  -Dfdcmkd.maxPairs=N
+ *   -Dfdcmkd.methods=none,kd,feature-mse,fd-cmkd  -Dfdcmkd.snrDb=X  -Dfdcmkd.width=W
+ *   -Dfdcmkd.data=data/av-mnist-tts  -Dfdcmkd.output=results/embedded
+ * </pre>
+ *
+ * Every run is resumable: an interrupted main job started again continues where it stopped.
+ */
+public final class EmbeddedBenchmark {
+
+    /**
+     * The benchmark's sizes.
+     *
+     * @param dataRoot the dataset directory
+     * @param outputDir where runs, tables and figures go
+     * @param seeds the seeds (one teacher pair and one student per method and modality each)
+     * @param teacherEpochs epochs of each teacher
+     * @param studentEpochs epochs of each student
+     * @param maxPairs pairs kept per split (all when {@code Integer.MAX_VALUE})
+     * @param methods the registered methods to run
+     * @param snrDb white noise added to the audio, in dB (NaN: none)
+     * @param network the backbone of every network
+     */
+    public record Settings(Path dataRoot, Path outputDir, List<Long> seeds, int teacherEpochs, int studentEpochs,
+            int maxPairs, List<String> methods, double snrDb, NetworkConfig network) {
+
+        /** Reads the settings from system properties (see the class comment). */
+        public static Settings fromSystemProperties() {
+            boolean ci = "ci".equals(System.getProperty("fdcmkd.profile", "full"));
+            return new Settings(
+                    Path.of(System.getProperty("fdcmkd.data", "data/av-mnist-tts")),
+                    Path.of(System.getProperty("fdcmkd.output", ci ? "results/embedded-ci" : "results/embedded")),
+                    Arrays.stream(System.getProperty("fdcmkd.seeds", ci ? "0" : "0,1,2").split(","))
+                            .map(String::trim).map(Long::parseLong).toList(),
+                    Integer.getInteger("fdcmkd.teacherEpochs", ci ? 1 : 6),
+                    Integer.getInteger("fdcmkd.studentEpochs", ci ? 1 : 6),
+                    Integer.getInteger("fdcmkd.maxPairs", ci ? 256 : Integer.MAX_VALUE),
+                    Arrays.stream(System.getProperty("fdcmkd.methods", String.join(",", MethodRegistry.names()))
+                            .split(",")).map(String::trim).toList(),
+                    Double.parseDouble(System.getProperty("fdcmkd.snrDb", "-5")),
+                    new NetworkConfig(Integer.getInteger("fdcmkd.width", ci ? 8 : 16),
+                            ci ? new int[] {1, 1} : new int[] {1, 1, 1, 1}, false));
+        }
+    }
+
+    private EmbeddedBenchmark() {}
+
+    /** Runs the benchmark with settings from system properties. */
+    public static void main(String[] args) {
+        long start = System.nanoTime();
+        Settings settings = Settings.fromSystemProperties();
+        BenchmarkReport report = run(settings);
+        Table summary = report.summary();
+        System.out.println(BenchmarkReport.formatted(summary).printAll());
+        report.write(settings.outputDir()).forEach(path -> System.out.println("wrote " + path));
+        double minutes = (System.nanoTime() - start) / 60e9;
+        String timing = String.format(Locale.ROOT, "embedded benchmark finished in %.1f min%n", minutes);
+        ResultFiles.writeString(timing, settings.outputDir().resolve("wall-time.txt"));
+        System.out.print(timing);
+    }
+
+    /** Runs every teacher and student of {@code settings} (resuming finished and interrupted runs). */
+    public static BenchmarkReport run(Settings settings) {
+        ensureDataset(settings.dataRoot());
+        AvMnistTtsLoader.Builder loader = AvMnistTtsLoader.builder().optMaxPairs(settings.maxPairs())
+                .optCacheDir(settings.dataRoot().resolve("cache"));
+        if (!Double.isNaN(settings.snrDb())) {
+            loader.optSnrDb(settings.snrDb());
+        }
+        AvMnistTtsLoader data = loader.build();
+        PairedSplit train = data.load(settings.dataRoot(), "train");
+        PairedSplit validation = data.load(settings.dataRoot(), "val");
+        PairedSplit test = data.load(settings.dataRoot(), "test");
+        System.out.printf(Locale.ROOT, "AV-MNIST-TTS: %d train, %d validation, %d test pairs; %s%n", train.size(),
+                validation.size(), test.size(), data);
+        PairedExperiment experiment = new PairedExperiment(train, validation, test, settings.network(),
+                settings.outputDir().resolve("runs"));
+        BenchmarkReport report = new BenchmarkReport();
+        List<String> modalities = new ArrayList<>(train.modalities());
+        for (long seed : settings.seeds()) {
+            RunSpec teacherSpec = RunSpec.paper(settings.teacherEpochs(), seed);
+            RunSpec studentSpec = RunSpec.paper(settings.studentEpochs(), seed);
+            for (String modality : modalities) {
+                report.add(new BenchmarkReport.Entry("teacher", modality, "", "", seed,
+                        experiment.teacher(modality, teacherSpec)));
+            }
+            for (String modality : modalities) {
+                String teacherModality = modalities.get(1 - modalities.indexOf(modality));
+                for (String method : settings.methods()) {
+                    report.add(new BenchmarkReport.Entry("student", modality, teacherModality, method, seed,
+                            experiment.student(modality, method, studentSpec, teacherSpec)));
+                }
+            }
+        }
+        return report;
+    }
+
+    /** Builds the dataset with its data script if its manifest is missing. */
+    static void ensureDataset(Path root) {
+        if (Files.exists(root.resolve("manifest.sha256"))) {
+            return;
+        }
+        System.out.println("AV-MNIST-TTS not found at " + root + ": building it (data-scripts/av-mnist-tts/build.sh)");
+        try {
+            Process build = new ProcessBuilder("bash", "data-scripts/av-mnist-tts/build.sh", root.toString())
+                    .inheritIO().start();
+            int code = build.waitFor();
+            if (code != 0) {
+                throw new IllegalStateException("data-scripts/av-mnist-tts/build.sh failed with exit code " + code
+                        + "; see its output above");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run data-scripts/av-mnist-tts/build.sh (run from the repository"
+                    + " root)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while building the dataset", e);
+        }
+    }
+}

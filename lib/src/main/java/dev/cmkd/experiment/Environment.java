@@ -1,0 +1,44 @@
+package dev.cmkd.experiment;
+
+import ai.djl.engine.Engine;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Where a result was computed: written next to every result row. */
+public final class Environment {
+
+    private Environment() {}
+
+    /** Returns kit commit, DJL and engine versions, JDK, OS, CPU count and device, in a fixed order. */
+    public static Map<String, String> describe() {
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put("kit_commit", gitCommit());
+        environment.put("djl", Engine.class.getPackage().getImplementationVersion() == null ? "0.29.0"
+                : Engine.class.getPackage().getImplementationVersion());
+        environment.put("engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
+        environment.put("jdk", System.getProperty("java.version"));
+        environment.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        environment.put("cpus", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        environment.put("device", Engine.getInstance().defaultDevice().toString());
+        return environment;
+    }
+
+    private static String gitCommit() {
+        try {
+            Process git = new ProcessBuilder("git", "rev-parse", "--short=12", "HEAD")
+                    .directory(Path.of("").toAbsolutePath().toFile()).redirectErrorStream(true).start();
+            String out = new String(git.getInputStream().readAllBytes()).trim();
+            boolean done = git.waitFor(5, TimeUnit.SECONDS);
+            return done && git.exitValue() == 0 ? out : "unknown";
+        } catch (IOException e) {
+            return "unknown";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        }
+    }
+}
