@@ -3,12 +3,14 @@
 #
 #   environment/install-system-packages.sh base     fonts for the PNG figures (fontconfig, DejaVu)
 #   environment/install-system-packages.sh golden   PyTorch from Debian, to regenerate the golden fixtures
+#   environment/install-system-packages.sh data     speech tools that build AV-MNIST-TTS (espeak-ng, flite, sox)
 #
 set -euo pipefail
 
 case "${1:-}" in
   base) packages=(fontconfig fonts-dejavu-core) ;;
   golden) packages=(python3-torch python3-numpy) ;;
+  data) packages=(espeak-ng flite sox) ;;
   *) sed -n '2,7p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac
 

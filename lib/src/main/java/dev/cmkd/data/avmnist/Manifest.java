@@ -1,0 +1,114 @@
+package dev.cmkd.data.avmnist;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * SHA-256 manifests in {@code sha256sum} format: one line {@code <64 hex digits><two spaces><relative
+ * path>} per file, sorted by path, so {@code sha256sum -c manifest.sha256} checks them too.
+ */
+public final class Manifest {
+
+    private Manifest() {}
+
+    /** Returns the lower-case hex SHA-256 of {@code bytes}. */
+    public static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(digest().digest(bytes));
+    }
+
+    /** Returns the lower-case hex SHA-256 of a file's content. */
+    public static String sha256(Path file) {
+        MessageDigest digest = digest();
+        byte[] buffer = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                digest.update(buffer, 0, n);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": could not read: " + e.getMessage(), e);
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** Returns the manifest text of {@code hashes} (relative path to hex SHA-256), sorted by path. */
+    public static String format(Map<String, String> hashes) {
+        StringBuilder text = new StringBuilder();
+        new TreeMap<>(hashes).forEach((path, hash) -> text.append(hash).append("  ").append(path).append('\n'));
+        return text.toString();
+    }
+
+    /** Parses a manifest file into relative path to hex SHA-256, in file order; throws naming a bad line. */
+    public static Map<String, String> read(Path manifest) {
+        Map<String, String> hashes = new LinkedHashMap<>();
+        try (BufferedReader reader = Files.newBufferedReader(manifest, StandardCharsets.UTF_8)) {
+            int number = 0;
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                number++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                if (!line.matches("[0-9a-f]{64} [ *].+")) {
+                    throw new IllegalArgumentException(manifest + ": line " + number
+                            + " is not '<sha256>  <path>': " + line);
+                }
+                hashes.put(line.substring(66), line.substring(0, 64));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(manifest + ": could not read: " + e.getMessage(), e);
+        }
+        return hashes;
+    }
+
+    /**
+     * The outcome of checking a folder against its manifest.
+     *
+     * @param checked number of files checked
+     * @param problems one line per missing or changed file, in manifest order (empty if all match)
+     */
+    public record Check(int checked, List<String> problems) {
+
+        /** Returns whether every file matches. */
+        public boolean ok() {
+            return problems.isEmpty();
+        }
+    }
+
+    /** Checks every file listed in {@code manifest} (paths relative to {@code dir}). */
+    public static Check check(Path dir, Path manifest) {
+        Map<String, String> expected = read(manifest);
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, String> entry : expected.entrySet()) {
+            Path file = dir.resolve(entry.getKey());
+            if (!Files.isRegularFile(file)) {
+                problems.add(entry.getKey() + ": missing");
+            } else {
+                String actual = sha256(file);
+                if (!actual.equals(entry.getValue())) {
+                    problems.add(entry.getKey() + ": sha256 " + actual + ", manifest says " + entry.getValue());
+                }
+            }
+        }
+        return new Check(expected.size(), List.copyOf(problems));
+    }
+
+    private static MessageDigest digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+}
