@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 import javax.imageio.ImageIO;
 
@@ -48,6 +49,13 @@ public final class ResultFiles {
         void write(Path path) throws IOException;
     }
 
+    /** Gives the file the usual rw-r--r-- (temporary files are created rw-------) where POSIX modes exist. */
+    private static void readableByAll(Path file) throws IOException {
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        }
+    }
+
     /** Runs {@code writer} on a temporary file beside {@code target}, then moves it into place. */
     public static Path write(Path target, Writer writer) {
         Path absolute = target.toAbsolutePath();
@@ -56,6 +64,7 @@ public final class ResultFiles {
             Path temporary = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".part");
             try {
                 writer.write(temporary);
+                readableByAll(temporary);
                 Files.move(temporary, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } finally {
                 Files.deleteIfExists(temporary);
