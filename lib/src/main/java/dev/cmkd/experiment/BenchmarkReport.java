@@ -117,9 +117,10 @@ public final class BenchmarkReport {
         for (String protocol : RunOutcome.PROTOCOLS) {
             StringColumn column = StringColumn.create(protocol);
             for (int row = 0; row < summary.rowCount(); row++) {
-                column.append(String.format(Locale.ROOT, "%.2f ± %.2f",
-                        100 * summary.doubleColumn(protocol + "_mean").get(row),
-                        100 * summary.doubleColumn(protocol + "_std").get(row)));
+                double mean = 100 * summary.doubleColumn(protocol + "_mean").getDouble(row);
+                DoubleColumn std = summary.doubleColumn(protocol + "_std");
+                column.append(std.isMissing(row) ? String.format(Locale.ROOT, "%.2f (one seed)", mean)
+                        : String.format(Locale.ROOT, "%.2f ± %.2f", mean, 100 * std.getDouble(row)));
             }
             table.addColumns(column);
         }
@@ -159,8 +160,9 @@ public final class BenchmarkReport {
             List<Double> errors = new ArrayList<>();
             for (String modality : modalities) {
                 int row = find(summary, "student", modality, method);
-                means.add(row < 0 ? 0 : 100 * summary.doubleColumn("bestVal_mean").get(row));
-                errors.add(row < 0 ? 0 : 100 * summary.doubleColumn("bestVal_std").get(row));
+                means.add(row < 0 ? 0 : 100 * summary.doubleColumn("bestVal_mean").getDouble(row));
+                errors.add(row < 0 || summary.doubleColumn("bestVal_std").isMissing(row) ? 0
+                        : 100 * summary.doubleColumn("bestVal_std").getDouble(row));
             }
             chart.addSeries(method, modalities, means, errors);
         }
