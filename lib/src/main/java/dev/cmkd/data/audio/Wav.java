@@ -13,14 +13,21 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Reads and writes 16-bit PCM mono WAV files, the audio format of the kit's data contracts.
+ * Reads and writes 16-bit PCM WAV files, the audio format of the kit's data contracts.
  *
  * <p>Reading parses the RIFF chunks itself: {@code fmt } must say PCM (format tag 1, or
- * WAVE_FORMAT_EXTENSIBLE 0xFFFE with the PCM sub-format), 1 channel, 16 bits; other chunks ({@code LIST},
- * {@code fact}, ...) are skipped. A {@code data} length beyond the end of the file (as in WAVs streamed to
- * stdout, e.g. by {@code espeak-ng} without {@code -w}) is cut to the bytes present. A sample {@code s} in
- * [-32768, 32767] becomes {@code s / 32768} in [-1, 1). Writing stores {@code rint(32767 x)} (round half to even, as numpy) clipped to
- * the 16-bit range (the AV-MNIST-TTS builder's convention, data.md section 3.2).
+ * WAVE_FORMAT_EXTENSIBLE 0xFFFE with the PCM sub-format), 16 bits and, except for {@link #readPcm} and
+ * {@link #decode}, 1 channel; other chunks ({@code LIST}, {@code fact}, ...) are skipped. A {@code data}
+ * length beyond the end of the file (as in WAVs streamed to stdout, e.g. by {@code espeak-ng} without
+ * {@code -w}) is cut to the bytes present. {@link #read} and {@link #readMono16} give floats: a sample
+ * {@code s} in [-32768, 32767] becomes {@code s / 32768} in [-1, 1); {@link #readPcm} and {@link #decode}
+ * give the 16-bit samples themselves.
+ *
+ * <p>Writing always produces the canonical 44-byte header ({@code RIFF}, a 16-byte {@code fmt } chunk
+ * with format 1, {@code data}) and nothing else, so equal samples give equal bytes: {@link #encodeMono16}
+ * encodes 16-bit samples as they are (the AV-MNIST-TTS builder quantises its clips itself, see {@code
+ * dev.cmkd.data.avmnist.ClipFormat}); {@link #write} stores floats as {@code rint(32767 x)} (round half
+ * to even, as numpy) clipped to the 16-bit range, atomically.
  */
 public final class Wav {
 
@@ -38,21 +45,48 @@ public final class Wav {
     public record Clip(int sampleRate, float[] samples) {}
 
     /**
+     * Decoded 16-bit PCM audio.
+     *
+     * @param sampleRate samples per second
+     * @param channels number of interleaved channels
+     * @param samples the 16-bit samples, interleaved
+     */
+    public record Pcm(int sampleRate, int channels, short[] samples) {}
+
+    /**
      * Reads a 16-bit PCM mono WAV file at any sample rate.
      *
      * @throws WavFormatException if the file is not a 16-bit PCM mono WAV; the message names the field
      * @throws UncheckedIOException if the file cannot be read
      */
     public static Clip read(Path file) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new UncheckedIOException("WAV file not found: " + file, e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not read WAV file " + file + ": " + e.getMessage(), e);
+        Pcm pcm = parse(file, bytes(file), true);
+        short[] samples = pcm.samples();
+        float[] values = new float[samples.length];
+        for (int i = 0; i < samples.length; i++) {
+            values[i] = samples[i] / 32768f;
         }
-        return decode(file, bytes);
+        return new Clip(pcm.sampleRate(), values);
+    }
+
+    /**
+     * Reads a 16-bit PCM WAV file with any number of channels, keeping the 16-bit samples.
+     *
+     * @throws WavFormatException if the file is not a 16-bit PCM WAV; the message names the field
+     * @throws UncheckedIOException if the file cannot be read
+     */
+    public static Pcm readPcm(Path file) {
+        return parse(file, bytes(file), false);
+    }
+
+    /**
+     * Decodes the bytes of a 16-bit PCM WAV file with any number of channels, as {@link #readPcm} does;
+     * {@code source} (where the bytes come from) is named in errors.
+     *
+     * @throws WavFormatException if the bytes are not a 16-bit PCM WAV; the message names the field
+     */
+    public static Pcm decode(byte[] bytes, Path source) {
+        return parse(source, bytes, false);
     }
 
     /**
@@ -72,25 +106,51 @@ public final class Wav {
 
     /** Writes {@code samples} as a 16-bit PCM mono WAV file, atomically (values outside [-1, 1] clip). */
     public static Path write(Path file, float[] samples, int sampleRate) {
-        if (sampleRate < 1) {
-            throw new IllegalArgumentException("Wav.write: sampleRate " + sampleRate + " must be at least 1 Hz");
+        checkSampleRate("Wav.write", sampleRate);
+        short[] pcm = new short[samples.length];
+        for (int i = 0; i < samples.length; i++) {
+            double value = Math.rint(32767.0 * samples[i]);
+            pcm[i] = (short) Math.max(-32768, Math.min(32767, value));
         }
+        byte[] bytes = encodeMono16(pcm, sampleRate);
+        return ResultFiles.write(file, temporary -> Files.write(temporary, bytes));
+    }
+
+    /** Encodes mono 16-bit PCM samples as a WAV file with the canonical 44-byte header. */
+    public static byte[] encodeMono16(short[] samples, int sampleRate) {
+        checkSampleRate("Wav.encodeMono16", sampleRate);
         int dataBytes = Math.multiplyExact(samples.length, 2);
-        ByteBuffer buffer = ByteBuffer.allocate(44 + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer buffer = ByteBuffer.allocate(Math.addExact(44, dataBytes)).order(ByteOrder.LITTLE_ENDIAN);
         buffer.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + dataBytes)
                 .put("WAVE".getBytes(StandardCharsets.US_ASCII));
         buffer.put("fmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) FORMAT_PCM)
                 .putShort((short) 1).putInt(sampleRate).putInt(2 * sampleRate).putShort((short) 2)
                 .putShort((short) 16);
         buffer.put("data".getBytes(StandardCharsets.US_ASCII)).putInt(dataBytes);
-        for (float x : samples) {
-            double value = Math.rint(32767.0 * x);
-            buffer.putShort((short) Math.max(-32768, Math.min(32767, value)));
+        for (short sample : samples) {
+            buffer.putShort(sample);
         }
-        return ResultFiles.write(file, temporary -> Files.write(temporary, buffer.array()));
+        return buffer.array();
     }
 
-    private static Clip decode(Path file, byte[] bytes) {
+    private static void checkSampleRate(String method, int sampleRate) {
+        if (sampleRate < 1) {
+            throw new IllegalArgumentException(method + ": sampleRate " + sampleRate + " must be at least 1 Hz");
+        }
+    }
+
+    private static byte[] bytes(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new UncheckedIOException("WAV file not found: " + file, e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read WAV file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Parses a 16-bit PCM WAV; with {@code mono}, the fmt chunk must also say 1 channel. */
+    private static Pcm parse(Path file, byte[] bytes, boolean mono) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         if (bytes.length < 12 || !tag(bytes, 0).equals("RIFF") || !tag(bytes, 8).equals("WAVE")) {
             String found = bytes.length < 12 ? bytes.length + " bytes" : "'" + tag(bytes, 0) + "'/'" + tag(bytes, 8) + "'";
@@ -98,34 +158,37 @@ public final class Wav {
                     + ", expected 'RIFF'/'WAVE' (a little-endian WAV file); convert it (e.g. sox in -b 16 -c 1 out.wav)");
         }
         int position = 12;
-        Integer sampleRate = null;
+        Format format = null;
         while (position + 8 <= bytes.length) {
             String id = tag(bytes, position);
             long size = Integer.toUnsignedLong(buffer.getInt(position + 4));
             int body = position + 8;
             if (id.equals("fmt ")) {
-                sampleRate = checkFormat(file, buffer, body, size);
+                format = checkFormat(file, buffer, body, size, mono);
             } else if (id.equals("data")) {
-                if (sampleRate == null) {
+                if (format == null) {
                     throw new WavFormatException(file, file + ": field 'fmt chunk' is missing before the data"
                             + " chunk; rewrite the file (e.g. sox in.wav -b 16 out.wav)");
                 }
                 int available = bytes.length - body;
                 int length = (int) Math.min(size, available) & ~1;
-                float[] samples = new float[length / 2];
+                short[] samples = new short[length / 2];
                 for (int i = 0; i < samples.length; i++) {
-                    samples[i] = buffer.getShort(body + 2 * i) / 32768f;
+                    samples[i] = buffer.getShort(body + 2 * i);
                 }
-                return new Clip(sampleRate, samples);
+                return new Pcm(format.sampleRate(), format.channels(), samples);
             }
             position = (int) Math.min((long) bytes.length, body + size + (size & 1));
         }
-        throw new WavFormatException(file, file + ": field '" + (sampleRate == null ? "fmt chunk" : "data chunk")
+        throw new WavFormatException(file, file + ": field '" + (format == null ? "fmt chunk" : "data chunk")
                 + "' is missing; the file is truncated or not a WAV file; regenerate it");
     }
 
-    /** Checks the fmt chunk and returns the sample rate. */
-    private static int checkFormat(Path file, ByteBuffer buffer, int body, long size) {
+    /** What the fmt chunk says, once checked. */
+    private record Format(int sampleRate, int channels) {}
+
+    /** Checks the fmt chunk and returns its sample rate and channels. */
+    private static Format checkFormat(Path file, ByteBuffer buffer, int body, long size, boolean mono) {
         if (size < 16 || body + 16 > buffer.limit()) {
             throw new WavFormatException(file, file + ": field 'fmt chunk' has " + size
                     + " bytes, expected at least 16; the file is truncated; regenerate it");
@@ -142,7 +205,7 @@ public final class Wav {
                     "%s: field 'format' is %s, expected 1 (integer PCM); convert it (e.g. sox in.wav -e signed-integer -b 16 out.wav)",
                     file, format == 3 ? "3 (IEEE float)" : String.valueOf(format)));
         }
-        if (channels != 1) {
+        if (mono && channels != 1) {
             throw new WavFormatException(file, String.format(Locale.ROOT,
                     "%s: field 'channels' is %d, expected 1 (mono); convert it (e.g. sox in.wav -c 1 out.wav)",
                     file, channels));
@@ -157,7 +220,7 @@ public final class Wav {
                     "%s: field 'sample rate' is %d Hz, expected a positive rate; regenerate the file",
                     file, Integer.toUnsignedLong(sampleRate)));
         }
-        return sampleRate;
+        return new Format(sampleRate, channels);
     }
 
     private static String tag(byte[] bytes, int offset) {

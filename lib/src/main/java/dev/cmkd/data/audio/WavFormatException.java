@@ -2,7 +2,10 @@ package dev.cmkd.data.audio;
 
 import java.nio.file.Path;
 
-/** A WAV file that is not 16-bit PCM mono (or not a WAV file); the message names the file, the field and the fix. */
+/**
+ * A WAV file that is not 16-bit PCM (mono, where mono is required) or not a WAV file at all; the message
+ * names the file, the field and the fix.
+ */
 public final class WavFormatException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;

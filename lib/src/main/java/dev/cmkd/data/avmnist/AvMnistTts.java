@@ -6,6 +6,8 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
+import dev.cmkd.data.Sha256;
+import dev.cmkd.data.idx.Idx;
 import dev.cmkd.results.ResultFiles;
 
 import java.io.IOException;
@@ -13,8 +15,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -102,8 +102,9 @@ public final class AvMnistTts {
     public static final Path DEFAULT_OUTPUT = Path.of("data", "av-mnist-tts");
 
     private static final int FORMAT = 1;
-    private static final Set<PosixFilePermission> READABLE = PosixFilePermissions.fromString("rw-r--r--");
     private static final String WORK_DIR = ".work";
+    /** The fix that errors about the MNIST files name. */
+    private static final String MNIST_FIX = "fetch MNIST with data-scripts/av-mnist-tts/build.sh";
 
     private final Path outputDir;
     private final Path mnistDir;
@@ -345,7 +346,7 @@ public final class AvMnistTts {
                         for (int digit = 0; digit < 10; digit++) {
                             byte[] wav = rendition.wavs()[digit];
                             writeBytes(outputDir.resolve(speaker.wavPath(digit, r)), wav);
-                            digests[digit] = Manifest.sha256(wav);
+                            digests[digit] = Sha256.hex(wav);
                         }
                         int n = done.incrementAndGet();
                         if (n == total || n % Math.max(1, total / 10) == 0) {
@@ -392,17 +393,12 @@ public final class AvMnistTts {
         rows.forEach(row -> text.append(row).append('\n'));
         byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
         writeBytes(outputDir.resolve(name), bytes);
-        return Manifest.sha256(bytes);
+        return Sha256.hex(bytes);
     }
 
-    /** Writes a file atomically ({@link ResultFiles#write}), readable by all (rw-r--r--) like a download. */
+    /** Writes a file atomically ({@link ResultFiles#write}, which makes it rw-r--r-- like a download). */
     private static void writeBytes(Path target, byte[] bytes) {
-        ResultFiles.write(target, path -> {
-            Files.write(path, bytes);
-            if (Files.getFileStore(path).supportsFileAttributeView("posix")) {
-                Files.setPosixFilePermissions(path, READABLE);
-            }
-        });
+        ResultFiles.write(target, path -> Files.write(path, bytes));
     }
 
     private void removeStaleAudio(List<Clip> clips) throws IOException {
@@ -420,10 +416,10 @@ public final class AvMnistTts {
     }
 
     private int[] labels(String imagesName, String labelsName, String what, int needed) {
-        Path labelsFile = Idx.resolve(mnistDir, labelsName);
-        Path imagesFile = Idx.resolve(mnistDir, imagesName);
-        int[] labels = Idx.readLabels(labelsFile);
-        int images = Idx.count(imagesFile);
+        Path labelsFile = Idx.resolve(mnistDir, labelsName, MNIST_FIX);
+        Path imagesFile = Idx.resolve(mnistDir, imagesName, MNIST_FIX);
+        int[] labels = Idx.readLabels(labelsFile, MNIST_FIX);
+        int images = Idx.count(imagesFile, MNIST_FIX);
         if (images != labels.length) {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
                     "%s: field 'count' is %d but %s holds %d labels; the MNIST files do not belong together",
@@ -440,7 +436,7 @@ public final class AvMnistTts {
     private JsonObject mnistChecksums() {
         JsonObject checksums = new JsonObject();
         for (String name : List.of(TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS)) {
-            checksums.addProperty(name, Manifest.sha256(Idx.resolve(mnistDir, name)));
+            checksums.addProperty(name, Sha256.hex(Idx.resolve(mnistDir, name, MNIST_FIX)));
         }
         return checksums;
     }

@@ -1,5 +1,7 @@
 package dev.cmkd.data.avmnist;
 
+import dev.cmkd.data.audio.Wav;
+
 /**
  * The format of every AV-MNIST-TTS clip (data.md, section 3.2): 16 kHz mono, exactly 1.0 s.
  *

@@ -1,16 +1,14 @@
 package dev.cmkd.data.avmnist;
 
+import dev.cmkd.data.Sha256;
+
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,30 +16,12 @@ import java.util.TreeMap;
 
 /**
  * SHA-256 manifests in {@code sha256sum} format: one line {@code <64 hex digits><two spaces><relative
- * path>} per file, sorted by path, so {@code sha256sum -c manifest.sha256} checks them too.
+ * path>} per file, sorted by path, so {@code sha256sum -c manifest.sha256} checks them too. Hashes are
+ * {@link Sha256#hex}'s.
  */
 public final class Manifest {
 
     private Manifest() {}
-
-    /** Returns the lower-case hex SHA-256 of {@code bytes}. */
-    public static String sha256(byte[] bytes) {
-        return HexFormat.of().formatHex(digest().digest(bytes));
-    }
-
-    /** Returns the lower-case hex SHA-256 of a file's content. */
-    public static String sha256(Path file) {
-        MessageDigest digest = digest();
-        byte[] buffer = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                digest.update(buffer, 0, n);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": could not read: " + e.getMessage(), e);
-        }
-        return HexFormat.of().formatHex(digest.digest());
-    }
 
     /** Returns the manifest text of {@code hashes} (relative path to hex SHA-256), sorted by path. */
     public static String format(Map<String, String> hashes) {
@@ -95,20 +75,12 @@ public final class Manifest {
             if (!Files.isRegularFile(file)) {
                 problems.add(entry.getKey() + ": missing");
             } else {
-                String actual = sha256(file);
+                String actual = Sha256.hex(file);
                 if (!actual.equals(entry.getValue())) {
                     problems.add(entry.getKey() + ": sha256 " + actual + ", manifest says " + entry.getValue());
                 }
             }
         }
         return new Check(expected.size(), List.copyOf(problems));
-    }
-
-    private static MessageDigest digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.cmkd.data.avmnist;
 
+import dev.cmkd.data.audio.Wav;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -137,7 +139,7 @@ final class Synthesizer {
     }
 
     private static short[] mono16k(Path file) {
-        Wav.Pcm pcm = Wav.read(file);
+        Wav.Pcm pcm = Wav.readPcm(file);
         if (pcm.channels() != 1 || pcm.sampleRate() != ClipFormat.SAMPLE_RATE) {
             throw new IllegalStateException(String.format(Locale.ROOT,
                     "%s: sox gave %d channels at %d Hz, expected mono at %d Hz", file, pcm.channels(),

@@ -2,10 +2,13 @@ package dev.cmkd.data.loading;
 
 import ai.djl.ndarray.types.Shape;
 import dev.cmkd.data.PairedSplit;
+import dev.cmkd.data.Sha256;
 import dev.cmkd.data.audio.AudioFrontEnd;
 import dev.cmkd.data.audio.LogMel;
 import dev.cmkd.data.audio.Wav;
 import dev.cmkd.data.audio.WavFormatException;
+import dev.cmkd.data.idx.Idx;
+import dev.cmkd.data.idx.IdxException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,6 +25,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
@@ -147,8 +151,8 @@ public final class AvMnistTtsLoader {
             throw new DatasetException(String.format(Locale.ROOT,
                     "%s has no row with split '%s' (rows per split: %s); fix: %s", pairs.file(), split, counts, FIX));
         }
-        Map<String, MnistIdx.Images> images = new HashMap<>();
-        Map<String, byte[]> labels = new HashMap<>();
+        Map<String, Idx.Images> images = new HashMap<>();
+        Map<String, int[]> labels = new HashMap<>();
         for (Pair pair : selected) {
             checkImage(root, pair, images, labels);
         }
@@ -184,12 +188,12 @@ public final class AvMnistTtsLoader {
         return wav;
     }
 
-    private static void checkImage(Path root, Pair pair, Map<String, MnistIdx.Images> images, Map<String, byte[]> labels) {
-        MnistIdx.Images set = images.computeIfAbsent(pair.imageSet,
-                s -> MnistIdx.readImages(root.resolve("mnist").resolve(s + "-images-idx3-ubyte"), FIX));
-        byte[] setLabels = labels.computeIfAbsent(pair.imageSet, s -> {
+    private static void checkImage(Path root, Pair pair, Map<String, Idx.Images> images, Map<String, int[]> labels) {
+        Idx.Images set = images.computeIfAbsent(pair.imageSet,
+                s -> mnist(() -> Idx.readImages(root.resolve("mnist").resolve(s + "-images-idx3-ubyte"), FIX)));
+        int[] setLabels = labels.computeIfAbsent(pair.imageSet, s -> {
             Path file = root.resolve("mnist").resolve(s + "-labels-idx1-ubyte");
-            byte[] read = MnistIdx.readLabels(file, FIX);
+            int[] read = mnist(() -> Idx.readLabels(file, FIX));
             if (read.length != set.count()) {
                 throw new DatasetException(String.format(Locale.ROOT,
                         "%s: field 'count' is %d, but %s holds %d images; fix: %s", file, read.length, set.file(),
@@ -197,19 +201,28 @@ public final class AvMnistTtsLoader {
             }
             return read;
         });
-        if (set.rows() != IMAGE_SIDE || set.cols() != IMAGE_SIDE) {
+        if (set.rows() != IMAGE_SIDE || set.columns() != IMAGE_SIDE) {
             throw new DatasetException(String.format(Locale.ROOT,
                     "%s: field 'rows x cols' is %d x %d, expected 28 x 28; fix: %s", set.file(), set.rows(),
-                    set.cols(), FIX));
+                    set.columns(), FIX));
         }
         if (pair.imageIndex >= set.count()) {
             throw pair.row.error("image_index", String.valueOf(pair.imageIndex),
                     "an integer in [0, " + set.count() + ") (images in " + set.file().getFileName() + ")");
         }
-        int mnistLabel = setLabels[pair.imageIndex] & 0xFF;
+        int mnistLabel = setLabels[pair.imageIndex];
         if (mnistLabel != pair.label) {
             throw pair.row.error("label", String.valueOf(pair.label),
                     "the MNIST label " + mnistLabel + " of " + pair.imageSet + " image " + pair.imageIndex);
+        }
+    }
+
+    /** Runs an MNIST read, turning an {@link IdxException} (its message names the file, field and fix) into ours. */
+    private static <T> T mnist(Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (IdxException e) {
+            throw new DatasetException(e.getMessage(), e);
         }
     }
 
@@ -231,14 +244,14 @@ public final class AvMnistTtsLoader {
         }
     }
 
-    private static float[] images(List<Pair> pairs, Map<String, MnistIdx.Images> images) {
+    private static float[] images(List<Pair> pairs, Map<String, Idx.Images> images) {
         int size = IMAGE_SIDE * IMAGE_SIDE;
         float[] values = new float[pairs.size() * size];
         for (int i = 0; i < pairs.size(); i++) {
             Pair pair = pairs.get(i);
-            MnistIdx.Images set = images.get(pair.imageSet);
+            Idx.Images set = images.get(pair.imageSet);
             for (int j = 0; j < size; j++) {
-                values[i * size + j] = set.pixel(pair.imageIndex, j) / 255f;
+                values[i * size + j] = set.pixel(pair.imageIndex, j / IMAGE_SIDE, j % IMAGE_SIDE) / 255f;
             }
         }
         return values;
@@ -274,7 +287,7 @@ public final class AvMnistTtsLoader {
             cache = new FeatureCache(cacheDir);
             header = cacheHeader(root, split, selected.size(), pairsFile);
             stem = String.format(Locale.ROOT, "av-mnist-tts-%s-%s-%s", split, frontEnd.name(),
-                    FeatureCache.sha256(header.getBytes(StandardCharsets.UTF_8)).substring(0, 16));
+                    Sha256.hex(header.getBytes(StandardCharsets.UTF_8)).substring(0, 16));
             float[] cached = cache.load(stem, header, total);
             if (cached != null) {
                 return cached;
@@ -370,8 +383,8 @@ public final class AvMnistTtsLoader {
         header.put("noise", snrDb == null ? null : "white Gaussian, P = mean x^2 per clip, Box-Muller on"
                 + " SplittableRandom(splitmix64(seed + (pairsRow + 1) * 0x9E3779B97F4A7C15))");
         try {
-            header.put("manifestSha256", FeatureCache.sha256(Files.readAllBytes(manifest)));
-            header.put("pairsSha256", FeatureCache.sha256(Files.readAllBytes(pairsFile)));
+            header.put("manifestSha256", Sha256.hex(Files.readAllBytes(manifest)));
+            header.put("pairsSha256", Sha256.hex(Files.readAllBytes(pairsFile)));
         } catch (IOException e) {
             throw new UncheckedIOException("could not read " + manifest + " or " + pairsFile + ": " + e.getMessage(), e);
         }

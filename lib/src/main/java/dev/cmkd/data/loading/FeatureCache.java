@@ -11,9 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -72,15 +69,6 @@ final class FeatureCache {
         bytes.asFloatBuffer().put(values);
         ResultFiles.write(dataFile(stem), temporary -> Files.write(temporary, bytes.array()));
         ResultFiles.writeString(header, headerFile(stem));
-    }
-
-    /** Returns the lower-case hex SHA-256 of {@code bytes}. */
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
     }
 
     /** Renders a JSON object (maps, lists, strings, numbers, booleans, null), one top-level key per line. */

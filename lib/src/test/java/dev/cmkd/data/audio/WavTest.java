@@ -16,7 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** {@link Wav}: round trip, tolerated variants, and errors that name the file, the field and the fix. */
+/**
+ * {@link Wav}: round trip, tolerated variants, the canonical encoding the AV-MNIST-TTS builder writes, PCM
+ * reading, and errors that name the file, the field and the fix.
+ */
 class WavTest {
 
     @TempDir
@@ -58,6 +61,60 @@ class WavTest {
                 && e.getMessage().contains("-r 16000"), e.getMessage());
         UncheckedIOException missing = assertThrows(UncheckedIOException.class, () -> Wav.read(dir.resolve("no.wav")));
         assertTrue(missing.getMessage().contains("no.wav"), missing.getMessage());
+    }
+
+    @Test
+    void wavHeaderIsCanonical() {
+        byte[] wav = Wav.encodeMono16(new short[] {1, -2}, 16_000);
+        ByteBuffer b = ByteBuffer.wrap(wav).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(48, wav.length);
+        assertEquals("RIFF", new String(wav, 0, 4, StandardCharsets.US_ASCII));
+        assertEquals(40, b.getInt(4));
+        assertEquals("WAVEfmt ", new String(wav, 8, 8, StandardCharsets.US_ASCII));
+        assertEquals(16, b.getInt(16));
+        assertEquals(1, b.getShort(20));
+        assertEquals(1, b.getShort(22));
+        assertEquals(16_000, b.getInt(24));
+        assertEquals(32_000, b.getInt(28));
+        assertEquals(2, b.getShort(32));
+        assertEquals(16, b.getShort(34));
+        assertEquals("data", new String(wav, 36, 4, StandardCharsets.US_ASCII));
+        assertEquals(4, b.getInt(40));
+        assertArrayEquals(new short[] {1, -2}, Wav.decode(wav, Path.of("test")).samples());
+    }
+
+    @Test
+    void writeStoresRoundedSamplesWithTheCanonicalEncoding() throws IOException {
+        float[] samples = {0f, 0.5f, -0.5f, 1f, -1f, 2f, -2f, 1e-5f, 0.25f};
+        Path file = Wav.write(dir.resolve("c.wav"), samples, 16_000);
+        short[] rounded = {0, 16384, -16384, 32767, -32767, 32767, -32768, 0, 8192};
+        assertArrayEquals(Wav.encodeMono16(rounded, 16_000), Files.readAllBytes(file));
+        assertArrayEquals(rounded, Wav.readPcm(file).samples());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Wav.encodeMono16(new short[1], 0));
+        assertTrue(e.getMessage().contains("sampleRate 0"), e.getMessage());
+    }
+
+    @Test
+    void pcmReadingKeepsChannelsAndTheSixteenBitSamples() throws IOException {
+        short[] pcm = {100, -200, 300, -32768, 32767, 0};
+        Path stereo = Files.write(dir.resolve("stereo.wav"), wav(1, 2, 22_050, 16, pcm, true, 0x7FFFFFFF));
+        Wav.Pcm read = Wav.readPcm(stereo);
+        assertEquals(22_050, read.sampleRate());
+        assertEquals(2, read.channels());
+        assertArrayEquals(pcm, read.samples());
+        assertArrayEquals(pcm, Wav.decode(Files.readAllBytes(stereo), stereo).samples());
+        WavFormatException mono = assertThrows(WavFormatException.class, () -> Wav.read(stereo));
+        assertTrue(mono.getMessage().contains("'channels' is 2"), mono.getMessage());
+
+        Path eightBit = Files.write(dir.resolve("8bit.wav"), wav(1, 1, 16_000, 8, pcm, false, -1));
+        WavFormatException e = assertThrows(WavFormatException.class, () -> Wav.readPcm(eightBit));
+        assertTrue(e.getMessage().contains("8bit.wav") && e.getMessage().contains("'bits per sample' is 8"),
+                e.getMessage());
+        e = assertThrows(WavFormatException.class,
+                () -> Wav.decode("not a wav".getBytes(StandardCharsets.US_ASCII), Path.of("clip")));
+        assertTrue(e.getMessage().startsWith("clip: field 'RIFF header'"), e.getMessage());
+        assertEquals(Path.of("clip"), e.file());
     }
 
     private void expect(byte[] bytes, String field, String fix) throws IOException {

@@ -24,6 +24,10 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import dev.cmkd.data.audio.Wav;
+import dev.cmkd.data.idx.Idx;
+import dev.cmkd.data.idx.MnistFixture;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,7 +70,7 @@ class AvMnistTtsTest {
         Files.createDirectories(mnist);
         for (String name : List.of(AvMnistTts.TRAIN_IMAGES, AvMnistTts.TRAIN_LABELS, AvMnistTts.TEST_IMAGES,
                 AvMnistTts.TEST_LABELS)) {
-            Files.copy(IdxTest.fixture(name), mnist.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(MnistFixture.file(name), mnist.resolve(name), StandardCopyOption.REPLACE_EXISTING);
         }
         return AvMnistTts.builder().setOutputDir(output).optSpeakers(SPEAKERS).optReps(1).optTrainPairs(TRAIN)
                 .optValPairs(VAL).optTestPairs(TEST);
@@ -169,8 +173,8 @@ class AvMnistTtsTest {
         for (String[] row : csv(first.resolve(AvMnistTts.CLIPS_CSV), AvMnistTts.CLIPS_HEADER)) {
             clips.put(row[0], row);
         }
-        int[] trainLabels = Idx.readLabels(IdxTest.fixture(AvMnistTts.TRAIN_LABELS));
-        int[] testLabels = Idx.readLabels(IdxTest.fixture(AvMnistTts.TEST_LABELS));
+        int[] trainLabels = Idx.readLabels(MnistFixture.file(AvMnistTts.TRAIN_LABELS));
+        int[] testLabels = Idx.readLabels(MnistFixture.file(AvMnistTts.TEST_LABELS));
         List<String[]> pairs = csv(first.resolve(AvMnistTts.PAIRS_CSV), AvMnistTts.PAIRS_HEADER);
         assertEquals(TRAIN + VAL + TEST, pairs.size());
         for (int i = 0; i < pairs.size(); i++) {
@@ -211,7 +215,7 @@ class AvMnistTtsTest {
                 assertEquals(2, b.getShort(32), "block align");
                 assertEquals(16, b.getShort(34), "16 bits");
                 assertEquals(32_000, b.getInt(40), "data size");
-                short[] samples = Wav.decode(bytes, file.toString()).samples();
+                short[] samples = Wav.decode(bytes, file).samples();
                 int peak = 0;
                 for (int i = 0; i < samples.length; i++) {
                     if (i < 800) {
@@ -298,7 +302,7 @@ class AvMnistTtsTest {
     }
 
     private static double speechSeconds(byte[] wav) {
-        short[] samples = Wav.decode(wav, "clip").samples();
+        short[] samples = Wav.decode(wav, Path.of("clip")).samples();
         int last = 0;
         for (int i = 0; i < samples.length; i++) {
             if (samples[i] != 0) {

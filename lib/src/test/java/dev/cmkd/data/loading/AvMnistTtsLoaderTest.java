@@ -227,13 +227,25 @@ class AvMnistTtsLoaderTest {
         Wav.write(root.resolve(TinyAvMnistTts.wav(4, 1)), new float[8_000], 16_000);
         expect(() -> loader.load(root, "test"), "field 'samples' is 8000, expected exactly 16000", "line 18");
 
+        Path images = root.resolve("mnist/t10k-images-idx3-ubyte");
+        byte[] imageBytes = Files.readAllBytes(images);
+        Files.write(images, Arrays.copyOf(imageBytes, imageBytes.length + 1));
+        expect(() -> loader.load(root, "test"), "t10k-images-idx3-ubyte: field 'length' is 4721 bytes",
+                "16 + 6 images x 28 x 28 = 4720", "fix: " + AvMnistTtsLoader.FIX);
+        Files.write(images, Arrays.copyOf(imageBytes, 16 + 784 * 5));
+        expect(() -> loader.load(root, "test"), "t10k-images-idx3-ubyte: field 'pixels' truncated",
+                "fix: " + AvMnistTtsLoader.FIX);
+        Files.write(images, imageBytes);
+
         Path labels = root.resolve("mnist/t10k-labels-idx1-ubyte");
         byte[] labelBytes = Files.readAllBytes(labels);
         labelBytes[3] = 0x03;
         Files.write(labels, labelBytes);
-        expect(() -> loader.load(root, "test"), "t10k-labels-idx1-ubyte: field 'magic' is 0x00000803", "0x00000801");
+        expect(() -> loader.load(root, "test"), "t10k-labels-idx1-ubyte: field 'magic number' is 0x00000803",
+                "0x00000801", "fix: " + AvMnistTtsLoader.FIX);
         Files.delete(labels);
-        expect(() -> loader.load(root, "test"), "missing file", "t10k-labels-idx1-ubyte");
+        expect(() -> loader.load(root, "test"), "missing file", "t10k-labels-idx1-ubyte",
+                "fix: " + AvMnistTtsLoader.FIX);
 
         Files.delete(pairs);
         expect(() -> loader.load(root, "train"), "missing file " + pairs, "data-scripts/av-mnist-tts/build.sh");

@@ -1,5 +1,6 @@
 package dev.cmkd.data.loading;
 
+import dev.cmkd.data.Sha256;
 import dev.cmkd.data.audio.Wav;
 
 import java.io.IOException;
@@ -7,10 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -97,7 +95,7 @@ final class TinyAvMnistTts {
             for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
                 String relative = root.relativize(file).toString();
                 if (!relative.equals("manifest.sha256")) {
-                    lines.add(sha256(Files.readAllBytes(file)) + "  " + relative);
+                    lines.add(Sha256.hex(file) + "  " + relative);
                 }
             }
         }
@@ -122,13 +120,5 @@ final class TinyAvMnistTts {
             buffer.put((byte) label(i));
         }
         return buffer.array();
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
