@@ -31,7 +31,7 @@ import tech.tablesaw.api.Table;
  * <pre>
  *   -Dfdcmkd.profile=full|ci   full (default): 3 seeds, every pair; ci: 1 seed, 1 epoch, a few hundred pairs
  *   -Dfdcmkd.seeds=0,1,2  -Dfdcmkd.teacherEpochs=N  -Dfdcmkd.studentEpochs=N  -Dfdcmkd.maxPairs=N
- *   -Dfdcmkd.methods=none,kd,feature-mse,fd-cmkd  -Dfdcmkd.snrDb=X  -Dfdcmkd.width=W
+ *   -Dfdcmkd.methods=none,kd,feature-mse,fd-cmkd  -Dfdcmkd.snrDb=X  -Dfdcmkd.width=W  -Dfdcmkd.batchSize=B
  *   -Dfdcmkd.data=data/av-mnist-tts  -Dfdcmkd.output=results/embedded
  * </pre>
  *
@@ -51,9 +51,10 @@ public final class EmbeddedBenchmark {
      * @param methods the registered methods to run
      * @param snrDb white noise added to the audio, in dB (NaN: none)
      * @param network the backbone of every network
+     * @param batchSize the batch size of every run (64 in the paper)
      */
     public record Settings(Path dataRoot, Path outputDir, List<Long> seeds, int teacherEpochs, int studentEpochs,
-            int maxPairs, List<String> methods, double snrDb, NetworkConfig network) {
+            int maxPairs, List<String> methods, double snrDb, NetworkConfig network, int batchSize) {
 
         /** Reads the settings from system properties (see the class comment). */
         public static Settings fromSystemProperties() {
@@ -70,7 +71,8 @@ public final class EmbeddedBenchmark {
                             .split(",")).map(String::trim).toList(),
                     Double.parseDouble(System.getProperty("fdcmkd.snrDb", "-5")),
                     new NetworkConfig(Integer.getInteger("fdcmkd.width", ci ? 8 : 16),
-                            ci ? new int[] {1, 1} : new int[] {1, 1, 1, 1}, false));
+                            ci ? new int[] {1, 1} : new int[] {1, 1, 1, 1}, false),
+                    Integer.getInteger("fdcmkd.batchSize", 64));
         }
     }
 
@@ -109,8 +111,8 @@ public final class EmbeddedBenchmark {
         BenchmarkReport report = new BenchmarkReport();
         List<String> modalities = new ArrayList<>(train.modalities());
         for (long seed : settings.seeds()) {
-            RunSpec teacherSpec = RunSpec.paper(settings.teacherEpochs(), seed);
-            RunSpec studentSpec = RunSpec.paper(settings.studentEpochs(), seed);
+            RunSpec teacherSpec = spec(settings.teacherEpochs(), settings.batchSize(), seed);
+            RunSpec studentSpec = spec(settings.studentEpochs(), settings.batchSize(), seed);
             Map<String, RunOutcome> teachers = new LinkedHashMap<>();
             for (String modality : modalities) {
                 teachers.put(modality, experiment.teacher(modality, teacherSpec));
@@ -128,6 +130,13 @@ public final class EmbeddedBenchmark {
             }
         }
         return report;
+    }
+
+    /** The released code's optimisation settings (see {@link RunSpec#paper}) at another batch size. */
+    private static RunSpec spec(int epochs, int batchSize, long seed) {
+        RunSpec paper = RunSpec.paper(epochs, seed);
+        return new RunSpec(epochs, batchSize, paper.learningRate(), paper.finalLearningRate(), paper.polyPower(),
+                paper.momentum(), seed);
     }
 
     /** Builds the dataset with its data script if its manifest is missing. */

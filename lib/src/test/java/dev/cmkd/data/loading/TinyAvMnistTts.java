@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * silence. Pairs: train = train images 0-7 (speaker 0), val = train images 8-11 (speaker 0), test =
  * t10k images 0-5 (speaker 1).
  */
-final class TinyAvMnistTts {
+public final class TinyAvMnistTts {
 
     static final int TRAIN_IMAGES = 12;
     static final int TEST_IMAGES = 6;
@@ -54,7 +54,8 @@ final class TinyAvMnistTts {
         return x;
     }
 
-    static Path build(Path root) {
+    /** Writes the tiny dataset under {@code root} and returns it. */
+    public static Path build(Path root) {
         try {
             Files.createDirectories(root.resolve("mnist"));
             Files.write(root.resolve("mnist/train-images-idx3-ubyte"), images(TRAIN_IMAGES));

@@ -1,0 +1,44 @@
+package dev.cmkd.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cmkd.data.loading.TinyAvMnistTts;
+import dev.cmkd.method.MethodRegistry;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import tech.tablesaw.api.Table;
+
+/** The main job end to end on a tiny dataset in the AV-MNIST-TTS layout. */
+class EmbeddedBenchmarkTest {
+
+    @Test
+    void everyTeacherAndStudentRunsAndIsReported(@TempDir Path dir) throws Exception {
+        Path data = TinyAvMnistTts.build(dir.resolve("data"));
+        EmbeddedBenchmark.Settings settings = new EmbeddedBenchmark.Settings(data, dir.resolve("out"), List.of(0L, 1L),
+                1, 1, Integer.MAX_VALUE, MethodRegistry.names(), -5, new NetworkConfig(4, new int[] {1}, false), 4);
+        BenchmarkReport report = EmbeddedBenchmark.run(settings);
+
+        Table summary = report.summary();
+        // 2 teachers + 2 student modalities x every method, each over 2 seeds.
+        assertEquals(2 + 2 * MethodRegistry.names().size(), summary.rowCount());
+        for (int row = 0; row < summary.rowCount(); row++) {
+            assertEquals(2, summary.intColumn("seeds").getInt(row));
+        }
+        report.write(settings.outputDir());
+        for (String file : List.of("results.csv", "summary.csv", "accuracy.png", "curves-image.png",
+                "curves-audio.png")) {
+            assertTrue(Files.size(settings.outputDir().resolve(file)) > 0, file);
+        }
+        assertTrue(Files.exists(settings.outputDir().resolve("runs/student-audio-fd-cmkd-seed1/checkpoint.bin")));
+        // Started again, the job reads every finished run back instead of training it.
+        BenchmarkReport again = EmbeddedBenchmark.run(settings);
+        assertEquals(summary.doubleColumn("bestVal_mean").asList(), again.summary().doubleColumn("bestVal_mean").asList());
+    }
+}
