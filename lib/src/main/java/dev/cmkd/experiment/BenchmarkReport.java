@@ -149,13 +149,13 @@ public final class BenchmarkReport {
     /** Test accuracy (bestVal) per method, one group per student modality, with the spread over seeds. */
     private CategoryChart accuracyChart(Table summary) {
         CategoryChart chart = new CategoryChartBuilder().width(ResultFiles.FIGURE_WIDTH)
-                .height(ResultFiles.FIGURE_HEIGHT).title("Student test accuracy (bestVal protocol, mean ± std over seeds)")
+                .height(ResultFiles.FIGURE_HEIGHT).title("Student test accuracy (bestVal, mean ± std over seeds;"
+                        + " the axis does not start at 0)")
                 .xAxisTitle("student modality").yAxisTitle("test accuracy (%)").build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Horizontal);
         List<String> modalities = new ArrayList<>(studentModalities());
-        TreeSet<String> methods = new TreeSet<>();
-        entries.stream().filter(e -> e.role().equals("student")).forEach(e -> methods.add(e.method()));
-        for (String method : methods) {
+        double lowest = 100;
+        for (String method : studentMethods()) {
             List<Double> means = new ArrayList<>();
             List<Double> errors = new ArrayList<>();
             for (String modality : modalities) {
@@ -163,9 +163,11 @@ public final class BenchmarkReport {
                 means.add(row < 0 ? 0 : 100 * summary.doubleColumn("bestVal_mean").getDouble(row));
                 errors.add(row < 0 || summary.doubleColumn("bestVal_std").isMissing(row) ? 0
                         : 100 * summary.doubleColumn("bestVal_std").getDouble(row));
+                lowest = Math.min(lowest, means.get(means.size() - 1) - errors.get(errors.size() - 1));
             }
             chart.addSeries(method, modalities, means, errors);
         }
+        chart.getStyler().setYAxisMin(Math.max(0, Math.floor(lowest) - 1)).setYAxisMax(100.0);
         return chart;
     }
 
@@ -180,16 +182,23 @@ public final class BenchmarkReport {
         return -1;
     }
 
+    /** The students' methods in the order they were run, so that every figure gives a method one colour. */
+    private List<String> studentMethods() {
+        return entries.stream().filter(e -> e.role().equals("student")).map(Entry::method).distinct().toList();
+    }
+
     /** Validation accuracy of the main head per epoch, mean over seeds, one line per method. */
     private XYChart curves(String modality) {
         XYChart chart = new XYChartBuilder().width(ResultFiles.FIGURE_WIDTH).height(ResultFiles.FIGURE_HEIGHT)
                 .title("Learning curves of the " + modality + " student (mean over seeds)").xAxisTitle("epoch")
                 .yAxisTitle("validation accuracy (%)").build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
-        Map<String, List<Entry>> byMethod = new LinkedHashMap<>();
-        entries.stream().filter(e -> e.role().equals("student") && e.modality().equals(modality))
-                .forEach(e -> byMethod.computeIfAbsent(e.method(), k -> new ArrayList<>()).add(e));
-        byMethod.forEach((method, runs) -> {
+        for (String method : studentMethods()) {
+            List<Entry> runs = entries.stream().filter(e -> e.role().equals("student")
+                    && e.modality().equals(modality) && e.method().equals(method)).toList();
+            if (runs.isEmpty()) {
+                continue;
+            }
             int epochs = runs.stream().mapToInt(r -> r.outcome().records().size()).min().orElse(0);
             double[] x = new double[epochs];
             double[] y = new double[epochs];
@@ -201,7 +210,7 @@ public final class BenchmarkReport {
                 }
             }
             chart.addSeries(method, x, y);
-        });
+        }
         return chart;
     }
 

@@ -87,7 +87,8 @@ public final class EmbeddedBenchmark {
         System.out.println(BenchmarkReport.formatted(summary).printAll());
         report.write(settings.outputDir()).forEach(path -> System.out.println("wrote " + path));
         double minutes = (System.nanoTime() - start) / 60e9;
-        String timing = String.format(Locale.ROOT, "embedded benchmark finished in %.1f min%n", minutes);
+        String timing = String.format(Locale.ROOT, "embedded benchmark finished in %.1f min (this invocation; runs"
+                + " finished by an earlier one are read back, not trained again)%n", minutes);
         ResultFiles.writeString(timing, settings.outputDir().resolve("wall-time.txt"));
         System.out.print(timing);
     }
