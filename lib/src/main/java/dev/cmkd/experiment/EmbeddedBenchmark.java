@@ -133,6 +133,17 @@ public final class EmbeddedBenchmark {
         return report;
     }
 
+    /** Returns the nearest directory at or above the working directory that holds {@code data-scripts/}. */
+    static Path repositoryRoot() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isDirectory(dir.resolve("data-scripts"))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("no data-scripts/ folder at or above " + Path.of("").toAbsolutePath()
+                + ": run the kit from inside its repository");
+    }
+
     /** The released code's optimisation settings (see {@link RunSpec#paper}) at another batch size. */
     private static RunSpec spec(int epochs, int batchSize, long seed) {
         RunSpec paper = RunSpec.paper(epochs, seed);
@@ -146,17 +157,17 @@ public final class EmbeddedBenchmark {
             return;
         }
         System.out.println("AV-MNIST-TTS not found at " + root + ": building it (data-scripts/av-mnist-tts/build.sh)");
+        Path repository = repositoryRoot();
         try {
-            Process build = new ProcessBuilder("bash", "data-scripts/av-mnist-tts/build.sh", root.toString())
-                    .inheritIO().start();
+            Process build = new ProcessBuilder("bash", "data-scripts/av-mnist-tts/build.sh",
+                    root.toAbsolutePath().toString()).directory(repository.toFile()).inheritIO().start();
             int code = build.waitFor();
             if (code != 0) {
                 throw new IllegalStateException("data-scripts/av-mnist-tts/build.sh failed with exit code " + code
                         + "; see its output above");
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot run data-scripts/av-mnist-tts/build.sh (run from the repository"
-                    + " root)", e);
+            throw new UncheckedIOException("cannot run " + repository.resolve("data-scripts/av-mnist-tts/build.sh"), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while building the dataset", e);
