@@ -1,21 +1,20 @@
 package dev.cmkd.bench;
 
-import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
+import ai.djl.training.ParameterStore;
+import dev.cmkd.loss.LossFunctions;
 import dev.cmkd.method.DistillationObjective;
 import dev.cmkd.method.FdCmkd;
 import dev.cmkd.method.FrozenTeacher;
+import dev.cmkd.method.LossTerms;
 import dev.cmkd.method.NetworkOutput;
-import dev.cmkd.method.ObjectiveTotal;
 import dev.cmkd.model.ResNet;
-import dev.cmkd.train.TrainingSteps;
+import dev.cmkd.train.SgdMomentum;
 
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -96,53 +95,49 @@ public final class StepShareBenchmark {
         Engine.getInstance().setRandomSeed(0);
         Shape studentShape = new Shape(BATCH).addAll(new Shape(setting.studentInput()));
         Shape teacherShape = new Shape(BATCH).addAll(new Shape(setting.teacherInput()));
-        try (NDManager manager = NDManager.newBaseManager();
-                Model plainModel = Model.newInstance("plain");
-                Model distilledModel = Model.newInstance("fd-cmkd")) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ParameterStore store = new ParameterStore(manager, false);
             ResNet teacherNet = resNet(setting.teacherInput()[0], setting.smallInput());
             teacherNet.initialize(manager, DataType.FLOAT32, teacherShape);
             FrozenTeacher teacher = new FrozenTeacher(teacherNet);
-            plainModel.setBlock(resNet(setting.studentInput()[0], setting.smallInput()));
+            ResNet plain = resNet(setting.studentInput()[0], setting.smallInput());
+            plain.initialize(manager, DataType.FLOAT32, studentShape);
             ResNet student = resNet(setting.studentInput()[0], setting.smallInput());
-            int dim = student.getFeatureDim();
-            distilledModel.setBlock(new DistillationObjective(student, FdCmkd.builder().setFeatureDim(dim)
-                    .setNumClasses(CLASSES).build()));
-            try (Trainer plain = plainModel.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                            .optOptimizer(TrainingSteps.sgd(0.01f)));
-                    Trainer distilled = distilledModel.newTrainer(new DefaultTrainingConfig(new ObjectiveTotal())
-                            .optOptimizer(TrainingSteps.sgd(0.01f)))) {
-                plain.initialize(studentShape);
-                distilled.initialize(studentShape, new Shape(BATCH, CLASSES), new Shape(BATCH, dim), new Shape(BATCH));
-                NDArray studentInput = manager.randomNormal(studentShape);
-                NDArray teacherInput = manager.randomNormal(teacherShape);
-                NDArray labels = manager.randomInteger(0, CLASSES, new Shape(BATCH), DataType.INT64);
-                double[][] times = new double[2][runs];
-                for (int i = -warmUp; i < runs; i++) {
-                    for (int k = 0; k < 2; k++) {
-                        int kind = Math.floorMod(i + k, 2);
-                        boolean fdCmkd = kind == 1;
-                        double[] one = Timing.millis(0, 1, () -> {
-                            try (NDManager step = manager.newSubManager()) {
-                                // Inputs live in the step's manager, so every intermediate is freed with it.
-                                NDArray x = studentInput.duplicate();
-                                x.attach(step);
-                                NDArray teacherX = teacherInput.duplicate();
-                                teacherX.attach(step);
-                                NetworkOutput t = teacher.forward(teacherX);
-                                if (fdCmkd) {
-                                    TrainingSteps.distillationStep(distilled, x, t, labels);
-                                } else {
-                                    TrainingSteps.crossEntropyStep(plain, x, labels);
-                                }
+            DistillationObjective distilled = new DistillationObjective(student, FdCmkd.builder()
+                    .setFeatureDim(student.getFeatureDim()).setNumClasses(CLASSES).build());
+            distilled.initialize(manager, DataType.FLOAT32, studentShape);
+            SgdMomentum plainOptimizer = new SgdMomentum(plain.getParameters(), 0.9);
+            SgdMomentum distilledOptimizer = new SgdMomentum(distilled.getParameters(), 0.9);
+            NDArray studentInput = manager.randomNormal(studentShape);
+            NDArray teacherInput = manager.randomNormal(teacherShape);
+            NDArray labels = manager.randomInteger(0, CLASSES, new Shape(BATCH), DataType.INT64);
+            double[][] times = new double[2][runs];
+            for (int i = -warmUp; i < runs; i++) {
+                for (int k = 0; k < 2; k++) {
+                    int kind = Math.floorMod(i + k, 2);
+                    double[] one = Timing.millis(0, 1, () -> {
+                        try (NDManager step = manager.newSubManager()) {
+                            // Inputs live in the step's manager, so every intermediate is freed with it.
+                            NDArray x = studentInput.duplicate();
+                            x.attach(step);
+                            NDArray teacherX = teacherInput.duplicate();
+                            teacherX.attach(step);
+                            NetworkOutput t = teacher.forward(teacherX);
+                            if (kind == 1) {
+                                distilledOptimizer.minimize(0.01, () -> distilled.evaluate(store, x, t, labels, true));
+                            } else {
+                                plainOptimizer.minimize(0.01, () -> new LossTerms().add("task", 1,
+                                        LossFunctions.crossEntropy(NetworkOutput.of(plain.forward(store,
+                                                new NDList(x), true)).logits(), labels)));
                             }
-                        });
-                        if (i >= 0) {
-                            times[kind][i] = one[0];
                         }
+                    });
+                    if (i >= 0) {
+                        times[kind][i] = one[0];
                     }
                 }
-                return times;
             }
+            return times;
         }
     }
 }

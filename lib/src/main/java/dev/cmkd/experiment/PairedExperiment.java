@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import dev.cmkd.data.PairedSplit;
@@ -124,8 +123,7 @@ public final class PairedExperiment {
                     train.numClasses());
             DistillationObjective objective = new DistillationObjective(student, distillation);
             Engine.getInstance().setRandomSeed((int) spec.seed());
-            objective.initialize(manager, DataType.FLOAT32, batchShape(m), new Shape(1, train.numClasses()),
-                    new Shape(1, student.getFeatureDim()), new Shape(1));
+            objective.initialize(manager, DataType.FLOAT32, batchShape(m));
             TrainingLoop.Objective loss = (store, batch, indices) -> objective.evaluate(store, batch.input(m),
                     teacherOutputs.rows(batch.labels().getManager(), indices), batch.labels(), true);
             TrainingLoop.Predictors predictors = (store, batch) -> {

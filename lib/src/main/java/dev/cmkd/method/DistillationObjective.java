@@ -14,9 +14,7 @@ import ai.djl.util.PairList;
  * Everything a distillation step trains, as one block: the student network and the method's own
  * parameters (FD-CMKD's heads, say). The frozen teacher stays outside, so no optimizer sees it.
  *
- * <p>Inputs: {@code NDList(studentInput, teacherLogits, teacherFeature, labels)}. Outputs: the
- * method's named loss terms followed by their weighted total (named {@value LossTerms#TOTAL}); {@link
- * ObjectiveTotal} hands that total to a DJL {@code Trainer}.
+ * <p>Run it through {@link #evaluate}; its parameters (student and method) are what the optimizer updates.
  */
 public final class DistillationObjective extends AbstractBlock {
 
@@ -46,24 +44,17 @@ public final class DistillationObjective extends AbstractBlock {
         return method.evaluate(store, output, teacher.detached(), labels, training);
     }
 
+    /** The objective is run through {@link #evaluate}. */
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
             PairList<String, Object> params) {
-        LossTerms terms = evaluate(store, inputs.get(0), new NetworkOutput(inputs.get(1), inputs.get(2)),
-                inputs.get(3), training);
-        NDList out = new NDList();
-        for (String name : terms.names()) {
-            NDArray value = terms.get(name);
-            value.setName(name);
-            out.add(value);
-        }
-        NDArray total = terms.total();
-        total.setName(LossTerms.TOTAL);
-        out.add(total);
-        return out;
+        throw new UnsupportedOperationException("call DistillationObjective.evaluate(...)");
     }
 
-    /** Initialises the student for {@code inputShapes[0]}, then the method for the student's output sizes. */
+    /**
+     * Initialises the student for inputs of shape {@code inputShapes[0]}, then the method for the student's
+     * feature dimension and number of classes.
+     */
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         student.initialize(manager, dataType, inputShapes[0]);

@@ -1,16 +1,12 @@
 package dev.cmkd.tour;
 
-import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
 import dev.cmkd.analysis.BandSimilarity;
 import dev.cmkd.analysis.Spectrum;
 import dev.cmkd.frequency.Band;
@@ -24,10 +20,10 @@ import dev.cmkd.method.FdCmkd;
 import dev.cmkd.method.FrozenTeacher;
 import dev.cmkd.method.LossTerms;
 import dev.cmkd.method.NetworkOutput;
-import dev.cmkd.method.ObjectiveTotal;
 import dev.cmkd.model.ResNet;
+import dev.cmkd.loss.LossFunctions;
 import dev.cmkd.results.ResultFiles;
-import dev.cmkd.train.TrainingSteps;
+import dev.cmkd.train.SgdMomentum;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -79,7 +75,9 @@ public final class MethodTour {
     public record Result(Table terms, Table similarity, Table energy, Table accuracy, List<Path> files) {}
 
     /** The released code's initial learning rate; the tour keeps it fixed. */
-    private static final float LEARNING_RATE = 0.01f;
+    private static final double LEARNING_RATE = 0.01;
+    /** The released code's SGD momentum. */
+    private static final double MOMENTUM = 0.9;
 
     /** The batch index of the held-out pairs: far beyond any training step's index. */
     private static final long HELD_OUT_INDEX = 1_000_000;
@@ -103,25 +101,21 @@ public final class MethodTour {
     public static Result run(Settings settings) {
         Engine.getInstance().setRandomSeed((int) settings.seed());
         SyntheticPairs data = new SyntheticPairs(settings.classes(), settings.size(), settings.noise(), settings.seed());
-        try (NDManager manager = NDManager.newBaseManager();
-                Model teacherModel = Model.newInstance("teacher");
-                Model studentModel = Model.newInstance("student")) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ParameterStore store = new ParameterStore(manager, false);
+            Shape input = new Shape(settings.batch(), 1, settings.size(), settings.size());
             ResNet teacherNet = network(settings);
-            teacherModel.setBlock(teacherNet);
-            trainTeacher(teacherModel, data, settings);
+            teacherNet.initialize(manager, DataType.FLOAT32, input);
+            trainTeacher(teacherNet, data, settings, store, manager);
             FrozenTeacher teacher = new FrozenTeacher(teacherNet);
 
             ResNet studentNet = network(settings);
             FdCmkd method = FdCmkd.builder().setFeatureDim(studentNet.getFeatureDim())
                     .setNumClasses(settings.classes()).build();
             DistillationObjective objective = new DistillationObjective(studentNet, method);
-            studentModel.setBlock(objective);
-            Trainer trainer = studentModel.newTrainer(new DefaultTrainingConfig(new ObjectiveTotal())
-                    .optOptimizer(TrainingSteps.sgd(LEARNING_RATE)));
+            objective.initialize(manager, DataType.FLOAT32, input);
+            SgdMomentum optimizer = new SgdMomentum(objective.getParameters(), MOMENTUM);
             int d = studentNet.getFeatureDim();
-            trainer.initialize(new Shape(settings.batch(), 1, settings.size(), settings.size()),
-                    new Shape(settings.batch(), settings.classes()), new Shape(settings.batch(), d),
-                    new Shape(settings.batch()));
 
             SyntheticPairs.Batch heldOut = data.batch(manager, settings.heldOut(), HELD_OUT_INDEX);
             NDArray untrained = NetworkOutput.of(studentNet.forward(new ParameterStore(manager, false),
@@ -132,8 +126,8 @@ public final class MethodTour {
             for (int step = 0; step < settings.studentSteps(); step++) {
                 try (NDManager stepManager = manager.newSubManager()) {
                     SyntheticPairs.Batch batch = data.batch(stepManager, settings.batch(), step);
-                    Map<String, Double> terms = TrainingSteps.distillationStep(trainer, batch.modalityA(),
-                            teacher.forward(batch.modalityB()), batch.labels());
+                    Map<String, Double> terms = optimizer.minimize(LEARNING_RATE, () -> objective.evaluate(store,
+                            batch.modalityA(), teacher.forward(batch.modalityB()), batch.labels(), true));
                     int at = step;
                     terms.forEach((name, value) ->
                             curves.computeIfAbsent(name, k -> new double[settings.studentSteps()])[at] = value);
@@ -167,7 +161,6 @@ public final class MethodTour {
             files.add(ResultFiles.writePng(termsChart(curves), out.resolve("terms.png")));
             files.add(ResultFiles.writePng(spectrumChart(teacherOut.feature(), studentOut.feature(), d),
                     out.resolve("spectrum.png")));
-            trainer.close();
             return new Result(terms, similarity, energy, accuracy, files);
         }
     }
@@ -177,18 +170,18 @@ public final class MethodTour {
                 .optSmallInput(true).build();
     }
 
-    private static void trainTeacher(Model model, SyntheticPairs data, Settings settings) {
-        try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                .optOptimizer(TrainingSteps.sgd(LEARNING_RATE)))) {
-            trainer.initialize(new Shape(settings.batch(), 1, settings.size(), settings.size()));
-            for (int step = 0; step < settings.teacherSteps(); step++) {
-                try (NDManager stepManager = trainer.getManager().newSubManager()) {
-                    SyntheticPairs.Batch batch = data.batch(stepManager, settings.batch(), step);
-                    double loss = TrainingSteps.crossEntropyStep(trainer, batch.modalityB(), batch.labels());
-                    if ((step + 1) % 50 == 0 || step + 1 == settings.teacherSteps()) {
-                        System.out.printf(Locale.ROOT, "teacher step %d/%d  cross-entropy %.4f%n", step + 1,
-                                settings.teacherSteps(), loss);
-                    }
+    private static void trainTeacher(ResNet teacher, SyntheticPairs data, Settings settings, ParameterStore store,
+            NDManager manager) {
+        SgdMomentum optimizer = new SgdMomentum(teacher.getParameters(), MOMENTUM);
+        for (int step = 0; step < settings.teacherSteps(); step++) {
+            try (NDManager stepManager = manager.newSubManager()) {
+                SyntheticPairs.Batch batch = data.batch(stepManager, settings.batch(), step);
+                double loss = optimizer.minimize(LEARNING_RATE, () -> new LossTerms().add("task", 1,
+                        LossFunctions.crossEntropy(NetworkOutput.of(teacher.forward(store,
+                                new NDList(batch.modalityB()), true)).logits(), batch.labels()))).get(LossTerms.TOTAL);
+                if ((step + 1) % 50 == 0 || step + 1 == settings.teacherSteps()) {
+                    System.out.printf(Locale.ROOT, "teacher step %d/%d  cross-entropy %.4f%n", step + 1,
+                            settings.teacherSteps(), loss);
                 }
             }
         }

@@ -1,9 +1,12 @@
 package dev.cmkd.train;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
+import dev.cmkd.method.LossTerms;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -11,6 +14,8 @@ import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * SGD with momentum in PyTorch's form, with a state that can be saved and restored (DJL's optimizers keep
@@ -47,7 +52,22 @@ public final class SgdMomentum {
         return parameters.size();
     }
 
-    /** Applies one update with learning rate {@code lr} and clears the gradients. */
+    /**
+     * One optimisation step: evaluates {@code loss} under a gradient collector, back-propagates its total,
+     * applies the update and returns every term's value and the total, by name.
+     */
+    public Map<String, Double> minimize(double lr, Supplier<LossTerms> loss) {
+        Map<String, Double> values;
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            LossTerms terms = loss.get();
+            collector.backward(terms.total());
+            values = terms.toDoubles();
+        }
+        step(lr);
+        return values;
+    }
+
+    /** Applies one update with learning rate {@code lr} to the gradients present and clears them. */
     public void step(double lr) {
         for (int i = 0; i < parameters.size(); i++) {
             NDArray weight = parameters.get(i).getValue().getArray();

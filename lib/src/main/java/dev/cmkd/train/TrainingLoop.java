@@ -1,11 +1,9 @@
 package dev.cmkd.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import com.google.gson.Gson;
 import com.google.gson.reflect.TypeToken;
@@ -94,14 +92,8 @@ public final class TrainingLoop {
                 int[] indices = java.util.Arrays.copyOfRange(order, b * spec.batchSize(), (b + 1) * spec.batchSize());
                 try (NDManager step = manager.newSubManager()) {
                     PairedSplit.Batch batch = train.batch(step, indices);
-                    Map<String, Double> values;
-                    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                        LossTerms terms = objective.terms(store, batch, indices);
-                        collector.backward(terms.total());
-                        values = terms.toDoubles();
-                    }
-                    optimizer.step(lr);
-                    values.forEach((name, value) -> sums.merge(name, value, Double::sum));
+                    optimizer.minimize(lr, () -> objective.terms(store, batch, indices))
+                            .forEach((name, value) -> sums.merge(name, value, Double::sum));
                 }
                 listener.onBatch(epoch, b, batches);
             }

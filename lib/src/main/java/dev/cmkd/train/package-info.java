@@ -1,2 +1,6 @@
-/** Training: one optimisation step of a teacher (cross-entropy) or of a distilled student. */
+/**
+ * Training: {@link dev.cmkd.train.TrainingLoop} (epochs, evaluation, atomic checkpoints, resume), {@link
+ * dev.cmkd.train.SgdMomentum} (the optimizer, whose state is saved), {@link dev.cmkd.train.RunSpec} (the
+ * released code's schedule) and progress reporting.
+ */
 package dev.cmkd.train;
