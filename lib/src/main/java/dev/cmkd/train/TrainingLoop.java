@@ -11,6 +11,10 @@ import dev.cmkd.data.PairedSplit;
 import dev.cmkd.method.LossTerms;
 import dev.cmkd.results.ResultFiles;
 
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.Table;
+
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -36,6 +40,8 @@ public final class TrainingLoop {
 
     /** The file holding the state after the last finished epoch. */
     public static final String CHECKPOINT = "checkpoint.bin";
+    /** The per-epoch metrics of a run: learning rate, time, mean loss terms, accuracies. */
+    public static final String METRICS = "metrics.csv";
     /** The parameters of the epoch with the best validation accuracy of the main predictor. */
     public static final String BEST_PARAMETERS = "best.params";
 
@@ -113,9 +119,39 @@ public final class TrainingLoop {
                 });
             }
             save(trainable, optimizer, records, runDir);
+            ResultFiles.writeCsv(metrics(records), runDir.resolve(METRICS));
             listener.onEpoch(record, spec.epochs());
         }
         return records;
+    }
+
+    /**
+     * Returns the records as a table, one row per epoch: {@code epoch} (from 1), {@code learning_rate},
+     * {@code seconds}, {@code train_<term>} (mean over the epoch's batches), {@code val_<predictor>} and
+     * {@code test_<predictor>} (accuracy).
+     */
+    public static Table metrics(List<EpochRecord> records) {
+        Table table = Table.create("metrics", IntColumn.create("epoch"), DoubleColumn.create("learning_rate"),
+                DoubleColumn.create("seconds"));
+        for (EpochRecord record : records) {
+            table.intColumn("epoch").append(record.epoch() + 1);
+            table.doubleColumn("learning_rate").append(record.learningRate());
+            table.doubleColumn("seconds").append(record.seconds());
+            appendAll(table, "train_", record.trainTerms());
+            appendAll(table, "val_", record.validation());
+            appendAll(table, "test_", record.test());
+        }
+        return table;
+    }
+
+    private static void appendAll(Table table, String prefix, Map<String, Double> values) {
+        values.forEach((name, value) -> {
+            String column = prefix + name;
+            if (!table.containsColumn(column)) {
+                table.addColumns(DoubleColumn.create(column, table.rowCount() - 1));
+            }
+            table.doubleColumn(column).append(value);
+        });
     }
 
     /** Returns accuracy per predictor on {@code split}, in inference mode. */

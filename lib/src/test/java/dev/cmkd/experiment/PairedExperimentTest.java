@@ -39,7 +39,7 @@ class PairedExperimentTest {
     }
 
     @Test
-    void aTeacherLearnsAndItsLossDecreases(@TempDir Path dir) {
+    void aTeacherLearnsAndItsLossDecreases(@TempDir Path dir) throws Exception {
         RunOutcome teacher = experiment(dir).teacher("b", spec(4));
         List<EpochRecord> records = teacher.records();
         assertEquals(4, records.size());
@@ -47,6 +47,9 @@ class PairedExperimentTest {
                 "training loss decreases: " + records);
         assertTrue(teacher.testAccuracy("bestVal") > 0.5, "above chance (0.25): " + teacher.testAccuracy("bestVal"));
         assertTrue(Files.exists(dir.resolve("teacher-b-seed1").resolve(TrainingLoop.BEST_PARAMETERS)));
+        List<String> metrics = Files.readAllLines(dir.resolve("teacher-b-seed1").resolve(TrainingLoop.METRICS));
+        assertEquals("epoch,learning_rate,seconds,train_task,train_total,val_head,test_head", metrics.get(0));
+        assertEquals(5, metrics.size(), "a header and one row per epoch");
     }
 
     static List<String> methods() {
