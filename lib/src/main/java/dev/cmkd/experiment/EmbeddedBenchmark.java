@@ -32,6 +32,7 @@ import tech.tablesaw.api.Table;
  *   -Dfdcmkd.profile=full|ci   full (default): 3 seeds, every pair; ci: 1 seed, 1 epoch, a few hundred pairs
  *   -Dfdcmkd.seeds=0,1,2  -Dfdcmkd.teacherEpochs=N  -Dfdcmkd.studentEpochs=N  -Dfdcmkd.maxPairs=N
  *   -Dfdcmkd.methods=none,kd,feature-mse,fd-cmkd  -Dfdcmkd.snrDb=X  -Dfdcmkd.width=W  -Dfdcmkd.batchSize=B
+ *   -Dfdcmkd.joint=true   both students of a method in one run, as the authors train them
  *   -Dfdcmkd.data=data/av-mnist-tts  -Dfdcmkd.output=results/embedded
  * </pre>
  *
@@ -52,9 +53,11 @@ public final class EmbeddedBenchmark {
      * @param snrDb white noise added to the audio, in dB (NaN: none)
      * @param network the backbone of every network
      * @param batchSize the batch size of every run (64 in the paper)
+     * @param joint train both students of a method at once, as the authors' code does (with frozen teachers
+     *     this equals separate runs: {@link PairedExperiment#jointStudents})
      */
     public record Settings(Path dataRoot, Path outputDir, List<Long> seeds, int teacherEpochs, int studentEpochs,
-            int maxPairs, List<String> methods, double snrDb, NetworkConfig network, int batchSize) {
+            int maxPairs, List<String> methods, double snrDb, NetworkConfig network, int batchSize, boolean joint) {
 
         /** Reads the settings from system properties (see the class comment). */
         public static Settings fromSystemProperties() {
@@ -72,7 +75,8 @@ public final class EmbeddedBenchmark {
                     Double.parseDouble(System.getProperty("fdcmkd.snrDb", "-5")),
                     new NetworkConfig(Integer.getInteger("fdcmkd.width", ci ? 8 : 16),
                             ci ? new int[] {1, 1} : new int[] {1, 1, 1, 1}, false),
-                    Integer.getInteger("fdcmkd.batchSize", 64));
+                    Integer.getInteger("fdcmkd.batchSize", 64),
+                    Boolean.getBoolean("fdcmkd.joint"));
         }
     }
 
@@ -119,12 +123,19 @@ public final class EmbeddedBenchmark {
                 teachers.put(modality, experiment.teacher(modality, teacherSpec));
                 report.add(new BenchmarkReport.Entry("teacher", modality, "", "", seed, teachers.get(modality)));
             }
+            Map<String, Map<String, RunOutcome>> joint = new LinkedHashMap<>();
+            if (settings.joint()) {
+                for (String method : settings.methods()) {
+                    joint.put(method, experiment.jointStudents(method, studentSpec, teacherSpec));
+                }
+            }
             for (String modality : modalities) {
                 String teacherModality = modalities.get(1 - modalities.indexOf(modality));
                 for (String method : settings.methods()) {
                     // Without distillation a student is its modality's unimodal network: with equal epochs it
                     // is the teacher run of that modality (same backbone, seed and data order), so reuse it.
-                    RunOutcome outcome = NoDistillation.NAME.equals(method) && studentSpec.equals(teacherSpec)
+                    RunOutcome outcome = settings.joint() ? joint.get(method).get(modality)
+                            : NoDistillation.NAME.equals(method) && studentSpec.equals(teacherSpec)
                             ? teachers.get(modality) : experiment.student(modality, method, studentSpec, teacherSpec);
                     report.add(new BenchmarkReport.Entry("student", modality, teacherModality, method, seed, outcome));
                 }

@@ -7,10 +7,12 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import dev.cmkd.data.PairedSplit;
 import dev.cmkd.loss.LossFunctions;
+import dev.cmkd.method.BlockGroup;
 import dev.cmkd.method.DistillationMethod;
 import dev.cmkd.method.DistillationObjective;
 import dev.cmkd.method.FrozenTeacher;
@@ -109,33 +111,113 @@ public final class PairedExperiment {
     public RunOutcome student(String modality, String method, RunSpec spec, RunSpec teacherSpec,
             TrainingLoop.Listener listener) {
         int m = train.modalityIndex(modality);
-        int t = 1 - m;
-        String teacherModality = train.modalities().get(t);
+        String teacherModality = train.modalities().get(1 - m);
         Path dir = studentDir(modality, method, spec);
         claim(dir, Map.of("role", "student", "modality", modality, "teacher", teacherModality, "method", method,
                 "spec", spec, "teacherSpec", teacherSpec, "network", network));
         try (NDManager manager = NDManager.newBaseManager()) {
-            FrozenTeacher teacher = new FrozenTeacher(loadTeacher(t, teacherDir(teacherModality, teacherSpec),
-                    manager));
-            TeacherOutputs teacherOutputs = TeacherOutputs.compute(teacher, train, t, manager);
-            ResNet student = network.build(channels(m), train.numClasses());
-            DistillationMethod distillation = MethodRegistry.create(method, student.getFeatureDim(),
-                    train.numClasses());
-            DistillationObjective objective = new DistillationObjective(student, distillation);
-            Engine.getInstance().setRandomSeed((int) spec.seed());
-            objective.initialize(manager, DataType.FLOAT32, batchShape(m));
-            TrainingLoop.Objective loss = (store, batch, indices) -> objective.evaluate(store, batch.input(m),
-                    teacherOutputs.rows(batch.labels().getManager(), indices), batch.labels(), true);
+            Student student = new Student(m, method, spec, teacherSpec, manager);
+            List<EpochRecord> records = TrainingLoop.run(student.objective, student::terms, student::predictors,
+                    train, validation, test, spec, dir, manager, listener);
+            return new RunOutcome(dir.getFileName().toString(), records);
+        }
+    }
+
+    /**
+     * Trains the students of both modalities at once, as the authors' code does: each taught by the other
+     * modality's frozen teacher, one optimizer, the sum of both objectives on the same batches. Loss terms and
+     * predictors are prefixed with the student's modality ({@code audio.task}, {@code image.head}, ...).
+     * Because the teachers are frozen and the students share no parameter, this equals training the two
+     * students separately with the same seed (each student is initialised as its separate run is); {@code
+     * PairedExperimentTest} checks it. Returns each student's outcome, by modality.
+     */
+    public Map<String, RunOutcome> jointStudents(String method, RunSpec spec, RunSpec teacherSpec) {
+        Path dir = runsDir.resolve("joint-" + method + "-seed" + spec.seed());
+        claim(dir, Map.of("role", "joint students", "method", method, "spec", spec, "teacherSpec", teacherSpec,
+                "network", network));
+        try (NDManager manager = NDManager.newBaseManager()) {
+            List<Student> students = List.of(new Student(0, method, spec, teacherSpec, manager),
+                    new Student(1, method, spec, teacherSpec, manager));
+            TrainingLoop.Objective loss = (store, batch, indices) -> {
+                LossTerms sum = new LossTerms();
+                for (Student student : students) {
+                    LossTerms terms = student.terms(store, batch, indices);
+                    terms.names().forEach(name -> sum.add(student.modality + "." + name, terms.weight(name),
+                            terms.get(name)));
+                }
+                return sum;
+            };
             TrainingLoop.Predictors predictors = (store, batch) -> {
-                NetworkOutput out = NetworkOutput.of(student.forward(store, new NDList(batch.input(m)), false));
                 Map<String, NDArray> logits = new LinkedHashMap<>();
-                logits.put("head", out.logits());
-                logits.putAll(distillation.auxiliaryLogits(store, out, false));
+                for (Student student : students) {
+                    student.predictors(store, batch).forEach((name, value) ->
+                            logits.put(student.modality + "." + name, value));
+                }
                 return logits;
             };
-            List<EpochRecord> records = TrainingLoop.run(objective, loss, predictors, train, validation, test, spec,
-                    dir, manager, listener);
-            return new RunOutcome(dir.getFileName().toString(), records);
+            List<EpochRecord> records = TrainingLoop.run(new BlockGroup(students.get(0).objective,
+                    students.get(1).objective), loss, predictors, train, validation, test, spec, dir, manager,
+                    new ProgressPrinter(dir.getFileName().toString(), System.out));
+            Map<String, RunOutcome> outcomes = new LinkedHashMap<>();
+            for (Student student : students) {
+                outcomes.put(student.modality, new RunOutcome(dir.getFileName() + "/" + student.modality,
+                        only(records, student.modality + ".")));
+            }
+            return outcomes;
+        }
+    }
+
+    /** Returns the records restricted to the entries whose name starts with {@code prefix}, prefix removed. */
+    private static List<EpochRecord> only(List<EpochRecord> records, String prefix) {
+        return records.stream().map(r -> new EpochRecord(r.epoch(), r.learningRate(), r.seconds(),
+                strip(r.trainTerms(), prefix), strip(r.validation(), prefix), strip(r.test(), prefix))).toList();
+    }
+
+    private static Map<String, Double> strip(Map<String, Double> values, String prefix) {
+        Map<String, Double> kept = new LinkedHashMap<>();
+        values.forEach((name, value) -> {
+            if (name.startsWith(prefix)) {
+                kept.put(name.substring(prefix.length()), value);
+            }
+        });
+        return kept;
+    }
+
+    /** A student of modality {@code m}, its method and its frozen teacher's outputs on the training split. */
+    private final class Student {
+
+        private final int m;
+        private final String modality;
+        private final ResNet network;
+        private final DistillationMethod method;
+        private final DistillationObjective objective;
+        private final TeacherOutputs teacherOutputs;
+
+        Student(int m, String methodName, RunSpec spec, RunSpec teacherSpec, NDManager manager) {
+            this.m = m;
+            this.modality = train.modalities().get(m);
+            int t = 1 - m;
+            FrozenTeacher teacher = new FrozenTeacher(loadTeacher(t, teacherDir(train.modalities().get(t),
+                    teacherSpec), manager));
+            this.teacherOutputs = TeacherOutputs.compute(teacher, train, t, manager);
+            this.network = PairedExperiment.this.network.build(channels(m), train.numClasses());
+            this.method = MethodRegistry.create(methodName, network.getFeatureDim(), train.numClasses());
+            this.objective = new DistillationObjective(network, method);
+            Engine.getInstance().setRandomSeed((int) spec.seed());
+            objective.initialize(manager, DataType.FLOAT32, batchShape(m));
+        }
+
+        LossTerms terms(ParameterStore store, PairedSplit.Batch batch, int[] indices) {
+            return objective.evaluate(store, batch.input(m), teacherOutputs.rows(batch.labels().getManager(), indices),
+                    batch.labels(), true);
+        }
+
+        Map<String, NDArray> predictors(ParameterStore store, PairedSplit.Batch batch) {
+            NetworkOutput out = NetworkOutput.of(network.forward(store, new NDList(batch.input(m)), false));
+            Map<String, NDArray> logits = new LinkedHashMap<>();
+            logits.put("head", out.logits());
+            logits.putAll(method.auxiliaryLogits(store, out, false));
+            return logits;
         }
     }
 

@@ -22,7 +22,7 @@ class EmbeddedBenchmarkTest {
     void everyTeacherAndStudentRunsAndIsReported(@TempDir Path dir) throws Exception {
         Path data = TinyAvMnistTts.build(dir.resolve("data"));
         EmbeddedBenchmark.Settings settings = new EmbeddedBenchmark.Settings(data, dir.resolve("out"), List.of(0L, 1L),
-                1, 1, Integer.MAX_VALUE, MethodRegistry.names(), -5, new NetworkConfig(4, new int[] {1}, false), 4);
+                1, 1, Integer.MAX_VALUE, MethodRegistry.names(), -5, new NetworkConfig(4, new int[] {1}, false), 4, false);
         BenchmarkReport report = EmbeddedBenchmark.run(settings);
 
         Table summary = report.summary();

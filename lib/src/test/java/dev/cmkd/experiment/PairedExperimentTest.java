@@ -98,6 +98,32 @@ class PairedExperimentTest {
     }
 
     @Test
+    void jointBidirectionalTrainingEqualsSeparateRuns(@TempDir Path dir) {
+        PairedExperiment experiment = experiment(dir);
+        experiment.teacher("a", spec(2));
+        experiment.teacher("b", spec(2));
+        Map<String, RunOutcome> joint = experiment.jointStudents("fd-cmkd", spec(2), spec(2));
+        assertEquals(List.of("a", "b"), List.copyOf(joint.keySet()));
+        for (String modality : joint.keySet()) {
+            RunOutcome separate = experiment.student(modality, "fd-cmkd", spec(2), spec(2));
+            for (int epoch = 0; epoch < 2; epoch++) {
+                EpochRecord expected = separate.records().get(epoch);
+                EpochRecord actual = joint.get(modality).records().get(epoch);
+                assertEquals(expected.test(), actual.test(), modality + " epoch " + epoch + " accuracies");
+                // The joint run's total is the sum over both students, so a student has no total of its own.
+                java.util.Set<String> terms = new java.util.HashSet<>(expected.trainTerms().keySet());
+                terms.remove("total");
+                assertEquals(terms, actual.trainTerms().keySet());
+                for (String term : terms) {
+                    double value = expected.trainTerms().get(term);
+                    assertEquals(value, actual.trainTerms().get(term), 1e-5 * Math.max(1, Math.abs(value)),
+                            modality + " " + term);
+                }
+            }
+        }
+    }
+
+    @Test
     void aRunDirectoryWithAnotherConfigurationIsRefused(@TempDir Path dir) {
         PairedExperiment experiment = experiment(dir);
         experiment.teacher("b", spec(1));
