@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Executes the notebooks headless with Debian's Jupyter and the kit's Java kernel.
+#
+#   notebooks/run-notebooks.sh --smoke [NOTEBOOK ...]   small sizes (FDCMKD_PROFILE=ci); outputs go to
+#                                                      lib/target/executed-notebooks/, the committed files stay
+#   notebooks/run-notebooks.sh [NOTEBOOK ...]           full sizes; outputs are written into the notebooks
+#
+# Default: every notebooks/*.ipynb. Any cell error fails the run. The kernel's known start-up race is met
+# with a start delay, a 30 s start-up timeout and up to 4 attempts; any other failure stops at once.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+smoke=0
+if [ "${1:-}" = "--smoke" ]; then smoke=1; shift; fi
+notebooks=("$@")
+if [ ${#notebooks[@]} -eq 0 ]; then notebooks=("$ROOT"/notebooks/*.ipynb); fi
+
+"$ROOT/environment/setup-notebooks.sh"
+export PYTHONPATH="$ROOT/environment/jupyter${PYTHONPATH:+:$PYTHONPATH}"
+OUT="$ROOT/lib/target/executed-notebooks"
+mkdir -p "$OUT"
+if [ $smoke = 1 ]; then export FDCMKD_PROFILE=ci; else export FDCMKD_PROFILE=full; fi
+
+for notebook in "${notebooks[@]}"; do
+  name="$(basename "$notebook" .ipynb)"
+  if [ $smoke = 1 ]; then where=(--output-dir "$OUT"); else where=(--inplace); fi
+  for attempt in 1 2 3 4; do
+    start=$(date +%s)
+    log="$OUT/$name.attempt$attempt.log"
+    if (cd "$(dirname "$notebook")" && /usr/bin/jupyter nbconvert --to notebook --execute \
+          --ExecutePreprocessor.kernel_name=java \
+          --ExecutePreprocessor.kernel_manager_class=delayed_km.DelayedStartKernelManager \
+          --ExecutePreprocessor.startup_timeout=30 --ExecutePreprocessor.timeout=3600 \
+          "${where[@]}" "$(basename "$notebook")") >"$log" 2>&1; then
+      echo "notebook OK    $name ($FDCMKD_PROFILE, $(( $(date +%s) - start )) s)"
+      continue 2
+    fi
+    if grep -q "Kernel didn't respond" "$log"; then
+      echo "notebook RETRY $name: the kernel did not answer at start-up (attempt $attempt)"
+      continue
+    fi
+    echo "notebook FAIL  $name (see $log)"
+    tail -n 40 "$log"
+    exit 1
+  done
+  echo "notebook FAIL  $name: the kernel never started (see $log)"
+  exit 1
+done
