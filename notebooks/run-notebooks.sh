@@ -6,7 +6,7 @@
 #   notebooks/run-notebooks.sh [NOTEBOOK ...]           full sizes; outputs are written into the notebooks
 #
 # Default: every notebooks/*.ipynb. Any cell error fails the run. The kernel's known start-up race is met
-# with a start delay, a 30 s start-up timeout and up to 4 attempts; any other failure stops at once.
+# with a 10 s start delay, a 30 s start-up timeout and up to 8 attempts; any other failure stops at once.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -24,7 +24,7 @@ if [ $smoke = 1 ]; then export FDCMKD_PROFILE=ci; else export FDCMKD_PROFILE=ful
 for notebook in "${notebooks[@]}"; do
   name="$(basename "$notebook" .ipynb)"
   if [ $smoke = 1 ]; then where=(--output-dir "$OUT"); else where=(--inplace); fi
-  for attempt in 1 2 3 4; do
+  for attempt in 1 2 3 4 5 6 7 8; do
     start=$(date +%s)
     log="$OUT/$name.attempt$attempt.log"
     if (cd "$(dirname "$notebook")" && /usr/bin/jupyter nbconvert --to notebook --execute \

@@ -59,24 +59,37 @@ public final class EmbeddedBenchmark {
     public record Settings(Path dataRoot, Path outputDir, List<Long> seeds, int teacherEpochs, int studentEpochs,
             int maxPairs, List<String> methods, double snrDb, NetworkConfig network, int batchSize, boolean joint) {
 
-        /** Reads the settings from system properties (see the class comment). */
+        /**
+         * The main job's sizes ({@code ci = false}): 3 seeds, every pair, 3 epochs per run, ResNet with base width
+         * 16 and one block per stage, all registered methods, −5 dB SNR, batch 64, students one direction at a
+         * time. With {@code ci = true}: 1 seed, 256 pairs per split, 1 epoch, width 8 and two stages.
+         */
+        public static Settings defaults(boolean ci, Path dataRoot, Path outputDir) {
+            return new Settings(dataRoot, outputDir, ci ? List.of(0L) : List.of(0L, 1L, 2L), ci ? 1 : 3, ci ? 1 : 3,
+                    ci ? 256 : Integer.MAX_VALUE, MethodRegistry.names(), -5,
+                    new NetworkConfig(ci ? 8 : 16, ci ? new int[] {1, 1} : new int[] {1, 1, 1, 1}, false), 64, false);
+        }
+
+        /** Reads the settings from system properties (see the class comment); unset ones keep their defaults. */
         public static Settings fromSystemProperties() {
             boolean ci = "ci".equals(System.getProperty("fdcmkd.profile", "full"));
-            return new Settings(
-                    Path.of(System.getProperty("fdcmkd.data", "data/av-mnist-tts")),
-                    Path.of(System.getProperty("fdcmkd.output", ci ? "results/embedded-ci" : "results/embedded")),
-                    Arrays.stream(System.getProperty("fdcmkd.seeds", ci ? "0" : "0,1,2").split(","))
-                            .map(String::trim).map(Long::parseLong).toList(),
-                    Integer.getInteger("fdcmkd.teacherEpochs", ci ? 1 : 3),
-                    Integer.getInteger("fdcmkd.studentEpochs", ci ? 1 : 3),
-                    Integer.getInteger("fdcmkd.maxPairs", ci ? 256 : Integer.MAX_VALUE),
-                    Arrays.stream(System.getProperty("fdcmkd.methods", String.join(",", MethodRegistry.names()))
-                            .split(",")).map(String::trim).toList(),
-                    Double.parseDouble(System.getProperty("fdcmkd.snrDb", "-5")),
-                    new NetworkConfig(Integer.getInteger("fdcmkd.width", ci ? 8 : 16),
-                            ci ? new int[] {1, 1} : new int[] {1, 1, 1, 1}, false),
-                    Integer.getInteger("fdcmkd.batchSize", 64),
-                    Boolean.getBoolean("fdcmkd.joint"));
+            Settings d = defaults(ci, Path.of(System.getProperty("fdcmkd.data", "data/av-mnist-tts")),
+                    Path.of(System.getProperty("fdcmkd.output", ci ? "results/embedded-ci" : "results/embedded")));
+            String seeds = System.getProperty("fdcmkd.seeds");
+            String methods = System.getProperty("fdcmkd.methods");
+            String snr = System.getProperty("fdcmkd.snrDb");
+            return new Settings(d.dataRoot(), d.outputDir(),
+                    seeds == null ? d.seeds() : Arrays.stream(seeds.split(",")).map(String::trim).map(Long::parseLong)
+                            .toList(),
+                    Integer.getInteger("fdcmkd.teacherEpochs", d.teacherEpochs()),
+                    Integer.getInteger("fdcmkd.studentEpochs", d.studentEpochs()),
+                    Integer.getInteger("fdcmkd.maxPairs", d.maxPairs()),
+                    methods == null ? d.methods() : Arrays.stream(methods.split(",")).map(String::trim).toList(),
+                    snr == null ? d.snrDb() : Double.parseDouble(snr),
+                    new NetworkConfig(Integer.getInteger("fdcmkd.width", d.network().width()),
+                            d.network().blocksPerStage(), d.network().smallInput()),
+                    Integer.getInteger("fdcmkd.batchSize", d.batchSize()),
+                    System.getProperty("fdcmkd.joint") == null ? d.joint() : Boolean.getBoolean("fdcmkd.joint"));
         }
     }
 

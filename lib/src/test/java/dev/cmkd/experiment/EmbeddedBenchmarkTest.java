@@ -19,6 +19,23 @@ import tech.tablesaw.api.Table;
 class EmbeddedBenchmarkTest {
 
     @Test
+    void systemPropertiesOverrideTheMainJobsDefaults() {
+        EmbeddedBenchmark.Settings defaults = EmbeddedBenchmark.Settings.defaults(false, Path.of("data/av-mnist-tts"),
+                Path.of("results/embedded"));
+        assertEquals(List.of(0L, 1L, 2L), defaults.seeds());
+        assertEquals(MethodRegistry.names(), defaults.methods());
+        System.setProperty("fdcmkd.seeds", "4,5");
+        try {
+            EmbeddedBenchmark.Settings read = EmbeddedBenchmark.Settings.fromSystemProperties();
+            assertEquals(List.of(4L, 5L), read.seeds());
+            assertEquals(defaults.teacherEpochs(), read.teacherEpochs());
+            assertEquals(defaults.outputDir(), read.outputDir());
+        } finally {
+            System.clearProperty("fdcmkd.seeds");
+        }
+    }
+
+    @Test
     void everyTeacherAndStudentRunsAndIsReported(@TempDir Path dir) throws Exception {
         Path data = TinyAvMnistTts.build(dir.resolve("data"));
         EmbeddedBenchmark.Settings settings = new EmbeddedBenchmark.Settings(data, dir.resolve("out"), List.of(0L, 1L),
