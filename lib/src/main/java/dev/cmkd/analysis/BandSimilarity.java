@@ -63,6 +63,54 @@ public final class BandSimilarity {
         return similarity;
     }
 
+    /**
+     * Returns, per band like {@link #perBand}, the linear CKA ({@link LinearCka}) between the two models'
+     * band-passed features over the samples.
+     */
+    public static Map<String, Double> ckaPerBand(NDArray a, NDArray b, double cutoffRatio) {
+        int dim = Math.toIntExact(a.getShape().get(1));
+        FrequencySplit split = FrequencySplit.builder().setChannels(dim).optCutoffRatio(cutoffRatio)
+                .optDcMode(DcMode.SEPARATE).build();
+        FrequencyDecoupling block = FrequencyDecoupling.initialized(split, Implementation.FFT, a.getManager(),
+                a.getDataType());
+        Bands x = block.split(a);
+        Bands y = block.split(b);
+        Map<String, Double> cka = new LinkedHashMap<>();
+        cka.put("raw", LinearCka.of(rows(a), rows(b)));
+        cka.put("raw without DC", LinearCka.of(rows(x.low().add(x.high())), rows(y.low().add(y.high()))));
+        cka.put("low without DC", LinearCka.of(rows(x.low()), rows(y.low())));
+        cka.put("low with DC", LinearCka.of(rows(x.low().add(x.dc())), rows(y.low().add(y.dc()))));
+        cka.put("high", LinearCka.of(rows(x.high()), rows(y.high())));
+        return cka;
+    }
+
+    /**
+     * Returns, for each one-sided frequency bin {@code k = 0 .. floor(D/2)}, the mean over samples of the
+     * cosine between the two models' Fourier coefficients at {@code k}, seen as 2-d vectors: {@code Re(F_a
+     * conj(F_b)) / (|F_a| |F_b|)}, the cosine of their phase difference. This is the similarity of the
+     * features band-passed to that single frequency: a curve over the spectrum instead of two bands.
+     */
+    public static double[] perFrequency(NDArray a, NDArray b) {
+        int dim = Math.toIntExact(a.getShape().get(1));
+        NDArray fa = a.toType(DataType.FLOAT64, false).fft(dim, -1).real(); // [N, D, 2]
+        NDArray fb = b.toType(DataType.FLOAT64, false).fft(dim, -1).real();
+        NDArray dot = fa.mul(fb).sum(new int[] {2});
+        NDArray norms = fa.norm(new int[] {2}).mul(fb.norm(new int[] {2})).maximum(1e-300);
+        double[] cosine = dot.div(norms).mean(new int[] {0}).toDoubleArray();
+        return java.util.Arrays.copyOf(cosine, dim / 2 + 1);
+    }
+
+    private static double[][] rows(NDArray x) {
+        int n = Math.toIntExact(x.getShape().get(0));
+        int d = Math.toIntExact(x.getShape().get(1));
+        double[] values = x.toType(DataType.FLOAT64, false).toDoubleArray();
+        double[][] rows = new double[n][d];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(values, i * d, rows[i], 0, d);
+        }
+        return rows;
+    }
+
     /** Returns {@link #perBand} results of several feature pairs as one table, a column per pair. */
     public static Table table(String title, Map<String, Map<String, Double>> pairs) {
         Table table = Table.create(title);
