@@ -36,7 +36,7 @@ class BandSimilarityTest {
     void aSharedMeanInflatesTheRawAndDcSimilarityOnly() {
         try (NDManager manager = NDManager.newBaseManager()) {
             manager.getEngine().setRandomSeed(5);
-            NDArray shared = manager.full(new Shape(200, 32), 3.0, DataType.FLOAT64);
+            NDArray shared = manager.full(new Shape(200, 32), 3f, DataType.FLOAT64);
             NDArray a = manager.randomNormal(0, 1, new Shape(200, 32), DataType.FLOAT64).add(shared);
             NDArray b = manager.randomNormal(0, 1, new Shape(200, 32), DataType.FLOAT64).add(shared);
             Map<String, Double> cosine = BandSimilarity.perBand(a, b, 0.5);
