@@ -1,7 +1,6 @@
 package dev.cmkd.analysis;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.cmkd.frequency.Bands;
 import dev.cmkd.frequency.DcMode;
@@ -45,12 +44,7 @@ public final class BandSimilarity {
      * raw without DC}, {@code DC}, {@code low without DC}, {@code low with DC}, {@code high}.
      */
     public static Map<String, Double> perBand(NDArray a, NDArray b, double cutoffRatio) {
-        int dim = Math.toIntExact(a.getShape().get(1));
-        NDManager manager = a.getManager();
-        FrequencySplit split = FrequencySplit.builder().setChannels(dim).optCutoffRatio(cutoffRatio)
-                .optDcMode(DcMode.SEPARATE).build();
-        FrequencyDecoupling block = FrequencyDecoupling.initialized(split, Implementation.FFT, manager,
-                a.getDataType());
+        FrequencyDecoupling block = decoupling(a, cutoffRatio);
         Bands x = block.split(a);
         Bands y = block.split(b);
         Map<String, Double> similarity = new LinkedHashMap<>();
@@ -68,11 +62,7 @@ public final class BandSimilarity {
      * band-passed features over the samples.
      */
     public static Map<String, Double> ckaPerBand(NDArray a, NDArray b, double cutoffRatio) {
-        int dim = Math.toIntExact(a.getShape().get(1));
-        FrequencySplit split = FrequencySplit.builder().setChannels(dim).optCutoffRatio(cutoffRatio)
-                .optDcMode(DcMode.SEPARATE).build();
-        FrequencyDecoupling block = FrequencyDecoupling.initialized(split, Implementation.FFT, a.getManager(),
-                a.getDataType());
+        FrequencyDecoupling block = decoupling(a, cutoffRatio);
         Bands x = block.split(a);
         Bands y = block.split(b);
         Map<String, Double> cka = new LinkedHashMap<>();
@@ -98,6 +88,14 @@ public final class BandSimilarity {
         NDArray norms = fa.norm(new int[] {2}).mul(fb.norm(new int[] {2})).maximum(1e-300);
         double[] cosine = dot.div(norms).mean(new int[] {0}).toDoubleArray();
         return java.util.Arrays.copyOf(cosine, dim / 2 + 1);
+    }
+
+    /** The channel split of {@code features}' width with the DC bin as a band of its own. */
+    private static FrequencyDecoupling decoupling(NDArray features, double cutoffRatio) {
+        FrequencySplit split = FrequencySplit.builder().setChannels(Math.toIntExact(features.getShape().get(1)))
+                .optCutoffRatio(cutoffRatio).optDcMode(DcMode.SEPARATE).build();
+        return FrequencyDecoupling.initialized(split, Implementation.FFT, features.getManager(),
+                features.getDataType());
     }
 
     private static double[][] rows(NDArray x) {
