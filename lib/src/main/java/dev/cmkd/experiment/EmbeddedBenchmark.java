@@ -112,24 +112,11 @@ public final class EmbeddedBenchmark {
 
     /** Runs every teacher and student of {@code settings} (resuming finished and interrupted runs). */
     public static BenchmarkReport run(Settings settings) {
-        ensureDataset(settings.dataRoot());
-        AvMnistTtsLoader.Builder loader = AvMnistTtsLoader.builder().optMaxPairs(settings.maxPairs())
-                .optCacheDir(settings.dataRoot().resolve("cache"));
-        if (!Double.isNaN(settings.snrDb())) {
-            loader.optSnrDb(settings.snrDb());
-        }
-        AvMnistTtsLoader data = loader.build();
-        PairedSplit train = data.load(settings.dataRoot(), "train");
-        PairedSplit validation = data.load(settings.dataRoot(), "val");
-        PairedSplit test = data.load(settings.dataRoot(), "test");
-        System.out.printf(Locale.ROOT, "AV-MNIST-TTS: %d train, %d validation, %d test pairs; %s%n", train.size(),
-                validation.size(), test.size(), data);
-        PairedExperiment experiment = new PairedExperiment(train, validation, test, settings.network(),
-                settings.outputDir().resolve("runs"));
+        PairedExperiment experiment = experiment(settings);
         BenchmarkReport report = new BenchmarkReport();
-        List<String> modalities = new ArrayList<>(train.modalities());
+        List<String> modalities = new ArrayList<>(experiment.train().modalities());
         for (long seed : settings.seeds()) {
-            RunSpec teacherSpec = spec(settings.teacherEpochs(), settings.batchSize(), seed);
+            RunSpec teacherSpec = teacherSpec(settings, seed);
             RunSpec studentSpec = spec(settings.studentEpochs(), settings.batchSize(), seed);
             Map<String, RunOutcome> teachers = new LinkedHashMap<>();
             for (String modality : modalities) {
@@ -155,6 +142,28 @@ public final class EmbeddedBenchmark {
             }
         }
         return report;
+    }
+
+    /** Builds the dataset if it is missing, loads its three splits and returns the experiment over them. */
+    public static PairedExperiment experiment(Settings settings) {
+        ensureDataset(settings.dataRoot());
+        AvMnistTtsLoader.Builder loader = AvMnistTtsLoader.builder().optMaxPairs(settings.maxPairs())
+                .optCacheDir(settings.dataRoot().resolve("cache"));
+        if (!Double.isNaN(settings.snrDb())) {
+            loader.optSnrDb(settings.snrDb());
+        }
+        AvMnistTtsLoader data = loader.build();
+        PairedSplit train = data.load(settings.dataRoot(), "train");
+        PairedSplit validation = data.load(settings.dataRoot(), "val");
+        PairedSplit test = data.load(settings.dataRoot(), "test");
+        System.out.printf(Locale.ROOT, "AV-MNIST-TTS: %d train, %d validation, %d test pairs; %s%n", train.size(),
+                validation.size(), test.size(), data);
+        return new PairedExperiment(train, validation, test, settings.network(), settings.outputDir().resolve("runs"));
+    }
+
+    /** Returns the teachers' run specification for {@code seed} under {@code settings}. */
+    public static RunSpec teacherSpec(Settings settings, long seed) {
+        return spec(settings.teacherEpochs(), settings.batchSize(), seed);
     }
 
     /** Returns the nearest directory at or above the working directory that holds {@code data-scripts/}. */

@@ -64,6 +64,35 @@ public final class PairedExperiment {
         this.runsDir = runsDir;
     }
 
+    /** Returns the training split. */
+    public PairedSplit train() {
+        return train;
+    }
+
+    /** Returns the test split. */
+    public PairedSplit test() {
+        return test;
+    }
+
+    /** Returns the backbone configuration. */
+    public NetworkConfig network() {
+        return network;
+    }
+
+    /**
+     * Returns the trained teacher of {@code modality} (its best-validation parameters), frozen, in {@code
+     * manager}; train it first with {@link #teacher}.
+     */
+    public FrozenTeacher frozenTeacher(String modality, RunSpec spec, NDManager manager) {
+        int m = train.modalityIndex(modality);
+        return new FrozenTeacher(loadTeacher(m, teacherDir(modality, spec), manager));
+    }
+
+    /** Returns an untrained network of {@code modality} initialised with {@code seed}, frozen, in {@code manager}. */
+    public FrozenTeacher untrained(String modality, long seed, NDManager manager) {
+        return new FrozenTeacher(initialized(train.modalityIndex(modality), seed, manager));
+    }
+
     /** Returns the directory of the teacher of {@code modality} trained with {@code spec}. */
     public Path teacherDir(String modality, RunSpec spec) {
         return runsDir.resolve("teacher-" + modality + "-seed" + spec.seed());
