@@ -212,7 +212,10 @@ public final class PairedExperiment {
         return kept;
     }
 
-    /** A student of modality {@code m}, its method and its frozen teacher's outputs on the training split. */
+    /**
+     * A student of modality {@code m}, its method and its frozen teacher, whose outputs on the training split
+     * are computed at the first training step (a finished run that is only read back never needs them).
+     */
     private final class Student {
 
         private final int m;
@@ -220,15 +223,17 @@ public final class PairedExperiment {
         private final ResNet network;
         private final DistillationMethod method;
         private final DistillationObjective objective;
-        private final TeacherOutputs teacherOutputs;
+        private final FrozenTeacher teacher;
+        private final NDManager manager;
+        private TeacherOutputs teacherOutputs;
 
         Student(int m, String methodName, RunSpec spec, RunSpec teacherSpec, NDManager manager) {
             this.m = m;
             this.modality = train.modalities().get(m);
             int t = 1 - m;
-            FrozenTeacher teacher = new FrozenTeacher(loadTeacher(t, teacherDir(train.modalities().get(t),
-                    teacherSpec), manager));
-            this.teacherOutputs = TeacherOutputs.compute(teacher, train, t, manager);
+            this.teacher = new FrozenTeacher(loadTeacher(t, teacherDir(train.modalities().get(t), teacherSpec),
+                    manager));
+            this.manager = manager;
             this.network = PairedExperiment.this.network.build(channels(m), train.numClasses());
             this.method = MethodRegistry.create(methodName, network.getFeatureDim(), train.numClasses());
             this.objective = new DistillationObjective(network, method);
@@ -237,6 +242,9 @@ public final class PairedExperiment {
         }
 
         LossTerms terms(ParameterStore store, PairedSplit.Batch batch, int[] indices) {
+            if (teacherOutputs == null) {
+                teacherOutputs = TeacherOutputs.compute(teacher, train, 1 - m, manager);
+            }
             return objective.evaluate(store, batch.input(m), teacherOutputs.rows(batch.labels().getManager(), indices),
                     batch.labels(), true);
         }

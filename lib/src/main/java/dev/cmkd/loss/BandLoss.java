@@ -66,11 +66,6 @@ public final class BandLoss {
         return signedLog ? LossFunctions.signedLog(x) : x;
     }
 
-    /** Returns whether bands are standardized before matching. */
-    public boolean isStandardized() {
-        return standardize;
-    }
-
     /** Returns whether the signed log is applied before matching. */
     public boolean isSignedLog() {
         return signedLog;

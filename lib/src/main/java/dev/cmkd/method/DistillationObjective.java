@@ -27,16 +27,6 @@ public final class DistillationObjective extends AbstractBlock {
         this.method = addChildBlock("method", method);
     }
 
-    /** Returns the student backbone. */
-    public Block getStudent() {
-        return student;
-    }
-
-    /** Returns the distillation method. */
-    public DistillationMethod getMethod() {
-        return method;
-    }
-
     /** Runs the student on {@code input} and returns the method's loss terms. */
     public LossTerms evaluate(ParameterStore store, NDArray input, NetworkOutput teacher, NDArray labels,
             boolean training) {

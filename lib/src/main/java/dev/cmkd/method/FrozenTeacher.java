@@ -20,11 +20,6 @@ public final class FrozenTeacher {
         network.freezeParameters(true);
     }
 
-    /** Returns the wrapped network. */
-    public Block getNetwork() {
-        return network;
-    }
-
     /** Runs the teacher on {@code input} in inference mode and returns its detached output. */
     public NetworkOutput forward(NDArray input) {
         ParameterStore store = new ParameterStore(input.getManager(), false);
