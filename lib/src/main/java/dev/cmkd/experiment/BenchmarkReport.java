@@ -171,7 +171,8 @@ public final class BenchmarkReport {
         return chart;
     }
 
-    private static int find(Table summary, String role, String modality, String method) {
+    /** Returns the summary row of (role, modality, method), or -1. */
+    static int find(Table summary, String role, String modality, String method) {
         for (int row = 0; row < summary.rowCount(); row++) {
             if (summary.stringColumn("role").get(row).equals(role)
                     && summary.stringColumn("modality").get(row).equals(modality)

@@ -3,6 +3,7 @@ package dev.cmkd.experiment;
 import dev.cmkd.data.PairedSplit;
 import dev.cmkd.data.loading.AvMnistTtsLoader;
 import dev.cmkd.method.MethodRegistry;
+import dev.cmkd.method.MethodSpec;
 import dev.cmkd.method.NoDistillation;
 import dev.cmkd.results.ResultFiles;
 import dev.cmkd.train.RunSpec;
@@ -112,6 +113,14 @@ public final class EmbeddedBenchmark {
 
     /** Runs every teacher and student of {@code settings} (resuming finished and interrupted runs). */
     public static BenchmarkReport run(Settings settings) {
+        return run(settings, MethodRegistry.specs(settings.methods()));
+    }
+
+    /**
+     * Runs the teachers of {@code settings} and a student of each modality with each of {@code methods}
+     * (registered methods or variants of them) instead of {@code settings.methods()}.
+     */
+    public static BenchmarkReport run(Settings settings, List<MethodSpec> methods) {
         PairedExperiment experiment = experiment(settings);
         BenchmarkReport report = new BenchmarkReport();
         List<String> modalities = new ArrayList<>(experiment.train().modalities());
@@ -125,19 +134,20 @@ public final class EmbeddedBenchmark {
             }
             Map<String, Map<String, RunOutcome>> joint = new LinkedHashMap<>();
             if (settings.joint()) {
-                for (String method : settings.methods()) {
-                    joint.put(method, experiment.jointStudents(method, studentSpec, teacherSpec));
+                for (MethodSpec method : methods) {
+                    joint.put(method.name(), experiment.jointStudents(method, studentSpec, teacherSpec));
                 }
             }
             for (String modality : modalities) {
                 String teacherModality = modalities.get(1 - modalities.indexOf(modality));
-                for (String method : settings.methods()) {
+                for (MethodSpec method : methods) {
                     // Without distillation a student is its modality's unimodal network: with equal epochs it
                     // is the teacher run of that modality (same backbone, seed and data order), so reuse it.
-                    RunOutcome outcome = settings.joint() ? joint.get(method).get(modality)
-                            : NoDistillation.NAME.equals(method) && studentSpec.equals(teacherSpec)
+                    RunOutcome outcome = settings.joint() ? joint.get(method.name()).get(modality)
+                            : NoDistillation.NAME.equals(method.name()) && studentSpec.equals(teacherSpec)
                             ? teachers.get(modality) : experiment.student(modality, method, studentSpec, teacherSpec);
-                    report.add(new BenchmarkReport.Entry("student", modality, teacherModality, method, seed, outcome));
+                    report.add(new BenchmarkReport.Entry("student", modality, teacherModality, method.name(), seed,
+                            outcome));
                 }
             }
         }

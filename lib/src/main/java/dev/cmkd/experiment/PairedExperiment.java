@@ -18,6 +18,7 @@ import dev.cmkd.method.DistillationObjective;
 import dev.cmkd.method.FrozenTeacher;
 import dev.cmkd.method.LossTerms;
 import dev.cmkd.method.MethodRegistry;
+import dev.cmkd.method.MethodSpec;
 import dev.cmkd.method.NetworkOutput;
 import dev.cmkd.model.ResNet;
 import dev.cmkd.results.ResultFiles;
@@ -132,20 +133,26 @@ public final class PairedExperiment {
      * (trained with {@code teacherSpec}, which must have run) with the registered method {@code method}.
      */
     public RunOutcome student(String modality, String method, RunSpec spec, RunSpec teacherSpec) {
-        return student(modality, method, spec, teacherSpec, new ProgressPrinter(
-                studentDir(modality, method, spec).getFileName().toString(), System.out));
+        return student(modality, MethodRegistry.spec(method), spec, teacherSpec);
     }
 
-    /** As {@link #student(String, String, RunSpec, RunSpec)}, reporting to {@code listener}. */
-    public RunOutcome student(String modality, String method, RunSpec spec, RunSpec teacherSpec,
+    /** As {@link #student(String, String, RunSpec, RunSpec)}, with any method or variant of one. */
+    public RunOutcome student(String modality, MethodSpec method, RunSpec spec, RunSpec teacherSpec) {
+        return student(modality, method, spec, teacherSpec, new ProgressPrinter(
+                studentDir(modality, method.name(), spec).getFileName().toString(), System.out));
+    }
+
+    /** As {@link #student(String, MethodSpec, RunSpec, RunSpec)}, reporting to {@code listener}. */
+    public RunOutcome student(String modality, MethodSpec method, RunSpec spec, RunSpec teacherSpec,
             TrainingLoop.Listener listener) {
         int m = train.modalityIndex(modality);
         String teacherModality = train.modalities().get(1 - m);
-        Path dir = studentDir(modality, method, spec);
-        claim(dir, Map.of("role", "student", "modality", modality, "teacher", teacherModality, "method", method,
-                "spec", spec, "teacherSpec", teacherSpec, "network", network));
+        Path dir = studentDir(modality, method.name(), spec);
         try (NDManager manager = NDManager.newBaseManager()) {
             Student student = new Student(m, method, spec, teacherSpec, manager);
+            claim(dir, Map.of("role", "student", "modality", modality, "teacher", teacherModality, "method",
+                    method.name(), "methodConfig", student.method.toString(), "spec", spec, "teacherSpec",
+                    teacherSpec, "network", network));
             List<EpochRecord> records = TrainingLoop.run(student.objective, student::terms, student::predictors,
                     train, validation, test, spec, dir, manager, listener);
             return new RunOutcome(dir.getFileName().toString(), records);
@@ -160,13 +167,13 @@ public final class PairedExperiment {
      * students separately with the same seed (each student is initialised as its separate run is); {@code
      * PairedExperimentTest} checks it. Returns each student's outcome, by modality.
      */
-    public Map<String, RunOutcome> jointStudents(String method, RunSpec spec, RunSpec teacherSpec) {
-        Path dir = runsDir.resolve("joint-" + method + "-seed" + spec.seed());
-        claim(dir, Map.of("role", "joint students", "method", method, "spec", spec, "teacherSpec", teacherSpec,
-                "network", network));
+    public Map<String, RunOutcome> jointStudents(MethodSpec method, RunSpec spec, RunSpec teacherSpec) {
+        Path dir = runsDir.resolve("joint-" + method.name() + "-seed" + spec.seed());
         try (NDManager manager = NDManager.newBaseManager()) {
             List<Student> students = List.of(new Student(0, method, spec, teacherSpec, manager),
                     new Student(1, method, spec, teacherSpec, manager));
+            claim(dir, Map.of("role", "joint students", "method", method.name(), "methodConfig",
+                    students.get(0).method.toString(), "spec", spec, "teacherSpec", teacherSpec, "network", network));
             TrainingLoop.Objective loss = (store, batch, indices) -> {
                 LossTerms sum = new LossTerms();
                 for (Student student : students) {
@@ -227,7 +234,7 @@ public final class PairedExperiment {
         private final NDManager manager;
         private TeacherOutputs teacherOutputs;
 
-        Student(int m, String methodName, RunSpec spec, RunSpec teacherSpec, NDManager manager) {
+        Student(int m, MethodSpec methodSpec, RunSpec spec, RunSpec teacherSpec, NDManager manager) {
             this.m = m;
             this.modality = train.modalities().get(m);
             int t = 1 - m;
@@ -235,7 +242,7 @@ public final class PairedExperiment {
                     manager));
             this.manager = manager;
             this.network = PairedExperiment.this.network.build(channels(m), train.numClasses());
-            this.method = MethodRegistry.create(methodName, network.getFeatureDim(), train.numClasses());
+            this.method = methodSpec.create(network.getFeatureDim(), train.numClasses());
             this.objective = new DistillationObjective(network, method);
             Engine.getInstance().setRandomSeed((int) spec.seed());
             objective.initialize(manager, DataType.FLOAT32, batchShape(m));

@@ -60,6 +60,7 @@ public final class FdCmkd extends AbstractMethod {
     private final int numClasses;
     private final boolean frequencySplit;
     private final ScaleMode scaleMode;
+    private final Reduction reduction;
     private final boolean sharedClassifier;
     private final double taskWeight;
     private final double bandHeadWeight;
@@ -82,6 +83,7 @@ public final class FdCmkd extends AbstractMethod {
         this.numClasses = b.numClasses;
         this.frequencySplit = b.frequencySplit;
         this.scaleMode = b.scaleMode;
+        this.reduction = b.reduction;
         this.sharedClassifier = b.sharedClassifier;
         this.taskWeight = b.taskWeight;
         this.bandHeadWeight = b.bandHeadWeight;
@@ -220,9 +222,11 @@ public final class FdCmkd extends AbstractMethod {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "FdCmkd(D=%d, C=%d, split=%s, scale=%s, log=%s, align=%s)", featureDim,
-                numClasses, decoupling == null ? "off" : decoupling.getSplit(), scaleMode, highLoss.isSignedLog(),
-                sharedClassifier);
+        return String.format(Locale.ROOT, "FdCmkd(D=%d, C=%d, split=%s, implementation=%s, scale=%s, log=%s,"
+                + " align=%s, reduction=%s, weights: task=%s bandHeads=%s low=%s high=%s align=%s scale=%s)",
+                featureDim, numClasses, decoupling == null ? "off" : decoupling.getSplit(), implementation,
+                scaleMode, highLoss.isSignedLog(), sharedClassifier, reduction, taskWeight,
+                bandHeadWeight, lowWeight, highWeight, alignWeight, scaleWeight);
     }
 
     /** Builder in DJL's style: {@code set*} required, {@code opt*} optional. Defaults are the released code's. */

@@ -5,6 +5,8 @@ import ai.djl.training.ParameterStore;
 import dev.cmkd.loss.LossFunctions;
 import dev.cmkd.loss.Reduction;
 
+import java.util.Locale;
+
 /**
  * Plain feature matching without frequency decoupling or standardization: the student's pooled feature
  * is pulled towards the teacher's,
@@ -44,5 +46,10 @@ public final class FeatureMse extends AbstractMethod {
                 .add("task", 1, LossFunctions.crossEntropy(student.logits(), labels))
                 .add("feature", weight, LossFunctions.meanSquaredError(student.feature(),
                         teacher.feature().stopGradient(), Reduction.MEAN));
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "FeatureMse(weight=%s)", weight);
     }
 }

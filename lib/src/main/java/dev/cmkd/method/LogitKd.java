@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.training.ParameterStore;
 import dev.cmkd.loss.LossFunctions;
 
+import java.util.Locale;
+
 /**
  * Logit distillation (G. Hinton, O. Vinyals, J. Dean, "Distilling the Knowledge in a Neural Network",
  * NIPS Deep Learning Workshop 2015, arXiv 1503.02531):
@@ -46,6 +48,11 @@ public final class LogitKd extends AbstractMethod {
         return new LossTerms()
                 .add("task", 1 - alpha, LossFunctions.crossEntropy(student.logits(), labels))
                 .add("kd", alpha, kl.mul(LossFunctions.constant(kl, temperature * temperature)));
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "LogitKd(T=%s, alpha=%s)", temperature, alpha);
     }
 
     /** Builder in DJL's style; every option is optional. */

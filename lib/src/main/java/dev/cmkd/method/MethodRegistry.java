@@ -3,38 +3,50 @@ package dev.cmkd.method;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiFunction;
 
 /**
- * The distillation methods by name: an explicit map, no reflection. Each factory takes the feature
- * dimension and the number of classes and returns a method with its documented defaults.
+ * The distillation methods by name: an explicit map, no reflection. Each entry builds a method with its
+ * documented defaults for a feature dimension and a number of classes.
  */
 public final class MethodRegistry {
 
-    private static final Map<String, BiFunction<Integer, Integer, DistillationMethod>> FACTORIES =
-            new LinkedHashMap<>();
+    private static final Map<String, MethodSpec> SPECS = new LinkedHashMap<>();
 
     static {
-        FACTORIES.put(NoDistillation.NAME, (dim, classes) -> new NoDistillation());
-        FACTORIES.put(LogitKd.NAME, (dim, classes) -> LogitKd.builder().build());
-        FACTORIES.put(FeatureMse.NAME, (dim, classes) -> new FeatureMse(1));
-        FACTORIES.put(FdCmkd.NAME, (dim, classes) -> FdCmkd.builder().setFeatureDim(dim).setNumClasses(classes)
-                .build());
+        register(new MethodSpec(NoDistillation.NAME, (dim, classes) -> new NoDistillation()));
+        register(new MethodSpec(LogitKd.NAME, (dim, classes) -> LogitKd.builder().build()));
+        register(new MethodSpec(FeatureMse.NAME, (dim, classes) -> new FeatureMse(1)));
+        register(new MethodSpec(FdCmkd.NAME, (dim, classes) -> FdCmkd.builder().setFeatureDim(dim)
+                .setNumClasses(classes).build()));
     }
 
     private MethodRegistry() {}
 
+    private static void register(MethodSpec spec) {
+        SPECS.put(spec.name(), spec);
+    }
+
     /** Returns the registered names, in registration order. */
     public static List<String> names() {
-        return List.copyOf(FACTORIES.keySet());
+        return List.copyOf(SPECS.keySet());
+    }
+
+    /** Returns the registered method {@code name}. */
+    public static MethodSpec spec(String name) {
+        MethodSpec spec = SPECS.get(name);
+        if (spec == null) {
+            throw new IllegalArgumentException("unknown method '" + name + "'; known methods: " + names());
+        }
+        return spec;
+    }
+
+    /** Returns the registered methods {@code names}, in that order. */
+    public static List<MethodSpec> specs(List<String> names) {
+        return names.stream().map(MethodRegistry::spec).toList();
     }
 
     /** Creates the method {@code name} for {@code featureDim}-d features and {@code numClasses} classes. */
     public static DistillationMethod create(String name, int featureDim, int numClasses) {
-        BiFunction<Integer, Integer, DistillationMethod> factory = FACTORIES.get(name);
-        if (factory == null) {
-            throw new IllegalArgumentException("unknown method '" + name + "'; known methods: " + names());
-        }
-        return factory.apply(featureDim, numClasses);
+        return spec(name).create(featureDim, numClasses);
     }
 }

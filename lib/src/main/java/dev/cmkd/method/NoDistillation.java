@@ -23,4 +23,9 @@ public final class NoDistillation extends AbstractMethod {
             boolean training) {
         return new LossTerms().add("task", 1, LossFunctions.crossEntropy(student.logits(), labels));
     }
+
+    @Override
+    public String toString() {
+        return "NoDistillation()";
+    }
 }

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cmkd.data.PairedSplit;
+import dev.cmkd.method.LogitKd;
 import dev.cmkd.method.MethodRegistry;
+import dev.cmkd.method.MethodSpec;
 import dev.cmkd.tour.SyntheticPairs;
 import dev.cmkd.train.EpochRecord;
 import dev.cmkd.train.RunSpec;
@@ -81,7 +83,7 @@ class PairedExperimentTest {
 
         PairedExperiment interrupted = experiment(dir.resolve("b"));
         interrupted.teacher("b", spec(3));
-        assertThrows(Interruption.class, () -> interrupted.student("a", "fd-cmkd", spec(3), spec(3),
+        assertThrows(Interruption.class, () -> interrupted.student("a", MethodRegistry.spec("fd-cmkd"), spec(3), spec(3),
                 new TrainingLoop.Listener() {
                     @Override
                     public void onBatch(int epoch, int batch, int batches) {
@@ -102,7 +104,7 @@ class PairedExperimentTest {
         PairedExperiment experiment = experiment(dir);
         experiment.teacher("a", spec(2));
         experiment.teacher("b", spec(2));
-        Map<String, RunOutcome> joint = experiment.jointStudents("fd-cmkd", spec(2), spec(2));
+        Map<String, RunOutcome> joint = experiment.jointStudents(MethodRegistry.spec("fd-cmkd"), spec(2), spec(2));
         assertEquals(List.of("a", "b"), List.copyOf(joint.keySet()));
         for (String modality : joint.keySet()) {
             RunOutcome separate = experiment.student(modality, "fd-cmkd", spec(2), spec(2));
@@ -130,6 +132,19 @@ class PairedExperimentTest {
         IllegalStateException refused = assertThrows(IllegalStateException.class,
                 () -> experiment.teacher("b", new RunSpec(2, 32, 0.05, 1e-4, 0.9, 0.9, 1)));
         assertTrue(refused.getMessage().contains("another configuration"), refused.getMessage());
+    }
+
+    @Test
+    void aVariantWhoseMethodChangedUnderTheSameNameIsRefused(@TempDir Path dir) {
+        PairedExperiment experiment = experiment(dir);
+        experiment.teacher("b", spec(1));
+        experiment.student("a", new MethodSpec("kd-variant", (d, c) -> LogitKd.builder().optTemperature(2).build()),
+                spec(1), spec(1));
+        MethodSpec changed = new MethodSpec("kd-variant", (d, c) -> LogitKd.builder().optTemperature(8).build());
+        IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> experiment.student("a", changed, spec(1), spec(1)));
+        assertTrue(refused.getMessage().contains("another configuration"), refused.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new MethodSpec("Has Space", changed.factory()));
     }
 
     /** Thrown by the test listener to stop a run in the middle of an epoch. */
