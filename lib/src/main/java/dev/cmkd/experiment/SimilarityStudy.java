@@ -43,7 +43,8 @@ public final class SimilarityStudy {
 
     /**
      * Runs the study on the test split with the seed-{@code seed} teachers of {@code settings} (trained first
-     * if missing) and writes {@code similarity-curve.png} to {@code outputDir}.
+     * if missing) and writes {@code similarity-curve.png}, {@code cosine.csv} and {@code cka.csv} to
+     * {@code outputDir}.
      */
     public static Result run(EmbeddedBenchmark.Settings settings, long seed, double cutoffRatio, Path outputDir) {
         PairedExperiment experiment = EmbeddedBenchmark.experiment(settings);
@@ -71,9 +72,12 @@ public final class SimilarityStudy {
                 curve.put(name, BandSimilarity.perFrequency(pair[0], pair[1]));
             });
             Path figure = ResultFiles.writePng(chart(curve), outputDir.resolve("similarity-curve.png"));
-            return new Result(BandSimilarity.table("Mean cosine between the two modalities' features, per band",
-                    cosine), BandSimilarity.table("Linear CKA between the two modalities' features, per band", cka),
-                    curve, figure);
+            Table cosineTable = BandSimilarity.table("Mean cosine between the two modalities' features, per band",
+                    cosine);
+            Table ckaTable = BandSimilarity.table("Linear CKA between the two modalities' features, per band", cka);
+            ResultFiles.writeCsv(cosineTable, outputDir.resolve("cosine.csv"));
+            ResultFiles.writeCsv(ckaTable, outputDir.resolve("cka.csv"));
+            return new Result(cosineTable, ckaTable, curve, figure);
         }
     }
 
