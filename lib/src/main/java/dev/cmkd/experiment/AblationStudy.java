@@ -98,6 +98,28 @@ public final class AblationStudy {
         public Table table(String protocol) {
             return AblationStudy.table(report, protocol);
         }
+
+        /** The same table with "mean ± std" in percent, for reading. */
+        public Table formatted(String protocol) {
+            return VariantTable.formatted(table(protocol));
+        }
+
+        /**
+         * The full method against the student without distillation, the row with no component, and the
+         * method with each component left out: difference, standard error and verdict per student modality.
+         */
+        public Table findings(String protocol) {
+            List<String[]> comparisons = new ArrayList<>();
+            comparisons.add(new String[] {"without distillation", NoDistillation.NAME});
+            comparisons.add(new String[] {"no component (plain)", ROWS.get(0).method().name()});
+            String[] names = {"Frequency", "Scale", "Log", "Align"};
+            for (int left = 0; left < names.length; left++) {
+                Components row = new Components(left != 0, left != 1, left != 2, left != 3);
+                comparisons.add(new String[] {"without " + names[left], row.method().name()});
+            }
+            return VariantTable.findings("What each component does, under " + protocol + " (the reference is"
+                    + " the full method)", table(protocol), FdCmkd.NAME, comparisons);
+        }
     }
 
     private AblationStudy() {}
@@ -106,7 +128,8 @@ public final class AblationStudy {
     public static void main(String[] args) {
         EmbeddedBenchmark.Settings settings = EmbeddedBenchmark.Settings.fromSystemProperties();
         Result result = run(settings, settings.outputDir().resolve("ablation"));
-        System.out.println(VariantTable.formatted(result.table("bestVal")).printAll());
+        System.out.println(result.formatted("bestVal").printAll());
+        System.out.println(result.findings("bestVal").printAll());
         result.files().forEach(path -> System.out.println("wrote " + path));
     }
 

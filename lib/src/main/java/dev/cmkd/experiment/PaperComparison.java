@@ -20,8 +20,7 @@ import tech.tablesaw.api.Table;
  * <ul>
  *   <li><b>claims</b>: each claim the paper's known numbers support, with the paper's evidence (from
  *       {@link PaperNumbers}), the kit's measurement on the embedded benchmark, and a verdict computed from the
- *       measurement. A difference of accuracies is called beyond seed noise when it exceeds twice its standard
- *       error, {@code sqrt(s1²/n1 + s2²/n2)} over seeds;
+ *       measurement; differences of accuracy are judged against their seed noise ({@link AccuracyDifference});
  *   <li><b>paper versus kit</b>: every row of the paper's numbers with the kit's value for the same dataset,
  *       student modality, method and metric where the kit has run it ({@code results/<dataset>/summary.csv});
  *       empty where either side is unknown.
@@ -93,12 +92,13 @@ public final class PaperComparison {
         for (String modality : modalities(ablation)) {
             int plain = ablation.stringColumn("method").indexOf("fd-cmkd-plain");
             int frequency = ablation.stringColumn("method").indexOf("fd-cmkd-f");
-            Difference d = Difference.betweenVariants(ablation, modality, frequency, plain);
+            AccuracyDifference d = AccuracyDifference.betweenVariants(ablation, modality, frequency, plain);
             add(claims, "Adding the frequency decomposition alone barely changes accuracy (" + modality
                             + " student)",
                     String.format(Locale.ROOT, "%.1f → %.1f (CREMA-D, audio student)", before, after),
                     source(paper, "top1_accuracy", "Table 3"), d.text("plain → frequency only"),
-                    d.beyondNoise() ? "does not hold (a change beyond seed noise)" : "holds (within seed noise)");
+                    Double.isNaN(d.standardError()) ? "undetermined (one seed: noise unknown)" : d.beyondNoise()
+                            ? "does not hold (a change beyond seed noise)" : "holds (within seed noise)");
         }
         for (String modality : modalities(main)) {
             int fdCmkd = BenchmarkReport.find(main, "student", modality, FdCmkd.NAME);
@@ -111,7 +111,7 @@ public final class PaperComparison {
                         || !main.stringColumn("modality").get(row).equals(modality)) {
                     continue;
                 }
-                Difference d = Difference.between(main, protocol, fdCmkd, row);
+                AccuracyDifference d = AccuracyDifference.between(main, protocol, fdCmkd, row);
                 add(claims, "FD-CMKD beats " + method + " (" + modality + " student)",
                         "Table 1 values not obtained", "see paper-versus-kit", d.text(method + " → fd-cmkd"),
                         d.verdict());
@@ -143,49 +143,6 @@ public final class PaperComparison {
             }
         }
         return table.addColumns(kit, kitSource);
-    }
-
-    /** The difference of two accuracies (percent points) and its standard error over seeds. */
-    private record Difference(double delta, double standardError, double from, double to) {
-
-        static Difference between(Table summary, String protocol, int to, int from) {
-            return of(summary.doubleColumn(protocol + "_mean"), summary.doubleColumn(protocol + "_std"),
-                    summary.intColumn("seeds").getInt(from), summary.intColumn("seeds").getInt(to), from, to);
-        }
-
-        static Difference betweenVariants(Table variants, String modality, int to, int from) {
-            return of(variants.doubleColumn(modality + "_mean"), variants.doubleColumn(modality + "_std"),
-                    variants.intColumn(modality + "_seeds").getInt(from),
-                    variants.intColumn(modality + "_seeds").getInt(to), from, to);
-        }
-
-        private static Difference of(DoubleColumn mean, DoubleColumn std, int nFrom, int nTo, int from, int to) {
-            double variance = (std.isMissing(from) ? Double.NaN : square(std.getDouble(from)) / nFrom)
-                    + (std.isMissing(to) ? Double.NaN : square(std.getDouble(to)) / nTo);
-            return new Difference(100 * (mean.getDouble(to) - mean.getDouble(from)), 100 * Math.sqrt(variance),
-                    100 * mean.getDouble(from), 100 * mean.getDouble(to));
-        }
-
-        boolean beyondNoise() {
-            return Math.abs(delta) > 2 * standardError;
-        }
-
-        String text(String what) {
-            return String.format(Locale.ROOT, "%s: %.2f → %.2f, %+.2f ± %.2f points (standard error)", what, from,
-                    to, delta, standardError);
-        }
-
-        String verdict() {
-            if (Double.isNaN(standardError)) {
-                return delta > 0 ? "higher (one seed: noise unknown)" : "not higher (one seed: noise unknown)";
-            }
-            return (delta > 0 ? "higher" : "not higher") + (beyondNoise() ? ", beyond seed noise"
-                    : ", within seed noise");
-        }
-
-        private static double square(double x) {
-            return x * x;
-        }
     }
 
     private static double known(Table paper, String table, String dataset, String modality, String method,

@@ -49,6 +49,23 @@ public final class SensitivityStudy {
         public Table table(String protocol) {
             return SensitivityStudy.table(report, protocol);
         }
+
+        /** The same table with "mean ± std" in percent, for reading. */
+        public Table formatted(String protocol) {
+            return VariantTable.formatted(table(protocol));
+        }
+
+        /** Every point against the default: difference, standard error and verdict per student modality. */
+        public Table findings(String protocol) {
+            List<String[]> comparisons = new ArrayList<>();
+            for (Point point : points()) {
+                if (!point.method().name().equals(FdCmkd.NAME)) {
+                    comparisons.add(new String[] {point.factor() + " = " + point.value(), point.method().name()});
+                }
+            }
+            return VariantTable.findings("Each point against the default, under " + protocol, table(protocol),
+                    FdCmkd.NAME, comparisons);
+        }
     }
 
     private static final double[] CUTOFFS = {0.125, 0.25, 0.5, 0.75, 0.875};
@@ -60,7 +77,8 @@ public final class SensitivityStudy {
     public static void main(String[] args) {
         EmbeddedBenchmark.Settings settings = EmbeddedBenchmark.Settings.fromSystemProperties();
         Result result = run(settings, settings.outputDir().resolve("sensitivity"));
-        System.out.println(VariantTable.formatted(result.table("bestVal")).printAll());
+        System.out.println(result.formatted("bestVal").printAll());
+        System.out.println(result.findings("bestVal").printAll());
         result.files().forEach(path -> System.out.println("wrote " + path));
     }
 

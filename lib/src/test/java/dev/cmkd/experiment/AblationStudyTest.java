@@ -61,6 +61,12 @@ class AblationStudyTest {
             assertEquals(main.doubleColumn("bestVal_mean").get(row), table.doubleColumn(modality + "_mean").get(full),
                     "the full method's row is the main job's run");
         }
+        Table findings = result.findings("bestVal");
+        assertEquals(2 * 6, findings.rowCount());
+        assertEquals("without Log", findings.stringColumn("comparison").get(4));
+        assertTrue(findings.stringColumn("measurement").get(4).startsWith("fd-cmkd → fd-cmkd-f+s+a: "),
+                findings.stringColumn("measurement").get(4));
+        assertTrue(findings.stringColumn("verdict").get(0).endsWith("(one seed: noise unknown)"));
         for (Path file : result.files()) {
             assertTrue(Files.size(file) > 0, file.toString());
         }

@@ -58,6 +58,9 @@ class SensitivityStudyTest {
             double accuracy = table.doubleColumn("audio_mean").getDouble(row);
             assertTrue(accuracy >= 0 && accuracy <= 1, "accuracy " + accuracy);
         }
+        Table findings = result.findings("bestVal");
+        assertEquals(2 * (SensitivityStudy.points().size() - 5), findings.rowCount(), "every point but the defaults");
+        assertEquals("cutoff = 0.125", findings.stringColumn("comparison").get(0));
         for (String factor : List.of("cutoff", "dc", "lambda-low", "lambda-high", "lambda-align")) {
             assertTrue(Files.size(dir.resolve("sensitivity/sensitivity-" + factor + ".png")) > 0, factor);
         }
