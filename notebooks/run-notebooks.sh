@@ -15,7 +15,10 @@ if [ "${1:-}" = "--smoke" ]; then smoke=1; shift; fi
 notebooks=("$@")
 if [ ${#notebooks[@]} -eq 0 ]; then notebooks=("$ROOT"/notebooks/*.ipynb); fi
 
-"$ROOT/environment/setup-notebooks.sh"
+# A kernel spec of this checkout's own, found first through JUPYTER_PATH: another checkout's set-up (which
+# installs the user-wide kernel "java") cannot point this run at its classes.
+export JUPYTER_PATH="$ROOT/lib/target/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
+KERNEL_DIR="$ROOT/lib/target/jupyter/kernels/java" "$ROOT/environment/setup-notebooks.sh"
 export PYTHONPATH="$ROOT/environment/jupyter${PYTHONPATH:+:$PYTHONPATH}"
 OUT="$ROOT/lib/target/executed-notebooks"
 mkdir -p "$OUT"
