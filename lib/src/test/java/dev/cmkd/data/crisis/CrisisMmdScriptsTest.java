@@ -199,7 +199,7 @@ class CrisisMmdScriptsTest {
     @Test
     void preparesTheRawFixture() throws Exception {
         Path download = temp.resolve("download");
-        CrisisMmdFixture.writeDownload(download, 2);
+        CrisisMmdFixture.writeDownload(download, 1);
         Path out = temp.resolve("prepared");
         boolean ffmpeg = run(List.of("bash", "-c", "command -v ffmpeg"), Map.of()).code == 0;
         List<String> command = new ArrayList<>(List.of("bash", SCRIPTS.resolve("prepare.sh").toString(),
@@ -215,23 +215,23 @@ class CrisisMmdScriptsTest {
 
         List<String> train = Files.readAllLines(out.resolve("train.csv"));
         assertEquals(String.join(",", CrisisMmdLoader.COLUMNS), train.get(0));
-        // 16 samples + a second image of one tweet; the duplicate row and the image also in test are dropped
-        assertEquals(1 + 17, train.size());
+        // 8 samples + a second image of one tweet; the duplicate row and the image also in test are dropped
+        assertEquals(1 + 9, train.size());
         assertEquals("900000000000000000_0,900000000000000000,hurricane_harvey,images/900000000000000000_0.jpg,"
                 + CrisisMmdFixture.FIRST_TWEET_NORMALISED + ",affected_individuals",
                 train.get(1));
         assertEquals("900000000000000003_0,900000000000000003,california_wildfires,images/900000000000000003_0.jpg,"
-                + "storm surge @USER infrastructure and utility damage update number 1 HTTPURL :crying_face:,"
-                + "infrastructure_and_utility_damage", train.get(4));
+                + "storm surge @USER missing or found people update number 0 HTTPURL :crying_face:,"
+                + "missing_or_found_people", train.get(4));
         assertTrue(train.stream().anyMatch(l -> l.startsWith("900000000000000001_1,900000000000000001,")));
         assertEquals(1 + 8, Files.readAllLines(out.resolve("val.csv")).size());
         assertEquals(1 + 8, Files.readAllLines(out.resolve("test.csv")).size());
         String dropped = Files.readString(out.resolve("dropped.csv"));
         assertTrue(dropped.contains("train,900000000000000002_0,900000000000000002,"
-                + "19,duplicate image_id in the same split"), dropped);
-        assertTrue(dropped.contains("train,900000000000000024_0,900000000000000024,20,image_id also in test"), dropped);
+                + "11,duplicate image_id in the same split"), dropped);
+        assertTrue(dropped.contains("train,900000000000000016_0,900000000000000016,12,image_id also in test"), dropped);
         String summary = Files.readString(out.resolve("summary.json"));
-        assertTrue(summary.contains("\"train\": 19"), summary);
+        assertTrue(summary.contains("\"train\": 11"), summary);
         assertTrue(summary.contains("\"rowsDropped\": 2"), summary);
 
         BufferedImage image = ImageIO.read(out.resolve("images/900000000000000000_0.jpg").toFile());
@@ -239,7 +239,7 @@ class CrisisMmdScriptsTest {
             assertEquals(16, Math.min(image.getWidth(), image.getHeight()));
         }
         CrisisMmdLoader.Dataset data = CrisisMmdLoader.builder().optImageSize(16).build().load(out);
-        assertEquals(17, data.train().size());
+        assertEquals(9, data.train().size());
         assertEquals(8, data.test().size());
 
         Result rerun = run(command, Map.of());
