@@ -12,7 +12,7 @@ import java.util.Locale;
  * One split of a dataset whose samples pair two modalities with one label, held in memory as float32
  * arrays (sample-major). Batches are created in the caller's manager, on its device.
  */
-public final class PairedSplit {
+public final class PairedSplit implements BatchSource {
 
     private final String name;
     private final List<String> modalities;
@@ -59,11 +59,13 @@ public final class PairedSplit {
     }
 
     /** Returns the split's name. */
+    @Override
     public String name() {
         return name;
     }
 
     /** Returns the number of samples. */
+    @Override
     public int size() {
         return labels.length;
     }
@@ -110,6 +112,12 @@ public final class PairedSplit {
         public NDArray input(int m) {
             return inputs.get(m);
         }
+    }
+
+    /** The samples are fixed arrays: every epoch sees the same values. */
+    @Override
+    public Batch batch(NDManager manager, int[] indices, int epoch) {
+        return batch(manager, indices);
     }
 
     /** Returns the samples {@code indices} as a batch created in {@code manager}. */

@@ -6,5 +6,9 @@
  * 1-channel audio network on spectrograms, a 3-channel visual network on frames); its {@code feature} is
  * the pooled pre-activation output of the last residual block, the quantity FD-CMKD distils. Smaller
  * widths, fewer stages and a small-input stem make CPU-sized variants of the same network.
+ *
+ * <p>For text, {@link dev.cmkd.model.TextCnn} (Kim 2014's convolutional sentence encoder, trained from scratch)
+ * and {@link dev.cmkd.model.FeatureMlp} (over precomputed text features) follow the same contract, with a
+ * linear adapter that gives their feature the image network's dimension.
  */
 package dev.cmkd.model;

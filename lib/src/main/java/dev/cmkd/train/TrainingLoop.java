@@ -7,6 +7,7 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import com.google.gson.Gson;
 import com.google.gson.reflect.TypeToken;
+import dev.cmkd.data.BatchSource;
 import dev.cmkd.data.PairedSplit;
 import dev.cmkd.method.LossTerms;
 import dev.cmkd.results.ResultFiles;
@@ -79,7 +80,7 @@ public final class TrainingLoop {
      * including those of a previous interrupted run in {@code runDir}.
      */
     public static List<EpochRecord> run(Block trainable, Objective objective, Predictors predictors,
-            PairedSplit train, PairedSplit validation, PairedSplit test, RunSpec spec, Path runDir,
+            BatchSource train, BatchSource validation, BatchSource test, RunSpec spec, Path runDir,
             NDManager manager, Listener listener) {
         SgdMomentum optimizer = new SgdMomentum(trainable.getParameters(), spec.momentum());
         List<EpochRecord> records = resume(trainable, optimizer, runDir, manager);
@@ -97,7 +98,7 @@ public final class TrainingLoop {
             for (int b = 0; b < batches; b++) {
                 int[] indices = java.util.Arrays.copyOfRange(order, b * spec.batchSize(), (b + 1) * spec.batchSize());
                 try (NDManager step = manager.newSubManager()) {
-                    PairedSplit.Batch batch = train.batch(step, indices);
+                    PairedSplit.Batch batch = train.batch(step, indices, epoch);
                     optimizer.minimize(lr, () -> objective.terms(store, batch, indices))
                             .forEach((name, value) -> sums.merge(name, value, Double::sum));
                 }
@@ -155,14 +156,14 @@ public final class TrainingLoop {
     }
 
     /** Returns accuracy per predictor on {@code split}, in inference mode. */
-    public static Map<String, Double> accuracy(Predictors predictors, PairedSplit split, ParameterStore store,
+    public static Map<String, Double> accuracy(Predictors predictors, BatchSource split, ParameterStore store,
             NDManager manager) {
         Map<String, Double> correct = new LinkedHashMap<>();
         for (int from = 0; from < split.size(); from += EVALUATION_BATCH) {
             int[] indices = java.util.stream.IntStream.range(from, Math.min(split.size(), from + EVALUATION_BATCH))
                     .toArray();
             try (NDManager step = manager.newSubManager()) {
-                PairedSplit.Batch batch = split.batch(step, indices);
+                PairedSplit.Batch batch = split.batch(step, indices, 0);
                 for (Map.Entry<String, NDArray> entry : predictors.logits(store, batch).entrySet()) {
                     double hits = entry.getValue().argMax(1).toType(DataType.INT64, false).eq(batch.labels())
                             .toType(DataType.FLOAT64, false).sum().getDouble();

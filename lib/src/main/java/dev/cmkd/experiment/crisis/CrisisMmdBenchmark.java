@@ -1,0 +1,261 @@
+package dev.cmkd.experiment.crisis;
+
+import dev.cmkd.data.loading.CrisisMmdLoader;
+import dev.cmkd.experiment.BenchmarkReport;
+import dev.cmkd.experiment.NetworkConfig;
+import dev.cmkd.experiment.RunOutcome;
+import dev.cmkd.method.MethodRegistry;
+import dev.cmkd.method.NoDistillation;
+import dev.cmkd.train.EpochRecord;
+import dev.cmkd.train.ProgressPrinter;
+import dev.cmkd.train.RunSpec;
+import dev.cmkd.train.TrainingLoop;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The CrisisMMD benchmark from the command line: for each seed an image and a text teacher, then for each
+ * direction and method a student, on the prepared dataset ({@code data-scripts/crisismmd/}). One command runs
+ * one (method, direction, seed) or any set of them:
+ *
+ * <pre>
+ *   lib/bin/kit crisismmd -Dfdcmkd.methods=fd-cmkd '-Dfdcmkd.directions=image&lt;-text' -Dfdcmkd.seeds=0
+ * </pre>
+ *
+ * Settings ({@code -D}): {@code fdcmkd.profile} ({@code full} or {@code ci}), {@code fdcmkd.data} (default
+ * {@code data/crisismmd/prepared}), {@code fdcmkd.output} (default {@code results/crisismmd}), {@code
+ * fdcmkd.seeds}, {@code fdcmkd.methods} (registered names), {@code fdcmkd.directions} ({@code image<-text},
+ * {@code text<-image}), {@code fdcmkd.teacherEpochs}, {@code fdcmkd.studentEpochs}, {@code fdcmkd.batchSize},
+ * {@code fdcmkd.imageSize}, {@code fdcmkd.width}, {@code fdcmkd.maxRows}, {@code fdcmkd.textFeatures} (a folder
+ * of {@code train/val/test.npy}).
+ *
+ * <p><b>Defaults</b> ({@code full}): the paper's optimisation (method.md section 2.9: SGD, momentum 0.9, lr
+ * 0.01 with the poly decay, batch 64, 100 epochs for teachers and students), ResNet-18 on 224 px pictures,
+ * Kim's TextCNN, seeds 0, 1, 2 (C2KD's three seeds), every registered method, both directions. FD-CMKD's
+ * CrisisMMD settings are not public: these are the CREMA-D ones carried over (our choice). {@code ci}: 1 seed,
+ * 1 epoch, 32 px pictures, a ResNet of width 8 with two stages, a small TextCNN, 48 rows per split, batch 16.
+ */
+public final class CrisisMmdBenchmark {
+
+    /** The student-teacher directions: {@code student<-teacher}. */
+    public static final List<String> DIRECTIONS = List.of("image<-text", "text<-image");
+
+    /**
+     * The benchmark's settings.
+     *
+     * @param dataRoot the prepared dataset
+     * @param outputDir where runs, tables and figures go
+     * @param seeds the seeds
+     * @param teacherEpochs epochs of each teacher
+     * @param studentEpochs epochs of each student
+     * @param batchSize the batch size of every run
+     * @param methods the registered methods to run
+     * @param directions the directions, each {@code student<-teacher}
+     * @param imageSize the picture side
+     * @param networks the two networks
+     * @param maxRows rows kept per split ({@code Integer.MAX_VALUE}: all)
+     * @param textFeatures a folder of pretrained text features, or null for the TextCNN on tokens
+     */
+    public record Settings(Path dataRoot, Path outputDir, List<Long> seeds, int teacherEpochs, int studentEpochs,
+            int batchSize, List<String> methods, List<String> directions, int imageSize, CrisisMmdNetworks networks,
+            int maxRows, Path textFeatures) {
+
+        /** Validates the directions. */
+        public Settings {
+            for (String direction : directions) {
+                if (!DIRECTIONS.contains(direction)) {
+                    throw new IllegalArgumentException("unknown direction '" + direction + "'; known: " + DIRECTIONS);
+                }
+            }
+        }
+
+        /** The defaults of the class comment; {@code ci} for the smoke sizes. */
+        public static Settings defaults(boolean ci, Path dataRoot, Path outputDir) {
+            CrisisMmdNetworks networks = ci
+                    ? new CrisisMmdNetworks(new NetworkConfig(8, new int[] {1, 1}, false), 16, new int[] {2, 3}, 8,
+                            0.5f, 16)
+                    : CrisisMmdNetworks.paper();
+            return new Settings(dataRoot, outputDir, ci ? List.of(0L) : List.of(0L, 1L, 2L), ci ? 1 : 100,
+                    ci ? 1 : 100, ci ? 16 : 64, MethodRegistry.names(), DIRECTIONS, ci ? 32 : 224, networks,
+                    ci ? 48 : Integer.MAX_VALUE, null);
+        }
+
+        /** Reads the settings from system properties (see the class comment). */
+        public static Settings fromSystemProperties() {
+            boolean ci = "ci".equals(System.getProperty("fdcmkd.profile", "full"));
+            Settings d = defaults(ci, Path.of(System.getProperty("fdcmkd.data", "data/crisismmd/prepared")),
+                    Path.of(System.getProperty("fdcmkd.output", ci ? "results/crisismmd-ci" : "results/crisismmd")));
+            String features = System.getProperty("fdcmkd.textFeatures");
+            NetworkConfig image = d.networks().image();
+            CrisisMmdNetworks networks = new CrisisMmdNetworks(new NetworkConfig(
+                    Integer.getInteger("fdcmkd.width", image.width()), image.blocksPerStage(), image.smallInput()),
+                    d.networks().embeddingDim(), d.networks().kernelSizes(), d.networks().filters(),
+                    d.networks().dropout(), d.networks().hiddenDim());
+            return new Settings(d.dataRoot(), d.outputDir(),
+                    list("fdcmkd.seeds", d.seeds().stream().map(String::valueOf).toList()).stream()
+                            .map(Long::parseLong).toList(),
+                    Integer.getInteger("fdcmkd.teacherEpochs", d.teacherEpochs()),
+                    Integer.getInteger("fdcmkd.studentEpochs", d.studentEpochs()),
+                    Integer.getInteger("fdcmkd.batchSize", d.batchSize()), list("fdcmkd.methods", d.methods()),
+                    list("fdcmkd.directions", d.directions()), Integer.getInteger("fdcmkd.imageSize", d.imageSize()),
+                    networks, Integer.getInteger("fdcmkd.maxRows", d.maxRows()),
+                    features == null ? null : Path.of(features));
+        }
+
+        private static List<String> list(String property, List<String> fallback) {
+            String value = System.getProperty(property);
+            return value == null ? fallback : Arrays.stream(value.split(",")).map(String::trim).toList();
+        }
+
+        /** Returns the loader for the runs of {@code seed}. */
+        public CrisisMmdLoader loader(long seed) {
+            CrisisMmdLoader.Builder builder = CrisisMmdLoader.builder().optImageSize(imageSize).optMaxRows(maxRows)
+                    .optAugmentationSeed(seed);
+            if (textFeatures != null) {
+                builder.optTextFeatures(textFeatures);
+            }
+            return builder.build();
+        }
+    }
+
+    private CrisisMmdBenchmark() {}
+
+    /** Runs the benchmark with settings from system properties, then writes and prints its tables. */
+    public static void main(String[] args) {
+        long start = System.nanoTime();
+        Settings settings = Settings.fromSystemProperties();
+        if (!Files.isRegularFile(settings.dataRoot().resolve("train.csv"))) {
+            System.err.println("CrisisMMD: no prepared dataset at " + settings.dataRoot().toAbsolutePath() + "; "
+                    + CrisisMmdLoader.FIX);
+            System.exit(1);
+        }
+        BenchmarkReport report = run(settings, epochCost -> System.out.println(epochCost));
+        System.out.println(BenchmarkReport.formatted(report.summary()).printAll());
+        report.write(settings.outputDir()).forEach(path -> System.out.println("wrote " + path));
+        System.out.printf(Locale.ROOT, "CrisisMMD benchmark finished in %.1f min%n", (System.nanoTime() - start) / 60e9);
+    }
+
+    /** The wall time of one epoch and the process's peak memory so far, for the record. */
+    public record EpochCost(String run, int epoch, double seconds, long peakRssBytes, long heapUsedBytes) {
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%s epoch %d: %.2f s (training and evaluation), peak RSS %.0f MB,"
+                    + " JVM heap in use %.0f MB", run, epoch + 1, seconds, peakRssBytes / 1e6, heapUsedBytes / 1e6);
+        }
+    }
+
+    /** Receives the cost of every epoch trained. */
+    @FunctionalInterface
+    public interface CostListener {
+        /** Called after each trained epoch. */
+        void onEpoch(EpochCost cost);
+    }
+
+    /** Runs every teacher and student of {@code settings}, resuming finished and interrupted runs. */
+    public static BenchmarkReport run(Settings settings, CostListener costs) {
+        BenchmarkReport report = new BenchmarkReport();
+        for (long seed : settings.seeds()) {
+            CrisisMmdLoader loader = settings.loader(seed);
+            CrisisMmdLoader.Dataset data = loader.load(settings.dataRoot());
+            System.out.printf(Locale.ROOT, "CrisisMMD: %d train, %d validation, %d test pairs; %s%n",
+                    data.train().size(), data.validation().size(), data.test().size(), loader);
+            Path runs = settings.outputDir().resolve("runs");
+            if (data.vocabulary() != null) {
+                data.vocabulary().write(settings.outputDir().resolve("vocabulary-seed" + seed + ".tsv"));
+            }
+            Map<String, Object> description = new LinkedHashMap<>();
+            description.put("root", settings.dataRoot().toAbsolutePath().normalize().toString());
+            description.put("loader", loader.toString());
+            CrisisMmdExperiment experiment = new CrisisMmdExperiment(data, settings.networks(), runs, description);
+            RunSpec teacherSpec = spec(settings.teacherEpochs(), settings.batchSize(), seed);
+            RunSpec studentSpec = spec(settings.studentEpochs(), settings.batchSize(), seed);
+            Map<String, RunOutcome> teachers = new LinkedHashMap<>();
+            List<String> needed = new ArrayList<>();
+            for (String direction : settings.directions()) {
+                needed.add(teacherOf(direction));
+                if (settings.methods().contains(NoDistillation.NAME)) {
+                    needed.add(studentOf(direction));
+                }
+            }
+            for (String modality : data.train().modalities()) {
+                if (needed.contains(modality)) {
+                    String name = experiment.teacherDir(modality, teacherSpec).getFileName().toString();
+                    teachers.put(modality, experiment.teacher(modality, teacherSpec, listener(name, costs)));
+                    report.add(new BenchmarkReport.Entry("teacher", modality, "", "", seed, teachers.get(modality)));
+                }
+            }
+            for (String direction : settings.directions()) {
+                String modality = studentOf(direction);
+                for (String method : settings.methods()) {
+                    String name = experiment.studentDir(modality, method, studentSpec).getFileName().toString();
+                    // Without distillation a student is its modality's unimodal network: with equal epochs it is
+                    // that modality's teacher run (same network, seed and data order), so reuse it.
+                    RunOutcome outcome = NoDistillation.NAME.equals(method) && studentSpec.equals(teacherSpec)
+                            ? teachers.get(modality)
+                            : experiment.student(modality, method, studentSpec, teacherSpec, listener(name, costs));
+                    report.add(new BenchmarkReport.Entry("student", modality, teacherOf(direction), method, seed,
+                            outcome));
+                }
+            }
+        }
+        return report;
+    }
+
+    /** Returns the student's modality of {@code student<-teacher}. */
+    public static String studentOf(String direction) {
+        return direction.substring(0, direction.indexOf("<-"));
+    }
+
+    /** Returns the teacher's modality of {@code student<-teacher}. */
+    public static String teacherOf(String direction) {
+        return direction.substring(direction.indexOf("<-") + 2);
+    }
+
+    private static TrainingLoop.Listener listener(String name, CostListener costs) {
+        ProgressPrinter progress = new ProgressPrinter(name, System.out);
+        return new TrainingLoop.Listener() {
+            @Override
+            public void onBatch(int epoch, int batch, int batches) {
+                progress.onBatch(epoch, batch, batches);
+            }
+
+            @Override
+            public void onEpoch(EpochRecord record, int epochs) {
+                progress.onEpoch(record, epochs);
+                Runtime runtime = Runtime.getRuntime();
+                costs.onEpoch(new EpochCost(name, record.epoch(), record.seconds(), peakRss(),
+                        runtime.totalMemory() - runtime.freeMemory()));
+            }
+        };
+    }
+
+    /** The process's peak resident set (VmHWM of /proc/self/status: JVM and native PyTorch memory), or -1. */
+    static long peakRss() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** The released code's optimisation (RunSpec.paper) at another batch size. */
+    private static RunSpec spec(int epochs, int batchSize, long seed) {
+        RunSpec paper = RunSpec.paper(epochs, seed);
+        return new RunSpec(epochs, batchSize, paper.learningRate(), paper.finalLearningRate(), paper.polyPower(),
+                paper.momentum(), seed);
+    }
+}

@@ -1,0 +1,196 @@
+package dev.cmkd.experiment.crisis;
+
+import ai.djl.MalformedModelException;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import dev.cmkd.data.loading.CrisisMmdLoader;
+import dev.cmkd.data.loading.CrisisMmdSplit;
+import dev.cmkd.experiment.RunOutcome;
+import dev.cmkd.loss.LossFunctions;
+import dev.cmkd.method.DistillationMethod;
+import dev.cmkd.method.DistillationObjective;
+import dev.cmkd.method.FrozenTeacher;
+import dev.cmkd.method.LossTerms;
+import dev.cmkd.method.MethodRegistry;
+import dev.cmkd.method.NetworkOutput;
+import dev.cmkd.results.ResultFiles;
+import dev.cmkd.train.EpochRecord;
+import dev.cmkd.train.RunSpec;
+import dev.cmkd.train.TrainingLoop;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Teachers and students on prepared CrisisMMD. A teacher is the image or the text network trained with
+ * cross-entropy; a student is the network of the other modality trained with a registered distillation
+ * method against the frozen teacher of the same seed. In a training step the teacher sees the same batch as
+ * the student, its own modality of it (an image teacher sees the augmented pictures, as in the authors'
+ * code). Every run lives in its own directory under {@code runsDir} with {@code config.json}, checkpoints and
+ * {@code metrics.csv} ({@link TrainingLoop}); a finished run is read back, an interrupted one resumed, and a
+ * directory holding another configuration is refused.
+ */
+public final class CrisisMmdExperiment {
+
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+
+    private final CrisisMmdLoader.Dataset data;
+    private final CrisisMmdNetworks networks;
+    private final Path runsDir;
+    private final Map<String, Object> dataDescription;
+
+    /**
+     * Creates the experiment.
+     *
+     * @param data the three splits (their augmentation seed should be the runs' seed)
+     * @param networks the two networks
+     * @param runsDir where the runs go
+     * @param dataDescription what identifies the data in each run's {@code config.json} (loader settings)
+     */
+    public CrisisMmdExperiment(CrisisMmdLoader.Dataset data, CrisisMmdNetworks networks, Path runsDir,
+            Map<String, Object> dataDescription) {
+        this.data = data;
+        this.networks = networks;
+        this.runsDir = runsDir;
+        this.dataDescription = dataDescription;
+    }
+
+    /** Returns the dataset. */
+    public CrisisMmdLoader.Dataset data() {
+        return data;
+    }
+
+    /** Returns the directory of the teacher of {@code modality} for {@code spec}. */
+    public Path teacherDir(String modality, RunSpec spec) {
+        return runsDir.resolve("teacher-" + modality + "-seed" + spec.seed());
+    }
+
+    /** Returns the directory of a student run. */
+    public Path studentDir(String modality, String method, RunSpec spec) {
+        return runsDir.resolve("student-" + modality + "-" + method + "-seed" + spec.seed());
+    }
+
+    /** Trains (or reads back) the teacher of {@code modality}, reporting to {@code listener}. */
+    public RunOutcome teacher(String modality, RunSpec spec, TrainingLoop.Listener listener) {
+        int m = data.train().modalityIndex(modality);
+        Path dir = teacherDir(modality, spec);
+        claim(dir, Map.of("role", "teacher", "modality", modality, "spec", spec, "networks", networks,
+                "data", dataDescription));
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Block net = initialized(modality, spec.seed(), manager);
+            TrainingLoop.Objective objective = (store, batch, indices) -> new LossTerms().add("task", 1,
+                    LossFunctions.crossEntropy(output(net, store, batch.input(m), true).logits(), batch.labels()));
+            TrainingLoop.Predictors predictors = (store, batch) -> Map.of("head",
+                    output(net, store, batch.input(m), false).logits());
+            List<EpochRecord> records = TrainingLoop.run(net, objective, predictors, data.train(), data.validation(),
+                    data.test(), spec, dir, manager, listener);
+            return new RunOutcome(dir.getFileName().toString(), records);
+        }
+    }
+
+    /**
+     * Trains (or reads back) the student of {@code modality}, taught by the other modality's teacher (trained
+     * with {@code teacherSpec}, which must have run) with the registered method {@code method}.
+     */
+    public RunOutcome student(String modality, String method, RunSpec spec, RunSpec teacherSpec,
+            TrainingLoop.Listener listener) {
+        CrisisMmdSplit train = data.train();
+        int m = train.modalityIndex(modality);
+        String teacherModality = train.modalities().get(1 - m);
+        Path dir = studentDir(modality, method, spec);
+        claim(dir, Map.of("role", "student", "modality", modality, "teacher", teacherModality, "method", method,
+                "spec", spec, "teacherSpec", teacherSpec, "networks", networks, "data", dataDescription));
+        try (NDManager manager = NDManager.newBaseManager()) {
+            FrozenTeacher teacher = new FrozenTeacher(loadTeacher(teacherModality, teacherDir(teacherModality,
+                    teacherSpec), manager));
+            Block network = networks.build(modality, train.numClasses(), vocabularySize());
+            DistillationMethod distillation = MethodRegistry.create(method, networks.featureDim(), train.numClasses());
+            DistillationObjective objective = new DistillationObjective(network, distillation);
+            Engine.getInstance().setRandomSeed((int) spec.seed());
+            objective.initialize(manager, DataType.FLOAT32, batchShape(m));
+            TrainingLoop.Objective loss = (store, batch, indices) -> objective.evaluate(store, batch.input(m),
+                    teacher.forward(batch.input(1 - m)), batch.labels(), true);
+            TrainingLoop.Predictors predictors = (store, batch) -> {
+                NetworkOutput out = output(network, store, batch.input(m), false);
+                Map<String, NDArray> logits = new LinkedHashMap<>();
+                logits.put("head", out.logits());
+                logits.putAll(distillation.auxiliaryLogits(store, out, false));
+                return logits;
+            };
+            List<EpochRecord> records = TrainingLoop.run(objective, loss, predictors, train, data.validation(),
+                    data.test(), spec, dir, manager, listener);
+            return new RunOutcome(dir.getFileName().toString(), records);
+        }
+    }
+
+    private static NetworkOutput output(Block net, ParameterStore store, NDArray input, boolean training) {
+        return NetworkOutput.of(net.forward(store, new NDList(input), training));
+    }
+
+    private int vocabularySize() {
+        return data.vocabulary() == null ? 0 : data.vocabulary().size();
+    }
+
+    private Block initialized(String modality, long seed, NDManager manager) {
+        Block net = networks.build(modality, data.train().numClasses(), vocabularySize());
+        Engine.getInstance().setRandomSeed((int) seed);
+        net.initialize(manager, DataType.FLOAT32, batchShape(data.train().modalityIndex(modality)));
+        return net;
+    }
+
+    private Block loadTeacher(String modality, Path dir, NDManager manager) {
+        Path parameters = dir.resolve(TrainingLoop.BEST_PARAMETERS);
+        if (!Files.exists(parameters)) {
+            throw new IllegalStateException("no trained teacher at " + parameters + ": train the " + modality
+                    + " teacher first (CrisisMmdExperiment.teacher)");
+        }
+        Block net = initialized(modality, 0, manager);
+        try (DataInputStream in = new DataInputStream(Files.newInputStream(parameters))) {
+            net.loadParameters(manager, in);
+        } catch (IOException | MalformedModelException e) {
+            throw new IllegalStateException("cannot read the teacher " + parameters + ": " + e.getMessage()
+                    + "; delete " + dir + " and train it again", e);
+        }
+        return net;
+    }
+
+    private Shape batchShape(int m) {
+        return new Shape(1).addAll(data.train().sampleShape(m));
+    }
+
+    /** Writes {@code config} to {@code dir/config.json}, or checks that the directory holds the same one. */
+    private static void claim(Path dir, Map<String, Object> config) {
+        String json = GSON.toJson(new TreeMap<>(config));
+        Path file = dir.resolve("config.json");
+        try {
+            if (Files.exists(file)) {
+                String existing = Files.readString(file);
+                if (!existing.equals(json)) {
+                    throw new IllegalStateException(String.format(Locale.ROOT,
+                            "%s holds a run with another configuration; delete %s or choose another results"
+                                    + " directory.%nexisting: %s%nrequested: %s", file, dir, existing, json));
+                }
+                return;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        ResultFiles.writeString(json, file);
+    }
+}

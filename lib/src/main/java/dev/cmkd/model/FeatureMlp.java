@@ -1,0 +1,111 @@
+package dev.cmkd.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.training.initializer.XavierInitializer;
+import ai.djl.training.initializer.XavierInitializer.FactorType;
+import ai.djl.training.initializer.XavierInitializer.RandomType;
+import ai.djl.util.PairList;
+
+import java.util.Locale;
+
+/**
+ * A network over precomputed feature vectors (for example sentence embeddings a user computed with BERT),
+ * with the output contract of {@link ResNet}: input {@code NDList(x)}, {@code x} of shape {@code [B, E]},
+ * <pre>
+ *   hidden    = ReLU(W_1 x + b_1)          [B, H]
+ *   feature f = W_2 hidden + b_2           [B, D]    pre-activation, the distilled feature
+ *   logits  z = W ReLU(f) + b              [B, C]
+ * </pre>
+ * MST-Distill trains such MLPs on precomputed CrisisMMD features (data.md); the sizes are our choice
+ * (default {@code H = D = 512}). Linear weights Xavier-normal, biases 0, as in {@link ResNet}'s head.
+ */
+public final class FeatureMlp extends AbstractBlock {
+
+    private static final Initializer LINEAR_INITIALIZER = new XavierInitializer(RandomType.GAUSSIAN, FactorType.AVG, 1);
+
+    private final int numClasses;
+    private final int hiddenDim;
+    private final int featureDim;
+    private final Linear hidden;
+    private final Linear adapter;
+    private final Linear fc;
+
+    /**
+     * Creates the network.
+     *
+     * @param numClasses the number of classes {@code C}
+     * @param hiddenDim the hidden width {@code H}
+     * @param featureDim the distilled feature's dimension {@code D}; set it to the other modality's
+     */
+    public FeatureMlp(int numClasses, int hiddenDim, int featureDim) {
+        if (numClasses < 1 || hiddenDim < 1 || featureDim < 1) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "FeatureMlp: numClasses (%d), hiddenDim"
+                    + " (%d) and featureDim (%d) must be at least 1", numClasses, hiddenDim, featureDim));
+        }
+        this.numClasses = numClasses;
+        this.hiddenDim = hiddenDim;
+        this.featureDim = featureDim;
+        hidden = addChildBlock("hidden", linear(hiddenDim));
+        adapter = addChildBlock("adapter", linear(featureDim));
+        fc = addChildBlock("fc", linear(numClasses));
+    }
+
+    private static Linear linear(int units) {
+        Linear linear = Linear.builder().setUnits(units).build();
+        linear.setInitializer(LINEAR_INITIALIZER, Parameter.Type.WEIGHT);
+        return linear;
+    }
+
+    /** Returns the dimension {@code D} of the distilled feature. */
+    public int getFeatureDim() {
+        return featureDim;
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
+            PairList<String, Object> params) {
+        NDArray x = inputs.head();
+        checkInput(x.getShape());
+        NDArray h = Activation.relu(hidden.forward(store, new NDList(x), training).head());
+        NDArray feature = adapter.forward(store, new NDList(h), training).head();
+        NDArray logits = fc.forward(store, new NDList(Activation.relu(feature)), training).head();
+        return new NDList(logits, feature);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        checkInput(inputShapes[0]);
+        long batch = inputShapes[0].get(0);
+        return new Shape[] {new Shape(batch, numClasses), new Shape(batch, featureDim)};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        checkInput(inputShapes[0]);
+        long batch = inputShapes[0].get(0);
+        hidden.initialize(manager, dataType, inputShapes[0]);
+        adapter.initialize(manager, dataType, new Shape(batch, hiddenDim));
+        fc.initialize(manager, dataType, new Shape(batch, featureDim));
+    }
+
+    private static void checkInput(Shape shape) {
+        if (shape.dimension() != 2) {
+            throw new IllegalArgumentException("FeatureMlp: input shape " + shape + " is not [batch, features]");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "FeatureMlp(H=%d, D=%d, C=%d)", hiddenDim, featureDim, numClasses);
+    }
+}
