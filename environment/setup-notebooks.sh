@@ -4,7 +4,8 @@
 #   - the library built with its runtime jars (lib/target/classes, lib/target/lib),
 #   - the Java kernel rapaio-jupyter-kernel 3.0.1 (Maven Central) as the Jupyter kernel "java", whose class
 #     path is the built library, so the notebooks need no kernel-specific magic.
-# KERNEL_DIR (default ~/.local/share/jupyter/kernels/java) and JAVA_BIN (default: the java on PATH) can be set.
+# KERNEL_DIR (default ~/.local/share/jupyter/kernels/java), JAVA_BIN (default: the java on PATH) and
+# CMKD_MAVEN_PROFILE (cu121 for the CUDA natives; environment/gpu/) can be set.
 # Under IJava or JJava, put lib/target/classes and lib/target/lib/* on the kernel's class path instead.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,7 +19,7 @@ group=jupyter
 "$ROOT/environment/install-system-packages.sh" "$group"
 
 if [ "${SETUP_SKIP_BUILD:-0}" != 1 ]; then
-  mvn -B -q -f "$ROOT/pom.xml" -DskipTests package
+  mvn -B -q -f "$ROOT/pom.xml" ${CMKD_MAVEN_PROFILE:+-P"$CMKD_MAVEN_PROFILE"} -DskipTests package
 fi
 
 mkdir -p "$KERNEL_DIR"
