@@ -64,13 +64,13 @@ awk -F_ '{ print $0 "\t" $3 }' "$out/.ids" | join -t$'\t' -v 1 - "$out/.test-ids
 mkdir -p "$out/splits"
 cp "$out/.val-ids" "$out/splits/val.txt"
 {
-  echo "id,label,class,split"
+  echo "id,label,split,class"
   awk 'FILENAME == ARGV[1] { test[$1] = 1; next }
        FILENAME == ARGV[2] { val[$1] = 1; next }
        FILENAME == ARGV[3] { label[$1] = FNR - 1; next }
        { split($1, part, "_"); c = part[3]
          if (!(c in label)) { print "clip " $1 ": emotion " c " is not in classes.txt" > "/dev/stderr"; exit 1 }
-         print $1 "," label[c] "," c "," (($1 in test) ? "test" : ($1 in val) ? "val" : "train") }' \
+         print $1 "," label[c] "," (($1 in test) ? "test" : ($1 in val) ? "val" : "train") "," c }' \
     "$out/.test-ids" "$out/.val-ids" "$HERE/classes.txt" "$out/.ids"
 } > "$out/clips.csv.tmp" || die "could not write clips.csv (see above)"
 mv -f "$out/clips.csv.tmp" "$out/clips.csv"
@@ -78,5 +78,5 @@ missing_test="$(join -v 1 "$out/.test-ids" "$out/.ids" | wc -l)"
 [ "$missing_test" = 0 ] || log "WARNING: $missing_test of the 744 test clips are missing (not downloaded or failed)"
 write_prepare_json "$out" crema-d "$RATE"
 rm -f "$out/.list" "$out/.ids" "$out/.test-ids" "$out/.val-ids"
-counts="$(tail -n +2 "$out/clips.csv" | cut -d, -f4 | sort | uniq -c | awk '{ printf "%s %s  ", $2, $1 }')"
+counts="$(tail -n +2 "$out/clips.csv" | cut -d, -f3 | sort | uniq -c | awk '{ printf "%s %s  ", $2, $1 }')"
 log "done: $out/clips.csv: $counts(paper: 6,698 train+val, 744 test)"

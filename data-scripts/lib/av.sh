@@ -51,7 +51,7 @@ write_prepare_json() {
   local out="$1" dataset="$2" rate="$3"
   local ffmpeg_version counts
   ffmpeg_version="$(ffmpeg -version | head -n 1)"
-  counts="$(tail -n +2 "$out/clips.csv" | awk -F, '{ n[$4]++ } END { s = ""; for (k in n) s = s sprintf("%s\"%s\": %d", s == "" ? "" : ", ", k, n[k]); print s }')"
+  counts="$(tail -n +2 "$out/clips.csv" | awk -F, '{ n[$3]++ } END { s = ""; for (k in n) s = s sprintf("%s\"%s\": %d", s == "" ? "" : ", ", k, n[k]); print s }')"
   cat > "$out/prepare.json.tmp" <<JSON
 {
   "dataset": "$dataset",

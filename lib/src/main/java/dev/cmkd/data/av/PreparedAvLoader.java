@@ -36,8 +36,9 @@ import javax.imageio.ImageIO;
  * data-scripts/<dataset>/prepare.sh}):
  *
  * <pre>
- *   clips.csv             id,label,class,split[,...]   one row per clip that has frames and audio;
- *                         label in [0, classes), class its name (one name per label), split train|val|test
+ *   clips.csv             columns id,label,split,class (in any order, more allowed), one row per clip that
+ *                         has frames and audio; label in [0, classes), split train|val|test, class the
+ *                         label's name (one name per label; quoted if it holds a comma)
  *   frames/&lt;id&gt;/*.jpg     frames at 1 fps (at least one; sorted by name = time order), JPEG, RGB
  *   audio/&lt;id&gt;.wav        mono 16-bit PCM at the convention's rate (22,050 Hz CREMA-D and AVE, 16 kHz VGGSound)
  *   prepare.json          how it was prepared (not read)
@@ -60,7 +61,7 @@ public final class PreparedAvLoader {
     /** The clip table's file name. */
     public static final String CLIPS = "clips.csv";
 
-    private static final List<String> COLUMNS = List.of("id", "label", "class", "split");
+    private static final List<String> COLUMNS = List.of("id", "label", "split", "class");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]+");
 
     private final AvConvention convention;

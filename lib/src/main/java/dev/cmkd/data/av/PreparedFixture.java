@@ -36,7 +36,7 @@ public final class PreparedFixture {
                     + " [2, %d] and perSplit must hold 3 counts", classes, convention.numClasses()));
         }
         SplittableRandom random = new SplittableRandom(seed);
-        StringBuilder table = new StringBuilder("id,label,class,split\n");
+        StringBuilder table = new StringBuilder("id,label,split,class\n");
         int rate = convention.audio().sampleRate();
         try {
             for (int s = 0; s < 3; s++) {
@@ -44,7 +44,7 @@ public final class PreparedFixture {
                 for (int k = 0; k < perSplit[s]; k++) {
                     int label = k % classes;
                     String id = String.format(Locale.ROOT, "%s_%04d", split, k);
-                    table.append(String.format(Locale.ROOT, "%s,%d,class%02d,%s%n", id, label, label, split));
+                    table.append(String.format(Locale.ROOT, "%s,%d,%s,class%02d%n", id, label, split, label));
                     Path frames = Files.createDirectories(root.resolve("frames").resolve(id));
                     for (int f = 1; f <= 3; f++) {
                         ImageIO.write(frame(label, classes, width, height, random), "jpg",
