@@ -158,6 +158,44 @@ public final class RealBenchmark {
         return report;
     }
 
+    /**
+     * The whole protocol of a benchmark, as the notebooks run it: for each seed, the teachers of both modalities,
+     * then a student of each modality with each method (each run resumed or read back when done, each command's
+     * rows written as by {@link #run}); returns every run in one report.
+     *
+     * @param ci the smoke profile of {@link Settings#defaults}
+     */
+    public static BenchmarkReport protocol(BenchmarkConfig config, boolean ci, Path dataRoot, Path outputDir,
+            List<String> methods, List<Long> seeds) {
+        BenchmarkReport report = new BenchmarkReport();
+        for (long seed : seeds) {
+            Settings first = Settings.defaults(config, ci, methods.get(0), config.modalities().get(0), seed, dataRoot,
+                    outputDir);
+            PairedExperiment experiment = experiment(first);
+            RunSpec spec = first.spec();
+            java.util.Map<String, RunOutcome> teachers = new java.util.LinkedHashMap<>();
+            for (String modality : config.modalities()) {
+                teachers.put(modality, experiment.teacher(modality, spec));
+                report.add(new BenchmarkReport.Entry("teacher", modality, "", "", seed, teachers.get(modality)));
+            }
+            for (String student : config.modalities()) {
+                for (String method : methods) {
+                    Settings settings = Settings.defaults(config, ci, method, student, seed, dataRoot, outputDir);
+                    BenchmarkReport one = new BenchmarkReport();
+                    BenchmarkReport.Entry teacher = new BenchmarkReport.Entry("teacher", settings.teacher(), "", "",
+                            seed, teachers.get(settings.teacher()));
+                    BenchmarkReport.Entry entry = new BenchmarkReport.Entry("student", student, settings.teacher(),
+                            method, seed, experiment.student(student, method, spec, spec));
+                    one.add(teacher);
+                    one.add(entry);
+                    ResultFiles.writeCsv(one.results(), settings.resultFile());
+                    report.add(entry);
+                }
+            }
+        }
+        return report;
+    }
+
     /** Loads the three splits (the training views seeded by the run's seed) and returns the experiment. */
     public static PairedExperiment experiment(Settings settings) {
         BenchmarkConfig config = settings.config();
