@@ -9,14 +9,36 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * One split of a dataset whose samples pair two modalities with one label, held in memory as float32
- * arrays (sample-major). Batches are created in the caller's manager, on its device.
+ * One split of a dataset whose samples pair two modalities with one label. The samples are either held in
+ * memory as float32 arrays (sample-major; {@link #PairedSplit(String, List, List, List, int[], int)}) or
+ * produced batch by batch by a {@link SampleSource} ({@link #streamed}), which reads files, decodes and
+ * augments them on demand, for datasets that do not fit in memory (CREMA-D, AVE, VGGSound). Batches are
+ * created in the caller's manager, on its device.
  */
 public final class PairedSplit implements BatchSource {
 
+    /**
+     * Produces the samples of a streamed split on demand. Implementations must be thread-safe.
+     */
+    public interface SampleSource {
+
+        /**
+         * Writes the samples {@code indices} of modality {@code modality} (0 or 1) into {@code into}, sample
+         * after sample, {@code prod(sampleShape)} floats each. {@code indices} is the whole batch, in batch
+         * order: a source with random views may seed them from it (see {@link #randomViews}).
+         */
+        void fill(int modality, int[] indices, float[] into);
+
+        /**
+         * Returns true if {@link #fill} draws random views (training augmentation), so that two calls for the
+         * same sample may differ; consumers must then not cache anything computed from a sample.
+         */
+        boolean randomViews();
+    }
+
     private final String name;
     private final List<String> modalities;
-    private final List<float[]> values;
+    private final SampleSource source;
     private final List<Shape> sampleShapes;
     private final int[] labels;
     private final int numClasses;
@@ -33,7 +55,47 @@ public final class PairedSplit implements BatchSource {
      */
     public PairedSplit(String name, List<String> modalities, List<float[]> values, List<Shape> sampleShapes,
             int[] labels, int numClasses) {
-        if (modalities.size() != 2 || values.size() != 2 || sampleShapes.size() != 2) {
+        this(name, modalities, sampleShapes, labels, numClasses, inMemory(name, modalities, values, sampleShapes,
+                labels));
+    }
+
+    private PairedSplit(String name, List<String> modalities, List<Shape> sampleShapes, int[] labels,
+            int numClasses, SampleSource source) {
+        if (modalities.size() != 2 || sampleShapes.size() != 2) {
+            throw new IllegalArgumentException("PairedSplit " + name + ": exactly two modalities are needed");
+        }
+        for (int label : labels) {
+            if (label < 0 || label >= numClasses) {
+                throw new IllegalArgumentException("PairedSplit " + name + ": label " + label + " outside [0, "
+                        + numClasses + ")");
+            }
+        }
+        this.name = name;
+        this.modalities = List.copyOf(modalities);
+        this.source = source;
+        this.sampleShapes = List.copyOf(sampleShapes);
+        this.labels = labels;
+        this.numClasses = numClasses;
+    }
+
+    /**
+     * Creates a split whose samples {@code source} produces batch by batch.
+     *
+     * @param name the split's name, e.g. {@code "train"}
+     * @param modalities the two modalities' names, e.g. {@code ["audio", "visual"]}
+     * @param sampleShapes per modality, the shape of one sample, e.g. {@code (3, 224, 224)}
+     * @param labels the label of each sample, in {@code [0, numClasses)}
+     * @param numClasses the number of classes
+     * @param source produces the samples
+     */
+    public static PairedSplit streamed(String name, List<String> modalities, List<Shape> sampleShapes, int[] labels,
+            int numClasses, SampleSource source) {
+        return new PairedSplit(name, modalities, sampleShapes, labels, numClasses, source);
+    }
+
+    private static SampleSource inMemory(String name, List<String> modalities, List<float[]> values,
+            List<Shape> sampleShapes, int[] labels) {
+        if (values.size() != 2 || sampleShapes.size() != 2) {
             throw new IllegalArgumentException("PairedSplit " + name + ": exactly two modalities are needed");
         }
         for (int m = 0; m < 2; m++) {
@@ -44,18 +106,22 @@ public final class PairedSplit implements BatchSource {
                         modalities.get(m), values.get(m).length, labels.length, sampleShapes.get(m), expected));
             }
         }
-        for (int label : labels) {
-            if (label < 0 || label >= numClasses) {
-                throw new IllegalArgumentException("PairedSplit " + name + ": label " + label + " outside [0, "
-                        + numClasses + ")");
+        List<float[]> held = List.copyOf(values);
+        long[] sizes = {sampleShapes.get(0).size(), sampleShapes.get(1).size()};
+        return new SampleSource() {
+            @Override
+            public void fill(int modality, int[] indices, float[] into) {
+                int sample = Math.toIntExact(sizes[modality]);
+                for (int i = 0; i < indices.length; i++) {
+                    System.arraycopy(held.get(modality), indices[i] * sample, into, i * sample, sample);
+                }
             }
-        }
-        this.name = name;
-        this.modalities = List.copyOf(modalities);
-        this.values = List.copyOf(values);
-        this.sampleShapes = List.copyOf(sampleShapes);
-        this.labels = labels;
-        this.numClasses = numClasses;
+
+            @Override
+            public boolean randomViews() {
+                return false;
+            }
+        };
     }
 
     /** Returns the split's name. */
@@ -95,6 +161,11 @@ public final class PairedSplit implements BatchSource {
         return sampleShapes.get(m);
     }
 
+    /** Returns true if batches draw random views of the samples (training augmentation, see {@link SampleSource}). */
+    public boolean randomViews() {
+        return source.randomViews();
+    }
+
     /** Returns the label of sample {@code i}. */
     public int label(int i) {
         return labels[i];
@@ -126,9 +197,7 @@ public final class PairedSplit implements BatchSource {
         for (int m = 0; m < 2; m++) {
             int sample = Math.toIntExact(sampleShapes.get(m).size());
             float[] gathered = new float[indices.length * sample];
-            for (int i = 0; i < indices.length; i++) {
-                System.arraycopy(values.get(m), indices[i] * sample, gathered, i * sample, sample);
-            }
+            source.fill(m, indices, gathered);
             inputs[m] = manager.create(gathered, new Shape(indices.length).addAll(sampleShapes.get(m)));
         }
         long[] batchLabels = new long[indices.length];

@@ -221,7 +221,8 @@ public final class PairedExperiment {
 
     /**
      * A student of modality {@code m}, its method and its frozen teacher, whose outputs on the training split
-     * are computed at the first training step (a finished run that is only read back never needs them).
+     * are computed at the first training step (a finished run that is only read back never needs them), or, when
+     * the training split draws random views, on every batch.
      */
     private final class Student {
 
@@ -249,6 +250,11 @@ public final class PairedExperiment {
         }
 
         LossTerms terms(ParameterStore store, PairedSplit.Batch batch, int[] indices) {
+            if (train.randomViews()) {
+                // augmented inputs: the teacher sees this batch's view of its modality, as in the authors' code
+                return objective.evaluate(store, batch.input(m), teacher.forward(batch.input(1 - m)), batch.labels(),
+                        true);
+            }
             if (teacherOutputs == null) {
                 teacherOutputs = TeacherOutputs.compute(teacher, train, 1 - m, manager);
             }

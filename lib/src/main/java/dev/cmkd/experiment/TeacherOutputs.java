@@ -10,8 +10,9 @@ import java.util.stream.IntStream;
 
 /**
  * A frozen teacher's outputs for every sample of a split, computed once. A frozen teacher in inference
- * mode is a fixed function of its input and the kit's inputs have no random augmentation, so the outputs
- * are the same at every epoch; computing them once halves a student's training time.
+ * mode is a fixed function of its input, so on a split without random views ({@link
+ * PairedSplit#randomViews}) the outputs are the same at every epoch; computing them once halves a student's
+ * training time.
  */
 public final class TeacherOutputs {
 

@@ -16,7 +16,7 @@ import java.util.Map;
  * A small CSV table with a header row (RFC 4180 quoting, no newlines inside fields), whose errors name
  * the file, the 1-based line, the field and the fix.
  */
-final class CsvFile {
+public final class CsvFile {
 
     private final Path file;
     private final String fix;
@@ -31,7 +31,7 @@ final class CsvFile {
     }
 
     /** Reads {@code file}, which must exist and have the {@code required} columns. */
-    static CsvFile read(Path file, List<String> required, String fix) {
+    public static CsvFile read(Path file, List<String> required, String fix) {
         if (!Files.isRegularFile(file)) {
             throw new DatasetException("missing file " + file + "; fix: " + fix);
         }
@@ -75,16 +75,18 @@ final class CsvFile {
         return table;
     }
 
-    Path file() {
+    /** Returns the file read. */
+    public Path file() {
         return file;
     }
 
-    List<Row> rows() {
+    /** Returns the data rows, in file order. */
+    public List<Row> rows() {
         return rows;
     }
 
     /** One data row: its 1-based line number, its 0-based index among the data rows, and its fields. */
-    final class Row {
+    public final class Row {
 
         private final int line;
         private final int index;
@@ -96,15 +98,18 @@ final class CsvFile {
             this.fields = fields;
         }
 
-        int line() {
+        /** Returns the 1-based line number. */
+        public int line() {
             return line;
         }
 
-        int index() {
+        /** Returns the 0-based index among the data rows. */
+        public int index() {
             return index;
         }
 
-        String text(String column) {
+        /** Returns the trimmed, non-empty value of {@code column}. */
+        public String text(String column) {
             String value = fields.get(columns.get(column)).trim();
             if (value.isEmpty()) {
                 throw error(column, value, "a non-empty value");
@@ -112,7 +117,8 @@ final class CsvFile {
             return value;
         }
 
-        String oneOf(String column, List<String> allowed) {
+        /** Returns the value of {@code column}, which must be one of {@code allowed}. */
+        public String oneOf(String column, List<String> allowed) {
             String value = text(column);
             if (!allowed.contains(value)) {
                 throw error(column, value, "one of " + allowed);
@@ -120,7 +126,8 @@ final class CsvFile {
             return value;
         }
 
-        int integer(String column, int min, int maxExclusive) {
+        /** Returns the integer value of {@code column}, in {@code [min, maxExclusive)}. */
+        public int integer(String column, int min, int maxExclusive) {
             String value = text(column);
             try {
                 int parsed = Integer.parseInt(value);
@@ -134,7 +141,8 @@ final class CsvFile {
                     : "an integer in [" + min + ", " + maxExclusive + ")");
         }
 
-        DatasetException error(String column, String value, String expected) {
+        /** Returns an error naming the file, the line, the field, its value, what was expected and the fix. */
+        public DatasetException error(String column, String value, String expected) {
             return new DatasetException(String.format(Locale.ROOT, "%s line %d, field '%s': '%s' is not %s; fix: %s",
                     file, line, column, value, expected, fix));
         }

@@ -1,0 +1,97 @@
+#!/usr/bin/python3
+"""Writes notebooks 07-crema-d, 08-ave and 09-vggsound from one template (run: /usr/bin/python3
+notebooks/make-av-notebooks.py). Edit the template here, not the notebooks; then execute them with
+notebooks/run-notebooks.sh to store outputs."""
+import os
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+DATASETS = [
+    ("07-crema-d", "crema-d", "CREMA-D",
+     "7,442 clips of 91 actors saying 12 sentences with one of 6 emotions (NEU, HAP, SAD, FEA, DIS, ANG). Audio: "
+     "the released code's log spectrogram of the clip tiled to 160,000 samples at 22,050 Hz (1 x 257 x 1004). "
+     "Visual: one face frame. Split: the OGM-GE lineage's 744 test clips; validation = every 10th training clip "
+     "of each class."),
+    ("08-ave", "ave", "AVE",
+     "4,143 ten-second YouTube clips of 28 audio-visual events, with the official train / val / test lists "
+     "(3,339 / 402 / 402). Audio: the CREMA-D spectrogram, cyclically reshaped to 1 x 257 x 1024 as C2KD's "
+     "`np.resize` does. Visual: one frame."),
+    ("09-vggsound", "vggsound-50", "VGGSound-50",
+     "C2KD's 50-class subset of VGGSound (`train_tiny.csv` / `test_tiny.csv`), from the clips you could obtain "
+     "(YouTube links die; the data script reports how many). Audio: C2KD's log-magnitude STFT (n_fft 256, hop "
+     "128) of a 5 s window, random in training (1 x 129 x 626). Visual: one frame. Validation = every 10th "
+     "training clip of each class."),
+]
+
+
+def notebook(stem, name, title, description):
+    cells = [
+        new_markdown_cell(f"""# {stem[:2].lstrip('0')}. {title}: the paper's audio-visual protocol
+
+{description}
+
+For each seed an audio teacher and a visual teacher (ResNet-18, trained from scratch with cross-entropy) are
+trained; then a student of each modality is taught by the other modality's frozen teacher with each method.
+Test accuracy is reported under three model-selection protocols: `bestVal` (the clean one), `lastEpoch` and
+`paperBestTest` (the authors' selection on the test set). Paper settings (method.md section 2.9): SGD, learning
+rate 0.01 with the poly schedule, momentum 0.9, batch 64, 100 epochs, seeds 0, 1, 2.
+
+**Parameters.** With the prepared data in `data/{name}/prepared` and `FDCMKD_PROFILE=full` (default) the
+notebook runs the full protocol (days on a GPU; every run resumes where it stopped). Otherwise it says how to
+get the data and runs in **smoke mode** on a small synthetic stand-in in the same layout (tiny network, one
+epoch): the numbers then only show that the pipeline runs."""),
+        new_code_cell(f"""import dev.cmkd.experiment.*;
+import java.nio.file.*;
+import java.util.List;
+import javax.imageio.ImageIO;
+
+String profile = System.getenv().getOrDefault("FDCMKD_PROFILE", "full");
+BenchmarkConfig config = RealBenchmarks.get("{name}");
+Path prepared = Path.of("../data/{name}/prepared");
+boolean present = Files.isRegularFile(prepared.resolve("clips.csv"));
+boolean smoke = profile.equals("ci") || !present;
+Path output = Path.of(smoke ? "../lib/target/executed-notebooks/{name}" : "../results/real/{name}");
+List<String> methods = smoke ? List.of("fd-cmkd") : List.of("none", "kd", "feature-mse", "fd-cmkd");
+List<Long> seeds = smoke ? List.of(0L) : List.of(0L, 1L, 2L);
+String.format("profile %s, prepared data %s, mode %s, methods %s, seeds %s", profile,
+        present ? "found at " + prepared : "absent", smoke ? "smoke" : "full", methods, seeds)"""),
+        new_markdown_cell("## The data\n\nWhere it comes from and how to prepare it (or the synthetic stand-in of "
+                          "smoke mode)."),
+        new_code_cell("""String data;
+if (smoke) {
+    prepared = config.fixture().write(output.resolve("fixture"), 8, 0);
+    data = (present ? "" : "No prepared data at ../data/" + config.name() + "/prepared. To get it: " + config.howToGet()
+            + ".\\n") + "Smoke mode: a synthetic stand-in (8 clips per split, not the real data) in " + prepared;
+} else {
+    data = "Prepared data: " + prepared.toAbsolutePath().normalize();
+}
+data"""),
+        new_markdown_cell("## Training (or reading back) every run"),
+        new_code_cell("""BenchmarkReport report = RealBenchmark.protocol(config, smoke, prepared, output, methods, seeds);
+var files = report.write(output);
+files"""),
+        new_markdown_cell("## Test accuracy: mean ± standard deviation over seeds (percent)"),
+        new_code_cell("BenchmarkReport.formatted(report.summary())"),
+        new_markdown_cell("## Student accuracy per method"),
+        new_code_cell('ImageIO.read(output.resolve("accuracy.png").toFile())'),
+        new_markdown_cell("Every run under every protocol, with its environment, is in `results.csv`; each "
+                          "command's rows are in `results/<method>-<student>-seed<seed>.csv` and each run's "
+                          "per-epoch metrics in `runs/<run>/metrics.csv`, under the output directory. One run "
+                          f"from the command line: `lib/bin/kit real {name} -Dfdcmkd.method=fd-cmkd "
+                          "-Dfdcmkd.student=audio -Dfdcmkd.seed=0`."),
+    ]
+    nb = new_notebook(cells=cells)
+    nb.metadata = {
+        "kernelspec": {"display_name": "Java (cmkd kit, rjk 3.0.1)", "language": "java", "name": "java"},
+        "language_info": {"codemirror_mode": "java", "file_extension": ".jshell", "mimetype": "text/x-java-source",
+                          "name": "java", "nbconvert_exporter": "script", "pygments_lexer": "java"},
+    }
+    return nb
+
+
+for stem, name, title, description in DATASETS:
+    nbformat.write(notebook(stem, name, title, description), os.path.join(HERE, stem + ".ipynb"))
+    print("wrote", os.path.join(HERE, stem + ".ipynb"))
