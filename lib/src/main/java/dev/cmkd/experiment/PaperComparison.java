@@ -22,7 +22,7 @@ import tech.tablesaw.api.Table;
  *       {@link PaperNumbers}), the kit's measurement on the embedded benchmark, and a verdict computed from the
  *       measurement; differences of accuracy are judged against their seed noise ({@link AccuracyDifference});
  *   <li><b>paper versus kit</b>: every row of the paper's numbers with the kit's value for the same dataset,
- *       student modality, method and metric where the kit has run it ({@code results/<dataset>/summary.csv});
+ *       student modality, method and metric where the kit has run it ({@code results/real/<dataset>/summary.csv});
  *       empty where either side is unknown.
  * </ul>
  */
@@ -43,7 +43,7 @@ public final class PaperComparison {
      * Builds both tables from the embedded benchmark's runs (trained first if missing), the ablation and the
      * similarity study, with accuracies under {@code protocol}, and writes {@code claims.csv} and
      * {@code paper-versus-kit.csv} to {@code outputDir}. Real benchmarks' summaries are looked up in
-     * {@code resultsRoot/<dataset>/summary.csv}.
+     * {@code resultsRoot/real/<dataset>/summary.csv}.
      */
     public static Result run(EmbeddedBenchmark.Settings settings, String protocol, Path resultsRoot, Path outputDir) {
         Table paper = PaperNumbers.load();
@@ -126,7 +126,7 @@ public final class PaperComparison {
         StringColumn kitSource = StringColumn.create("kit_source");
         for (int row = 0; row < paper.rowCount(); row++) {
             String dataset = paper.stringColumn("dataset").get(row);
-            Path summary = resultsRoot.resolve(dataset).resolve("summary.csv");
+            Path summary = resultsRoot.resolve("real").resolve(dataset).resolve("summary.csv");
             int found = -1;
             Table kitSummary = null;
             if (paper.stringColumn("metric").get(row).equals("top1_accuracy") && Files.exists(summary)) {

@@ -51,8 +51,8 @@ class PaperComparisonTest {
                 StringColumn.create("modality", "audio"), StringColumn.create("teacher_modality", "visual"),
                 StringColumn.create("method", "fd-cmkd"), IntColumn.create("seeds", new int[] {3}),
                 DoubleColumn.create("bestVal_mean", 0.612), DoubleColumn.create("bestVal_std", 0.01));
-        java.nio.file.Files.createDirectories(results.resolve("crema-d"));
-        summary.write().csv(results.resolve("crema-d/summary.csv").toFile());
+        java.nio.file.Files.createDirectories(results.resolve("real/crema-d"));
+        summary.write().csv(results.resolve("real/crema-d/summary.csv").toFile());
 
         Table versus = PaperComparison.paperVersusKit(PaperNumbers.load(), results, "bestVal");
         int matched = 0;

@@ -31,7 +31,7 @@ import java.util.Map;
  * </pre>
  *
  * Settings ({@code -D}): {@code fdcmkd.profile} ({@code full} or {@code ci}), {@code fdcmkd.data} (default
- * {@code data/crisismmd/prepared}), {@code fdcmkd.output} (default {@code results/crisismmd}), {@code
+ * {@code data/crisismmd/prepared}), {@code fdcmkd.output} (default {@code results/real/crisismmd}), {@code
  * fdcmkd.seeds}, {@code fdcmkd.methods} (registered names), {@code fdcmkd.directions} ({@code image<-text},
  * {@code text<-image}), {@code fdcmkd.teacherEpochs}, {@code fdcmkd.studentEpochs}, {@code fdcmkd.batchSize},
  * {@code fdcmkd.imageSize}, {@code fdcmkd.width}, {@code fdcmkd.maxRows}, {@code fdcmkd.textFeatures} (a folder
@@ -92,7 +92,7 @@ public final class CrisisMmdBenchmark {
         public static Settings fromSystemProperties() {
             boolean ci = "ci".equals(System.getProperty("fdcmkd.profile", "full"));
             Settings d = defaults(ci, Path.of(System.getProperty("fdcmkd.data", "data/crisismmd/prepared")),
-                    Path.of(System.getProperty("fdcmkd.output", ci ? "results/crisismmd-ci" : "results/crisismmd")));
+                    Path.of(System.getProperty("fdcmkd.output", ci ? "results/real/crisismmd-ci" : "results/real/crisismmd")));
             String features = System.getProperty("fdcmkd.textFeatures");
             NetworkConfig image = d.networks().image();
             CrisisMmdNetworks networks = new CrisisMmdNetworks(new NetworkConfig(
