@@ -8,8 +8,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import dev.cmkd.data.PairedSplit;
 import dev.cmkd.loss.LossFunctions;
 import dev.cmkd.method.BlockGroup;
@@ -29,12 +27,10 @@ import dev.cmkd.train.TrainingLoop;
 
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -47,7 +43,6 @@ import java.util.Map;
  */
 public final class PairedExperiment {
 
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
 
     private final PairedSplit train;
     private final PairedSplit validation;
@@ -114,7 +109,8 @@ public final class PairedExperiment {
     public RunOutcome teacher(String modality, RunSpec spec, TrainingLoop.Listener listener) {
         int m = train.modalityIndex(modality);
         Path dir = teacherDir(modality, spec);
-        claim(dir, Map.of("role", "teacher", "modality", modality, "spec", spec, "network", network));
+        ResultFiles.claimRunDirectory(dir, Map.of("role", "teacher", "modality", modality, "spec", spec, "network",
+                network));
         try (NDManager manager = NDManager.newBaseManager()) {
             ResNet net = initialized(m, spec.seed(), manager);
             TrainingLoop.Objective objective = (store, batch, indices) -> new LossTerms().add("task", 1,
@@ -150,9 +146,9 @@ public final class PairedExperiment {
         Path dir = studentDir(modality, method.name(), spec);
         try (NDManager manager = NDManager.newBaseManager()) {
             Student student = new Student(m, method, spec, teacherSpec, manager);
-            claim(dir, Map.of("role", "student", "modality", modality, "teacher", teacherModality, "method",
-                    method.name(), "methodConfig", student.method.toString(), "spec", spec, "teacherSpec",
-                    teacherSpec, "network", network));
+            ResultFiles.claimRunDirectory(dir, Map.of("role", "student", "modality", modality, "teacher",
+                    teacherModality, "method", method.name(), "methodConfig", student.method.toString(), "spec", spec,
+                    "teacherSpec", teacherSpec, "network", network));
             List<EpochRecord> records = TrainingLoop.run(student.objective, student::terms, student::predictors,
                     train, validation, test, spec, dir, manager, listener);
             return new RunOutcome(dir.getFileName().toString(), records);
@@ -172,7 +168,7 @@ public final class PairedExperiment {
         try (NDManager manager = NDManager.newBaseManager()) {
             List<Student> students = List.of(new Student(0, method, spec, teacherSpec, manager),
                     new Student(1, method, spec, teacherSpec, manager));
-            claim(dir, Map.of("role", "joint students", "method", method.name(), "methodConfig",
+            ResultFiles.claimRunDirectory(dir, Map.of("role", "joint students", "method", method.name(), "methodConfig",
                     students.get(0).method.toString(), "spec", spec, "teacherSpec", teacherSpec, "network", network));
             TrainingLoop.Objective loss = (store, batch, indices) -> {
                 LossTerms sum = new LossTerms();
@@ -300,25 +296,5 @@ public final class PairedExperiment {
 
     private Shape batchShape(int m) {
         return new Shape(1).addAll(train.sampleShape(m));
-    }
-
-    /** Writes {@code config} to {@code dir/config.json}, or checks that the directory holds the same one. */
-    private static void claim(Path dir, Map<String, Object> config) {
-        String json = GSON.toJson(new java.util.TreeMap<>(config));
-        Path file = dir.resolve("config.json");
-        try {
-            if (Files.exists(file)) {
-                String existing = Files.readString(file);
-                if (!existing.equals(json)) {
-                    throw new IllegalStateException(String.format(Locale.ROOT,
-                            "%s holds a run with another configuration; delete %s or choose another results"
-                                    + " directory.%nexisting: %s%nrequested: %s", file, dir, existing, json));
-                }
-                return;
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
-        ResultFiles.writeString(json, file);
     }
 }

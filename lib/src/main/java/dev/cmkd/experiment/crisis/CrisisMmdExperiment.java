@@ -9,8 +9,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import dev.cmkd.data.loading.CrisisMmdLoader;
 import dev.cmkd.data.loading.CrisisMmdSplit;
 import dev.cmkd.experiment.RunOutcome;
@@ -28,14 +26,11 @@ import dev.cmkd.train.TrainingLoop;
 
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Teachers and students on prepared CrisisMMD. A teacher is the image or the text network trained with
@@ -48,7 +43,6 @@ import java.util.TreeMap;
  */
 public final class CrisisMmdExperiment {
 
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
 
     private final CrisisMmdLoader.Dataset data;
     private final CrisisMmdNetworks networks;
@@ -90,8 +84,8 @@ public final class CrisisMmdExperiment {
     public RunOutcome teacher(String modality, RunSpec spec, TrainingLoop.Listener listener) {
         int m = data.train().modalityIndex(modality);
         Path dir = teacherDir(modality, spec);
-        claim(dir, Map.of("role", "teacher", "modality", modality, "spec", spec, "networks", networks,
-                "data", dataDescription));
+        ResultFiles.claimRunDirectory(dir, Map.of("role", "teacher", "modality", modality, "spec", spec, "networks",
+                networks, "data", dataDescription));
         try (NDManager manager = NDManager.newBaseManager()) {
             Block net = initialized(modality, spec.seed(), manager);
             TrainingLoop.Objective objective = (store, batch, indices) -> new LossTerms().add("task", 1,
@@ -114,8 +108,9 @@ public final class CrisisMmdExperiment {
         int m = train.modalityIndex(modality);
         String teacherModality = train.modalities().get(1 - m);
         Path dir = studentDir(modality, method, spec);
-        claim(dir, Map.of("role", "student", "modality", modality, "teacher", teacherModality, "method", method,
-                "spec", spec, "teacherSpec", teacherSpec, "networks", networks, "data", dataDescription));
+        ResultFiles.claimRunDirectory(dir, Map.of("role", "student", "modality", modality, "teacher",
+                teacherModality, "method", method, "spec", spec, "teacherSpec", teacherSpec, "networks", networks,
+                "data", dataDescription));
         try (NDManager manager = NDManager.newBaseManager()) {
             FrozenTeacher teacher = new FrozenTeacher(loadTeacher(teacherModality, teacherDir(teacherModality,
                     teacherSpec), manager));
@@ -172,25 +167,5 @@ public final class CrisisMmdExperiment {
 
     private Shape batchShape(int m) {
         return new Shape(1).addAll(data.train().sampleShape(m));
-    }
-
-    /** Writes {@code config} to {@code dir/config.json}, or checks that the directory holds the same one. */
-    private static void claim(Path dir, Map<String, Object> config) {
-        String json = GSON.toJson(new TreeMap<>(config));
-        Path file = dir.resolve("config.json");
-        try {
-            if (Files.exists(file)) {
-                String existing = Files.readString(file);
-                if (!existing.equals(json)) {
-                    throw new IllegalStateException(String.format(Locale.ROOT,
-                            "%s holds a run with another configuration; delete %s or choose another results"
-                                    + " directory.%nexisting: %s%nrequested: %s", file, dir, existing, json));
-                }
-                return;
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
-        ResultFiles.writeString(json, file);
     }
 }
