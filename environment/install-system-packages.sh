@@ -4,6 +4,7 @@
 #   environment/install-system-packages.sh base     fonts for the PNG figures (fontconfig, DejaVu)
 #   environment/install-system-packages.sh golden   PyTorch from Debian, to regenerate the golden fixtures
 #   environment/install-system-packages.sh data     speech tools that build AV-MNIST-TTS (espeak-ng, flite, sox)
+#   environment/install-system-packages.sh nyu      curl and Python's h5py, numpy, scipy, PIL: NYU-Depth V2 download and preparation
 #   environment/install-system-packages.sh jupyter  headless Jupyter from Debian (nbconvert, nbclient)
 #   environment/install-system-packages.sh jupyter-ui  the classic Notebook UI as well
 #
@@ -13,9 +14,10 @@ case "${1:-}" in
   base) packages=(fontconfig fonts-dejavu-core) ;;
   golden) packages=(python3-torch python3-numpy python3-scipy) ;;
   data) packages=(espeak-ng flite sox) ;;
+  nyu) packages=(curl python3-h5py python3-numpy python3-scipy python3-pil) ;;
   jupyter) packages=(jupyter-core jupyter-client python3-nbclient jupyter-nbconvert python3-ipykernel) ;;
   jupyter-ui) packages=(jupyter-core jupyter-client python3-nbclient jupyter-nbconvert python3-ipykernel jupyter-notebook) ;;
-  *) sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  *) sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac
 
 missing=()
