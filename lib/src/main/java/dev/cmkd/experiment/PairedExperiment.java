@@ -290,7 +290,7 @@ public final class PairedExperiment {
     }
 
     /** Writes {@code config} to {@code dir/config.json}, or checks that the directory holds the same one. */
-    private static void claim(Path dir, Map<String, Object> config) {
+    static void claim(Path dir, Map<String, Object> config) {
         String json = GSON.toJson(new java.util.TreeMap<>(config));
         Path file = dir.resolve("config.json");
         try {
