@@ -5,13 +5,14 @@
 #   data-scripts/nyu-depth-v2/download.sh [RAW_DIR] [--sources FILE]
 #
 # RAW_DIR defaults to data/nyu-depth-v2/raw under the repository root. Each file is fetched into NAME.part
-# with curl's resume (--continue-at -), its size checked against sources.tsv, then moved to NAME; its
-# size and SHA-256 go to RAW_DIR/downloads.tsv. A partial download or a wrong size stops with what to do.
+# with curl's resume (--continue-at -; a transfer slower than 1 KB/s for 2 min is abandoned), its size
+# checked against sources.tsv, then moved to NAME; its size and SHA-256 go to RAW_DIR/downloads.tsv.
+# A partial download or a wrong size stops with what to do.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 
-usage() { sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 log() { echo "nyu-depth-v2: $*"; }
 die() { echo "nyu-depth-v2: ERROR: $*" >&2; exit 1; }
 
@@ -62,7 +63,7 @@ while IFS=$'\t' read -r name bytes sha256 url; do
     else
       log "downloading $name (${bytes/-/unknown} bytes) from $url"
     fi
-    if ! curl --fail --location --silent --show-error --retry 3 --continue-at - --output "$part" "$url"; then
+    if ! curl --fail --location --silent --show-error --retry 3 --speed-limit 1024 --speed-time 120 --continue-at - --output "$part" "$url"; then
       now=0
       [ -f "$part" ] && now="$(size_of "$part")"
       die "the download of $url stopped with $now bytes in $part: rerun this script to resume it" \
