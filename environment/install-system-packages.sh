@@ -6,6 +6,7 @@
 #   environment/install-system-packages.sh data     speech tools that build AV-MNIST-TTS (espeak-ng, flite, sox)
 #   environment/install-system-packages.sh crisismmd  download and preparation of CrisisMMD (curl, unzip, ffmpeg, python3)
 #   environment/install-system-packages.sh av       ffmpeg, to prepare CREMA-D, AVE and VGGSound (frames, WAV)
+#   environment/install-system-packages.sh nyu      curl and Python's h5py, numpy, scipy, PIL: NYU-Depth V2 download and preparation
 #   environment/install-system-packages.sh jupyter  headless Jupyter from Debian (nbconvert, nbclient)
 #   environment/install-system-packages.sh jupyter-ui  the classic Notebook UI as well
 #
@@ -17,6 +18,7 @@ case "${1:-}" in
   data) packages=(espeak-ng flite sox) ;;
   crisismmd) packages=(curl unzip ffmpeg python3) ;;
   av) packages=(ffmpeg) ;;
+  nyu) packages=(curl python3-h5py python3-numpy python3-scipy python3-pil) ;;
   jupyter) packages=(jupyter-core jupyter-client python3-nbclient jupyter-nbconvert python3-ipykernel) ;;
   jupyter-ui) packages=(jupyter-core jupyter-client python3-nbclient jupyter-nbconvert python3-ipykernel jupyter-notebook) ;;
   *) sed -n '2,/^set /{/^#/p}' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;

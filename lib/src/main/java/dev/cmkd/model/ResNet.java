@@ -226,9 +226,10 @@ public final class ResNet extends AbstractBlock {
     /**
      * The basic residual block. Its forward returns the residual sum
      * {@code S(x) = BN(conv3x3(ReLU(BN(conv3x3/stride(x))))) + shortcut(x)} <em>before</em> the final ReLU,
-     * which {@link ResNet} applies, so that the last block's pre-activation can be pooled.
+     * which the caller applies ({@link ResNet}, and the segmentation encoder that reuses the block), so that
+     * the last block's pre-activation can be distilled. Weights are initialised as in {@link ResNet}.
      */
-    private static final class BasicBlock extends AbstractBlock {
+    public static final class BasicBlock extends AbstractBlock {
 
         private final Conv2d conv1;
         private final BatchNorm bn1;
@@ -237,7 +238,15 @@ public final class ResNet extends AbstractBlock {
         private final Conv2d downsampleConv;
         private final BatchNorm downsampleBn;
 
-        BasicBlock(int channels, int stride, boolean projection) {
+        /**
+         * Creates the block.
+         *
+         * @param channels output channels of both convolutions
+         * @param stride stride of the first convolution (and of the shortcut)
+         * @param projection whether the shortcut is {@code BN(conv1x1/stride)} rather than the identity;
+         *     needed when the stride or the channel count changes
+         */
+        public BasicBlock(int channels, int stride, boolean projection) {
             conv1 = addChildBlock("conv1", conv(channels, 3, stride, 1));
             bn1 = addChildBlock("bn1", BatchNorm.builder().build());
             conv2 = addChildBlock("conv2", conv(channels, 3, 1, 1));

@@ -16,11 +16,7 @@ import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.Table;
 
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,13 +36,12 @@ import java.util.SplittableRandom;
 public final class TrainingLoop {
 
     /** The file holding the state after the last finished epoch. */
-    public static final String CHECKPOINT = "checkpoint.bin";
+    public static final String CHECKPOINT = Checkpoint.FILE;
     /** The per-epoch metrics of a run: learning rate, time, mean loss terms, accuracies. */
     public static final String METRICS = "metrics.csv";
     /** The parameters of the epoch with the best validation accuracy of the main predictor. */
     public static final String BEST_PARAMETERS = "best.params";
 
-    private static final int MAGIC = 0x434D4B44; // "CMKD"
     private static final int EVALUATION_BATCH = 256;
     private static final Gson GSON = new Gson();
 
@@ -177,7 +172,7 @@ public final class TrainingLoop {
     }
 
     /** Returns a permutation of {@code 0..n-1} that depends only on {@code seed} and {@code epoch}. */
-    static int[] permutation(int n, long seed, int epoch) {
+    public static int[] permutation(int n, long seed, int epoch) {
         SplittableRandom random = new SplittableRandom(seed * 1_000_003L + epoch);
         int[] order = java.util.stream.IntStream.range(0, n).toArray();
         for (int i = n - 1; i > 0; i--) {
@@ -194,44 +189,16 @@ public final class TrainingLoop {
     }
 
     private static void save(Block trainable, SgdMomentum optimizer, List<EpochRecord> records, Path runDir) {
-        ResultFiles.write(runDir.resolve(CHECKPOINT), path -> {
-            try (DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(
-                    Files.newOutputStream(path)))) {
-                out.writeInt(MAGIC);
-                byte[] json = GSON.toJson(records).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                out.writeInt(json.length);
-                out.write(json);
-                trainable.saveParameters(out);
-                optimizer.save(out);
-            }
-        });
+        Checkpoint.save(runDir, GSON.toJson(records), trainable, optimizer);
     }
 
     private static List<EpochRecord> resume(Block trainable, SgdMomentum optimizer, Path runDir, NDManager manager) {
-        Path checkpoint = runDir.resolve(CHECKPOINT);
-        if (!Files.exists(checkpoint)) {
+        String json = Checkpoint.resume(runDir, trainable, optimizer, manager);
+        if (json == null) {
             return new ArrayList<>();
         }
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(checkpoint)))) {
-            if (in.readInt() != MAGIC) {
-                throw new IOException("not a kit checkpoint (wrong magic number)");
-            }
-            byte[] json = in.readNBytes(in.readInt());
-            List<EpochRecord> records = GSON.fromJson(new String(json, java.nio.charset.StandardCharsets.UTF_8),
-                    new TypeToken<List<EpochRecord>>() {}.getType());
-            trainable.loadParameters(manager, in);
-            // DJL replaces the arrays on load without their gradient flag.
-            for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : trainable.getParameters()) {
-                if (p.getValue().requiresGradient()) {
-                    p.getValue().getArray().setRequiresGradient(true);
-                }
-            }
-            optimizer.load(in);
-            System.out.printf("resuming %s after epoch %d%n", runDir, records.size());
-            return new ArrayList<>(records);
-        } catch (IOException | ai.djl.MalformedModelException | RuntimeException e) {
-            throw new UncheckedIOException(new IOException("cannot resume from " + checkpoint + ": " + e.getMessage()
-                    + "; delete " + runDir + " to start the run again", e));
-        }
+        List<EpochRecord> records = GSON.fromJson(json, new TypeToken<List<EpochRecord>>() {}.getType());
+        System.out.printf("resuming %s after epoch %d%n", runDir, records.size());
+        return new ArrayList<>(records);
     }
 }

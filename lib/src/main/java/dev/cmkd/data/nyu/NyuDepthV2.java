@@ -1,0 +1,283 @@
+package dev.cmkd.data.nyu;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.cmkd.data.loading.DatasetException;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.Raster;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.IntStream;
+
+import javax.imageio.ImageIO;
+
+/**
+ * Reads the prepared NYU-Depth V2 layout (or {@link SyntheticRgbd}'s, which is the same) into memory:
+ *
+ * <pre>
+ *   prepared.json         written last by the preparation; {"synthetic": true} marks synthetic data
+ *   classes.tsv           "id  name" header, then the K classes with ids 1..K (NYU: the 40 classes)
+ *   splits/NAME.txt       one image id per line (NNNN): official-train, train, val, test
+ *   rgb/NNNN.png          8-bit RGB
+ *   depth/NNNN.png        16-bit grayscale, millimetres, 0 = no measurement
+ *   label40/NNNN.png      8-bit grayscale, 0 = void, k = class k (1..K)
+ * </pre>
+ *
+ * The stored label {@code k >= 1} becomes class {@code k - 1}, 0 becomes {@link RgbdSplit#VOID}. An image
+ * can be downsampled by an integer factor {@code f} at load time: colour by the mean of each {@code f x f}
+ * block, depth and labels by the block's centre pixel (labels must not be averaged). Every problem is
+ * reported as a {@link DatasetException} naming the file, the field and the fix.
+ */
+public final class NyuDepthV2 {
+
+    /** The prepared layout's marker, written last by the preparation. */
+    public static final String PREPARED = "prepared.json";
+    /** The class list. */
+    public static final String CLASSES = "classes.tsv";
+
+    private final int downsample;
+    private final DepthNormalization normalization;
+    private final int maxImages;
+
+    private NyuDepthV2(Builder builder) {
+        this.downsample = builder.downsample;
+        this.normalization = builder.normalization;
+        this.maxImages = builder.maxImages;
+    }
+
+    /** Returns a builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Returns whether {@code prepared} holds a finished preparation (its {@value #PREPARED} exists). */
+    public static boolean isPrepared(Path prepared) {
+        return Files.isRegularFile(prepared.resolve(PREPARED));
+    }
+
+    /** Reads the split {@code split} ({@code train}, {@code val}, {@code test} or {@code official-train}). */
+    public RgbdSplit load(Path prepared, String split) {
+        Path marker = prepared.resolve(PREPARED);
+        if (!Files.isRegularFile(marker)) {
+            throw new DatasetException(marker + " is missing: " + prepared + " is not a finished preparation. Run"
+                    + " data-scripts/nyu-depth-v2/build.sh (the real data) or SyntheticRgbd (a synthetic stand-in)");
+        }
+        boolean synthetic = readSynthetic(marker);
+        List<String> classes = readClasses(prepared.resolve(CLASSES));
+        List<String> ids = readIds(prepared.resolve("splits").resolve(split + ".txt"));
+        if (ids.size() > maxImages) {
+            ids = ids.subList(0, maxImages);
+        }
+        int[] size = imageSize(prepared.resolve("rgb").resolve(ids.get(0) + ".png"));
+        int height = size[0] / downsample;
+        int width = size[1] / downsample;
+        int plane = height * width;
+        byte[] rgb = new byte[ids.size() * plane * 3];
+        short[] depth = new short[ids.size() * plane];
+        byte[] labels = new byte[ids.size() * plane];
+        List<String> finalIds = ids;
+        IntStream.range(0, ids.size()).parallel().forEach(i -> {
+            String id = finalIds.get(i);
+            readColour(prepared.resolve("rgb").resolve(id + ".png"), size, rgb, i * plane * 3);
+            readDepth(prepared.resolve("depth").resolve(id + ".png"), size, depth, i * plane);
+            readLabels(prepared.resolve("label40").resolve(id + ".png"), size, classes.size(), labels, i * plane);
+        });
+        return new RgbdSplit(split, ids, classes, height, width, rgb, depth, labels, normalization, synthetic);
+    }
+
+    private static boolean readSynthetic(Path marker) {
+        try {
+            JsonObject json = JsonParser.parseString(Files.readString(marker)).getAsJsonObject();
+            return json.has("synthetic") && json.get("synthetic").getAsBoolean();
+        } catch (IOException | RuntimeException e) {
+            throw new DatasetException(marker + ": cannot read the JSON field 'synthetic' (" + e.getMessage()
+                    + "); rerun the preparation", e);
+        }
+    }
+
+    private static List<String> readClasses(Path file) {
+        List<String> lines = lines(file, "rerun the preparation");
+        if (lines.isEmpty() || !lines.get(0).equals("id\tname")) {
+            throw new DatasetException(file + ": the header must be 'id<TAB>name'; rerun the preparation");
+        }
+        List<String> names = new ArrayList<>();
+        for (int k = 1; k < lines.size(); k++) {
+            String[] fields = lines.get(k).split("\t", -1);
+            if (fields.length != 2 || !fields[0].equals(Integer.toString(k))) {
+                throw new DatasetException(String.format(Locale.ROOT, "%s line %d: expected '%d<TAB>name', got '%s';"
+                        + " rerun the preparation", file, k + 1, k, lines.get(k)));
+            }
+            names.add(fields[1]);
+        }
+        if (names.size() < 2 || names.size() > 127) {
+            throw new DatasetException(file + ": " + names.size() + " classes; between 2 and 127 are supported");
+        }
+        return names;
+    }
+
+    private static List<String> readIds(Path file) {
+        List<String> ids = lines(file, "name one of the prepared splits (train, val, test, official-train)"
+                + " or rerun the preparation");
+        for (int line = 0; line < ids.size(); line++) {
+            if (!ids.get(line).matches("[0-9A-Za-z_-]+")) {
+                throw new DatasetException(String.format(Locale.ROOT, "%s line %d: '%s' is not an image id;"
+                        + " rerun the preparation", file, line + 1, ids.get(line)));
+            }
+        }
+        if (ids.isEmpty()) {
+            throw new DatasetException(file + " lists no image; rerun the preparation");
+        }
+        return ids;
+    }
+
+    private static List<String> lines(Path file, String fix) {
+        if (!Files.isRegularFile(file)) {
+            throw new DatasetException(file + " is missing; " + fix);
+        }
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
+        } catch (IOException e) {
+            throw new DatasetException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private int[] imageSize(Path file) {
+        BufferedImage image = read(file);
+        int height = image.getHeight();
+        int width = image.getWidth();
+        if (height % downsample != 0 || width % downsample != 0) {
+            throw new DatasetException(String.format(Locale.ROOT, "%s is %d x %d, not divisible by the downsampling"
+                    + " factor %d; choose a factor that divides both", file, height, width, downsample));
+        }
+        return new int[] {height, width};
+    }
+
+    private static BufferedImage read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new DatasetException(file + " is missing; rerun the preparation (data-scripts/nyu-depth-v2/build.sh)");
+        }
+        try {
+            BufferedImage image = ImageIO.read(file.toFile());
+            if (image == null) {
+                throw new IOException("not a readable image");
+            }
+            return image;
+        } catch (IOException e) {
+            throw new DatasetException(file + " cannot be decoded as PNG (" + e.getMessage() + "); delete it and"
+                    + " rerun the preparation", e);
+        }
+    }
+
+    private static Raster raster(Path file, int[] size, int bands, int bits, String what) {
+        BufferedImage image = read(file);
+        Raster raster = image.getRaster();
+        if (image.getHeight() != size[0] || image.getWidth() != size[1]) {
+            throw new DatasetException(String.format(Locale.ROOT, "%s is %d x %d, the split's first image %d x %d;"
+                    + " all images must have one size: rerun the preparation", file, image.getHeight(),
+                    image.getWidth(), size[0], size[1]));
+        }
+        int actualBands = raster.getNumBands();
+        int actualBits = raster.getSampleModel().getSampleSize(0);
+        if (actualBands != bands || actualBits != bits) {
+            throw new DatasetException(String.format(Locale.ROOT, "%s has %d band(s) of %d bits, expected %s (%d x"
+                    + " %d bits); rerun the preparation", file, actualBands, actualBits, what, bands, bits));
+        }
+        return raster;
+    }
+
+    private void readColour(Path file, int[] size, byte[] out, int offset) {
+        Raster raster = raster(file, size, 3, 8, "8-bit RGB");
+        int f = downsample;
+        int width = size[1] / f;
+        int[] block = new int[f * f * 3];
+        for (int y = 0; y < size[0] / f; y++) {
+            for (int x = 0; x < width; x++) {
+                raster.getPixels(x * f, y * f, f, f, block);
+                for (int c = 0; c < 3; c++) {
+                    int sum = 0;
+                    for (int p = 0; p < f * f; p++) {
+                        sum += block[p * 3 + c];
+                    }
+                    out[offset + (y * width + x) * 3 + c] = (byte) Math.round((float) sum / (f * f));
+                }
+            }
+        }
+    }
+
+    private void readDepth(Path file, int[] size, short[] out, int offset) {
+        Raster raster = raster(file, size, 1, 16, "16-bit grayscale millimetres");
+        int f = downsample;
+        int width = size[1] / f;
+        for (int y = 0; y < size[0] / f; y++) {
+            for (int x = 0; x < width; x++) {
+                out[offset + y * width + x] = (short) raster.getSample(x * f + f / 2, y * f + f / 2, 0);
+            }
+        }
+    }
+
+    private void readLabels(Path file, int[] size, int classes, byte[] out, int offset) {
+        Raster raster = raster(file, size, 1, 8, "8-bit grayscale labels");
+        int f = downsample;
+        int width = size[1] / f;
+        for (int y = 0; y < size[0] / f; y++) {
+            for (int x = 0; x < width; x++) {
+                int value = raster.getSample(x * f + f / 2, y * f + f / 2, 0);
+                if (value > classes) {
+                    throw new DatasetException(String.format(Locale.ROOT, "%s pixel (y %d, x %d) has label %d, but"
+                            + " classes.tsv lists %d classes (0 = void, 1..%d); rerun the preparation", file,
+                            y * f + f / 2, x * f + f / 2, value, classes, classes));
+                }
+                out[offset + y * width + x] = (byte) (value - 1);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "NyuDepthV2(downsample %d, depth %s%s)", downsample, normalization,
+                maxImages == Integer.MAX_VALUE ? "" : ", at most " + maxImages + " images");
+    }
+
+    /** Builder in DJL's style: every setting is optional. */
+    public static final class Builder {
+
+        private int downsample = 1;
+        private DepthNormalization normalization = DepthNormalization.PER_IMAGE_MIN_MAX;
+        private int maxImages = Integer.MAX_VALUE;
+
+        private Builder() {}
+
+        /** Optional: an integer downsampling factor applied at load time. Default 1 (480 x 640 for NYU). */
+        public Builder optDownsample(int factor) {
+            this.downsample = factor;
+            return this;
+        }
+
+        /** Optional: the depth normalisation. Default {@link DepthNormalization#PER_IMAGE_MIN_MAX}. */
+        public Builder optDepthNormalization(DepthNormalization normalization) {
+            this.normalization = normalization;
+            return this;
+        }
+
+        /** Optional: read at most the first {@code n} images of each split (smoke runs). Default all. */
+        public Builder optMaxImages(int n) {
+            this.maxImages = n;
+            return this;
+        }
+
+        /** Validates and builds. */
+        public NyuDepthV2 build() {
+            if (downsample < 1 || maxImages < 1 || normalization == null) {
+                throw new IllegalArgumentException("NyuDepthV2: downsample (" + downsample + ") and maxImages ("
+                        + maxImages + ") must be at least 1, normalization non-null");
+            }
+            return new NyuDepthV2(this);
+        }
+    }
+}

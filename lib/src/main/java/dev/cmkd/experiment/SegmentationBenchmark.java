@@ -1,0 +1,243 @@
+package dev.cmkd.experiment;
+
+import dev.cmkd.bench.PeakMemory;
+import dev.cmkd.data.nyu.Augmentation;
+import dev.cmkd.data.nyu.NyuDepthV2;
+import dev.cmkd.data.nyu.RgbdModality;
+import dev.cmkd.data.nyu.RgbdSplit;
+import dev.cmkd.data.nyu.SyntheticRgbd;
+import dev.cmkd.data.loading.DatasetException;
+import dev.cmkd.results.ResultFiles;
+import dev.cmkd.segmentation.DenseBaselines;
+import dev.cmkd.segmentation.SegmentationMethods;
+import dev.cmkd.train.EpochRecord;
+import dev.cmkd.train.ProgressPrinter;
+import dev.cmkd.train.RunSpec;
+import dev.cmkd.train.TrainingLoop;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * RGB &lt;-&gt; depth semantic segmentation on NYU-Depth V2 (40 classes, void ignored; standard 795 / 654
+ * split with a scene-disjoint validation carve): teachers per modality, then students of each requested
+ * modality taught by the other modality's frozen teacher with each requested method, per seed; results
+ * under the three selection protocols, mIoU and pixel accuracy. One command per (method, direction, seed):
+ *
+ * <pre>
+ *   lib/bin/kit segmentation -Dfdcmkd.methods=fd-cmkd -Dfdcmkd.students=rgb -Dfdcmkd.seeds=0
+ * </pre>
+ *
+ * trains (or reads back) the depth teacher of seed 0 and the FD-CMKD RGB student (direction depth -> rgb).
+ * Settings (system properties; unset ones keep the profile's default):
+ *
+ * <pre>
+ *   -Dfdcmkd.profile=full|ci      full (default): the configuration below; ci: SYNTHETIC RGB-D, tiny network
+ *   -Dfdcmkd.data=DIR             prepared NYU layout (default data/nyu-depth-v2/prepared)
+ *   -Dfdcmkd.synthetic=true       use the SYNTHETIC RGB-D generator instead (default: true only for ci)
+ *   -Dfdcmkd.output=DIR           results (default results/real/nyu-depth-v2, or results/real/nyu-depth-v2-ci)
+ *   -Dfdcmkd.seeds=0,1,2  -Dfdcmkd.methods=none,feature-mse,fd-cmkd,fd-cmkd-channel  -Dfdcmkd.students=rgb,depth
+ *   -Dfdcmkd.teacherEpochs=N  -Dfdcmkd.studentEpochs=N  -Dfdcmkd.batchSize=B  -Dfdcmkd.width=W
+ *   -Dfdcmkd.crop=HxW  -Dfdcmkd.downsample=F  -Dfdcmkd.maxImages=N  -Dfdcmkd.trainSplit=train|official-train
+ * </pre>
+ *
+ * <p><b>The full configuration</b> (paper-ish; the paper's segmentation settings are not published, method.md
+ * sections 2.9 and 8): ResNet-18 encoder (width 64, blocks 2-2-2-2, ImageNet stem) with the U-Net-lite decoder,
+ * from scratch, on RGB and depth alike; SGD momentum 0.9, learning rate 0.01 with the poly decay to 1e-4 and no
+ * weight decay, 100 epochs for teachers and students, seeds 0, 1, 2 (released code / C2KD for CREMA-D; their
+ * NYU values are unknown). Our choices: batch 8, random crop 384 x 512 and horizontal flip, evaluation on the
+ * full 480 x 640 images, per-image min-max depth, training on {@code train} (795 official training images less
+ * the 25 validation scenes; {@code official-train} trains on all 795 as the authors would, and the validation
+ * images are then seen in training). FD-CMKD's defaults are the released code's (cutoff 0.5, DC excluded, all
+ * weights 1), with the 2-D spatial split on the encoder's last map ({@code fd-cmkd}) or the per-position channel
+ * split ({@code fd-cmkd-channel}).
+ *
+ * <p>Each epoch prints its wall time and the process's peak resident memory (Linux; PyTorch's native memory
+ * included), so the cost of a full epoch can be extrapolated from a smoke run.
+ */
+public final class SegmentationBenchmark {
+
+    /**
+     * The benchmark's settings.
+     *
+     * @param prepared the prepared NYU layout
+     * @param synthetic use the SYNTHETIC RGB-D generator instead of {@code prepared}
+     * @param outputDir where runs, tables and the figure go
+     * @param seeds the seeds
+     * @param teacherEpochs epochs of each teacher
+     * @param studentEpochs epochs of each student
+     * @param methods the segmentation methods ({@link SegmentationMethods})
+     * @param students the student modalities; each is taught by the other modality
+     * @param backbone the network of every run
+     * @param batchSize training batch size
+     * @param evaluationBatch full images per evaluation batch
+     * @param augmentation the training crop and flip
+     * @param downsample integer downsampling at load time
+     * @param maxImages images kept per split
+     * @param trainSplit {@code train} (clean) or {@code official-train}
+     * @param syntheticSize image size of the synthetic data {height, width}
+     * @param syntheticCounts synthetic images per split {train, val, test}
+     */
+    public record Settings(Path prepared, boolean synthetic, Path outputDir, List<Long> seeds, int teacherEpochs,
+            int studentEpochs, List<String> methods, List<RgbdModality> students,
+            SegmentationExperiment.Backbone backbone, int batchSize, int evaluationBatch, Augmentation augmentation,
+            int downsample, int maxImages, String trainSplit, int[] syntheticSize, int[] syntheticCounts) {
+
+        /** The full configuration ({@code ci = false}) or the smoke configuration on synthetic data. */
+        public static Settings defaults(boolean ci) {
+            if (ci) {
+                return new Settings(Path.of("data/nyu-depth-v2/prepared"), true, Path.of("results/real/nyu-depth-v2-ci"),
+                        List.of(0L), 1, 1, SegmentationMethods.names(), List.of(RgbdModality.RGB, RgbdModality.DEPTH),
+                        new SegmentationExperiment.Backbone(8, new int[] {1, 1, 1}, true), 8, 8,
+                        new Augmentation(32, 48, true), 1, Integer.MAX_VALUE, "train", new int[] {48, 64},
+                        new int[] {32, 8, 8});
+            }
+            return new Settings(Path.of("data/nyu-depth-v2/prepared"), false, Path.of("results/real/nyu-depth-v2"),
+                    List.of(0L, 1L, 2L), 100, 100, SegmentationMethods.names(),
+                    List.of(RgbdModality.RGB, RgbdModality.DEPTH), SegmentationExperiment.Backbone.resNet18(), 8, 4,
+                    new Augmentation(384, 512, true), 1, Integer.MAX_VALUE, "train", new int[] {480, 640},
+                    new int[] {795, 80, 654});
+        }
+
+        /** Reads the settings from system properties (see the class comment). */
+        public static Settings fromSystemProperties() {
+            boolean ci = "ci".equals(System.getProperty("fdcmkd.profile", "full"));
+            Settings d = defaults(ci);
+            String seeds = System.getProperty("fdcmkd.seeds");
+            String methods = System.getProperty("fdcmkd.methods");
+            String students = System.getProperty("fdcmkd.students");
+            String crop = System.getProperty("fdcmkd.crop");
+            String synthetic = System.getProperty("fdcmkd.synthetic");
+            Augmentation augmentation = d.augmentation();
+            if (crop != null) {
+                String[] parts = crop.toLowerCase(Locale.ROOT).split("x");
+                augmentation = new Augmentation(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()),
+                        true);
+            }
+            SegmentationExperiment.Backbone backbone = new SegmentationExperiment.Backbone(
+                    Integer.getInteger("fdcmkd.width", d.backbone().width()), d.backbone().blocksPerStage(),
+                    d.backbone().smallInput());
+            return new Settings(Path.of(System.getProperty("fdcmkd.data", d.prepared().toString())),
+                    synthetic == null ? d.synthetic() : Boolean.parseBoolean(synthetic),
+                    Path.of(System.getProperty("fdcmkd.output", d.outputDir().toString())),
+                    seeds == null ? d.seeds() : split(seeds).stream().map(Long::parseLong).toList(),
+                    Integer.getInteger("fdcmkd.teacherEpochs", d.teacherEpochs()),
+                    Integer.getInteger("fdcmkd.studentEpochs", d.studentEpochs()),
+                    methods == null ? d.methods() : split(methods),
+                    students == null ? d.students() : split(students).stream().map(RgbdModality::parse).toList(),
+                    backbone, Integer.getInteger("fdcmkd.batchSize", d.batchSize()), d.evaluationBatch(), augmentation,
+                    Integer.getInteger("fdcmkd.downsample", d.downsample()),
+                    Integer.getInteger("fdcmkd.maxImages", d.maxImages()),
+                    System.getProperty("fdcmkd.trainSplit", d.trainSplit()), d.syntheticSize(), d.syntheticCounts());
+        }
+
+        private static List<String> split(String list) {
+            return Arrays.stream(list.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        }
+    }
+
+    private SegmentationBenchmark() {}
+
+    /** Runs the benchmark with settings from system properties and writes its report. */
+    public static void main(String[] args) {
+        Settings settings = Settings.fromSystemProperties();
+        SegmentationReport report = run(settings);
+        System.out.println(report.summary().printAll());
+        report.write(settings.outputDir()).forEach(path -> System.out.println("wrote " + path));
+    }
+
+    /** Loads the data, trains (or reads back) every teacher and student of {@code settings}. */
+    public static SegmentationReport run(Settings settings) {
+        SegmentationExperiment experiment = experiment(settings);
+        boolean synthetic = experiment.train().isSynthetic();
+        SegmentationReport report = new SegmentationReport(synthetic ? "SYNTHETIC" : "nyu-depth-v2");
+        for (long seed : settings.seeds()) {
+            RunSpec teacherSpec = spec(settings.teacherEpochs(), settings.batchSize(), seed);
+            RunSpec studentSpec = spec(settings.studentEpochs(), settings.batchSize(), seed);
+            List<RgbdModality> teachers = new ArrayList<>();
+            for (RgbdModality student : settings.students()) {
+                if (!teachers.contains(student.other())) {
+                    teachers.add(student.other());
+                }
+            }
+            for (RgbdModality modality : teachers) {
+                SegmentationExperiment.Run run = experiment.teacher(modality, teacherSpec,
+                        listener(experiment.teacherDir(modality, teacherSpec)));
+                report.add(new SegmentationReport.Entry("teacher", modality.label(), "", "", seed, run));
+            }
+            for (RgbdModality student : settings.students()) {
+                for (String method : settings.methods()) {
+                    SegmentationExperiment.Run run = DenseBaselines.NONE.equals(method)
+                            && studentSpec.equals(teacherSpec) && teachers.contains(student)
+                            ? experiment.teacher(student, teacherSpec, listener(experiment.teacherDir(student,
+                                    teacherSpec)))
+                            : experiment.student(student, method, studentSpec, teacherSpec,
+                                    listener(experiment.studentDir(student, method, studentSpec)));
+                    report.add(new SegmentationReport.Entry("student", student.label(), student.other().label(),
+                            method, seed, run));
+                }
+            }
+        }
+        return report;
+    }
+
+    /** Loads the three splits (generating the SYNTHETIC data first when asked) and returns the experiment. */
+    public static SegmentationExperiment experiment(Settings settings) {
+        Path prepared = settings.prepared();
+        if (settings.synthetic()) {
+            prepared = settings.outputDir().resolve("synthetic-rgbd");
+            if (!NyuDepthV2.isPrepared(prepared)) {
+                int[] counts = settings.syntheticCounts();
+                SyntheticRgbd.builder().optSize(settings.syntheticSize()[0], settings.syntheticSize()[1]).build()
+                        .write(prepared, counts[0], counts[1], counts[2]);
+            }
+            System.out.println("SYNTHETIC RGB-D data (not NYU-Depth V2): " + prepared);
+        } else if (!NyuDepthV2.isPrepared(prepared)) {
+            throw new DatasetException("no prepared NYU-Depth V2 at " + prepared + ": run data-scripts/nyu-depth-v2/"
+                    + "build.sh (2.8 GB download), point -Dfdcmkd.data at a prepared copy, or run on SYNTHETIC data"
+                    + " with -Dfdcmkd.synthetic=true");
+        }
+        NyuDepthV2 loader = NyuDepthV2.builder().optDownsample(settings.downsample())
+                .optMaxImages(settings.maxImages()).build();
+        RgbdSplit train = loader.load(prepared, settings.trainSplit());
+        RgbdSplit validation = loader.load(prepared, "val");
+        RgbdSplit test = loader.load(prepared, "test");
+        System.out.printf(Locale.ROOT, "%s%n%s%n%s%n", train, validation, test);
+        return new SegmentationExperiment(train, validation, test, settings.backbone(), settings.augmentation(),
+                settings.evaluationBatch(), settings.outputDir().resolve("runs"));
+    }
+
+    /** The released code's optimisation settings (see {@link RunSpec#paper}) at another batch size. */
+    static RunSpec spec(int epochs, int batchSize, long seed) {
+        RunSpec paper = RunSpec.paper(epochs, seed);
+        return new RunSpec(epochs, batchSize, paper.learningRate(), paper.finalLearningRate(), paper.polyPower(),
+                paper.momentum(), seed);
+    }
+
+    /** Progress, plus each epoch's wall time and peak resident memory. */
+    private static TrainingLoop.Listener listener(Path runDir) {
+        String run = runDir.getFileName().toString();
+        ProgressPrinter progress = new ProgressPrinter(run, System.out);
+        PeakMemory.reset();
+        return new TrainingLoop.Listener() {
+            @Override
+            public void onBatch(int epoch, int batch, int batches) {
+                progress.onBatch(epoch, batch, batches);
+            }
+
+            @Override
+            public void onEpoch(EpochRecord record, int epochs) {
+                progress.onEpoch(record, epochs);
+                long peak = PeakMemory.peakBytes();
+                String line = String.format(Locale.ROOT, "  %s  epoch %d: %.2f s, peak resident memory %s%n", run,
+                        record.epoch() + 1, record.seconds(), peak < 0 ? "unknown" : (peak >> 20) + " MB");
+                System.out.print(line);
+                ResultFiles.writeString(line, runDir.resolve("epoch-cost-" + (record.epoch() + 1) + ".txt"));
+                PeakMemory.reset();
+            }
+        };
+    }
+}

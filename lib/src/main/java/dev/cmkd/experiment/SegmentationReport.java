@@ -1,0 +1,173 @@
+package dev.cmkd.experiment;
+
+import dev.cmkd.results.ResultFiles;
+
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.style.Styler;
+
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The results of a segmentation benchmark: every run under every selection protocol ({@link RunOutcome}) as
+ * test mIoU (and the main head's test pixel accuracy), the mean and standard deviation over seeds, and a
+ * figure of the students' mIoU per method and direction. Every row names its data ({@code nyu-depth-v2} or
+ * {@code SYNTHETIC}), so that synthetic numbers cannot pass for NYU ones.
+ */
+public final class SegmentationReport {
+
+    /**
+     * One run.
+     *
+     * @param role {@code teacher} or {@code student}
+     * @param modality the network's modality, {@code rgb} or {@code depth}
+     * @param teacherModality the teacher's modality for a student, empty for a teacher
+     * @param method the method for a student, empty for a teacher
+     * @param seed the seed
+     * @param run the run
+     */
+    public record Entry(String role, String modality, String teacherModality, String method, long seed,
+            SegmentationExperiment.Run run) {}
+
+    private final String data;
+    private final List<Entry> entries = new ArrayList<>();
+
+    /** Creates an empty report for runs on {@code data} (e.g. {@code nyu-depth-v2} or {@code SYNTHETIC}). */
+    public SegmentationReport(String data) {
+        this.data = data;
+    }
+
+    /** Adds a run. */
+    public void add(Entry entry) {
+        entries.add(entry);
+    }
+
+    /** Returns one row per run and protocol, with the environment. */
+    public Table results() {
+        Table table = Table.create("results", StringColumn.create("data"), StringColumn.create("role"),
+                StringColumn.create("modality"), StringColumn.create("teacher_modality"), StringColumn.create("method"),
+                IntColumn.create("seed"), StringColumn.create("protocol"), DoubleColumn.create("test_miou"),
+                DoubleColumn.create("test_pixel_accuracy"), IntColumn.create("best_val_epoch"),
+                IntColumn.create("epochs"));
+        Map<String, String> environment = Environment.describe();
+        environment.keySet().forEach(key -> table.addColumns(StringColumn.create(key)));
+        for (Entry entry : entries) {
+            RunOutcome outcome = entry.run().outcome();
+            for (String protocol : RunOutcome.PROTOCOLS) {
+                table.stringColumn("data").append(data);
+                table.stringColumn("role").append(entry.role());
+                table.stringColumn("modality").append(entry.modality());
+                table.stringColumn("teacher_modality").append(entry.teacherModality());
+                table.stringColumn("method").append(entry.method());
+                table.intColumn("seed").append((int) entry.seed());
+                table.stringColumn("protocol").append(protocol);
+                table.doubleColumn("test_miou").append(outcome.testAccuracy(protocol));
+                table.doubleColumn("test_pixel_accuracy").append(entry.run().testPixelAccuracy(protocol));
+                table.intColumn("best_val_epoch").append(outcome.bestValidationEpoch() + 1);
+                table.intColumn("epochs").append(outcome.records().size());
+                environment.forEach((key, value) -> table.stringColumn(key).append(value));
+            }
+        }
+        return table;
+    }
+
+    /**
+     * Returns, per role, modality and method, the test mIoU in percent under each protocol as "mean ± std"
+     * over seeds (sample standard deviation), and the number of seeds.
+     */
+    public Table summary() {
+        Table table = Table.create("Test mIoU (%), mean ± std over seeds, " + data, StringColumn.create("role"),
+                StringColumn.create("modality"), StringColumn.create("teacher_modality"), StringColumn.create("method"),
+                IntColumn.create("seeds"));
+        RunOutcome.PROTOCOLS.forEach(p -> table.addColumns(StringColumn.create(p)));
+        for (List<Entry> group : groups().values()) {
+            Entry first = group.get(0);
+            table.stringColumn("role").append(first.role());
+            table.stringColumn("modality").append(first.modality());
+            table.stringColumn("teacher_modality").append(first.teacherModality());
+            table.stringColumn("method").append(first.method());
+            table.intColumn("seeds").append(group.size());
+            for (String protocol : RunOutcome.PROTOCOLS) {
+                double[] values = group.stream().mapToDouble(e -> 100 * e.run().outcome().testAccuracy(protocol))
+                        .toArray();
+                double std = std(values);
+                table.stringColumn(protocol).append(Double.isNaN(std)
+                        ? String.format(Locale.ROOT, "%.2f (one seed)", mean(values))
+                        : String.format(Locale.ROOT, "%.2f ± %.2f", mean(values), std));
+            }
+        }
+        return table;
+    }
+
+    /** Returns the students' test mIoU (bestVal, mean ± std over seeds) per method, grouped by direction. */
+    public CategoryChart chart() {
+        CategoryChart chart = new CategoryChartBuilder().width(ResultFiles.FIGURE_WIDTH)
+                .height(ResultFiles.FIGURE_HEIGHT).title("Student test mIoU, " + data + " (bestVal, mean ± std over"
+                        + " seeds)").xAxisTitle("direction (teacher -> student)").yAxisTitle("test mIoU (%)").build();
+        chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Horizontal);
+        List<String> directions = entries.stream().filter(e -> e.role().equals("student"))
+                .map(e -> e.teacherModality() + " -> " + e.modality()).distinct().sorted().toList();
+        List<String> methods = entries.stream().filter(e -> e.role().equals("student")).map(Entry::method).distinct()
+                .toList();
+        for (String method : methods) {
+            List<Double> means = new ArrayList<>();
+            List<Double> errors = new ArrayList<>();
+            for (String direction : directions) {
+                double[] values = entries.stream().filter(e -> e.role().equals("student") && e.method().equals(method)
+                        && direction.equals(e.teacherModality() + " -> " + e.modality()))
+                        .mapToDouble(e -> 100 * e.run().outcome().testAccuracy("bestVal")).toArray();
+                means.add(values.length == 0 ? 0 : mean(values));
+                errors.add(values.length < 2 ? 0 : std(values));
+            }
+            chart.addSeries(method, directions, means, errors);
+        }
+        return chart;
+    }
+
+    /** Writes results.csv, summary.csv and miou.png to {@code dir}; returns the paths. */
+    public List<Path> write(Path dir) {
+        return List.of(ResultFiles.writeCsv(results(), dir.resolve("results.csv")),
+                ResultFiles.writeCsv(summary(), dir.resolve("summary.csv")),
+                ResultFiles.writePng(chart(), dir.resolve("miou.png")));
+    }
+
+    private Map<String, List<Entry>> groups() {
+        Map<String, List<Entry>> groups = new LinkedHashMap<>();
+        for (Entry entry : entries) {
+            groups.computeIfAbsent(entry.role() + "|" + entry.modality() + "|" + entry.teacherModality() + "|"
+                    + entry.method(), k -> new ArrayList<>()).add(entry);
+        }
+        return groups;
+    }
+
+    private static double mean(double[] values) {
+        double sum = 0;
+        for (double v : values) {
+            sum += v;
+        }
+        return sum / values.length;
+    }
+
+    private static double std(double[] values) {
+        if (values.length < 2) {
+            return Double.NaN;
+        }
+        double mean = mean(values);
+        double squares = 0;
+        for (double v : values) {
+            squares += (v - mean) * (v - mean);
+        }
+        return Math.sqrt(squares / (values.length - 1));
+    }
+}

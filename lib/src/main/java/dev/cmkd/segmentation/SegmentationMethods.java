@@ -1,0 +1,50 @@
+package dev.cmkd.segmentation;
+
+import dev.cmkd.method.DistillationMethod;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+
+/**
+ * The segmentation methods by name, an explicit map like {@link dev.cmkd.method.MethodRegistry}: each
+ * factory takes the channels {@code D} of the distilled map and the number of classes {@code K}.
+ *
+ * <pre>
+ *   none              the student alone
+ *   feature-mse       plain dense feature matching
+ *   fd-cmkd           FD-CMKD with the 2-D spatial split
+ *   fd-cmkd-channel   FD-CMKD with the released code's channel split at every position
+ * </pre>
+ */
+public final class SegmentationMethods {
+
+    private static final Map<String, BiFunction<Integer, Integer, DistillationMethod>> FACTORIES =
+            new LinkedHashMap<>();
+
+    static {
+        FACTORIES.put(DenseBaselines.NONE, (channels, classes) -> DenseBaselines.none());
+        FACTORIES.put(DenseBaselines.FEATURE_MSE, (channels, classes) -> DenseBaselines.featureMse());
+        FACTORIES.put(DenseFdCmkd.NAME, (channels, classes) -> DenseFdCmkd.builder().setFeatureChannels(channels)
+                .setNumClasses(classes).build());
+        FACTORIES.put(DenseFdCmkd.CHANNEL_NAME, (channels, classes) -> DenseFdCmkd.builder()
+                .setFeatureChannels(channels).setNumClasses(classes).optDecoupling(DenseDecoupling.CHANNEL).build());
+    }
+
+    private SegmentationMethods() {}
+
+    /** Returns the registered names, in registration order. */
+    public static List<String> names() {
+        return List.copyOf(FACTORIES.keySet());
+    }
+
+    /** Creates the method {@code name} for {@code channels}-channel maps and {@code classes} classes. */
+    public static DistillationMethod create(String name, int channels, int classes) {
+        BiFunction<Integer, Integer, DistillationMethod> factory = FACTORIES.get(name);
+        if (factory == null) {
+            throw new IllegalArgumentException("unknown segmentation method '" + name + "'; known: " + names());
+        }
+        return factory.apply(channels, classes);
+    }
+}
