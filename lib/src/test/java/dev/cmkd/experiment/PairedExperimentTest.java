@@ -120,11 +120,9 @@ class PairedExperimentTest {
         assertTrue(student.records().get(0).trainTerms().keySet().containsAll(List.of("task", "crossProxy",
                 "teacher.task", "teacher.crossProxy")), student.records().get(0).trainTerms().toString());
         assertArrayEquals(before, Files.readAllBytes(teacherParameters), "the teacher's own run is unchanged");
-        // The student's run holds the co-trained teacher: its parameters outweigh a student's alone.
-        long withTeacher = Files.size(dir.resolve("student-a-c2kd-seed1").resolve(TrainingLoop.BEST_PARAMETERS));
-        experiment.student("a", "none", spec(2), spec(2));
-        long alone = Files.size(dir.resolve("student-a-none-seed1").resolve(TrainingLoop.BEST_PARAMETERS));
-        assertTrue(withTeacher > alone + before.length / 2, withTeacher + " vs " + alone);
+        // The student's run holds student, proxies and co-trained teacher: about twice a network's parameters.
+        long saved = Files.size(dir.resolve("student-a-c2kd-seed1").resolve(TrainingLoop.BEST_PARAMETERS));
+        assertTrue(saved > 2L * before.length, saved + " bytes vs the teacher's " + before.length);
     }
 
     @Test
@@ -154,6 +152,11 @@ class PairedExperimentTest {
         @Override
         public void setEpoch(int epoch) {
             epochs.add(epoch);
+        }
+
+        @Override
+        public String toString() {
+            return "EpochProbe()";
         }
 
         @Override
