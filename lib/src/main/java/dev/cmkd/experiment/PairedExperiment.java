@@ -43,10 +43,10 @@ import java.util.Map;
  * against the frozen teacher of the same seed, chosen at its best validation epoch. A method that
  * co-trains its teacher (C2KD, {@link DistillationMethod#trainsTeacher()}) starts from a copy of that
  * teacher and trains it with the student, inside the student's run (its checkpoint holds both); the
- * trained teacher's own run is left as it is. Every run lives in
- * its own directory under {@code runsDir} with its configuration ({@code config.json}), its checkpoint
- * and its records; a run that is already finished is read back, not trained again, and a run whose
- * directory holds another configuration is refused.
+ * trained teacher's own run is left as it is. Every run lives in its own directory under {@code runsDir}
+ * with its configuration ({@code config.json}), its checkpoint and its records; a run that is already
+ * finished is read back, not trained again, and a run whose directory holds another configuration is
+ * refused.
  */
 public final class PairedExperiment {
 
