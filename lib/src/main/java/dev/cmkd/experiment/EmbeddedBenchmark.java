@@ -32,7 +32,8 @@ import tech.tablesaw.api.Table;
  * <pre>
  *   -Dfdcmkd.profile=full|ci   full (default): 3 seeds, every pair; ci: 1 seed, 1 epoch, a few hundred pairs
  *   -Dfdcmkd.seeds=0,1,2  -Dfdcmkd.teacherEpochs=N  -Dfdcmkd.studentEpochs=N  -Dfdcmkd.maxPairs=N
- *   -Dfdcmkd.methods=none,kd,feature-mse,fd-cmkd  -Dfdcmkd.snrDb=X  -Dfdcmkd.width=W  -Dfdcmkd.batchSize=B
+ *   -Dfdcmkd.methods=none,kd,dkd,fd-cmkd (default: every registered method)  -Dfdcmkd.snrDb=X  -Dfdcmkd.width=W
+ *   -Dfdcmkd.batchSize=B
  *   -Dfdcmkd.joint=true   both students of a method in one run, as the authors train them
  *   -Dfdcmkd.data=data/av-mnist-tts  -Dfdcmkd.output=results/embedded
  * </pre>

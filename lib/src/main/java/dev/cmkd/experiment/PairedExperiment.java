@@ -36,10 +36,13 @@ import java.util.Map;
 /**
  * Teachers and students on one paired dataset. A teacher is a backbone trained with cross-entropy on
  * one modality; a student is a backbone on the other modality trained with a distillation method
- * against the frozen teacher of the same seed, chosen at its best validation epoch. Every run lives in
- * its own directory under {@code runsDir} with its configuration ({@code config.json}), its checkpoint
- * and its records; a run that is already finished is read back, not trained again, and a run whose
- * directory holds another configuration is refused.
+ * against the frozen teacher of the same seed, chosen at its best validation epoch. A method that
+ * co-trains its teacher (C2KD, {@link DistillationMethod#trainsTeacher()}) starts from a copy of that
+ * teacher and trains it with the student, inside the student's run (its checkpoint holds both); the
+ * trained teacher's own run is left as it is. Every run lives in its own directory under {@code runsDir}
+ * with its configuration ({@code config.json}), its checkpoint and its records; a run that is already
+ * finished is read back, not trained again, and a run whose directory holds another configuration is
+ * refused.
  */
 public final class PairedExperiment {
 
@@ -113,7 +116,7 @@ public final class PairedExperiment {
                 network));
         try (NDManager manager = NDManager.newBaseManager()) {
             ResNet net = initialized(m, spec.seed(), manager);
-            TrainingLoop.Objective objective = (store, batch, indices) -> new LossTerms().add("task", 1,
+            TrainingLoop.Objective objective = (store, batch, indices, epoch) -> new LossTerms().add("task", 1,
                     LossFunctions.crossEntropy(NetworkOutput.of(net.forward(store, new NDList(batch.input(m)), true))
                             .logits(), batch.labels()));
             TrainingLoop.Predictors predictors = (store, batch) -> Map.of("head",
@@ -170,10 +173,10 @@ public final class PairedExperiment {
                     new Student(1, method, spec, teacherSpec, manager));
             ResultFiles.claimRunDirectory(dir, Map.of("role", "joint students", "method", method.name(), "methodConfig",
                     students.get(0).method.toString(), "spec", spec, "teacherSpec", teacherSpec, "network", network));
-            TrainingLoop.Objective loss = (store, batch, indices) -> {
+            TrainingLoop.Objective loss = (store, batch, indices, epoch) -> {
                 LossTerms sum = new LossTerms();
                 for (Student student : students) {
-                    LossTerms terms = student.terms(store, batch, indices);
+                    LossTerms terms = student.terms(store, batch, indices, epoch);
                     terms.names().forEach(name -> sum.add(student.modality + "." + name, terms.weight(name),
                             terms.get(name)));
                 }
@@ -216,9 +219,10 @@ public final class PairedExperiment {
     }
 
     /**
-     * A student of modality {@code m}, its method and its frozen teacher, whose outputs on the training split
-     * are computed at the first training step (a finished run that is only read back never needs them), or, when
-     * the training split draws random views, on every batch.
+     * A student of modality {@code m}, its method and its teacher. A frozen teacher's outputs on the training
+     * split are computed at the first training step (a finished run that is only read back never needs them), or,
+     * when the training split draws random views, on every batch; a co-trained teacher is a copy of the trained
+     * teacher inside the student's objective.
      */
     private final class Student {
 
@@ -235,17 +239,30 @@ public final class PairedExperiment {
             this.m = m;
             this.modality = train.modalities().get(m);
             int t = 1 - m;
-            this.teacher = new FrozenTeacher(loadTeacher(t, teacherDir(train.modalities().get(t), teacherSpec),
-                    manager));
+            Path teacherDir = teacherDir(train.modalities().get(t), teacherSpec);
             this.manager = manager;
             this.network = PairedExperiment.this.network.build(channels(m), train.numClasses());
             this.method = methodSpec.create(network.getFeatureDim(), train.numClasses());
-            this.objective = new DistillationObjective(network, method);
-            Engine.getInstance().setRandomSeed((int) spec.seed());
-            objective.initialize(manager, DataType.FLOAT32, batchShape(m));
+            if (method.trainsTeacher()) {
+                this.teacher = null;
+                this.objective = DistillationObjective.coTrained(network, method,
+                        PairedExperiment.this.network.build(channels(t), train.numClasses()));
+                Engine.getInstance().setRandomSeed((int) spec.seed());
+                objective.initialize(manager, DataType.FLOAT32, batchShape(m), batchShape(t));
+                readTeacher(t, teacherDir, in -> objective.loadTeacherParameters(manager, in));
+            } else {
+                this.teacher = new FrozenTeacher(loadTeacher(t, teacherDir, manager));
+                this.objective = new DistillationObjective(network, method);
+                Engine.getInstance().setRandomSeed((int) spec.seed());
+                objective.initialize(manager, DataType.FLOAT32, batchShape(m));
+            }
         }
 
-        LossTerms terms(ParameterStore store, PairedSplit.Batch batch, int[] indices) {
+        LossTerms terms(ParameterStore store, PairedSplit.Batch batch, int[] indices, int epoch) {
+            method.setEpoch(epoch);
+            if (objective.hasTeacher()) {
+                return objective.evaluateCoTrained(store, batch.input(m), batch.input(1 - m), batch.labels(), true);
+            }
             if (train.randomViews()) {
                 // augmented inputs: the teacher sees this batch's view of its modality, as in the authors' code
                 return objective.evaluate(store, batch.input(m), teacher.forward(batch.input(1 - m)), batch.labels(),
@@ -275,19 +292,30 @@ public final class PairedExperiment {
     }
 
     private ResNet loadTeacher(int m, Path dir, NDManager manager) {
+        ResNet net = initialized(m, 0, manager);
+        readTeacher(m, dir, in -> net.loadParameters(manager, in));
+        return net;
+    }
+
+    /** Reads the best parameters of the trained teacher of modality {@code m} in {@code dir} with {@code reader}. */
+    private void readTeacher(int m, Path dir, ParameterReader reader) {
         Path parameters = dir.resolve(TrainingLoop.BEST_PARAMETERS);
         if (!Files.exists(parameters)) {
             throw new IllegalStateException("no trained teacher at " + parameters + ": train the "
                     + train.modalities().get(m) + " teacher first (PairedExperiment.teacher)");
         }
-        ResNet net = initialized(m, 0, manager);
         try (DataInputStream in = new DataInputStream(Files.newInputStream(parameters))) {
-            net.loadParameters(manager, in);
+            reader.read(in);
         } catch (IOException | MalformedModelException e) {
             throw new IllegalStateException("cannot read the teacher " + parameters + ": " + e.getMessage()
                     + "; delete " + dir + " and train it again", e);
         }
-        return net;
+    }
+
+    /** Reads parameters from a stream. */
+    @FunctionalInterface
+    private interface ParameterReader {
+        void read(DataInputStream in) throws IOException, MalformedModelException;
     }
 
     private int channels(int m) {

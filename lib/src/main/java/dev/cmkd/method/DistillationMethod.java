@@ -11,6 +11,10 @@ import java.util.Map;
 /**
  * A distillation method: a block (its trainable parts, if any, are parameters of the student's side)
  * that turns one batch's student and teacher outputs into named loss terms.
+ *
+ * <p>Two optional capabilities, both off by default: a method whose loss changes during training reads
+ * the epoch ({@link #setEpoch}, DKD's warm-up), and a method whose teacher trains with the student says so
+ * ({@link #trainsTeacher}, C2KD).
  */
 public interface DistillationMethod extends Block {
 
@@ -22,7 +26,8 @@ public interface DistillationMethod extends Block {
      *
      * @param store the parameter store of the training step
      * @param student the student's output, part of the autograd graph
-     * @param teacher the frozen teacher's output; treated as constant
+     * @param teacher the teacher's output: treated as constant, unless {@link #trainsTeacher()}, when it is
+     *     part of the autograd graph (computed in training mode)
      * @param labels integer class labels {@code [B]}
      * @param training whether this is a training step
      */
@@ -40,4 +45,20 @@ public interface DistillationMethod extends Block {
      * {@code numClasses} classes.
      */
     void initialize(NDManager manager, DataType dataType, int featureDim, int numClasses);
+
+    /**
+     * Returns whether the teacher is co-trained: then the teacher network is optimised together with the
+     * student (from the trained teacher's parameters, see {@link DistillationObjective#coTrained}), {@link
+     * #evaluate} receives its output on the autograd graph, and the method's terms include the teacher's
+     * own, named {@code teacher.*}. Default {@code false}: the teacher is frozen.
+     */
+    default boolean trainsTeacher() {
+        return false;
+    }
+
+    /**
+     * Tells the method the 0-based epoch of the training steps that follow. The trainer calls it before each
+     * training step, so a resumed run sees the same epochs as an uninterrupted one. Default: ignored.
+     */
+    default void setEpoch(int epoch) {}
 }

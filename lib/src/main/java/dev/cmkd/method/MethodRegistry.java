@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * The distillation methods by name: an explicit map, no reflection. Each entry builds a method with its
- * documented defaults for a feature dimension and a number of classes.
+ * documented defaults for a feature dimension and a number of classes (the teacher's feature dimension
+ * equals the student's in every kit experiment).
  */
 public final class MethodRegistry {
 
@@ -16,6 +17,11 @@ public final class MethodRegistry {
         register(new MethodSpec(NoDistillation.NAME, (dim, classes) -> new NoDistillation()));
         register(new MethodSpec(LogitKd.NAME, (dim, classes) -> LogitKd.builder().build()));
         register(new MethodSpec(FeatureMse.NAME, (dim, classes) -> new FeatureMse(1)));
+        register(new MethodSpec(FitNet.NAME, (dim, classes) -> FitNet.builder().setTeacherFeatureDim(dim).build()));
+        register(new MethodSpec(Dkd.NAME, (dim, classes) -> Dkd.builder().build()));
+        register(new MethodSpec(Dist.NAME, (dim, classes) -> Dist.builder().build()));
+        register(new MethodSpec(C2kd.NAME, (dim, classes) -> C2kd.builder().setFeatureDim(dim).setNumClasses(classes)
+                .build()));
         register(new MethodSpec(FdCmkd.NAME, (dim, classes) -> FdCmkd.builder().setFeatureDim(dim)
                 .setNumClasses(classes).build()));
     }

@@ -48,8 +48,11 @@ public final class TrainingLoop {
     /** The loss of one batch. */
     @FunctionalInterface
     public interface Objective {
-        /** Returns the loss terms of the samples {@code indices} of the training split, given as {@code batch}. */
-        LossTerms terms(ParameterStore store, PairedSplit.Batch batch, int[] indices);
+        /**
+         * Returns the loss terms of the samples {@code indices} of the training split, given as {@code batch}, in
+         * the 0-based epoch {@code epoch} (for objectives that change during training, such as DKD's warm-up).
+         */
+        LossTerms terms(ParameterStore store, PairedSplit.Batch batch, int[] indices, int epoch);
     }
 
     /** The classifiers to evaluate, by name; the first is the main one (model selection uses it). */
@@ -94,7 +97,8 @@ public final class TrainingLoop {
                 int[] indices = java.util.Arrays.copyOfRange(order, b * spec.batchSize(), (b + 1) * spec.batchSize());
                 try (NDManager step = manager.newSubManager()) {
                     PairedSplit.Batch batch = train.batch(step, indices, epoch);
-                    optimizer.minimize(lr, () -> objective.terms(store, batch, indices))
+                    int at = epoch;
+                    optimizer.minimize(lr, () -> objective.terms(store, batch, indices, at))
                             .forEach((name, value) -> sums.merge(name, value, Double::sum));
                 }
                 listener.onBatch(epoch, b, batches);

@@ -1,13 +1,20 @@
 package dev.cmkd.experiment;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.training.ParameterStore;
 import dev.cmkd.data.PairedSplit;
+import dev.cmkd.loss.LossFunctions;
+import dev.cmkd.method.AbstractMethod;
 import dev.cmkd.method.LogitKd;
+import dev.cmkd.method.LossTerms;
 import dev.cmkd.method.MethodRegistry;
 import dev.cmkd.method.MethodSpec;
+import dev.cmkd.method.NetworkOutput;
 import dev.cmkd.tour.SyntheticPairs;
 import dev.cmkd.train.EpochRecord;
 import dev.cmkd.train.RunSpec;
@@ -17,11 +24,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Teachers and students on a small synthetic paired task. */
 class PairedExperimentTest {
@@ -75,15 +84,17 @@ class PairedExperimentTest {
                 "the paper's protocol selects on the test set, so it can only be higher");
     }
 
-    @Test
-    void anInterruptedRunResumesToTheSameResult(@TempDir Path dir) {
+    /** FD-CMKD's heads and C2KD's co-trained teacher and proxies are all in the checkpoint. */
+    @ParameterizedTest
+    @ValueSource(strings = {"fd-cmkd", "c2kd"})
+    void anInterruptedRunResumesToTheSameResult(String method, @TempDir Path dir) {
         PairedExperiment uninterrupted = experiment(dir.resolve("a"));
         uninterrupted.teacher("b", spec(3));
-        Map<String, Double> expected = uninterrupted.student("a", "fd-cmkd", spec(3), spec(3)).records().get(2).test();
+        Map<String, Double> expected = uninterrupted.student("a", method, spec(3), spec(3)).records().get(2).test();
 
         PairedExperiment interrupted = experiment(dir.resolve("b"));
         interrupted.teacher("b", spec(3));
-        assertThrows(Interruption.class, () -> interrupted.student("a", MethodRegistry.spec("fd-cmkd"), spec(3), spec(3),
+        assertThrows(Interruption.class, () -> interrupted.student("a", MethodRegistry.spec(method), spec(3), spec(3),
                 new TrainingLoop.Listener() {
                     @Override
                     public void onBatch(int epoch, int batch, int batches) {
@@ -92,11 +103,67 @@ class PairedExperimentTest {
                         }
                     }
                 }));
-        RunOutcome resumed = interrupted.student("a", "fd-cmkd", spec(3), spec(3));
+        RunOutcome resumed = interrupted.student("a", method, spec(3), spec(3));
         assertEquals(3, resumed.records().size());
         Map<String, Double> actual = resumed.records().get(2).test();
         assertEquals(expected.keySet(), actual.keySet());
         expected.forEach((name, value) -> assertEquals(value, actual.get(name), 1e-9, name));
+    }
+
+    @Test
+    void c2kdCoTrainsACopyOfTheTeacherAndLeavesTheTeachersRunAlone(@TempDir Path dir) throws Exception {
+        PairedExperiment experiment = experiment(dir);
+        experiment.teacher("b", spec(2));
+        Path teacherParameters = dir.resolve("teacher-b-seed1").resolve(TrainingLoop.BEST_PARAMETERS);
+        byte[] before = Files.readAllBytes(teacherParameters);
+        RunOutcome student = experiment.student("a", "c2kd", spec(2), spec(2));
+        assertTrue(student.records().get(0).trainTerms().keySet().containsAll(List.of("task", "crossProxy",
+                "teacher.task", "teacher.crossProxy")), student.records().get(0).trainTerms().toString());
+        assertArrayEquals(before, Files.readAllBytes(teacherParameters), "the teacher's own run is unchanged");
+        // The student's run holds student, proxies and co-trained teacher: about twice a network's parameters.
+        long saved = Files.size(dir.resolve("student-a-c2kd-seed1").resolve(TrainingLoop.BEST_PARAMETERS));
+        assertTrue(saved > 2L * before.length, saved + " bytes vs the teacher's " + before.length);
+    }
+
+    @Test
+    void aMethodLearnsTheEpochOfEveryStep(@TempDir Path dir) {
+        PairedExperiment experiment = experiment(dir);
+        experiment.teacher("b", spec(1));
+        List<Integer> epochs = new CopyOnWriteArrayList<>();
+        MethodSpec probe = new MethodSpec("epoch-probe", (d, c) -> new EpochProbe(epochs));
+        experiment.student("a", probe, spec(3), spec(1));
+        assertEquals(List.of(0, 1, 2), epochs.stream().distinct().toList());
+        assertEquals(3 * (192 / 32), epochs.size(), "once per training step");
+    }
+
+    /** Cross-entropy only; records the epochs it is told. */
+    private static final class EpochProbe extends AbstractMethod {
+        private final List<Integer> epochs;
+
+        EpochProbe(List<Integer> epochs) {
+            this.epochs = epochs;
+        }
+
+        @Override
+        public String getName() {
+            return "epoch-probe";
+        }
+
+        @Override
+        public void setEpoch(int epoch) {
+            epochs.add(epoch);
+        }
+
+        @Override
+        public String toString() {
+            return "EpochProbe()";
+        }
+
+        @Override
+        public LossTerms evaluate(ParameterStore store, NetworkOutput student, NetworkOutput teacher, NDArray labels,
+                boolean training) {
+            return new LossTerms().add("task", 1, LossFunctions.crossEntropy(student.logits(), labels));
+        }
     }
 
     @Test

@@ -88,7 +88,7 @@ public final class CrisisMmdExperiment {
                 networks, "data", dataDescription));
         try (NDManager manager = NDManager.newBaseManager()) {
             Block net = initialized(modality, spec.seed(), manager);
-            TrainingLoop.Objective objective = (store, batch, indices) -> new LossTerms().add("task", 1,
+            TrainingLoop.Objective objective = (store, batch, indices, epoch) -> new LossTerms().add("task", 1,
                     LossFunctions.crossEntropy(output(net, store, batch.input(m), true).logits(), batch.labels()));
             TrainingLoop.Predictors predictors = (store, batch) -> Map.of("head",
                     output(net, store, batch.input(m), false).logits());
@@ -112,15 +112,35 @@ public final class CrisisMmdExperiment {
                 teacherModality, "method", method, "spec", spec, "teacherSpec", teacherSpec, "networks", networks,
                 "data", dataDescription));
         try (NDManager manager = NDManager.newBaseManager()) {
-            FrozenTeacher teacher = new FrozenTeacher(loadTeacher(teacherModality, teacherDir(teacherModality,
-                    teacherSpec), manager));
             Block network = networks.build(modality, train.numClasses(), vocabularySize());
             DistillationMethod distillation = MethodRegistry.create(method, networks.featureDim(), train.numClasses());
-            DistillationObjective objective = new DistillationObjective(network, distillation);
-            Engine.getInstance().setRandomSeed((int) spec.seed());
-            objective.initialize(manager, DataType.FLOAT32, batchShape(m));
-            TrainingLoop.Objective loss = (store, batch, indices) -> objective.evaluate(store, batch.input(m),
-                    teacher.forward(batch.input(1 - m)), batch.labels(), true);
+            TrainingLoop.Objective loss;
+            DistillationObjective objective;
+            if (distillation.trainsTeacher()) {
+                // C2KD: a copy of the trained teacher trains with the student, inside the student's run.
+                objective = DistillationObjective.coTrained(network, distillation,
+                        networks.build(teacherModality, train.numClasses(), vocabularySize()));
+                Engine.getInstance().setRandomSeed((int) spec.seed());
+                objective.initialize(manager, DataType.FLOAT32, batchShape(m), batchShape(1 - m));
+                readTeacher(teacherModality, teacherDir(teacherModality, teacherSpec),
+                        in -> objective.loadTeacherParameters(manager, in));
+                loss = (store, batch, indices, epoch) -> {
+                    distillation.setEpoch(epoch);
+                    return objective.evaluateCoTrained(store, batch.input(m), batch.input(1 - m), batch.labels(),
+                            true);
+                };
+            } else {
+                FrozenTeacher teacher = new FrozenTeacher(loadTeacher(teacherModality, teacherDir(teacherModality,
+                        teacherSpec), manager));
+                objective = new DistillationObjective(network, distillation);
+                Engine.getInstance().setRandomSeed((int) spec.seed());
+                objective.initialize(manager, DataType.FLOAT32, batchShape(m));
+                loss = (store, batch, indices, epoch) -> {
+                    distillation.setEpoch(epoch);
+                    return objective.evaluate(store, batch.input(m), teacher.forward(batch.input(1 - m)),
+                            batch.labels(), true);
+                };
+            }
             TrainingLoop.Predictors predictors = (store, batch) -> {
                 NetworkOutput out = output(network, store, batch.input(m), false);
                 Map<String, NDArray> logits = new LinkedHashMap<>();
@@ -150,19 +170,30 @@ public final class CrisisMmdExperiment {
     }
 
     private Block loadTeacher(String modality, Path dir, NDManager manager) {
+        Block net = initialized(modality, 0, manager);
+        readTeacher(modality, dir, in -> net.loadParameters(manager, in));
+        return net;
+    }
+
+    /** Reads the best parameters of the trained teacher of {@code modality} in {@code dir} with {@code reader}. */
+    private static void readTeacher(String modality, Path dir, ParameterReader reader) {
         Path parameters = dir.resolve(TrainingLoop.BEST_PARAMETERS);
         if (!Files.exists(parameters)) {
             throw new IllegalStateException("no trained teacher at " + parameters + ": train the " + modality
                     + " teacher first (CrisisMmdExperiment.teacher)");
         }
-        Block net = initialized(modality, 0, manager);
         try (DataInputStream in = new DataInputStream(Files.newInputStream(parameters))) {
-            net.loadParameters(manager, in);
+            reader.read(in);
         } catch (IOException | MalformedModelException e) {
             throw new IllegalStateException("cannot read the teacher " + parameters + ": " + e.getMessage()
                     + "; delete " + dir + " and train it again", e);
         }
-        return net;
+    }
+
+    /** Reads parameters from a stream. */
+    @FunctionalInterface
+    private interface ParameterReader {
+        void read(DataInputStream in) throws IOException, MalformedModelException;
     }
 
     private Shape batchShape(int m) {

@@ -1,0 +1,176 @@
+package dev.cmkd.method;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.training.ParameterStore;
+import dev.cmkd.loss.LossFunctions;
+
+import java.util.Locale;
+
+/**
+ * Decoupled knowledge distillation (B. Zhao, Q. Cui, R. Song, Y. Qiu, J. Liang, "Decoupled Knowledge
+ * Distillation", CVPR 2022, arXiv 2203.08679). With {@code p = softmax(z / T)}, the binary distribution {@code b
+ * = [p_y, 1 - p_y]} of the target class {@code y} and {@code p^ = softmax} over the non-target classes only:
+ *
+ * <pre>
+ *   TCKD = T^2 KL(b_t || b_s)        NCKD = T^2 KL(p^_t || p^_s)        (each averaged over the batch)
+ *   L    = CE(z_s, y) + w(e) (alpha TCKD + beta NCKD),     w(e) = min((e + 1) / E_warm, 1)
+ * </pre>
+ *
+ * for the 0-based epoch {@code e} ({@link #setEpoch}; {@code w = 1} when {@code E_warm = 0}). Hinton's KD term
+ * decomposes as {@code T^2 KL(p_t || p_s) = TCKD + (1 - p_y^t) NCKD} (the paper's Eq. 1), per sample.
+ * Terms {@code task} (weight 1), {@code tckd} (weight {@code w alpha}), {@code nckd} (weight {@code w beta}).
+ * Defaults from the paper's CIFAR-100 setting (and mdistiller's configs): {@code alpha = 1}, {@code beta = 8},
+ * {@code T = 4}, warm-up over {@code E_warm = 20} epochs (mdistiller's {@code min(epoch / 20, 1)}, epochs
+ * counted from 1). The warm-up damps short runs: a 3-epoch run distils with weights 0.05 to 0.15.
+ */
+public final class Dkd extends AbstractMethod {
+
+    /** The registry name. */
+    public static final String NAME = "dkd";
+
+    /** What the non-target softmax subtracts from the target logit (mdistiller's mask; e^-1000 is 0). */
+    private static final double MASK = 1000;
+
+    private final double alpha;
+    private final double beta;
+    private final double temperature;
+    private final int warmupEpochs;
+    private int epoch;
+
+    private Dkd(Builder builder) {
+        this.alpha = builder.alpha;
+        this.beta = builder.beta;
+        this.temperature = builder.temperature;
+        this.warmupEpochs = builder.warmupEpochs;
+    }
+
+    /** Returns a builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String getName() {
+        return NAME;
+    }
+
+    @Override
+    public void setEpoch(int epoch) {
+        this.epoch = epoch;
+    }
+
+    /** Returns the warm-up factor {@code w(e)} of the current epoch. */
+    public double warmupFactor() {
+        return warmupEpochs == 0 ? 1 : Math.min((epoch + 1) / (double) warmupEpochs, 1);
+    }
+
+    @Override
+    public LossTerms evaluate(ParameterStore store, NetworkOutput student, NetworkOutput teacher, NDArray labels,
+            boolean training) {
+        double w = warmupFactor();
+        return new LossTerms()
+                .add("task", 1, LossFunctions.crossEntropy(student.logits(), labels))
+                .add("tckd", w * alpha, targetClassKl(teacher.logits(), student.logits(), labels, temperature))
+                .add("nckd", w * beta, nonTargetClassKl(teacher.logits(), student.logits(), labels, temperature));
+    }
+
+    /** Returns {@code TCKD = T^2 KL(b_t || b_s)}, the batch mean; the teacher's logits are constant. */
+    public static NDArray targetClassKl(NDArray teacherLogits, NDArray studentLogits, NDArray labels,
+            double temperature) {
+        NDArray[] t = binaryLog(teacherLogits.stopGradient(), labels, temperature);
+        NDArray[] s = binaryLog(studentLogits, labels, temperature);
+        NDArray kl = t[0].exp().mul(t[0].sub(s[0])).add(t[1].exp().mul(t[1].sub(s[1])));
+        return kl.mean().mul(LossFunctions.constant(kl, temperature * temperature));
+    }
+
+    /** Returns {@code NCKD = T^2 KL(p^_t || p^_s)}, the batch mean; the teacher's logits are constant. */
+    public static NDArray nonTargetClassKl(NDArray teacherLogits, NDArray studentLogits, NDArray labels,
+            double temperature) {
+        NDArray t = nonTargetLogSoftmax(teacherLogits.stopGradient(), labels, temperature);
+        NDArray s = nonTargetLogSoftmax(studentLogits, labels, temperature);
+        NDArray kl = t.exp().mul(t.sub(s)).sum(new int[] {1});
+        return kl.mean().mul(LossFunctions.constant(kl, temperature * temperature));
+    }
+
+    /** Returns {@code [log p_y, log(1 - p_y)]}, each {@code [B]}. */
+    private static NDArray[] binaryLog(NDArray logits, NDArray labels, double temperature) {
+        NDArray oneHot = oneHot(logits, labels);
+        NDArray all = logits.mul(LossFunctions.constant(logits, 1 / temperature)).logSoftmax(1);
+        NDArray rest = nonTargetLogSoftmax(logits, labels, temperature);
+        // For every non-target class j: log p_j - log p^_j = log(1 - p_y); average it over the C - 1 of them.
+        NDArray others = oneHot.neg().add(LossFunctions.constant(oneHot, 1));
+        long classes = logits.getShape().get(1);
+        NDArray logRest = all.sub(rest).mul(others).sum(new int[] {1})
+                .mul(LossFunctions.constant(logits, 1.0 / (classes - 1)));
+        return new NDArray[] {all.mul(oneHot).sum(new int[] {1}), logRest};
+    }
+
+    /** Returns {@code log softmax} over the non-target classes ({@code [B, C]}, about -1000 at the target). */
+    private static NDArray nonTargetLogSoftmax(NDArray logits, NDArray labels, double temperature) {
+        NDArray oneHot = oneHot(logits, labels);
+        return logits.mul(LossFunctions.constant(logits, 1 / temperature))
+                .sub(oneHot.mul(LossFunctions.constant(oneHot, MASK))).logSoftmax(1);
+    }
+
+    private static NDArray oneHot(NDArray logits, NDArray labels) {
+        return labels.oneHot(Math.toIntExact(logits.getShape().get(1))).toType(logits.getDataType(), false);
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "Dkd(alpha=%s, beta=%s, T=%s, warmupEpochs=%d)", alpha, beta, temperature,
+                warmupEpochs);
+    }
+
+    /** Builder in DJL's style; every option is optional. */
+    public static final class Builder {
+
+        private double alpha = 1;
+        private double beta = 8;
+        private double temperature = 4;
+        private int warmupEpochs = 20;
+
+        private Builder() {}
+
+        /** Optional: the TCKD weight {@code alpha >= 0}. Default 1 (the paper). */
+        public Builder optAlpha(double alpha) {
+            this.alpha = alpha;
+            return this;
+        }
+
+        /** Optional: the NCKD weight {@code beta >= 0}. Default 8 (the paper's CIFAR-100 setting). */
+        public Builder optBeta(double beta) {
+            this.beta = beta;
+            return this;
+        }
+
+        /** Optional: the temperature {@code T > 0}. Default 4 (the paper's CIFAR-100 setting). */
+        public Builder optTemperature(double temperature) {
+            this.temperature = temperature;
+            return this;
+        }
+
+        /** Optional: the warm-up length {@code E_warm >= 0} in epochs (0: no warm-up). Default 20 (the paper). */
+        public Builder optWarmupEpochs(int warmupEpochs) {
+            this.warmupEpochs = warmupEpochs;
+            return this;
+        }
+
+        /** Validates and builds. */
+        public Dkd build() {
+            if (!(alpha >= 0) || Double.isInfinite(alpha)) {
+                throw new IllegalArgumentException("Dkd: alpha " + alpha + " must be finite and >= 0");
+            }
+            if (!(beta >= 0) || Double.isInfinite(beta)) {
+                throw new IllegalArgumentException("Dkd: beta " + beta + " must be finite and >= 0");
+            }
+            if (!(temperature > 0) || Double.isInfinite(temperature)) {
+                throw new IllegalArgumentException("Dkd: temperature " + temperature + " must be finite and > 0");
+            }
+            if (warmupEpochs < 0) {
+                throw new IllegalArgumentException("Dkd: warmupEpochs " + warmupEpochs + " must be >= 0");
+            }
+            return new Dkd(this);
+        }
+    }
+}
