@@ -8,7 +8,8 @@ import tech.tablesaw.api.Table;
 /**
  * The difference of two mean test accuracies over seeds, in percentage points, with its standard error
  * {@code sqrt(s1²/n1 + s2²/n2)} (sample standard deviations {@code s}, {@code n} seeds). A difference is called
- * beyond seed noise when it exceeds twice its standard error; with one seed the noise is unknown (NaN).
+ * beyond seed noise when it exceeds twice its standard error; with one seed the noise is unknown (NaN). With
+ * many comparisons some cross that line by chance (about one in twenty when nothing differs).
  *
  * @param delta {@code to − from}, in points
  * @param standardError the standard error of {@code delta}, in points
@@ -16,6 +17,9 @@ import tech.tablesaw.api.Table;
  * @param to the second accuracy, in percent
  */
 public record AccuracyDifference(double delta, double standardError, double from, double to) {
+
+    /** Differences below this many points are rounding in the means, not a difference. */
+    private static final double EQUAL = 1e-9;
 
     /** Between two rows of a benchmark summary ({@link BenchmarkReport#summary}) under {@code protocol}. */
     public static AccuracyDifference between(Table summary, String protocol, int to, int from) {
@@ -48,12 +52,13 @@ public record AccuracyDifference(double delta, double standardError, double from
                 delta, standardError);
     }
 
-    /** "higher" or "not higher", and whether beyond seed noise. */
+    /** "higher", "lower" or "equal", and whether beyond seed noise. */
     public String verdict() {
+        String direction = Math.abs(delta) < EQUAL ? "equal" : delta > 0 ? "higher" : "lower";
         if (Double.isNaN(standardError)) {
-            return delta > 0 ? "higher (one seed: noise unknown)" : "not higher (one seed: noise unknown)";
+            return direction + " (one seed: noise unknown)";
         }
-        return (delta > 0 ? "higher" : "not higher") + (beyondNoise() ? ", beyond seed noise" : ", within seed noise");
+        return direction + (beyondNoise() ? ", beyond seed noise" : ", within seed noise");
     }
 
     private static double square(double x) {
