@@ -143,7 +143,7 @@ public final class SegmentationExperiment {
         ResultFiles.claimRunDirectory(dir, config("teacher", modality, "", spec, null));
         try (NDManager manager = NDManager.newBaseManager()) {
             SegmentationNet net = initialized(modality, spec.seed(), manager);
-            SegmentationLoop.Objective objective = (store, batch, indices) -> new LossTerms().add("task", 1,
+            SegmentationLoop.Objective objective = (store, batch, indices, epoch) -> new LossTerms().add("task", 1,
                     PixelCrossEntropy.evaluate(net.forward(store, new NDList(batch.input(modality)), true).get(0),
                             batch.labels()));
             SegmentationLoop.Predictors predictors = (store, batch) -> Map.of("head",
@@ -176,8 +176,11 @@ public final class SegmentationExperiment {
             DistillationObjective objective = new DistillationObjective(net, distillation);
             Engine.getInstance().setRandomSeed((int) spec.seed());
             objective.initialize(manager, DataType.FLOAT32, inputShape(modality));
-            SegmentationLoop.Objective terms = (store, batch, indices) -> objective.evaluate(store,
-                    batch.input(modality), teacher.forward(batch.input(teacherModality)), batch.labels(), true);
+            SegmentationLoop.Objective terms = (store, batch, indices, epoch) -> {
+                distillation.setEpoch(epoch);
+                return objective.evaluate(store, batch.input(modality), teacher.forward(batch.input(teacherModality)),
+                        batch.labels(), true);
+            };
             SegmentationLoop.Predictors predictors = (store, batch) -> {
                 NetworkOutput out = NetworkOutput.of(net.forward(store, new NDList(batch.input(modality)), false));
                 Map<String, NDArray> logits = new LinkedHashMap<>();

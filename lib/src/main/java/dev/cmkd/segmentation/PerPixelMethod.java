@@ -1,0 +1,119 @@
+package dev.cmkd.segmentation;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.ParameterStore;
+import dev.cmkd.loss.LossFunctions;
+import dev.cmkd.method.AbstractMethod;
+import dev.cmkd.method.DistillationMethod;
+import dev.cmkd.method.LossTerms;
+import dev.cmkd.method.NetworkOutput;
+
+import java.util.Locale;
+
+/**
+ * A classification logit-distillation method ({@link dev.cmkd.method.LogitKd}, {@link dev.cmkd.method.Dkd},
+ * {@link dev.cmkd.method.Dist}) applied per pixel: every labelled pixel is one sample. The logits {@code [B, K,
+ * H, W]} of student and teacher become {@code [N, K]} and the labels {@code [B, H, W]} become {@code [N]}, with
+ * {@code N} the labelled (non-void, label {@code >= 0}) pixels of the batch in row-major {@code (b, y, x)}
+ * order; the classification method then runs unchanged on these rows, so its formulas hold with "sample" read
+ * as "labelled pixel":
+ *
+ * <pre>
+ *   kd    (1 - alpha) CE + alpha T^2 (1/N) sum_p KL(p_t(p) || p_s(p))           pixel-wise KD
+ *   dkd   CE + w(e) (alpha TCKD + beta NCKD), each the mean over the N pixels
+ *   dist  CE + beta inter + gamma intra: inter-class relation per pixel (over the K classes), intra-class
+ *         relation per class over the N labelled pixels of the batch
+ * </pre>
+ *
+ * and CE is exactly {@link PixelCrossEntropy}. Pixel-wise KD is the "pixel-wise distillation" term of Y. Liu,
+ * K. Chen, C. Liu, Z. Qin, Z. Luo, J. Wang, "Structured Knowledge Distillation for Semantic Segmentation",
+ * CVPR 2019 (arXiv 1903.04197), with the temperature of Hinton's KD as in CIRKD's {@code CriterionKD} (C. Yang
+ * et al., "Cross-Image Relational Knowledge Distillation for Semantic Segmentation", CVPR 2022), which reshapes
+ * {@code [B, K, H, W]} to {@code [BHW, K]} and takes the {@code batchmean} KL times {@code T^2}. <b>Difference
+ * from CIRKD:</b> CIRKD averages the KL over every pixel, void included; here the distillation terms, like the
+ * task term, see only the labelled pixels (our choice: a void pixel has no defined class, so DKD's target/non-
+ * target split does not exist there, and one convention for all three methods keeps them comparable). DIST's
+ * paper (Huang et al., NeurIPS 2022, Sec. 4.3) distils segmentation with the inter-class relation at each pixel
+ * and the intra-class relation across pixels, which is what the transpose of the {@code [N, K]} rows gives.
+ *
+ * <p>The epoch ({@link #setEpoch}) is passed on, so DKD's warm-up (20 epochs by default) applies unchanged. A
+ * batch without a labelled pixel contributes 0 to every term (as {@link PixelCrossEntropy} does), still on the
+ * autograd graph. The method has no parameters of its own; the distilled maps are not used.
+ */
+public final class PerPixelMethod extends AbstractMethod {
+
+    private final DistillationMethod classification;
+
+    private PerPixelMethod(DistillationMethod classification) {
+        this.classification = classification;
+    }
+
+    /**
+     * Returns {@code classification} applied per labelled pixel. It must read only the logits and labels of
+     * {@link NetworkOutput} (a logit method with no parameters and a frozen teacher).
+     */
+    public static PerPixelMethod of(DistillationMethod classification) {
+        if (classification.trainsTeacher()) {
+            throw new IllegalArgumentException("PerPixelMethod: " + classification.getName()
+                    + " co-trains its teacher; only frozen-teacher logit methods can be applied per pixel");
+        }
+        return new PerPixelMethod(classification);
+    }
+
+    /** Returns the classification method applied at each pixel. */
+    public DistillationMethod classification() {
+        return classification;
+    }
+
+    @Override
+    public String getName() {
+        return classification.getName();
+    }
+
+    @Override
+    public void setEpoch(int epoch) {
+        classification.setEpoch(epoch);
+    }
+
+    @Override
+    public LossTerms evaluate(ParameterStore store, NetworkOutput student, NetworkOutput teacher, NDArray labels,
+            boolean training) {
+        NDArray studentLogits = student.logits();
+        if (studentLogits.getShape().dimension() != 4 || !studentLogits.getShape().equals(teacher.logits().getShape())
+                || labels.getShape().dimension() != 3 || labels.getShape().get(0) != studentLogits.getShape().get(0)
+                || labels.getShape().get(1) != studentLogits.getShape().get(2)
+                || labels.getShape().get(2) != studentLogits.getShape().get(3)) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "%s per pixel: student logits %s, teacher"
+                    + " logits %s and labels %s are not [B, K, H, W], [B, K, H, W] and [B, H, W]", getName(),
+                    studentLogits.getShape(), teacher.logits().getShape(), labels.getShape()));
+        }
+        NDArray flatLabels = labels.flatten();
+        NDArray valid = flatLabels.gte(0);
+        long count = valid.toType(DataType.INT64, false).sum().getLong();
+        if (count == 0) {
+            // Evaluate on every pixel as class 0 so that the terms' names and graph exist, then weigh them by 0.
+            NDArray zeros = flatLabels.zerosLike();
+            LossTerms terms = classification.evaluate(store, new NetworkOutput(rows(studentLogits), null),
+                    new NetworkOutput(rows(teacher.logits()), null), zeros, training);
+            LossTerms zero = new LossTerms();
+            for (String name : terms.names()) {
+                NDArray value = terms.get(name);
+                zero.add(name, terms.weight(name), value.mul(LossFunctions.constant(value, 0)));
+            }
+            return zero;
+        }
+        return classification.evaluate(store, new NetworkOutput(rows(studentLogits).get(valid), null),
+                new NetworkOutput(rows(teacher.logits()).get(valid), null), flatLabels.get(valid), training);
+    }
+
+    /** Returns {@code [B, K, H, W]} as {@code [B H W, K]}, one row per pixel in row-major {@code (b, y, x)}. */
+    static NDArray rows(NDArray logits) {
+        return logits.transpose(0, 2, 3, 1).reshape(-1, logits.getShape().get(1));
+    }
+
+    @Override
+    public String toString() {
+        return "PerPixel(" + classification + ")";
+    }
+}
