@@ -10,6 +10,7 @@ import dev.cmkd.method.LossTerms;
 import dev.cmkd.method.NetworkOutput;
 
 import java.util.Locale;
+import java.util.function.BiFunction;
 
 /**
  * A classification logit-distillation method ({@link dev.cmkd.method.LogitKd}, {@link dev.cmkd.method.Dkd},
@@ -88,23 +89,29 @@ public final class PerPixelMethod extends AbstractMethod {
                     + " logits %s and labels %s are not [B, K, H, W], [B, K, H, W] and [B, H, W]", getName(),
                     studentLogits.getShape(), teacher.logits().getShape(), labels.getShape()));
         }
+        return onLabelledPixels(labels, (keep, rowLabels) -> classification.evaluate(store,
+                new NetworkOutput(rows(studentLogits).get(keep), null),
+                new NetworkOutput(rows(teacher.logits()).get(keep), null), rowLabels, training));
+    }
+
+    /**
+     * Returns {@code terms} of the labelled pixels: it receives the mask of the rows to keep ({@code [B H W]},
+     * over {@link #rows}) and their labels {@code [N]}. When no pixel is labelled it is evaluated on every pixel
+     * as class 0 so that the terms and their graph exist, and each term is multiplied by 0.
+     */
+    static LossTerms onLabelledPixels(NDArray labels, BiFunction<NDArray, NDArray, LossTerms> terms) {
         NDArray flatLabels = labels.flatten();
         NDArray valid = flatLabels.gte(0);
-        long count = valid.toType(DataType.INT64, false).sum().getLong();
-        if (count == 0) {
-            // Evaluate on every pixel as class 0 so that the terms' names and graph exist, then weigh them by 0.
-            NDArray zeros = flatLabels.zerosLike();
-            LossTerms terms = classification.evaluate(store, new NetworkOutput(rows(studentLogits), null),
-                    new NetworkOutput(rows(teacher.logits()), null), zeros, training);
-            LossTerms zero = new LossTerms();
-            for (String name : terms.names()) {
-                NDArray value = terms.get(name);
-                zero.add(name, terms.weight(name), value.mul(LossFunctions.constant(value, 0)));
-            }
-            return zero;
+        if (valid.toType(DataType.INT64, false).sum().getLong() > 0) {
+            return terms.apply(valid, flatLabels.get(valid));
         }
-        return classification.evaluate(store, new NetworkOutput(rows(studentLogits).get(valid), null),
-                new NetworkOutput(rows(teacher.logits()).get(valid), null), flatLabels.get(valid), training);
+        LossTerms any = terms.apply(valid.logicalNot(), flatLabels.zerosLike()); // every pixel, as class 0
+        LossTerms zero = new LossTerms();
+        for (String name : any.names()) {
+            NDArray value = any.get(name);
+            zero.add(name, any.weight(name), value.mul(LossFunctions.constant(value, 0)));
+        }
+        return zero;
     }
 
     /** Returns {@code [B, K, H, W]} as {@code [B H W, K]}, one row per pixel in row-major {@code (b, y, x)}. */

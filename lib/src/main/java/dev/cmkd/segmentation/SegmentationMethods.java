@@ -24,9 +24,8 @@ import java.util.function.BiFunction;
  *   dkd               DKD per labelled pixel, 20-epoch warm-up  ({@link PerPixelMethod} of {@link Dkd})
  *   dist              DIST: per-pixel inter-class and per-class intra-class relations over the labelled
  *                     pixels                                    ({@link PerPixelMethod} of {@link Dist})
+ *   c2kd              C2KD with dense proxies, per labelled pixel, co-trained teacher ({@link DenseC2kd})
  * </pre>
- *
- * <p>C2KD (co-trained teacher, classification only) is not available for segmentation.
  */
 public final class SegmentationMethods {
 
@@ -45,6 +44,8 @@ public final class SegmentationMethods {
                 .build());
         FACTORIES.put(Dkd.NAME, (channels, classes) -> PerPixelMethod.of(Dkd.builder().build()));
         FACTORIES.put(Dist.NAME, (channels, classes) -> PerPixelMethod.of(Dist.builder().build()));
+        FACTORIES.put(DenseC2kd.NAME, (channels, classes) -> DenseC2kd.builder().setFeatureChannels(channels)
+                .setNumClasses(classes).build());
     }
 
     private SegmentationMethods() {}

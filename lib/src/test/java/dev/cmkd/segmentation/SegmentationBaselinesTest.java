@@ -164,12 +164,12 @@ class SegmentationBaselinesTest {
 
     @Test
     void theBaselinesCarryTheClassificationNames() {
-        for (String name : List.of(LogitKd.NAME, "fitnet", Dkd.NAME, Dist.NAME)) {
+        for (String name : List.of(LogitKd.NAME, "fitnet", Dkd.NAME, Dist.NAME, C2kd.NAME)) {
             assertTrue(MethodRegistry.names().contains(name), name);
             assertTrue(SegmentationMethods.names().contains(name), name);
             assertEquals(name, SegmentationMethods.create(name, 8, K).getName());
         }
-        assertTrue(!SegmentationMethods.names().contains(C2kd.NAME), "C2KD is classification only");
+        assertTrue(SegmentationMethods.create(C2kd.NAME, 8, K).trainsTeacher());
         assertThrows(IllegalArgumentException.class, () -> PerPixelMethod.of(C2kd.builder().setFeatureDim(4)
                 .setNumClasses(K).build()));
     }
