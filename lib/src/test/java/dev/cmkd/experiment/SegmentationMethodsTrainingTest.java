@@ -1,5 +1,6 @@
 package dev.cmkd.experiment;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import dev.cmkd.data.nyu.NyuDepthV2;
 import dev.cmkd.data.nyu.RgbdModality;
 import dev.cmkd.data.nyu.SyntheticRgbd;
 import dev.cmkd.method.LossTerms;
+import dev.cmkd.segmentation.SegmentationLoop;
 import dev.cmkd.segmentation.SegmentationMethods;
 import dev.cmkd.train.EpochRecord;
 import dev.cmkd.train.RunSpec;
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +28,8 @@ import java.util.Map;
 /**
  * Every registered segmentation method trains a student for one epoch on SYNTHETIC RGB-D data against the
  * same depth teacher, with finite terms and mIoU in [0, 1]; and the epoch reaches the method through {@link
- * SegmentationExperiment}, as DKD's warm-up shows in the recorded terms.
+ * SegmentationExperiment}, as DKD's warm-up shows in the recorded terms; C2KD co-trains a copy of the teacher and
+ * leaves the teacher's own run untouched.
  */
 class SegmentationMethodsTrainingTest {
 
@@ -65,6 +69,17 @@ class SegmentationMethodsTrainingTest {
         record.trainTerms().forEach((term, value) -> assertTrue(Double.isFinite(value), term + " = " + value));
         assertTrue(record.trainTerms().get(LossTerms.TOTAL) > 0);
         record.test().values().forEach(miou -> assertTrue(miou >= 0 && miou <= 1, record.test().toString()));
+        if (SegmentationMethods.create(method, 4, 2).trainsTeacher()) {
+            assertTrue(record.trainTerms().containsKey("teacher.task"), record.trainTerms().toString());
+        }
+    }
+
+    @Test
+    void aCoTrainedTeacherLeavesTheTeachersRunIntact() throws Exception {
+        Path teacher = experiment.teacherDir(RgbdModality.DEPTH, spec(1)).resolve(SegmentationLoop.BEST_PARAMETERS);
+        byte[] before = Files.readAllBytes(teacher);
+        experiment.student(RgbdModality.RGB, "c2kd", spec(1, 7), spec(1), new TrainingLoop.Listener() {});
+        assertArrayEquals(before, Files.readAllBytes(teacher));
     }
 
     @Test

@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.cmkd.method.C2kd;
@@ -123,6 +124,65 @@ class SegmentationBaselinesTest {
             }
             terms.toDoubles().forEach((term, value) -> assertEquals(0.0, value, 0.0, term));
             assertEquals(0.0, student.getGradient().abs().max().getDouble(), 0.0);
+        }
+    }
+
+    @Test
+    void c2kdOnOnePixelMapsIsTheClassificationC2kd() {
+        int channels = 3;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(13);
+            DenseC2kd dense = (DenseC2kd) SegmentationMethods.create(C2kd.NAME, channels, K);
+            dense.initialize(manager, DataType.FLOAT64, channels, K);
+            C2kd classification = C2kd.builder().setFeatureDim(channels).setNumClasses(K).build();
+            classification.initialize(manager, DataType.FLOAT64, channels, K);
+            List<Parameter> from = dense.getParameters().values();
+            List<Parameter> to = classification.getParameters().values();
+            assertEquals(from.size(), to.size());
+            for (int i = 0; i < from.size(); i++) { // a 1x1 convolution's weight [out, in, 1, 1] is a linear one's
+                to.get(i).getArray().set(from.get(i).getArray().toByteBuffer());
+            }
+            int batch = 6;
+            NDArray zs = manager.randomNormal(new Shape(batch, K, 1, 1)).mul(2).toType(DataType.FLOAT64, false);
+            NDArray zt = manager.randomNormal(new Shape(batch, K, 1, 1)).mul(2).toType(DataType.FLOAT64, false);
+            NDArray fs = manager.randomNormal(new Shape(batch, channels, 1, 1)).toType(DataType.FLOAT64, false);
+            NDArray ft = manager.randomNormal(new Shape(batch, channels, 1, 1)).toType(DataType.FLOAT64, false);
+            NDArray labels = manager.create(new long[] {0, 1, 2, 3, 1, 2}, new Shape(batch, 1, 1));
+            ParameterStore store = new ParameterStore(manager, false);
+            Map<String, Double> expected = classification.evaluate(store, new NetworkOutput(zs.reshape(batch, K),
+                    fs.reshape(batch, channels)), new NetworkOutput(zt.reshape(batch, K), ft.reshape(batch, channels)),
+                    labels.reshape(batch), true).toDoubles();
+            Map<String, Double> actual = dense.evaluate(store, new NetworkOutput(zs, fs), new NetworkOutput(zt, ft),
+                    labels, true).toDoubles();
+            assertEquals(expected.keySet(), actual.keySet());
+            expected.forEach((term, value) -> assertEquals(value, actual.get(term), 1e-10, term));
+        }
+    }
+
+    @Test
+    void c2kdIgnoresVoidPixels() {
+        int channels = 3;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(14);
+            DistillationMethod c2kd = SegmentationMethods.create(C2kd.NAME, channels, K);
+            c2kd.initialize(manager, DataType.FLOAT64, channels, K);
+            NDArray labels = labelsWithVoid(manager);
+            NDArray isVoid = labels.lt(0).expandDims(1).toType(DataType.FLOAT64, false);
+            NDArray zs = logits(manager, H, W);
+            NDArray zt = logits(manager, H, W);
+            NDArray fs = manager.randomNormal(new Shape(B, channels, H, W)).toType(DataType.FLOAT64, false);
+            NDArray ft = manager.randomNormal(new Shape(B, channels, H, W)).toType(DataType.FLOAT64, false);
+            ParameterStore store = new ParameterStore(manager, false);
+            // inference mode: BatchNorm's running statistics, so a map change at void positions cannot leak
+            // through the batch statistics either
+            Map<String, Double> original = c2kd.evaluate(store, new NetworkOutput(zs, fs), new NetworkOutput(zt, ft),
+                    labels, false).toDoubles();
+            NDArray noise = logits(manager, H, W).mul(isVoid);
+            NDArray mapNoise = manager.randomNormal(new Shape(B, channels, H, W)).toType(DataType.FLOAT64, false)
+                    .mul(isVoid);
+            Map<String, Double> changed = c2kd.evaluate(store, new NetworkOutput(zs.add(noise), fs.add(mapNoise)),
+                    new NetworkOutput(zt.sub(noise), ft.sub(mapNoise)), labels, false).toDoubles();
+            original.forEach((term, value) -> assertEquals(value, changed.get(term), 1e-12, term));
         }
     }
 
