@@ -16,6 +16,11 @@ PerPixelMethod and DenseFitNet, not from the Java code:
   * dist   make_baselines_golden.dist_parts on the same rows: inter-class per pixel, intra-class per class
            over the labelled pixels of the batch;
   * fitnet F.conv2d(f_s, W [D_t, D_s, 1, 1], b) and F.mse_loss against f_t (mean over B, D_t, h, w).
+  * c2kd   proxies conv1x1 (no bias) - F.batch_norm (batch statistics over B, h, w; eps 1e-5) - LeakyReLU(0.1)
+           - conv1x1 on each map [B, D, h, w]; Kendall's tau-b per position at h x w with scipy
+           (make_baselines_golden.kendall), selection tau > 0; proxies and selection repeated to H x W
+           (repeat_interleave); then make_baselines_golden's ce, kl and ntkl of both networks on the labelled
+           rows. Teacher co-trained: its logits and map get gradients too.
 
 Every term, the weighted total and its gradient w.r.t. the student's logits, the student's map (0 for the logit
 methods) and (fitnet) the regressor's weight and bias. Inputs float32-representable, stored as float32; expected values float64
@@ -29,7 +34,7 @@ from collections import OrderedDict
 import torch
 import torch.nn.functional as F
 
-from make_baselines_golden import dist_parts, dkd_parts, enc
+from make_baselines_golden import LEAKY_SLOPE, ce, dist_parts, dkd_parts, enc, kendall, kl, ntkl
 
 SEED = 20261127
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "resources", "golden",
@@ -38,8 +43,9 @@ GEN = torch.Generator().manual_seed(SEED)
 B, K, H, W, D, h, w = 2, 5, 4, 4, 6, 2, 2
 
 
-def randn(*shape, scale=1.0):
-    return (torch.randn(*shape, generator=GEN, dtype=torch.float32) * scale).double()
+def randn(*shape, scale=1.0, shift=0.0):
+    """Float32 values (the fixture stores float32), as float64."""
+    return (torch.randn(*shape, generator=GEN, dtype=torch.float32) * scale + shift).double()
 
 
 def make_labels():
@@ -74,6 +80,30 @@ def terms_of(case, x, y):
         out["task"] = (1.0, task)
         out["inter"] = (case["beta"], inter)
         out["intra"] = (case["gamma"], intra)
+    elif method == "c2kd":
+        factor = H // h
+
+        def proxy(f, prefix):
+            z = F.conv2d(f, x[prefix + "_01Conv2d_weight"])
+            z = F.batch_norm(z, None, None, x[prefix + "_02BatchNorm_gamma"], x[prefix + "_02BatchNorm_beta"],
+                             training=True, eps=1e-5)
+            return F.conv2d(F.leaky_relu(z, LEAKY_SLOPE), x[prefix + "_04Conv2d_weight"], x[prefix + "_04Conv2d_bias"])
+
+        def up(z):
+            return z.repeat_interleave(factor, 2).repeat_interleave(factor, 3)
+
+        qs_map, qt_map = proxy(fs, "01studentProxy"), proxy(ft, "02teacherProxy")
+        all_rows = torch.ones(B, h, w, dtype=torch.bool)
+        tau = kendall(rows(qt_map, all_rows), rows(qs_map, all_rows))
+        selected = (tau > 0).double().reshape(B, 1, h, w)
+        case["selectedPositions"] = int(selected.sum())
+        mask = rows(up(selected), valid)[:, 0]
+        qs, qt, ys = rows(up(qs_map), valid), rows(up(qt_map), valid), y[valid]
+        for prefix, z, q, other in (("", zs, qs, qt), ("teacher.", zt, qt, qs)):
+            out[prefix + "task"] = (1.0, ce(rows(z, valid), ys))
+            out[prefix + "proxy"] = (1.0, kl(rows(z, valid), q, 1.0))
+            out[prefix + "fromProxy"] = (1.0, kl(q, rows(z, valid), 1.0))
+            out[prefix + "crossProxy"] = (1.0, ntkl(q, other, ys, mask))
     elif method == "fitnet":
         out["task"] = (1.0, task)
         out["hint"] = (1.0, F.mse_loss(F.conv2d(fs, x["regressorWeight"], x["regressorBias"]), ft.detach()))
@@ -88,7 +118,19 @@ CASES = [
     {"method": "dkd", "temperature": 4.0, "alpha": 1.0, "beta": 8.0, "epoch": 30},
     {"method": "dist", "temperature": 1.0, "beta": 1.0, "gamma": 1.0},
     {"method": "fitnet"},
+    {"method": "c2kd"},
 ]
+
+
+def c2kd_parameters():
+    p = OrderedDict()
+    for prefix in ("01studentProxy", "02teacherProxy"):
+        p[prefix + "_01Conv2d_weight"] = randn(D, D, 1, 1, scale=0.5)
+        p[prefix + "_02BatchNorm_gamma"] = randn(D, scale=0.2, shift=1.0)
+        p[prefix + "_02BatchNorm_beta"] = randn(D, scale=0.2)
+        p[prefix + "_04Conv2d_weight"] = randn(K, D, 1, 1, scale=0.7)
+        p[prefix + "_04Conv2d_bias"] = randn(K, scale=0.1)
+    return p
 
 
 def main():
@@ -97,20 +139,24 @@ def main():
         leaves = OrderedDict(studentLogits=randn(B, K, H, W, scale=2), teacherLogits=randn(B, K, H, W, scale=2),
                              studentMap=randn(B, D, h, w), teacherMap=randn(B, D, h, w),
                              regressorWeight=randn(D, D, 1, 1, scale=0.4), regressorBias=randn(D, scale=0.1))
+        parameters = c2kd_parameters() if case["method"] == "c2kd" else OrderedDict()
+        leaves.update(parameters)
         y = make_labels()
         x = OrderedDict((k, v.clone().requires_grad_(True)) for k, v in leaves.items())
         terms = terms_of(case, x, y)
         total = sum(wt * v for wt, v in terms.values())
         total.backward()
         record = dict(case)
-        record.update({k: enc(v, "float32") for k, v in leaves.items()})
+        record.update({k: enc(v, "float32") for k, v in leaves.items() if k not in parameters})
+        if parameters:
+            record["parameters"] = {k: enc(v, "float32") for k, v in parameters.items()}
         record["labels"] = y.reshape(-1).tolist()
         record["labelShape"] = list(y.shape)
         record["terms"] = {k: float(v) for k, (_, v) in terms.items()}
         record["weights"] = {k: float(wt) for k, (wt, _) in terms.items()}
         record["total"] = float(total)
-        grads = ["studentLogits", "studentMap"] + (["regressorWeight", "regressorBias"] if case["method"] == "fitnet"
-                                                   else [])
+        grads = ["studentLogits", "studentMap"] + {"fitnet": ["regressorWeight", "regressorBias"],
+                                                   "c2kd": ["teacherLogits", "teacherMap"]}.get(case["method"], [])
         # a leaf the method does not read (the map, for the logit methods) has gradient 0
         record["gradients"] = {k: enc(x[k].grad if x[k].grad is not None else torch.zeros_like(x[k]), "float64")
                                for k in grads}

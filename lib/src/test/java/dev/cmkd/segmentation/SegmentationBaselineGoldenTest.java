@@ -4,11 +4,13 @@ import static dev.cmkd.segmentation.SegmentationGoldenTest.array;
 import static dev.cmkd.segmentation.SegmentationGoldenTest.assertClose;
 import static dev.cmkd.segmentation.SegmentationGoldenTest.labels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import com.google.gson.JsonElement;
@@ -29,7 +31,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * The segmentation baselines kd, dkd, dist ({@link PerPixelMethod}) and fitnet ({@link DenseFitNet}) against an
+ * The segmentation baselines kd, dkd, dist ({@link PerPixelMethod}), fitnet ({@link DenseFitNet}) and c2kd
+ * ({@link DenseC2kd}, proxies set from the fixture, the co-trained teacher's gradients checked too) against an
  * independent PyTorch implementation ({@code lib/src/test/python/make_segmentation_baselines_golden.py},
  * fixture {@code golden/segmentation_baselines_golden.json}): every term, its weight, the total and the
  * gradients w.r.t. the student's logits and map (and FitNet's regressor) in float64 within rtol 1e-10, atol
@@ -47,7 +50,7 @@ class SegmentationBaselineGoldenTest {
         }
     }
 
-    private static DistillationMethod method(JsonObject c, int channels) {
+    private static DistillationMethod method(JsonObject c, int channels, int classes) {
         return switch (c.get("method").getAsString()) {
             case "kd" -> PerPixelMethod.of(LogitKd.builder().optTemperature(c.get("temperature").getAsDouble())
                     .optAlpha(c.get("alpha").getAsDouble()).build());
@@ -56,20 +59,22 @@ class SegmentationBaselineGoldenTest {
             case "dist" -> PerPixelMethod.of(Dist.builder().optTemperature(c.get("temperature").getAsDouble())
                     .optBeta(c.get("beta").getAsDouble()).optGamma(c.get("gamma").getAsDouble()).build());
             case "fitnet" -> DenseFitNet.builder().setTeacherChannels(channels).build();
+            case "c2kd" -> DenseC2kd.builder().setFeatureChannels(channels).setNumClasses(classes).build();
             default -> throw new AssertionError(c.get("method"));
         };
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 1, 2, 3, 4})
+    @ValueSource(ints = {0, 1, 2, 3, 4, 5})
     void termsWeightsTotalAndGradients(int index) {
         JsonObject c = fixture.getAsJsonArray("cases").get(index).getAsJsonObject();
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray studentLogits = array(manager, c.getAsJsonObject("studentLogits"));
             NDArray studentMap = array(manager, c.getAsJsonObject("studentMap"));
             int channels = Math.toIntExact(studentMap.getShape().get(1));
-            DistillationMethod method = method(c, channels);
-            method.initialize(manager, DataType.FLOAT64, channels, Math.toIntExact(studentLogits.getShape().get(1)));
+            int classes = Math.toIntExact(studentLogits.getShape().get(1));
+            DistillationMethod method = method(c, channels, classes);
+            method.initialize(manager, DataType.FLOAT64, channels, classes);
             NDArray weight = null;
             NDArray bias = null;
             if (method instanceof DenseFitNet fitNet) {
@@ -78,17 +83,28 @@ class SegmentationBaselineGoldenTest {
                 weight.set(array(manager, c.getAsJsonObject("regressorWeight")).toByteBuffer());
                 bias.set(array(manager, c.getAsJsonObject("regressorBias")).toByteBuffer());
             }
+            if (c.has("parameters")) {
+                for (Map.Entry<String, JsonElement> p : c.getAsJsonObject("parameters").entrySet()) {
+                    Parameter parameter = method.getParameters().get(p.getKey());
+                    assertNotNull(parameter, p.getKey() + " among " + method.getParameters().keys());
+                    parameter.getArray().set(array(manager, p.getValue().getAsJsonObject()).toByteBuffer());
+                }
+            }
             if (c.has("epoch")) {
                 method.setEpoch(c.get("epoch").getAsInt());
             }
+            NDArray teacherLogits = array(manager, c.getAsJsonObject("teacherLogits"));
+            NDArray teacherMap = array(manager, c.getAsJsonObject("teacherMap"));
             studentLogits.setRequiresGradient(true);
             studentMap.setRequiresGradient(true);
+            if (method.trainsTeacher()) {
+                teacherLogits.setRequiresGradient(true);
+                teacherMap.setRequiresGradient(true);
+            }
             LossTerms terms;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 terms = method.evaluate(new ParameterStore(manager, false),
-                        new NetworkOutput(studentLogits, studentMap),
-                        new NetworkOutput(array(manager, c.getAsJsonObject("teacherLogits")),
-                                array(manager, c.getAsJsonObject("teacherMap"))),
+                        new NetworkOutput(studentLogits, studentMap), new NetworkOutput(teacherLogits, teacherMap),
                         labels(manager, c), true);
                 collector.backward(terms.total());
             }
@@ -105,6 +121,12 @@ class SegmentationBaselineGoldenTest {
                     "d total / d z_s");
             assertClose(array(manager, gradients.getAsJsonObject("studentMap")), studentMap.getGradient(),
                     "d total / d f_s");
+            if (method.trainsTeacher()) {
+                assertClose(array(manager, gradients.getAsJsonObject("teacherLogits")), teacherLogits.getGradient(),
+                        "d total / d z_t");
+                assertClose(array(manager, gradients.getAsJsonObject("teacherMap")), teacherMap.getGradient(),
+                        "d total / d f_t");
+            }
             if (weight != null) {
                 assertClose(array(manager, gradients.getAsJsonObject("regressorWeight")), weight.getGradient(),
                         "d total / d W");
