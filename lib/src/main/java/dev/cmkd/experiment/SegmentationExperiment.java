@@ -33,13 +33,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Teachers and students for RGB-D semantic segmentation. A teacher is a {@link SegmentationNet} trained with
- * the per-pixel cross-entropy on one modality; a student is the same network on the other modality, trained
- * with a segmentation method ({@link SegmentationMethods}) against the frozen teacher of the same seed, which
- * sees the other modality of the very same augmented crop; a method that co-trains its teacher ({@link
- * DistillationMethod#trainsTeacher()}, C2KD) trains it on from that teacher's parameters instead. Every run lives in its own directory under
- * {@code runsDir} with its {@code config.json}, checkpoint and records; a finished run is read back, an
- * interrupted one resumed, and a directory holding another configuration is refused (as {@link
+ * Teachers and students for RGB-D semantic segmentation. A teacher is a {@link SegmentationNet} trained with the
+ * per-pixel cross-entropy on one modality; a student is the same network on the other modality, trained with a
+ * segmentation method ({@link SegmentationMethods}) against the frozen teacher of the same seed, which sees the
+ * other modality of the very same augmented crop; a method that co-trains its teacher ({@link
+ * DistillationMethod#trainsTeacher()}, C2KD) trains it on from that teacher's parameters instead. Every run lives
+ * in its own directory under {@code runsDir} with its {@code config.json}, checkpoint and records; a finished run
+ * is read back, an interrupted one resumed, and a directory holding another configuration is refused (as {@link
  * PairedExperiment} does).
  */
 public final class SegmentationExperiment {
