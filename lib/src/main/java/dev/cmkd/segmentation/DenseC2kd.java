@@ -35,9 +35,11 @@ import java.util.Locale;
  * upsampling of {@link SegmentationNet#upsample} to the labels' grid (as {@link DenseFdCmkd}'s heads). Kendall's
  * tau depends only on the two proxies, so it is computed at the maps' resolution {@code h x w} and upsampled
  * like them: the same value as at full resolution, at {@code (H/h)^2} times less memory ({@code K^2} signs per
- * position). The task terms are {@link PixelCrossEntropy}'s; void pixels enter no term; a batch without a
- * labelled pixel gives 0. Teacher and student maps must have the same channels. The teacher is co-trained
- * ({@link #trainsTeacher()}), from the trained teacher, as in {@link dev.cmkd.experiment.SegmentationExperiment}.
+ * position). The proxies' BatchNorm takes its batch statistics over every position of the maps (as the
+ * networks' own BatchNorm layers do), void pixels included. The task terms are {@link PixelCrossEntropy}'s;
+ * void pixels enter no term; a batch without a labelled pixel gives 0. Teacher and student maps must have the
+ * same channels. The teacher is co-trained ({@link #trainsTeacher()}), from the trained teacher, as in {@link
+ * dev.cmkd.experiment.SegmentationExperiment}.
  */
 public final class DenseC2kd extends AbstractMethod {
 

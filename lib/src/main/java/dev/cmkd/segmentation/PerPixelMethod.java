@@ -30,13 +30,15 @@ import java.util.function.BiFunction;
  * and CE is exactly {@link PixelCrossEntropy}. Pixel-wise KD is the "pixel-wise distillation" term of Y. Liu,
  * K. Chen, C. Liu, Z. Qin, Z. Luo, J. Wang, "Structured Knowledge Distillation for Semantic Segmentation",
  * CVPR 2019 (arXiv 1903.04197), with the temperature of Hinton's KD as in CIRKD's {@code CriterionKD} (C. Yang
- * et al., "Cross-Image Relational Knowledge Distillation for Semantic Segmentation", CVPR 2022), which reshapes
- * {@code [B, K, H, W]} to {@code [BHW, K]} and takes the {@code batchmean} KL times {@code T^2}. <b>Difference
- * from CIRKD:</b> CIRKD averages the KL over every pixel, void included; here the distillation terms, like the
- * task term, see only the labelled pixels (our choice: a void pixel has no defined class, so DKD's target/non-
- * target split does not exist there, and one convention for all three methods keeps them comparable). DIST's
- * paper (Huang et al., NeurIPS 2022, Sec. 4.3) distils segmentation with the inter-class relation at each pixel
- * and the intra-class relation across pixels, which is what the transpose of the {@code [N, K]} rows gives.
+ * et al., "Cross-Image Relational Knowledge Distillation for Semantic Segmentation", CVPR 2022; released code
+ * github.com/winycg/CIRKD, {@code losses/kd.py}), which reshapes {@code [B, K, H, W]} to {@code [BHW, K]} and
+ * takes the {@code batchmean} KL times {@code T^2}. <b>Difference from CIRKD:</b> CIRKD averages the KL over
+ * every pixel, void included; here the distillation terms, like the task term, see only the labelled pixels
+ * (our choice: a void pixel has no class, so DKD's target/non-target split does not exist there, and one
+ * convention for the three methods keeps them comparable). DKD's and DIST's papers define their losses on
+ * {@code [B, C]} logits; with pixels as samples, DIST's inter-class relation is taken at each pixel and its
+ * intra-class relation per class across the labelled pixels of the batch (the transpose of the {@code [N, K]}
+ * rows), our reading of the formulas for dense outputs.
  *
  * <p>The epoch ({@link #setEpoch}) is passed on, so DKD's warm-up (20 epochs by default) applies unchanged. A
  * batch without a labelled pixel contributes 0 to every term (as {@link PixelCrossEntropy} does), still on the
@@ -55,9 +57,10 @@ public final class PerPixelMethod extends AbstractMethod {
      * {@link NetworkOutput} (a logit method with no parameters and a frozen teacher).
      */
     public static PerPixelMethod of(DistillationMethod classification) {
-        if (classification.trainsTeacher()) {
-            throw new IllegalArgumentException("PerPixelMethod: " + classification.getName()
-                    + " co-trains its teacher; only frozen-teacher logit methods can be applied per pixel");
+        if (classification.trainsTeacher() || !classification.getChildren().isEmpty()) {
+            throw new IllegalArgumentException("PerPixelMethod: " + classification.getName() + " has parameters or"
+                    + " co-trains its teacher; only parameter-free logit methods with a frozen teacher can be applied"
+                    + " per pixel (for FitNet and C2KD use DenseFitNet and DenseC2kd)");
         }
         return new PerPixelMethod(classification);
     }

@@ -17,6 +17,7 @@ import dev.cmkd.method.C2kd;
 import dev.cmkd.method.Dist;
 import dev.cmkd.method.DistillationMethod;
 import dev.cmkd.method.Dkd;
+import dev.cmkd.method.FitNet;
 import dev.cmkd.method.LogitKd;
 import dev.cmkd.method.LossTerms;
 import dev.cmkd.method.MethodRegistry;
@@ -232,6 +233,8 @@ class SegmentationBaselinesTest {
         assertTrue(SegmentationMethods.create(C2kd.NAME, 8, K).trainsTeacher());
         assertThrows(IllegalArgumentException.class, () -> PerPixelMethod.of(C2kd.builder().setFeatureDim(4)
                 .setNumClasses(K).build()));
+        assertThrows(IllegalArgumentException.class, () -> PerPixelMethod.of(FitNet.builder().setTeacherFeatureDim(4)
+                .build()));
     }
 
     @Test
