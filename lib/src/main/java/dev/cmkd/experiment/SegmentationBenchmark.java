@@ -22,9 +22,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * RGB &lt;-&gt; depth semantic segmentation on NYU-Depth V2 (40 classes, void ignored; standard 795 / 654
- * split with a scene-disjoint validation carve): teachers per modality, then students of each requested
- * modality taught by the other modality's frozen teacher with each requested method, per seed; results
+ * RGB &lt;-&gt; depth semantic segmentation on NYU-Depth V2 (40 classes, void ignored; standard 795 / 654 split
+ * with a scene-disjoint validation carve): teachers per modality, then students of each requested modality taught
+ * by the other modality's teacher (frozen, or co-trained for C2KD) with each requested method, per seed; results
  * under the three selection protocols, mIoU and pixel accuracy. One command per (method, direction, seed):
  *
  * <pre>
@@ -39,7 +39,8 @@ import java.util.Locale;
  *   -Dfdcmkd.data=DIR             prepared NYU layout (default data/nyu-depth-v2/prepared)
  *   -Dfdcmkd.synthetic=true       use the SYNTHETIC RGB-D generator instead (default: true only for ci)
  *   -Dfdcmkd.output=DIR           results (default results/real/nyu-depth-v2, or results/real/nyu-depth-v2-ci)
- *   -Dfdcmkd.seeds=0,1,2  -Dfdcmkd.methods=none,feature-mse,fd-cmkd,fd-cmkd-channel  -Dfdcmkd.students=rgb,depth
+ *   -Dfdcmkd.seeds=0,1,2  -Dfdcmkd.methods=none,feature-mse,fd-cmkd,...  -Dfdcmkd.students=rgb,depth
+ *                                 (methods: default every name of SegmentationMethods)
  *   -Dfdcmkd.teacherEpochs=N  -Dfdcmkd.studentEpochs=N  -Dfdcmkd.batchSize=B  -Dfdcmkd.width=W
  *   -Dfdcmkd.crop=HxW  -Dfdcmkd.downsample=F  -Dfdcmkd.maxImages=N  -Dfdcmkd.trainSplit=train|official-train
  * </pre>
@@ -53,7 +54,10 @@ import java.util.Locale;
  * the 25 validation scenes; {@code official-train} trains on all 795 as the authors would, and the validation
  * images are then seen in training). FD-CMKD's defaults are the released code's (cutoff 0.5, DC excluded, all
  * weights 1), with the 2-D spatial split on the encoder's last map ({@code fd-cmkd}) or the per-position channel
- * split ({@code fd-cmkd-channel}).
+ * split ({@code fd-cmkd-channel}). The baselines carry the classification defaults: {@code kd}, {@code dkd} and
+ * {@code dist} per labelled pixel ({@link dev.cmkd.segmentation.PerPixelMethod}, DKD's 20-epoch warm-up), {@code
+ * fitnet} with a 1x1 convolution regressor ({@link dev.cmkd.segmentation.DenseFitNet}), {@code c2kd} with dense
+ * proxies and the teacher co-trained from the trained teacher ({@link dev.cmkd.segmentation.DenseC2kd}).
  *
  * <p>Each epoch prints its wall time and the process's peak resident memory (Linux; PyTorch's native memory
  * included), so the cost of a full epoch can be extrapolated from a smoke run.

@@ -33,12 +33,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Teachers and students for RGB-D semantic segmentation. A teacher is a {@link SegmentationNet} trained with
- * the per-pixel cross-entropy on one modality; a student is the same network on the other modality, trained
- * with a segmentation method ({@link SegmentationMethods}) against the frozen teacher of the same seed, which
- * sees the other modality of the very same augmented crop. Every run lives in its own directory under
- * {@code runsDir} with its {@code config.json}, checkpoint and records; a finished run is read back, an
- * interrupted one resumed, and a directory holding another configuration is refused (as {@link
+ * Teachers and students for RGB-D semantic segmentation. A teacher is a {@link SegmentationNet} trained with the
+ * per-pixel cross-entropy on one modality; a student is the same network on the other modality, trained with a
+ * segmentation method ({@link SegmentationMethods}) against the frozen teacher of the same seed, which sees the
+ * other modality of the very same augmented crop; a method that co-trains its teacher ({@link
+ * DistillationMethod#trainsTeacher()}, C2KD) trains it on from that teacher's parameters instead. Every run lives
+ * in its own directory under {@code runsDir} with its {@code config.json}, checkpoint and records; a finished run
+ * is read back, an interrupted one resumed, and a directory holding another configuration is refused (as {@link
  * PairedExperiment} does).
  */
 public final class SegmentationExperiment {
@@ -143,7 +144,7 @@ public final class SegmentationExperiment {
         ResultFiles.claimRunDirectory(dir, config("teacher", modality, "", spec, null));
         try (NDManager manager = NDManager.newBaseManager()) {
             SegmentationNet net = initialized(modality, spec.seed(), manager);
-            SegmentationLoop.Objective objective = (store, batch, indices) -> new LossTerms().add("task", 1,
+            SegmentationLoop.Objective objective = (store, batch, indices, epoch) -> new LossTerms().add("task", 1,
                     PixelCrossEntropy.evaluate(net.forward(store, new NDList(batch.input(modality)), true).get(0),
                             batch.labels()));
             SegmentationLoop.Predictors predictors = (store, batch) -> Map.of("head",
@@ -169,15 +170,34 @@ public final class SegmentationExperiment {
         Path dir = studentDir(modality, method, spec);
         ResultFiles.claimRunDirectory(dir, config("student", modality, method, spec, teacherSpec));
         try (NDManager manager = NDManager.newBaseManager()) {
-            FrozenTeacher teacher = new FrozenTeacher(loadTeacher(teacherModality, teacherSpec, manager));
             SegmentationNet net = backbone.build(modality, train.numClasses());
             DistillationMethod distillation = SegmentationMethods.create(method, net.getFeatureChannels(),
                     train.numClasses());
-            DistillationObjective objective = new DistillationObjective(net, distillation);
-            Engine.getInstance().setRandomSeed((int) spec.seed());
-            objective.initialize(manager, DataType.FLOAT32, inputShape(modality));
-            SegmentationLoop.Objective terms = (store, batch, indices) -> objective.evaluate(store,
-                    batch.input(modality), teacher.forward(batch.input(teacherModality)), batch.labels(), true);
+            SegmentationLoop.Objective terms;
+            DistillationObjective objective;
+            if (distillation.trainsTeacher()) {
+                // C2KD: the teacher is a third child of the objective, trained on, checkpointed and resumed with it
+                objective = DistillationObjective.coTrained(net, distillation,
+                        backbone.build(teacherModality, train.numClasses()));
+                Engine.getInstance().setRandomSeed((int) spec.seed());
+                objective.initialize(manager, DataType.FLOAT32, inputShape(modality), inputShape(teacherModality));
+                readTeacher(teacherModality, teacherSpec, in -> objective.loadTeacherParameters(manager, in));
+                terms = (store, batch, indices, epoch) -> {
+                    distillation.setEpoch(epoch);
+                    return objective.evaluateCoTrained(store, batch.input(modality), batch.input(teacherModality),
+                            batch.labels(), true);
+                };
+            } else {
+                FrozenTeacher teacher = new FrozenTeacher(loadTeacher(teacherModality, teacherSpec, manager));
+                objective = new DistillationObjective(net, distillation);
+                Engine.getInstance().setRandomSeed((int) spec.seed());
+                objective.initialize(manager, DataType.FLOAT32, inputShape(modality));
+                terms = (store, batch, indices, epoch) -> {
+                    distillation.setEpoch(epoch);
+                    return objective.evaluate(store, batch.input(modality),
+                            teacher.forward(batch.input(teacherModality)), batch.labels(), true);
+                };
+            }
             SegmentationLoop.Predictors predictors = (store, batch) -> {
                 NetworkOutput out = NetworkOutput.of(net.forward(store, new NDList(batch.input(modality)), false));
                 Map<String, NDArray> logits = new LinkedHashMap<>();
@@ -214,20 +234,31 @@ public final class SegmentationExperiment {
     }
 
     private SegmentationNet loadTeacher(RgbdModality modality, RunSpec spec, NDManager manager) {
+        SegmentationNet net = initialized(modality, 0, manager);
+        readTeacher(modality, spec, in -> net.loadParameters(manager, in));
+        return net;
+    }
+
+    /** Reads the trained teacher's {@code best.params} into {@code target}; the message says how to fix a failure. */
+    private void readTeacher(RgbdModality modality, RunSpec spec, ParameterReader target) {
         Path dir = teacherDir(modality, spec);
         Path parameters = dir.resolve(SegmentationLoop.BEST_PARAMETERS);
         if (!Files.exists(parameters)) {
             throw new IllegalStateException("no trained teacher at " + parameters + ": train the " + modality.label()
                     + " teacher first (SegmentationExperiment.teacher)");
         }
-        SegmentationNet net = initialized(modality, 0, manager);
         try (DataInputStream in = new DataInputStream(Files.newInputStream(parameters))) {
-            net.loadParameters(manager, in);
+            target.read(in);
         } catch (IOException | MalformedModelException e) {
             throw new IllegalStateException("cannot read the teacher " + parameters + ": " + e.getMessage()
                     + "; delete " + dir + " and train it again", e);
         }
-        return net;
+    }
+
+    /** Reads parameters from a stream. */
+    @FunctionalInterface
+    private interface ParameterReader {
+        void read(DataInputStream in) throws IOException, MalformedModelException;
     }
 
     private Shape inputShape(RgbdModality modality) {

@@ -95,13 +95,19 @@ public final class C2kd extends AbstractMethod {
         NDArray qt = teacherProxy.forward(store, new NDList(teacher.feature()), training).singletonOrThrow();
         NDArray selected = kendallTau(qt, qs).gt(LossFunctions.constant(qt, kappa)).toType(qt.getDataType(), false);
         LossTerms terms = new LossTerms();
-        addSide(terms, "", student.logits(), qs, qt, labels, selected);
-        addSide(terms, TEACHER, teacher.logits(), qt, qs, labels, selected);
+        addSideTerms(terms, "", student.logits(), qs, qt, labels, selected);
+        addSideTerms(terms, TEACHER, teacher.logits(), qt, qs, labels, selected);
         return terms;
     }
 
-    private static void addSide(LossTerms terms, String prefix, NDArray logits, NDArray proxy, NDArray otherProxy,
-            NDArray labels, NDArray selected) {
+    /**
+     * Adds one network's four terms, named with {@code prefix}: {@code task}, {@code proxy}, {@code fromProxy} and
+     * {@code crossProxy}, for rows of logits {@code [B, C]} ({@code logits} the network's, {@code proxy} its
+     * proxy's, {@code otherProxy} the other network's proxy) and the selection {@code m} ({@code [B]}, 0 or 1).
+     * Shared with the segmentation version, which passes one row per labelled pixel.
+     */
+    public static void addSideTerms(LossTerms terms, String prefix, NDArray logits, NDArray proxy,
+            NDArray otherProxy, NDArray labels, NDArray selected) {
         terms.add(prefix + "task", 1, LossFunctions.crossEntropy(logits, labels))
                 .add(prefix + "proxy", 1, LossFunctions.klDivergence(logits, proxy, 1))
                 .add(prefix + "fromProxy", 1, LossFunctions.klDivergence(proxy, logits, 1))

@@ -57,8 +57,12 @@ public final class SegmentationLoop {
     /** The loss of one training batch. */
     @FunctionalInterface
     public interface Objective {
-        /** Returns the loss terms of {@code batch} (augmented training images {@code indices}). */
-        LossTerms terms(ParameterStore store, RgbdSplit.Batch batch, int[] indices);
+        /**
+         * Returns the loss terms of {@code batch} (augmented training images {@code indices}) at the 0-based
+         * {@code epoch} (for methods whose loss changes during training, {@link
+         * dev.cmkd.method.DistillationMethod#setEpoch}).
+         */
+        LossTerms terms(ParameterStore store, RgbdSplit.Batch batch, int[] indices, int epoch);
     }
 
     /** The segmenters to evaluate, by name; the first is the main one (model selection uses it). */
@@ -107,9 +111,10 @@ public final class SegmentationLoop {
             for (int b = 0; b < batches; b++) {
                 int[] indices = Arrays.copyOfRange(order, b * spec.batchSize(), (b + 1) * spec.batchSize());
                 SplittableRandom random = new SplittableRandom(spec.seed() * 1_000_003L + epoch * 65_537L + b);
+                int at = epoch;
                 try (NDManager step = manager.newSubManager()) {
                     RgbdSplit.Batch batch = train.batch(step, indices, augmentation, random);
-                    optimizer.minimize(lr, () -> objective.terms(store, batch, indices))
+                    optimizer.minimize(lr, () -> objective.terms(store, batch, indices, at))
                             .forEach((name, value) -> sums.merge(name, value, Double::sum));
                 }
                 listener.onBatch(epoch, b, batches);

@@ -1,6 +1,9 @@
 package dev.cmkd.segmentation;
 
+import dev.cmkd.method.Dist;
 import dev.cmkd.method.DistillationMethod;
+import dev.cmkd.method.Dkd;
+import dev.cmkd.method.LogitKd;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +19,12 @@ import java.util.function.BiFunction;
  *   feature-mse       plain dense feature matching
  *   fd-cmkd           FD-CMKD with the 2-D spatial split
  *   fd-cmkd-channel   FD-CMKD with the released code's channel split at every position
+ *   kd                Hinton's KD per labelled pixel            ({@link PerPixelMethod} of {@link LogitKd})
+ *   fitnet            FitNets hint with a 1x1 conv regressor    ({@link DenseFitNet})
+ *   dkd               DKD per labelled pixel, 20-epoch warm-up  ({@link PerPixelMethod} of {@link Dkd})
+ *   dist              DIST: per-pixel inter-class and per-class intra-class relations over the labelled
+ *                     pixels                                    ({@link PerPixelMethod} of {@link Dist})
+ *   c2kd              C2KD with dense proxies, per labelled pixel, co-trained teacher ({@link DenseC2kd})
  * </pre>
  */
 public final class SegmentationMethods {
@@ -30,6 +39,13 @@ public final class SegmentationMethods {
                 .setNumClasses(classes).build());
         FACTORIES.put(DenseFdCmkd.CHANNEL_NAME, (channels, classes) -> DenseFdCmkd.builder()
                 .setFeatureChannels(channels).setNumClasses(classes).optDecoupling(DenseDecoupling.CHANNEL).build());
+        FACTORIES.put(LogitKd.NAME, (channels, classes) -> PerPixelMethod.of(LogitKd.builder().build()));
+        FACTORIES.put(DenseFitNet.NAME, (channels, classes) -> DenseFitNet.builder().setTeacherChannels(channels)
+                .build());
+        FACTORIES.put(Dkd.NAME, (channels, classes) -> PerPixelMethod.of(Dkd.builder().build()));
+        FACTORIES.put(Dist.NAME, (channels, classes) -> PerPixelMethod.of(Dist.builder().build()));
+        FACTORIES.put(DenseC2kd.NAME, (channels, classes) -> DenseC2kd.builder().setFeatureChannels(channels)
+                .setNumClasses(classes).build());
     }
 
     private SegmentationMethods() {}

@@ -49,7 +49,7 @@ class SegmentationGoldenTest {
         }
     }
 
-    private static NDArray array(NDManager manager, JsonObject encoded) {
+    static NDArray array(NDManager manager, JsonObject encoded) {
         JsonArray dims = encoded.getAsJsonArray("shape");
         long[] shape = new long[dims.size()];
         for (int i = 0; i < shape.length; i++) {
@@ -65,7 +65,7 @@ class SegmentationGoldenTest {
         return manager.create(values, new Shape(shape));
     }
 
-    private static NDArray labels(NDManager manager, JsonObject c) {
+    static NDArray labels(NDManager manager, JsonObject c) {
         JsonArray values = c.getAsJsonArray("labels");
         long[] flat = new long[values.size()];
         for (int i = 0; i < flat.length; i++) {
@@ -75,12 +75,12 @@ class SegmentationGoldenTest {
         return manager.create(flat, new Shape(dims.get(0).getAsLong(), dims.get(1).getAsLong(), dims.get(2).getAsLong()));
     }
 
-    private static void assertClose(double expected, double actual, String what) {
+    static void assertClose(double expected, double actual, String what) {
         assertTrue(Math.abs(actual - expected) <= ATOL + RTOL * Math.abs(expected),
                 what + ": expected " + expected + ", got " + actual);
     }
 
-    private static void assertClose(NDArray expected, NDArray actual, String what) {
+    static void assertClose(NDArray expected, NDArray actual, String what) {
         assertEquals(expected.getShape(), actual.getShape(), what);
         double[] e = expected.toDoubleArray();
         double[] a = actual.toType(DataType.FLOAT64, false).toDoubleArray();
