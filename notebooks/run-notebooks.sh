@@ -5,8 +5,9 @@
 #                                                      lib/target/executed-notebooks/, the committed files stay
 #   notebooks/run-notebooks.sh [NOTEBOOK ...]           full sizes; outputs are written into the notebooks
 #
-# Default: every notebooks/*.ipynb. Any cell error fails the run. The kernel's known start-up race is met
-# with a 10 s start delay, a 30 s start-up timeout and up to 8 attempts; any other failure stops at once.
+# Default: every notebooks/*.ipynb. Any cell error fails the run. The kernel's known start-up race (it does not
+# answer, or dies before its first reply) is met with a 10 s start delay, a 30 s start-up timeout and up to 8
+# attempts; any other failure stops at once.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -38,7 +39,7 @@ for notebook in "${notebooks[@]}"; do
       echo "notebook OK    $name ($FDCMKD_PROFILE, $(( $(date +%s) - start )) s)"
       continue 2
     fi
-    if grep -q "Kernel didn't respond" "$log"; then
+    if grep -q -e "Kernel didn't respond" -e "Kernel died before replying to kernel_info" "$log"; then
       echo "notebook RETRY $name: the kernel did not answer at start-up (attempt $attempt)"
       continue
     fi

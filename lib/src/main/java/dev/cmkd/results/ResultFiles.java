@@ -2,6 +2,7 @@ package dev.cmkd.results;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParser;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,7 +55,8 @@ public final class ResultFiles {
     /**
      * Claims {@code dir} for a run described by {@code config}: writes {@code config.json} (keys sorted) if the
      * directory holds none, or checks that it holds the same configuration, so a run is never resumed or read
-     * back under settings it was not trained with.
+     * back under settings it was not trained with. The check compares JSON values, not text: the order of keys in
+     * nested maps (which for {@code Map.of} changes from one JVM to the next) does not matter.
      *
      * @throws IllegalStateException naming both configurations and the fix when they differ
      */
@@ -64,7 +66,7 @@ public final class ResultFiles {
         try {
             if (Files.exists(file)) {
                 String existing = Files.readString(file);
-                if (!existing.equals(json)) {
+                if (!JsonParser.parseString(existing).equals(JsonParser.parseString(json))) {
                     throw new IllegalStateException(String.format(Locale.ROOT,
                             "%s holds a run with another configuration; delete %s or choose another results"
                                     + " directory.%nexisting: %s%nrequested: %s", file, dir, existing, json));

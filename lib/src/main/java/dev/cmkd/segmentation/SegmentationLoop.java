@@ -97,6 +97,9 @@ public final class SegmentationLoop {
             Path runDir, NDManager manager, TrainingLoop.Listener listener) {
         SgdMomentum optimizer = new SgdMomentum(trainable.getParameters(), spec.momentum());
         List<Epoch> epochs = resume(trainable, optimizer, runDir, manager);
+        if (!epochs.isEmpty() && epochs.size() < spec.epochs()) {
+            System.out.printf("resuming %s after epoch %d of %d%n", runDir, epochs.size(), spec.epochs());
+        }
         ParameterStore store = new ParameterStore(manager, false);
         int batches = train.size() / spec.batchSize(); // the last partial batch is dropped, as in TrainingLoop
         if (batches == 0) {
@@ -191,7 +194,6 @@ public final class SegmentationLoop {
             return new ArrayList<>();
         }
         List<Epoch> epochs = GSON.fromJson(json, new TypeToken<List<Epoch>>() {}.getType());
-        System.out.printf("resuming %s after epoch %d%n", runDir, epochs.size());
         return new ArrayList<>(epochs);
     }
 }

@@ -82,6 +82,9 @@ public final class TrainingLoop {
             NDManager manager, Listener listener) {
         SgdMomentum optimizer = new SgdMomentum(trainable.getParameters(), spec.momentum());
         List<EpochRecord> records = resume(trainable, optimizer, runDir, manager);
+        if (!records.isEmpty() && records.size() < spec.epochs()) {
+            System.out.printf("resuming %s after epoch %d of %d%n", runDir, records.size(), spec.epochs());
+        }
         ParameterStore store = new ParameterStore(manager, false);
         int batches = train.size() / spec.batchSize(); // the last partial batch is dropped, as in the released code
         if (batches == 0) {
@@ -202,7 +205,6 @@ public final class TrainingLoop {
             return new ArrayList<>();
         }
         List<EpochRecord> records = GSON.fromJson(json, new TypeToken<List<EpochRecord>>() {}.getType());
-        System.out.printf("resuming %s after epoch %d%n", runDir, records.size());
         return new ArrayList<>(records);
     }
 }
