@@ -72,7 +72,7 @@ data"""),
         new_markdown_cell("## Training (or reading back) every run"),
         new_code_cell("""BenchmarkReport report = RealBenchmark.protocol(config, smoke, prepared, output, methods, seeds);
 var files = report.write(output);
-files"""),
+files.stream().map(Path::getFileName).toList()"""),
         new_markdown_cell("## Test accuracy: mean ± standard deviation over seeds (percent)"),
         new_code_cell("BenchmarkReport.formatted(report.summary())"),
         new_markdown_cell("## Student accuracy per method"),
