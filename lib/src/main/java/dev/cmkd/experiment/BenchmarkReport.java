@@ -117,10 +117,8 @@ public final class BenchmarkReport {
         for (String protocol : RunOutcome.PROTOCOLS) {
             StringColumn column = StringColumn.create(protocol);
             for (int row = 0; row < summary.rowCount(); row++) {
-                double mean = 100 * summary.doubleColumn(protocol + "_mean").getDouble(row);
-                DoubleColumn std = summary.doubleColumn(protocol + "_std");
-                column.append(std.isMissing(row) ? String.format(Locale.ROOT, "%.2f (one seed)", mean)
-                        : String.format(Locale.ROOT, "%.2f ± %.2f", mean, 100 * std.getDouble(row)));
+                column.append(meanAndStd(100 * summary.doubleColumn(protocol + "_mean").getDouble(row),
+                        100 * summary.doubleColumn(protocol + "_std").getDouble(row)));
             }
             table.addColumns(column);
         }
@@ -215,7 +213,14 @@ public final class BenchmarkReport {
         return chart;
     }
 
-    private static double mean(double[] values) {
+    /** "mean ± std" with two decimals, or "mean (one seed)" when the standard deviation is NaN. */
+    static String meanAndStd(double mean, double std) {
+        return Double.isNaN(std) ? String.format(Locale.ROOT, "%.2f (one seed)", mean)
+                : String.format(Locale.ROOT, "%.2f ± %.2f", mean, std);
+    }
+
+    /** The mean of {@code values}. */
+    static double mean(double[] values) {
         double sum = 0;
         for (double v : values) {
             sum += v;
@@ -223,7 +228,8 @@ public final class BenchmarkReport {
         return sum / values.length;
     }
 
-    private static double std(double[] values) {
+    /** The sample standard deviation (n - 1) of {@code values}; NaN for fewer than two. */
+    static double std(double[] values) {
         if (values.length < 2) {
             return Double.NaN;
         }

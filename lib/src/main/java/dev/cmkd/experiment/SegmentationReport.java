@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -100,10 +99,8 @@ public final class SegmentationReport {
             for (String protocol : RunOutcome.PROTOCOLS) {
                 double[] values = group.stream().mapToDouble(e -> 100 * e.run().outcome().testAccuracy(protocol))
                         .toArray();
-                double std = std(values);
-                table.stringColumn(protocol).append(Double.isNaN(std)
-                        ? String.format(Locale.ROOT, "%.2f (one seed)", mean(values))
-                        : String.format(Locale.ROOT, "%.2f ± %.2f", mean(values), std));
+                table.stringColumn(protocol).append(BenchmarkReport.meanAndStd(BenchmarkReport.mean(values),
+                        BenchmarkReport.std(values)));
             }
         }
         return table;
@@ -127,8 +124,8 @@ public final class SegmentationReport {
                 double[] values = entries.stream().filter(e -> e.role().equals("student") && e.method().equals(method)
                         && direction.equals(e.teacherModality() + " -> " + e.modality()))
                         .mapToDouble(e -> 100 * e.run().outcome().testAccuracy("bestVal")).toArray();
-                means.add(values.length == 0 ? 0 : mean(values));
-                errors.add(values.length < 2 ? 0 : std(values));
+                means.add(values.length == 0 ? 0 : BenchmarkReport.mean(values));
+                errors.add(values.length < 2 ? 0 : BenchmarkReport.std(values));
             }
             chart.addSeries(method, directions, means, errors);
         }
@@ -149,25 +146,5 @@ public final class SegmentationReport {
                     + entry.method(), k -> new ArrayList<>()).add(entry);
         }
         return groups;
-    }
-
-    private static double mean(double[] values) {
-        double sum = 0;
-        for (double v : values) {
-            sum += v;
-        }
-        return sum / values.length;
-    }
-
-    private static double std(double[] values) {
-        if (values.length < 2) {
-            return Double.NaN;
-        }
-        double mean = mean(values);
-        double squares = 0;
-        for (double v : values) {
-            squares += (v - mean) * (v - mean);
-        }
-        return Math.sqrt(squares / (values.length - 1));
     }
 }

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import org.knowm.xchart.CategoryChart;
@@ -69,10 +68,8 @@ final class VariantTable {
         for (String modality : modalities) {
             StringColumn column = StringColumn.create(modality + " student");
             for (int row = 0; row < table.rowCount(); row++) {
-                double mean = 100 * table.doubleColumn(modality + "_mean").getDouble(row);
-                DoubleColumn std = table.doubleColumn(modality + "_std");
-                column.append(std.isMissing(row) ? String.format(Locale.ROOT, "%.2f (one seed)", mean)
-                        : String.format(Locale.ROOT, "%.2f ± %.2f", mean, 100 * std.getDouble(row)));
+                column.append(BenchmarkReport.meanAndStd(100 * table.doubleColumn(modality + "_mean").getDouble(row),
+                        100 * table.doubleColumn(modality + "_std").getDouble(row)));
             }
             text.addColumns(column);
         }
