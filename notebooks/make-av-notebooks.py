@@ -49,7 +49,7 @@ import java.util.List;
 import javax.imageio.ImageIO;
 
 String profile = System.getenv().getOrDefault("FDCMKD_PROFILE", "full");
-BenchmarkConfig config = RealBenchmarks.get("{name}");
+AudioVisualBenchmark benchmark = RealBenchmarks.audioVisual("{name}");
 Path prepared = Path.of("../data/{name}/prepared");
 boolean present = Files.isRegularFile(prepared.resolve("clips.csv"));
 boolean smoke = profile.equals("ci") || !present;
@@ -62,15 +62,15 @@ String.format("profile %s, prepared data %s, mode %s, methods %s, seeds %s", pro
                           "smoke mode)."),
         new_code_cell("""String data;
 if (smoke) {
-    prepared = config.fixture().write(output.resolve("fixture"), 8, 0);
-    data = (present ? "" : "No prepared data at ../data/" + config.name() + "/prepared. To get it: " + config.howToGet()
+    prepared = benchmark.writeFixture(output.resolve("fixture"), 8, 0);
+    data = (present ? "" : "No prepared data at ../data/" + benchmark.name() + "/prepared. To get it: " + benchmark.howToGet()
             + ".\\n") + "Smoke mode: a synthetic stand-in (8 clips per split, not the real data) in " + prepared;
 } else {
     data = "Prepared data: " + prepared.toAbsolutePath().normalize();
 }
 data"""),
         new_markdown_cell("## Training (or reading back) every run"),
-        new_code_cell("""BenchmarkReport report = RealBenchmark.protocol(config, smoke, prepared, output, methods, seeds);
+        new_code_cell("""BenchmarkReport report = benchmark.protocol(smoke, prepared, output, methods, seeds);
 var files = report.write(output);
 files.stream().map(Path::getFileName).toList()"""),
         new_markdown_cell("## Test accuracy: mean ± standard deviation over seeds (percent)"),

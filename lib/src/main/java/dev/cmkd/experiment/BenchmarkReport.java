@@ -80,26 +80,39 @@ public final class BenchmarkReport {
      * the test accuracy under each protocol, and the number of seeds.
      */
     public Table summary() {
-        Table table = Table.create("Test accuracy, mean and standard deviation over seeds",
-                StringColumn.create("role"), StringColumn.create("modality"), StringColumn.create("teacher_modality"),
-                StringColumn.create("method"), IntColumn.create("seeds"));
+        return summarize(results(), "test_accuracy");
+    }
+
+    /**
+     * Returns the summary of a table of result rows (the layout of {@link #results()}, or of {@link
+     * SegmentationReport#results()} with {@code metric} {@code test_miou}): per role, modality, teacher modality
+     * and method, in the order of first appearance, the number of seeds and the mean and sample standard
+     * deviation over seeds of {@code metric} under each protocol ({@code <protocol>_mean}, {@code
+     * <protocol>_std}).
+     */
+    public static Table summarize(Table results, String metric) {
+        Table table = Table.create("Test " + metric.replace("test_", "").replace('_', ' ').replace("miou", "mIoU") + ", mean and standard"
+                + " deviation over seeds", StringColumn.create("role"), StringColumn.create("modality"),
+                StringColumn.create("teacher_modality"), StringColumn.create("method"), IntColumn.create("seeds"));
         for (String protocol : RunOutcome.PROTOCOLS) {
             table.addColumns(DoubleColumn.create(protocol + "_mean"), DoubleColumn.create(protocol + "_std"));
         }
-        Map<String, List<Entry>> groups = new LinkedHashMap<>();
-        for (Entry entry : entries) {
-            groups.computeIfAbsent(entry.role() + "|" + entry.modality() + "|" + entry.teacherModality() + "|"
-                    + entry.method(), k -> new ArrayList<>()).add(entry);
+        Map<String, Map<String, List<Double>>> groups = new LinkedHashMap<>();
+        for (int row = 0; row < results.rowCount(); row++) {
+            String key = String.join("|", results.getString(row, "role"), results.getString(row, "modality"),
+                    results.getString(row, "teacher_modality"), results.getString(row, "method"));
+            groups.computeIfAbsent(key, k -> new LinkedHashMap<>()).computeIfAbsent(results.getString(row,
+                    "protocol"), k -> new ArrayList<>()).add(((Number) results.column(metric).get(row)).doubleValue());
         }
-        for (List<Entry> group : groups.values()) {
-            Entry first = group.get(0);
-            table.stringColumn("role").append(first.role());
-            table.stringColumn("modality").append(first.modality());
-            table.stringColumn("teacher_modality").append(first.teacherModality());
-            table.stringColumn("method").append(first.method());
-            table.intColumn("seeds").append(group.size());
+        for (Map.Entry<String, Map<String, List<Double>>> group : groups.entrySet()) {
+            String[] key = group.getKey().split("\\|", -1);
+            table.stringColumn("role").append(key[0]);
+            table.stringColumn("modality").append(key[1]);
+            table.stringColumn("teacher_modality").append(key[2]);
+            table.stringColumn("method").append(key[3]);
+            table.intColumn("seeds").append(group.getValue().get(RunOutcome.PROTOCOLS.get(0)).size());
             for (String protocol : RunOutcome.PROTOCOLS) {
-                double[] values = group.stream().mapToDouble(e -> e.outcome().testAccuracy(protocol)).toArray();
+                double[] values = group.getValue().get(protocol).stream().mapToDouble(Double::doubleValue).toArray();
                 table.doubleColumn(protocol + "_mean").append(mean(values));
                 table.doubleColumn(protocol + "_std").append(std(values));
             }

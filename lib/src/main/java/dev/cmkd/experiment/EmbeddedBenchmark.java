@@ -127,7 +127,7 @@ public final class EmbeddedBenchmark {
         List<String> modalities = new ArrayList<>(experiment.train().modalities());
         for (long seed : settings.seeds()) {
             RunSpec teacherSpec = teacherSpec(settings, seed);
-            RunSpec studentSpec = spec(settings.studentEpochs(), settings.batchSize(), seed);
+            RunSpec studentSpec = RunSpec.paper(settings.studentEpochs(), settings.batchSize(), seed);
             Map<String, RunOutcome> teachers = new LinkedHashMap<>();
             for (String modality : modalities) {
                 teachers.put(modality, experiment.teacher(modality, teacherSpec));
@@ -174,7 +174,7 @@ public final class EmbeddedBenchmark {
 
     /** Returns the teachers' run specification for {@code seed} under {@code settings}. */
     public static RunSpec teacherSpec(Settings settings, long seed) {
-        return spec(settings.teacherEpochs(), settings.batchSize(), seed);
+        return RunSpec.paper(settings.teacherEpochs(), settings.batchSize(), seed);
     }
 
     /** Returns the nearest directory at or above the working directory that holds {@code data-scripts/}. */
@@ -188,12 +188,6 @@ public final class EmbeddedBenchmark {
                 + ": run the kit from inside its repository");
     }
 
-    /** The released code's optimisation settings (see {@link RunSpec#paper}) at another batch size. */
-    private static RunSpec spec(int epochs, int batchSize, long seed) {
-        RunSpec paper = RunSpec.paper(epochs, seed);
-        return new RunSpec(epochs, batchSize, paper.learningRate(), paper.finalLearningRate(), paper.polyPower(),
-                paper.momentum(), seed);
-    }
 
     /** Builds the dataset with its data script if its manifest is missing. */
     static void ensureDataset(Path root) {

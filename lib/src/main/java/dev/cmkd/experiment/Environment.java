@@ -1,6 +1,7 @@
 package dev.cmkd.experiment;
 
 import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -13,7 +14,12 @@ public final class Environment {
 
     private Environment() {}
 
-    /** Returns kit commit, DJL and engine versions, JDK, OS, CPU count and device, in a fixed order. */
+    /**
+     * Returns kit commit, DJL and engine versions, JDK, OS, CPU count, the engine's intra-op thread count and
+     * device, in a fixed order. On CPU a run is bit-for-bit repeatable only on the same machine with the same
+     * intra-op thread count (set it with {@code OMP_NUM_THREADS}); another count changes the order of floating-point
+     * sums, so the numbers move within seed noise.
+     */
     public static Map<String, String> describe() {
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put("kit_commit", gitCommit());
@@ -23,8 +29,14 @@ public final class Environment {
         environment.put("jdk", System.getProperty("java.version"));
         environment.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         environment.put("cpus", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        environment.put("intra_op_threads", intraOpThreads());
         environment.put("device", Engine.getInstance().defaultDevice().toString());
         return environment;
+    }
+
+    private static String intraOpThreads() {
+        return "PyTorch".equals(Engine.getInstance().getEngineName())
+                ? Integer.toString(JniUtils.getNumThreads()) : "unknown";
     }
 
     private static String gitCommit() {

@@ -18,8 +18,12 @@ import dev.cmkd.train.TrainingLoop;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+
+import tech.tablesaw.api.Table;
 
 /**
  * RGB &lt;-&gt; depth semantic segmentation on NYU-Depth V2 (40 classes, void ignored; standard 795 / 654 split
@@ -31,7 +35,9 @@ import java.util.Locale;
  *   lib/bin/kit segmentation -Dfdcmkd.methods=fd-cmkd -Dfdcmkd.students=rgb -Dfdcmkd.seeds=0
  * </pre>
  *
- * trains (or reads back) the depth teacher of seed 0 and the FD-CMKD RGB student (direction depth -> rgb).
+ * trains (or reads back) the depth teacher of seed 0 and the FD-CMKD RGB student (direction depth -> rgb); so
+ * does {@code lib/bin/kit real nyu-depth-v2 -Dfdcmkd.method=fd-cmkd -Dfdcmkd.student=rgb -Dfdcmkd.seed=0} ({@link
+ * #registered()}).
  * Settings (system properties; unset ones keep the profile's default):
  *
  * <pre>
@@ -153,14 +159,104 @@ public final class SegmentationBenchmark {
         report.write(settings.outputDir()).forEach(path -> System.out.println("wrote " + path));
     }
 
+    /**
+     * NYU-Depth V2 as {@link RealBenchmarks} registers it ({@code nyu-depth-v2}, rgb and depth): one command is
+     * the settings of the system properties (class comment) narrowed to one seed, method and student, and writes
+     * its rows to {@code <output>/results/<method>-<student>-seed<seed>.csv}; {@code -Dfdcmkd.fixture=true} is
+     * {@code -Dfdcmkd.synthetic=true}.
+     */
+    public static Benchmark registered() {
+        return new Registered();
+    }
+
+    private static final class Registered implements Benchmark {
+
+        /** The official training split less the validation carve's 25 scenes, for cost estimates (about). */
+        private static final int TRAIN_IMAGES = 795 - 80;
+
+        @Override
+        public String name() {
+            return "nyu-depth-v2";
+        }
+
+        @Override
+        public String description() {
+            return "NYU-Depth V2, 40-class segmentation (795 / 654 images), RGB <-> depth";
+        }
+
+        @Override
+        public List<String> modalities() {
+            return Arrays.stream(RgbdModality.values()).map(RgbdModality::label).toList();
+        }
+
+        @Override
+        public List<String> methods() {
+            return SegmentationMethods.names();
+        }
+
+        @Override
+        public String howToGet() {
+            return "data-scripts/nyu-depth-v2/build.sh (2.8 GB download; writes data/nyu-depth-v2/prepared)";
+        }
+
+        @Override
+        public Table run(String method, String student, long seed) {
+            Settings all = Settings.fromSystemProperties();
+            Settings one = new Settings(all.prepared(), all.synthetic() || Boolean.getBoolean("fdcmkd.fixture"),
+                    all.outputDir(), List.of(seed), all.teacherEpochs(), all.studentEpochs(), List.of(method),
+                    List.of(RgbdModality.parse(student)), all.backbone(), all.batchSize(), all.evaluationBatch(),
+                    all.augmentation(), all.downsample(), all.maxImages(), all.trainSplit(), all.syntheticSize(),
+                    all.syntheticCounts());
+            SegmentationReport report = SegmentationBenchmark.run(one);
+            Path rows = all.outputDir().resolve("results").resolve(method + "-" + student + "-seed" + seed + ".csv");
+            ResultFiles.writeCsv(report.results(), rows);
+            System.out.println("wrote " + rows);
+            return report.summary();
+        }
+
+        /**
+         * One depth-teacher epoch and one FD-CMKD RGB-student epoch on SYNTHETIC RGB-D data of NYU's size (480 x
+         * 640; 16 training, 4 validation and 4 test images) with the full configuration (ResNet-18 U-Net-lite, crop
+         * 384 x 512, evaluation on whole images), batch {@code -Dfdcmkd.batchSize} (default 8), {@code
+         * -Dfdcmkd.width}, {@code -Dfdcmkd.crop} and {@code -Dfdcmkd.downsample} as in the class comment.
+         */
+        @Override
+        public EpochCostReport epochCost(Path workDir) {
+            ResultFiles.deleteRecursively(workDir);
+            Settings full = Settings.fromSystemProperties();
+            Settings settings = new Settings(full.prepared(), true, workDir, List.of(0L), 1, 1, List.of("fd-cmkd"),
+                    List.of(RgbdModality.RGB), full.backbone(), Integer.getInteger("fdcmkd.batchSize", 8),
+                    full.evaluationBatch(), full.augmentation(), full.downsample(), Integer.MAX_VALUE, "train",
+                    new int[] {480, 640}, new int[] {16, 4, 4});
+            SegmentationExperiment experiment = experiment(settings);
+            RunSpec spec = RunSpec.paper(1, settings.batchSize(), 0);
+            PeakMemory.reset();
+            Map<String, Double> seconds = new LinkedHashMap<>();
+            long start = System.nanoTime();
+            experiment.teacher(RgbdModality.DEPTH, spec);
+            seconds.put("depth teacher", (System.nanoTime() - start) / 1e9);
+            start = System.nanoTime();
+            experiment.student(RgbdModality.RGB, "fd-cmkd", spec, spec);
+            seconds.put("rgb student (fd-cmkd)", (System.nanoTime() - start) / 1e9);
+            SegmentationExperiment.Backbone backbone = settings.backbone();
+            Augmentation crop = settings.augmentation();
+            String setup = String.format(Locale.ROOT, "ResNet width %d, blocks %s, U-Net-lite decoder; crop %d x %d,"
+                    + " downsample %d, batch %d; evaluation on whole images, %d per batch", backbone.width(),
+                    Arrays.toString(backbone.blocksPerStage()), crop.cropHeight(), crop.cropWidth(), settings.downsample(),
+                    settings.batchSize(), settings.evaluationBatch());
+            return new EpochCostReport(name(), setup, 16 / settings.batchSize() * settings.batchSize(),
+                    TRAIN_IMAGES, seconds, PeakMemory.peakBytes());
+        }
+    }
+
     /** Loads the data, trains (or reads back) every teacher and student of {@code settings}. */
     public static SegmentationReport run(Settings settings) {
         SegmentationExperiment experiment = experiment(settings);
         boolean synthetic = experiment.train().isSynthetic();
         SegmentationReport report = new SegmentationReport(synthetic ? "SYNTHETIC" : "nyu-depth-v2");
         for (long seed : settings.seeds()) {
-            RunSpec teacherSpec = spec(settings.teacherEpochs(), settings.batchSize(), seed);
-            RunSpec studentSpec = spec(settings.studentEpochs(), settings.batchSize(), seed);
+            RunSpec teacherSpec = RunSpec.paper(settings.teacherEpochs(), settings.batchSize(), seed);
+            RunSpec studentSpec = RunSpec.paper(settings.studentEpochs(), settings.batchSize(), seed);
             List<RgbdModality> teachers = new ArrayList<>();
             for (RgbdModality student : settings.students()) {
                 if (!teachers.contains(student.other())) {
@@ -200,9 +296,9 @@ public final class SegmentationBenchmark {
             }
             System.out.println("SYNTHETIC RGB-D data (not NYU-Depth V2): " + prepared);
         } else if (!NyuDepthV2.isPrepared(prepared)) {
-            throw new DatasetException("no prepared NYU-Depth V2 at " + prepared + ": run data-scripts/nyu-depth-v2/"
-                    + "build.sh (2.8 GB download), point -Dfdcmkd.data at a prepared copy, or run on SYNTHETIC data"
-                    + " with -Dfdcmkd.synthetic=true");
+            throw new DatasetException("no prepared NYU-Depth V2 at " + prepared + " (" + NyuDepthV2.PREPARED
+                    + "); fix: run data-scripts/nyu-depth-v2/build.sh (2.8 GB download), point -Dfdcmkd.data at a"
+                    + " prepared copy, or run on SYNTHETIC data with -Dfdcmkd.synthetic=true");
         }
         NyuDepthV2 loader = NyuDepthV2.builder().optDownsample(settings.downsample())
                 .optMaxImages(settings.maxImages()).build();
@@ -214,12 +310,6 @@ public final class SegmentationBenchmark {
                 settings.evaluationBatch(), settings.outputDir().resolve("runs"));
     }
 
-    /** The released code's optimisation settings (see {@link RunSpec#paper}) at another batch size. */
-    static RunSpec spec(int epochs, int batchSize, long seed) {
-        RunSpec paper = RunSpec.paper(epochs, seed);
-        return new RunSpec(epochs, batchSize, paper.learningRate(), paper.finalLearningRate(), paper.polyPower(),
-                paper.momentum(), seed);
-    }
 
     /** Progress, plus each epoch's wall time and peak resident memory. */
     private static TrainingLoop.Listener listener(Path runDir) {

@@ -13,7 +13,6 @@ import tech.tablesaw.api.Table;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -85,25 +84,8 @@ public final class SegmentationReport {
      * over seeds (sample standard deviation), and the number of seeds.
      */
     public Table summary() {
-        Table table = Table.create("Test mIoU (%), mean ± std over seeds, " + data, StringColumn.create("role"),
-                StringColumn.create("modality"), StringColumn.create("teacher_modality"), StringColumn.create("method"),
-                IntColumn.create("seeds"));
-        RunOutcome.PROTOCOLS.forEach(p -> table.addColumns(StringColumn.create(p)));
-        for (List<Entry> group : groups().values()) {
-            Entry first = group.get(0);
-            table.stringColumn("role").append(first.role());
-            table.stringColumn("modality").append(first.modality());
-            table.stringColumn("teacher_modality").append(first.teacherModality());
-            table.stringColumn("method").append(first.method());
-            table.intColumn("seeds").append(group.size());
-            for (String protocol : RunOutcome.PROTOCOLS) {
-                double[] values = group.stream().mapToDouble(e -> 100 * e.run().outcome().testAccuracy(protocol))
-                        .toArray();
-                table.stringColumn(protocol).append(BenchmarkReport.meanAndStd(BenchmarkReport.mean(values),
-                        BenchmarkReport.std(values)));
-            }
-        }
-        return table;
+        return BenchmarkReport.formatted(BenchmarkReport.summarize(results(), "test_miou"))
+                .setName("Test mIoU (%), mean ± std over seeds, " + data);
     }
 
     /** Returns the students' test mIoU (bestVal, mean ± std over seeds) per method, grouped by direction. */
@@ -132,19 +114,13 @@ public final class SegmentationReport {
         return chart;
     }
 
-    /** Writes results.csv, summary.csv and miou.png to {@code dir}; returns the paths. */
+    /**
+     * Writes results.csv, summary.csv (means and standard deviations as fractions, as {@link
+     * BenchmarkReport#summarize}) and miou.png to {@code dir}; returns the paths.
+     */
     public List<Path> write(Path dir) {
         return List.of(ResultFiles.writeCsv(results(), dir.resolve("results.csv")),
-                ResultFiles.writeCsv(summary(), dir.resolve("summary.csv")),
+                ResultFiles.writeCsv(BenchmarkReport.summarize(results(), "test_miou"), dir.resolve("summary.csv")),
                 ResultFiles.writePng(chart(), dir.resolve("miou.png")));
-    }
-
-    private Map<String, List<Entry>> groups() {
-        Map<String, List<Entry>> groups = new LinkedHashMap<>();
-        for (Entry entry : entries) {
-            groups.computeIfAbsent(entry.role() + "|" + entry.modality() + "|" + entry.teacherModality() + "|"
-                    + entry.method(), k -> new ArrayList<>()).add(entry);
-        }
-        return groups;
     }
 }

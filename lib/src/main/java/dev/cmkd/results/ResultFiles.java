@@ -93,6 +93,20 @@ public final class ResultFiles {
         }
     }
 
+    /** Deletes {@code dir} and everything under it; does nothing when it does not exist. */
+    public static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not delete " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Runs {@code writer} on a temporary file beside {@code target}, then moves it into place. */
     public static Path write(Path target, Writer writer) {
         Path absolute = target.toAbsolutePath();

@@ -32,9 +32,14 @@ public record RunSpec(int epochs, int batchSize, double learningRate, double fin
         }
     }
 
-    /** The released code's settings with {@code epochs} epochs and seed {@code seed}. */
+    /** The released code's settings (batch 64) with {@code epochs} epochs and seed {@code seed}. */
     public static RunSpec paper(int epochs, long seed) {
-        return new RunSpec(epochs, 64, 0.01, 1e-4, 0.9, 0.9, seed);
+        return paper(epochs, 64, seed);
+    }
+
+    /** The released code's optimisation settings at another batch size. */
+    public static RunSpec paper(int epochs, int batchSize, long seed) {
+        return new RunSpec(epochs, batchSize, 0.01, 1e-4, 0.9, 0.9, seed);
     }
 
     /**

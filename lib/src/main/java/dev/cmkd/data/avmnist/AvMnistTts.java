@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -304,7 +303,7 @@ public final class AvMnistTts {
             Files.deleteIfExists(outputDir.resolve(BUILD_JSON));
             Files.deleteIfExists(outputDir.resolve(MANIFEST));
             Path work = outputDir.resolve(WORK_DIR);
-            deleteTree(work);
+            ResultFiles.deleteRecursively(work);
             Files.createDirectories(work);
             Files.createDirectories(outputDir.resolve(AUDIO_DIR));
 
@@ -318,7 +317,7 @@ public final class AvMnistTts {
             Report report = report(false, clips, pairs, fallbacks, start);
             writeBytes(outputDir.resolve(BUILD_JSON),
                     buildJson(clips, pairs, fallbacks, report.seconds()).getBytes(StandardCharsets.UTF_8));
-            deleteTree(work);
+            ResultFiles.deleteRecursively(work);
             return report;
         } catch (IOException e) {
             throw new UncheckedIOException("AV-MNIST-TTS: could not build in " + outputDir + ": " + e.getMessage(), e);
@@ -530,17 +529,6 @@ public final class AvMnistTts {
                     dir, check.problems().get(0), more > 0 ? " (and " + more + " more)" : ""));
         }
         return check.checked();
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
-                Files.delete(path);
-            }
-        }
     }
 
     /**

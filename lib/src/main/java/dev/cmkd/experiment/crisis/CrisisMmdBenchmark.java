@@ -1,17 +1,22 @@
 package dev.cmkd.experiment.crisis;
 
+import dev.cmkd.bench.PeakMemory;
+import dev.cmkd.data.loading.CrisisMmdFixture;
 import dev.cmkd.data.loading.CrisisMmdLoader;
+import dev.cmkd.data.loading.DatasetException;
+import dev.cmkd.experiment.Benchmark;
 import dev.cmkd.experiment.BenchmarkReport;
+import dev.cmkd.experiment.EpochCostReport;
 import dev.cmkd.experiment.NetworkConfig;
 import dev.cmkd.experiment.RunOutcome;
 import dev.cmkd.method.MethodRegistry;
 import dev.cmkd.method.NoDistillation;
+import dev.cmkd.results.ResultFiles;
 import dev.cmkd.train.EpochRecord;
 import dev.cmkd.train.ProgressPrinter;
 import dev.cmkd.train.RunSpec;
 import dev.cmkd.train.TrainingLoop;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,6 +26,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import tech.tablesaw.api.Table;
+
 /**
  * The CrisisMMD benchmark from the command line: for each seed an image and a text teacher, then for each
  * direction and method a student, on the prepared dataset ({@code data-scripts/crisismmd/}). One command runs
@@ -28,6 +35,7 @@ import java.util.Map;
  *
  * <pre>
  *   lib/bin/kit crisismmd -Dfdcmkd.methods=fd-cmkd '-Dfdcmkd.directions=image&lt;-text' -Dfdcmkd.seeds=0
+ *   lib/bin/kit real crisismmd -Dfdcmkd.method=fd-cmkd -Dfdcmkd.student=image -Dfdcmkd.seed=0   (the same run)
  * </pre>
  *
  * Settings ({@code -D}): {@code fdcmkd.profile} ({@code full} or {@code ci}), {@code fdcmkd.data} (default
@@ -160,6 +168,106 @@ public final class CrisisMmdBenchmark {
         void onEpoch(EpochCost cost);
     }
 
+    /**
+     * CrisisMMD as {@link dev.cmkd.experiment.RealBenchmarks} registers it ({@code crisismmd}, image and text):
+     * one command is the settings of the system properties (class comment) narrowed to one seed, method and
+     * direction, and writes its rows to {@code <output>/results/<method>-<student>-seed<seed>.csv}; with {@code
+     * -Dfdcmkd.fixture=true} it runs on the synthetic prepared layout of {@link CrisisMmdFixture} written under
+     * the output directory.
+     */
+    public static Benchmark registered() {
+        return new Registered();
+    }
+
+    private static final class Registered implements Benchmark {
+
+        /** The humanitarian task's training split ("all" labels), for cost estimates. */
+        private static final int TRAIN_PAIRS = 13_608;
+
+        @Override
+        public String name() {
+            return "crisismmd";
+        }
+
+        @Override
+        public String description() {
+            return "CrisisMMD v2.0, humanitarian task (8 classes), picture <-> tweet text";
+        }
+
+        @Override
+        public List<String> modalities() {
+            return List.of("image", "text");
+        }
+
+        @Override
+        public List<String> methods() {
+            return MethodRegistry.names();
+        }
+
+        @Override
+        public String howToGet() {
+            return CrisisMmdLoader.FIX;
+        }
+
+        @Override
+        public Table run(String method, String student, long seed) {
+            Settings all = Settings.fromSystemProperties();
+            Path data = all.dataRoot();
+            if (Boolean.getBoolean("fdcmkd.fixture")) {
+                data = all.outputDir().resolve("fixture");
+                if (!Files.exists(data)) {
+                    CrisisMmdFixture.writePrepared(data, Math.max(2, all.batchSize() / CrisisMmdLoader.CLASSES.size()));
+                }
+            } else if (!Files.isRegularFile(data.resolve("train.csv"))) {
+                throw new DatasetException("no prepared CrisisMMD at " + data.toAbsolutePath() + " (train.csv); fix: "
+                        + CrisisMmdLoader.FIX + ", or set -Dfdcmkd.data, or run on a synthetic stand-in with"
+                        + " -Dfdcmkd.fixture=true");
+            }
+            Settings one = new Settings(data, all.outputDir(), List.of(seed), all.teacherEpochs(),
+                    all.studentEpochs(), all.batchSize(), List.of(method), List.of(student + "<-"
+                            + otherModality(student)), all.imageSize(), all.networks(), all.maxRows(),
+                    all.textFeatures());
+            BenchmarkReport report = CrisisMmdBenchmark.run(one, System.out::println);
+            Path rows = all.outputDir().resolve("results").resolve(method + "-" + student + "-seed" + seed + ".csv");
+            ResultFiles.writeCsv(report.results(), rows);
+            System.out.println("wrote " + rows);
+            return BenchmarkReport.formatted(report.summary());
+        }
+
+        /**
+         * One text-teacher epoch and one FD-CMKD image-student epoch on 2 synthetic pairs per class (16 training
+         * pairs) with the paper's networks (ResNet-18 on 224 px pictures unless {@code -Dfdcmkd.width} or {@code
+         * -Dfdcmkd.imageSize} say otherwise; Kim's TextCNN), batch {@code -Dfdcmkd.batchSize} (default 8).
+         */
+        @Override
+        public EpochCostReport epochCost(Path workDir) {
+            ResultFiles.deleteRecursively(workDir);
+            Path data = workDir.resolve("data");
+            CrisisMmdFixture.writePrepared(data, 2);
+            int batch = Integer.getInteger("fdcmkd.batchSize", 8);
+            Settings paper = Settings.defaults(false, data, workDir);
+            NetworkConfig image = paper.networks().image();
+            CrisisMmdNetworks networks = new CrisisMmdNetworks(new NetworkConfig(Integer.getInteger("fdcmkd.width",
+                    image.width()), image.blocksPerStage(), image.smallInput()), paper.networks().embeddingDim(),
+                    paper.networks().kernelSizes(), paper.networks().filters(), paper.networks().dropout(),
+                    paper.networks().hiddenDim());
+            int imageSize = Integer.getInteger("fdcmkd.imageSize", paper.imageSize());
+            Settings settings = new Settings(data, workDir, List.of(0L), 1, 1, batch, List.of("fd-cmkd"),
+                    List.of("image<-text"), imageSize, networks, Integer.MAX_VALUE, null);
+            Map<String, Double> seconds = new LinkedHashMap<>();
+            PeakMemory.reset();
+            CrisisMmdBenchmark.run(settings, cost -> seconds.put(cost.run().startsWith("teacher-") ? "text teacher"
+                    : "image student (fd-cmkd)", cost.seconds()));
+            int trainPairs = 2 * CrisisMmdLoader.CLASSES.size();
+            String setup = String.format(Locale.ROOT, "ResNet width %d, blocks %s on %d px pictures; TextCNN"
+                    + " (embedding %d, kernels %s, %d filters); batch %d", networks.image().width(), Arrays.toString(
+                            networks.image().blocksPerStage()), imageSize, networks.embeddingDim(), Arrays.toString(
+                                    networks.kernelSizes()), networks.filters(), batch);
+            return new EpochCostReport(name(), setup, trainPairs / batch * batch, TRAIN_PAIRS, seconds,
+                    PeakMemory.peakBytes());
+        }
+    }
+
     /** Runs every teacher and student of {@code settings}, resuming finished and interrupted runs. */
     public static BenchmarkReport run(Settings settings, CostListener costs) {
         BenchmarkReport report = new BenchmarkReport();
@@ -176,8 +284,8 @@ public final class CrisisMmdBenchmark {
             description.put("root", settings.dataRoot().toAbsolutePath().normalize().toString());
             description.put("loader", loader.toString());
             CrisisMmdExperiment experiment = new CrisisMmdExperiment(data, settings.networks(), runs, description);
-            RunSpec teacherSpec = spec(settings.teacherEpochs(), settings.batchSize(), seed);
-            RunSpec studentSpec = spec(settings.studentEpochs(), settings.batchSize(), seed);
+            RunSpec teacherSpec = RunSpec.paper(settings.teacherEpochs(), settings.batchSize(), seed);
+            RunSpec studentSpec = RunSpec.paper(settings.studentEpochs(), settings.batchSize(), seed);
             Map<String, RunOutcome> teachers = new LinkedHashMap<>();
             List<String> needed = new ArrayList<>();
             for (String direction : settings.directions()) {
@@ -232,30 +340,9 @@ public final class CrisisMmdBenchmark {
             public void onEpoch(EpochRecord record, int epochs) {
                 progress.onEpoch(record, epochs);
                 Runtime runtime = Runtime.getRuntime();
-                costs.onEpoch(new EpochCost(name, record.epoch(), record.seconds(), peakRss(),
+                costs.onEpoch(new EpochCost(name, record.epoch(), record.seconds(), PeakMemory.peakBytes(),
                         runtime.totalMemory() - runtime.freeMemory()));
             }
         };
-    }
-
-    /** The process's peak resident set (VmHWM of /proc/self/status: JVM and native PyTorch memory), or -1. */
-    static long peakRss() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-        return -1;
-    }
-
-    /** The released code's optimisation (RunSpec.paper) at another batch size. */
-    private static RunSpec spec(int epochs, int batchSize, long seed) {
-        RunSpec paper = RunSpec.paper(epochs, seed);
-        return new RunSpec(epochs, batchSize, paper.learningRate(), paper.finalLearningRate(), paper.polyPower(),
-                paper.momentum(), seed);
     }
 }

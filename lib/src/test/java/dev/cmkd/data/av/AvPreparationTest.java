@@ -9,7 +9,7 @@ import dev.cmkd.data.PairedSplit;
 import dev.cmkd.data.audio.Wav;
 import dev.cmkd.experiment.BenchmarkReport;
 import dev.cmkd.experiment.NetworkConfig;
-import dev.cmkd.experiment.RealBenchmark;
+import dev.cmkd.experiment.AudioVisualBenchmark;
 import dev.cmkd.experiment.RealBenchmarks;
 import dev.cmkd.testing.Scripts;
 
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Each audio-visual dataset end to end on tiny raw fixtures in its source format, made here with ffmpeg
  * (lavfi test pattern and tone): the data script prepares them, {@link PreparedAvLoader} reads them with the
- * paper's inputs, and {@link RealBenchmark} trains a teacher and an FD-CMKD student for one epoch on a tiny
+ * paper's inputs, and {@link AudioVisualBenchmark} trains a teacher and an FD-CMKD student for one epoch on a tiny
  * ResNet. ffmpeg is installed with {@code environment/install-system-packages.sh av} when missing.
  */
 class AvPreparationTest {
@@ -157,10 +157,11 @@ class AvPreparationTest {
         }
         assertEquals(Map.of("train", trainSize, "val", valSize, "test", testSize), Map.copyOf(sizes));
 
-        RealBenchmark.Settings settings = new RealBenchmark.Settings(RealBenchmarks.get(convention.name()), "fd-cmkd",
+        AudioVisualBenchmark.Settings settings = new AudioVisualBenchmark.Settings(
+                RealBenchmarks.audioVisual(convention.name()), "fd-cmkd",
                 AvConvention.AUDIO, 0, prepared, tmp.resolve(convention.name() + "/results"), 1, 2, TINY,
                 Integer.MAX_VALUE);
-        BenchmarkReport report = RealBenchmark.run(settings);
+        BenchmarkReport report = AudioVisualBenchmark.run(settings);
         assertEquals(6, report.results().rowCount(), "teacher and student under three protocols");
         assertTrue(Files.isRegularFile(settings.resultFile()));
     }
