@@ -1,6 +1,5 @@
 package dev.cmkd.experiment;
 
-import ai.djl.MalformedModelException;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -25,9 +24,6 @@ import dev.cmkd.train.ProgressPrinter;
 import dev.cmkd.train.RunSpec;
 import dev.cmkd.train.TrainingLoop;
 
-import java.io.DataInputStream;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -298,24 +294,9 @@ public final class PairedExperiment {
     }
 
     /** Reads the best parameters of the trained teacher of modality {@code m} in {@code dir} with {@code reader}. */
-    private void readTeacher(int m, Path dir, ParameterReader reader) {
-        Path parameters = dir.resolve(TrainingLoop.BEST_PARAMETERS);
-        if (!Files.exists(parameters)) {
-            throw new IllegalStateException("no trained teacher at " + parameters + ": train the "
-                    + train.modalities().get(m) + " teacher first (PairedExperiment.teacher)");
-        }
-        try (DataInputStream in = new DataInputStream(Files.newInputStream(parameters))) {
-            reader.read(in);
-        } catch (IOException | MalformedModelException e) {
-            throw new IllegalStateException("cannot read the teacher " + parameters + ": " + e.getMessage()
-                    + "; delete " + dir + " and train it again", e);
-        }
-    }
-
-    /** Reads parameters from a stream. */
-    @FunctionalInterface
-    private interface ParameterReader {
-        void read(DataInputStream in) throws IOException, MalformedModelException;
+    private void readTeacher(int m, Path dir, TrainingLoop.ParameterReader reader) {
+        TrainingLoop.readBestParameters(dir, "the " + train.modalities().get(m) + " teacher (PairedExperiment.teacher)",
+                reader);
     }
 
     private int channels(int m) {

@@ -1,6 +1,5 @@
 package dev.cmkd.experiment;
 
-import ai.djl.MalformedModelException;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -24,9 +23,6 @@ import dev.cmkd.train.ProgressPrinter;
 import dev.cmkd.train.RunSpec;
 import dev.cmkd.train.TrainingLoop;
 
-import java.io.DataInputStream;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -240,25 +236,9 @@ public final class SegmentationExperiment {
     }
 
     /** Reads the trained teacher's {@code best.params} into {@code target}; the message says how to fix a failure. */
-    private void readTeacher(RgbdModality modality, RunSpec spec, ParameterReader target) {
-        Path dir = teacherDir(modality, spec);
-        Path parameters = dir.resolve(SegmentationLoop.BEST_PARAMETERS);
-        if (!Files.exists(parameters)) {
-            throw new IllegalStateException("no trained teacher at " + parameters + ": train the " + modality.label()
-                    + " teacher first (SegmentationExperiment.teacher)");
-        }
-        try (DataInputStream in = new DataInputStream(Files.newInputStream(parameters))) {
-            target.read(in);
-        } catch (IOException | MalformedModelException e) {
-            throw new IllegalStateException("cannot read the teacher " + parameters + ": " + e.getMessage()
-                    + "; delete " + dir + " and train it again", e);
-        }
-    }
-
-    /** Reads parameters from a stream. */
-    @FunctionalInterface
-    private interface ParameterReader {
-        void read(DataInputStream in) throws IOException, MalformedModelException;
+    private void readTeacher(RgbdModality modality, RunSpec spec, TrainingLoop.ParameterReader target) {
+        TrainingLoop.readBestParameters(teacherDir(modality, spec), "the " + modality.label()
+                + " teacher (SegmentationExperiment.teacher)", target);
     }
 
     private Shape inputShape(RgbdModality modality) {

@@ -1,5 +1,6 @@
 package dev.cmkd.train;
 
+import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -16,7 +17,9 @@ import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.Table;
 
+import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -155,6 +158,33 @@ public final class TrainingLoop {
             }
             table.doubleColumn(column).append(value);
         });
+    }
+
+    /** Reads parameters from a stream: a block's, or an objective's that holds a teacher. */
+    @FunctionalInterface
+    public interface ParameterReader {
+        /** Reads the parameters in {@code in}. */
+        void read(DataInputStream in) throws IOException, MalformedModelException;
+    }
+
+    /**
+     * Reads the {@link #BEST_PARAMETERS} of the finished run in {@code runDir} with {@code reader}.
+     *
+     * @param trainFirst what to run when there are none, e.g. {@code "the audio teacher (PairedExperiment.teacher)"}
+     * @throws IllegalStateException saying to train that run first, or to delete and retrain an unreadable one
+     */
+    public static void readBestParameters(Path runDir, String trainFirst, ParameterReader reader) {
+        Path parameters = runDir.resolve(BEST_PARAMETERS);
+        if (!Files.exists(parameters)) {
+            throw new IllegalStateException("no trained parameters at " + parameters + ": train " + trainFirst
+                    + " first");
+        }
+        try (DataInputStream in = new DataInputStream(Files.newInputStream(parameters))) {
+            reader.read(in);
+        } catch (IOException | MalformedModelException e) {
+            throw new IllegalStateException("cannot read " + parameters + ": " + e.getMessage() + "; delete "
+                    + runDir + " and train it again", e);
+        }
     }
 
     /**

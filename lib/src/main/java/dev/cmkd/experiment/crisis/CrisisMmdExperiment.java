@@ -1,6 +1,5 @@
 package dev.cmkd.experiment.crisis;
 
-import ai.djl.MalformedModelException;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -24,9 +23,6 @@ import dev.cmkd.train.EpochRecord;
 import dev.cmkd.train.RunSpec;
 import dev.cmkd.train.TrainingLoop;
 
-import java.io.DataInputStream;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -176,24 +172,8 @@ public final class CrisisMmdExperiment {
     }
 
     /** Reads the best parameters of the trained teacher of {@code modality} in {@code dir} with {@code reader}. */
-    private static void readTeacher(String modality, Path dir, ParameterReader reader) {
-        Path parameters = dir.resolve(TrainingLoop.BEST_PARAMETERS);
-        if (!Files.exists(parameters)) {
-            throw new IllegalStateException("no trained teacher at " + parameters + ": train the " + modality
-                    + " teacher first (CrisisMmdExperiment.teacher)");
-        }
-        try (DataInputStream in = new DataInputStream(Files.newInputStream(parameters))) {
-            reader.read(in);
-        } catch (IOException | MalformedModelException e) {
-            throw new IllegalStateException("cannot read the teacher " + parameters + ": " + e.getMessage()
-                    + "; delete " + dir + " and train it again", e);
-        }
-    }
-
-    /** Reads parameters from a stream. */
-    @FunctionalInterface
-    private interface ParameterReader {
-        void read(DataInputStream in) throws IOException, MalformedModelException;
+    private static void readTeacher(String modality, Path dir, TrainingLoop.ParameterReader reader) {
+        TrainingLoop.readBestParameters(dir, "the " + modality + " teacher (CrisisMmdExperiment.teacher)", reader);
     }
 
     private Shape batchShape(int m) {
