@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalDouble;
+import java.util.Set;
 
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.StringColumn;
@@ -27,6 +28,9 @@ import tech.tablesaw.api.Table;
  * </ul>
  */
 public final class PaperComparison {
+
+    /** The paper's metrics a kit summary holds: accuracy (classification) and mIoU (segmentation), as fractions. */
+    private static final Set<String> KIT_METRICS = Set.of("top1_accuracy", "miou");
 
     /**
      * The comparison.
@@ -129,7 +133,7 @@ public final class PaperComparison {
             Path summary = resultsRoot.resolve("real").resolve(dataset).resolve("summary.csv");
             int found = -1;
             Table kitSummary = null;
-            if (paper.stringColumn("metric").get(row).equals("top1_accuracy") && Files.exists(summary)) {
+            if (KIT_METRICS.contains(paper.stringColumn("metric").get(row)) && Files.exists(summary)) {
                 kitSummary = Table.read().csv(summary.toFile());
                 found = BenchmarkReport.find(kitSummary, "student", paper.stringColumn("student_modality").get(row),
                         paper.stringColumn("method").get(row));

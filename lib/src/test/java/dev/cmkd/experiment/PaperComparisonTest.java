@@ -53,6 +53,12 @@ class PaperComparisonTest {
                 DoubleColumn.create("bestVal_mean", 0.612), DoubleColumn.create("bestVal_std", 0.01));
         java.nio.file.Files.createDirectories(results.resolve("real/crema-d"));
         summary.write().csv(results.resolve("real/crema-d/summary.csv").toFile());
+        Table segmentation = summary.copy();
+        segmentation.stringColumn("modality").set(0, "depth");
+        segmentation.stringColumn("teacher_modality").set(0, "rgb");
+        segmentation.doubleColumn("bestVal_mean").set(0, 0.305);
+        java.nio.file.Files.createDirectories(results.resolve("real/nyu-depth-v2"));
+        segmentation.write().csv(results.resolve("real/nyu-depth-v2/summary.csv").toFile());
 
         Table versus = PaperComparison.paperVersusKit(PaperNumbers.load(), results, "bestVal");
         int matched = 0;
@@ -61,13 +67,19 @@ class PaperComparisonTest {
             boolean cell = versus.stringColumn("dataset").get(row).equals("crema-d")
                     && versus.stringColumn("student_modality").get(row).equals("audio")
                     && versus.stringColumn("method").get(row).equals("fd-cmkd");
+            boolean segmentationCell = versus.stringColumn("dataset").get(row).equals("nyu-depth-v2")
+                    && versus.stringColumn("student_modality").get(row).equals("depth")
+                    && versus.stringColumn("method").get(row).equals("fd-cmkd");
             if (cell) {
                 matched++;
                 assertEquals(61.2, versus.doubleColumn("kit_value").getDouble(row), 1e-9);
+            } else if (segmentationCell) {
+                matched++;
+                assertEquals(30.5, versus.doubleColumn("kit_value").getDouble(row), 1e-9);
             } else {
                 assertTrue(versus.doubleColumn("kit_value").isMissing(row), "row " + row);
             }
         }
-        assertEquals(2, matched);
+        assertEquals(3, matched);
     }
 }
