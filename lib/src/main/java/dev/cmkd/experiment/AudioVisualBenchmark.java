@@ -144,7 +144,7 @@ public record AudioVisualBenchmark(String name, String description, AvConvention
         public static Settings fromSystemProperties(AudioVisualBenchmark benchmark, String method, String student,
                 long seed) {
             boolean ci = "ci".equals(System.getProperty("fdcmkd.profile", "full"));
-            Path output = Path.of(System.getProperty("fdcmkd.output", "results/real/" + benchmark.name()));
+            Path output = benchmark.outputDir();
             Path data = Boolean.getBoolean("fdcmkd.fixture") ? output.resolve("fixture")
                     : Path.of(System.getProperty("fdcmkd.data", benchmark.defaultData().toString()));
             Settings d = defaults(benchmark, ci, method, student, seed, data, output);
@@ -169,6 +169,11 @@ public record AudioVisualBenchmark(String name, String description, AvConvention
         public Path resultFile() {
             return outputDir.resolve("results").resolve(method + "-" + student + "-seed" + seed + ".csv");
         }
+    }
+
+    @Override
+    public Path outputDir() {
+        return Path.of(System.getProperty("fdcmkd.output", "results/real/" + name));
     }
 
     @Override

@@ -33,6 +33,12 @@ public interface Benchmark {
     String howToGet();
 
     /**
+     * Returns where the commands of the current settings (system properties: profile, {@code -Dfdcmkd.output})
+     * write their runs and rows.
+     */
+    Path outputDir();
+
+    /**
      * Runs one command: the teacher of the modality that is not {@code student}, then the student with {@code
      * method} and {@code seed}, each resumed or read back when it has run before. The other settings (profile,
      * data, output, {@code -Dfdcmkd.fixture=true} for a synthetic stand-in, size overrides) come from system

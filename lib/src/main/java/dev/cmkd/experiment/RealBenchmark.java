@@ -1,5 +1,6 @@
 package dev.cmkd.experiment;
 
+import dev.cmkd.data.loading.DatasetException;
 import dev.cmkd.results.ResultFiles;
 
 import java.io.IOException;
@@ -22,8 +23,8 @@ import tech.tablesaw.io.csv.CsvReadOptions;
  * <pre>
  *   -Dfdcmkd.dataset=crema-d|ave|vggsound-50|crisismmd|nyu-depth-v2   required (kit real &lt;dataset&gt; sets it)
  *   -Dfdcmkd.method=fd-cmkd    one of the benchmark's methods       -Dfdcmkd.student=&lt;modality&gt; (default: the first)
- *   -Dfdcmkd.seed=0            -Dfdcmkd.profile=full|ci   -Dfdcmkd.fixture=true (a synthetic stand-in, no data needed)
- *   -Dfdcmkd.mode=train|epoch-cost|report|list     -Dfdcmkd.output=results/real/&lt;dataset&gt; (epoch-cost, report)
+ *   -Dfdcmkd.seed=0            -Dfdcmkd.profile=full|ci   -Dfdcmkd.fixture=true (a synthetic stand-in: no data needed)
+ *   -Dfdcmkd.mode=train|epoch-cost|report|list
  * </pre>
  *
  * plus each benchmark's own (data and output folders, size overrides: see {@link AudioVisualBenchmark}, {@link
@@ -42,13 +43,25 @@ public final class RealBenchmark {
 
     private RealBenchmark() {}
 
-    /** Runs the mode of {@code -Dfdcmkd.mode} (see the class comment). */
+    /**
+     * Runs the mode of {@code -Dfdcmkd.mode} (see the class comment); a wrong setting or missing data ends the
+     * process with status 2 and one line that says what to fix.
+     */
     public static void main(String[] args) {
+        try {
+            run();
+        } catch (IllegalArgumentException | DatasetException e) {
+            System.err.println("kit real: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    private static void run() {
         String mode = System.getProperty("fdcmkd.mode", "train");
         if ("list".equals(mode)) {
             for (String name : RealBenchmarks.names()) {
                 Benchmark benchmark = RealBenchmarks.get(name);
-                System.out.printf("%-14s %-16s %s%n", name, String.join(" <-> ", benchmark.modalities()),
+                System.out.printf("%-14s %-18s %s%n", name, String.join(" <-> ", benchmark.modalities()),
                         benchmark.description());
             }
             return;
@@ -59,7 +72,7 @@ public final class RealBenchmark {
                     + ": lib/bin/kit real <dataset> (or -Dfdcmkd.dataset=<dataset>)");
         }
         Benchmark benchmark = RealBenchmarks.get(dataset);
-        Path output = Path.of(System.getProperty("fdcmkd.output", "results/real/" + dataset));
+        Path output = benchmark.outputDir();
         switch (mode) {
             case "epoch-cost" -> System.out.print(benchmark.epochCost(output.resolve("epoch-cost")));
             case "report" -> {

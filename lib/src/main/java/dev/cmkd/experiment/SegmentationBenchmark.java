@@ -200,6 +200,11 @@ public final class SegmentationBenchmark {
         }
 
         @Override
+        public Path outputDir() {
+            return Settings.fromSystemProperties().outputDir();
+        }
+
+        @Override
         public Table run(String method, String student, long seed) {
             Settings all = Settings.fromSystemProperties();
             Settings one = new Settings(all.prepared(), all.synthetic() || Boolean.getBoolean("fdcmkd.fixture"),

@@ -80,6 +80,7 @@ class RealBenchmarksTest {
         Path output = temp.resolve(name);
         withProperties(Map.of("fdcmkd.profile", "ci", "fdcmkd.fixture", "true", "fdcmkd.output", output.toString()),
                 () -> {
+                    assertEquals(output, benchmark.outputDir());
                     Table summary = benchmark.run("fd-cmkd", student, 0);
                     assertTrue(summary.rowCount() >= 2, summary.print());
                     Path rows = output.resolve("results/fd-cmkd-" + student + "-seed0.csv");

@@ -210,6 +210,11 @@ public final class CrisisMmdBenchmark {
         }
 
         @Override
+        public Path outputDir() {
+            return Settings.fromSystemProperties().outputDir();
+        }
+
+        @Override
         public Table run(String method, String student, long seed) {
             Settings all = Settings.fromSystemProperties();
             Path data = all.dataRoot();
