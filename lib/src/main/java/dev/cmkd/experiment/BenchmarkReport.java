@@ -144,7 +144,7 @@ public final class BenchmarkReport {
         Table summary = summary();
         files.add(ResultFiles.writeCsv(results(), dir.resolve("results.csv")));
         files.add(ResultFiles.writeCsv(summary, dir.resolve("summary.csv")));
-        files.add(ResultFiles.writePng(accuracyChart(summary), dir.resolve("accuracy.png")));
+        files.add(ResultFiles.writePng(accuracyChart(summary, "accuracy"), dir.resolve("accuracy.png")));
         for (String modality : studentModalities()) {
             files.add(ResultFiles.writePng(curves(modality), dir.resolve("curves-" + modality + ".png")));
         }
@@ -157,16 +157,22 @@ public final class BenchmarkReport {
         return modalities;
     }
 
-    /** Test accuracy (bestVal) per method, one group per student modality, with the spread over seeds. */
-    private CategoryChart accuracyChart(Table summary) {
+    /**
+     * The students' test {@code metric} (bestVal) per method, one group per student modality, with the spread over
+     * seeds, from a summary in the layout of {@link #summarize}.
+     *
+     * @param metric the metric's name in the title and axis, e.g. {@code accuracy} or {@code mIoU}
+     */
+    public static CategoryChart accuracyChart(Table summary, String metric) {
         CategoryChart chart = new CategoryChartBuilder().width(ResultFiles.FIGURE_WIDTH)
-                .height(ResultFiles.FIGURE_HEIGHT).title("Student test accuracy (bestVal, mean ± std over seeds;"
+                .height(ResultFiles.FIGURE_HEIGHT).title("Student test " + metric + " (bestVal, mean ± std over seeds;"
                         + " the axis does not start at 0)")
-                .xAxisTitle("student modality").yAxisTitle("test accuracy (%)").build();
+                .xAxisTitle("student modality").yAxisTitle("test " + metric + " (%)").build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Horizontal);
-        List<String> modalities = new ArrayList<>(studentModalities());
+        Table students = summary.where(summary.stringColumn("role").isEqualTo("student"));
+        List<String> modalities = new ArrayList<>(new TreeSet<>(students.stringColumn("modality").asList()));
         double lowest = 100;
-        for (String method : studentMethods()) {
+        for (String method : students.stringColumn("method").asList().stream().distinct().toList()) {
             List<Double> means = new ArrayList<>();
             List<Double> errors = new ArrayList<>();
             for (String modality : modalities) {

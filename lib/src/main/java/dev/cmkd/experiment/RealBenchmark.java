@@ -33,8 +33,8 @@ import tech.tablesaw.io.csv.CsvReadOptions;
  * {@code epoch-cost} trains one teacher epoch and one FD-CMKD student epoch on a synthetic stand-in at the
  * paper's sizes under {@code <output>/epoch-cost} and prints the time per epoch, per sample, the extrapolation to
  * the full training split, and the peak memory. {@code report} gathers the rows of every command run so far
- * into {@code results.csv} and {@code summary.csv} of the output directory ({@link #report}), the files notebook 6
- * reads. {@code list} prints every benchmark with its modalities.
+ * into {@code results.csv}, {@code summary.csv} and a figure in the output directory ({@link #report}); notebook 6
+ * reads the summary. {@code list} prints every benchmark with its modalities.
  */
 public final class RealBenchmark {
 
@@ -77,7 +77,7 @@ public final class RealBenchmark {
             case "epoch-cost" -> System.out.print(benchmark.epochCost(output.resolve("epoch-cost")));
             case "report" -> {
                 System.out.println(BenchmarkReport.formatted(report(output)).printAll());
-                System.out.println("wrote " + output.resolve("results.csv") + " and " + output.resolve("summary.csv"));
+                System.out.println("wrote results.csv, summary.csv and the figure in " + output);
             }
             case "train" -> {
                 String method = System.getProperty("fdcmkd.method", "fd-cmkd");
@@ -95,7 +95,8 @@ public final class RealBenchmark {
      * student under every protocol), keeps each (role, modality, teacher, method, seed, protocol) once (a teacher
      * shared by several commands appears in each of their files), writes them to {@code results.csv} and their
      * summary over seeds ({@link BenchmarkReport#summarize}: test accuracy, or test mIoU for segmentation) to
-     * {@code summary.csv}, atomically, and returns the summary.
+     * {@code summary.csv} and its figure to {@code accuracy.png} (or {@code miou.png}), atomically, and returns
+     * the summary.
      *
      * @throws IllegalArgumentException when no command has written its rows there yet
      */
@@ -128,10 +129,12 @@ public final class RealBenchmark {
             }
             rows = rows == null ? kept : rows.append(kept);
         }
-        String metric = rows.columnNames().contains("test_miou") ? "test_miou" : "test_accuracy";
-        Table summary = BenchmarkReport.summarize(rows, metric);
+        boolean segmentation = rows.columnNames().contains("test_miou");
+        Table summary = BenchmarkReport.summarize(rows, segmentation ? "test_miou" : "test_accuracy");
         ResultFiles.writeCsv(rows.setName("results"), outputDir.resolve("results.csv"));
         ResultFiles.writeCsv(summary, outputDir.resolve("summary.csv"));
+        ResultFiles.writePng(BenchmarkReport.accuracyChart(summary, segmentation ? "mIoU" : "accuracy"),
+                outputDir.resolve(segmentation ? "miou.png" : "accuracy.png"));
         return summary;
     }
 }

@@ -93,6 +93,8 @@ class RealBenchmarksTest {
                     assertEquals(List.of("teacher", "student"), report.stringColumn("role").asList());
                     assertEquals(List.of(1, 1), report.intColumn("seeds").asList());
                     assertTrue(Files.isRegularFile(output.resolve("summary.csv")));
+                    assertTrue(Files.isRegularFile(output.resolve(name.equals("nyu-depth-v2") ? "miou.png"
+                            : "accuracy.png")));
                 });
     }
 
