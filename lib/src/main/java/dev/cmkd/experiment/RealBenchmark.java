@@ -34,7 +34,7 @@ import tech.tablesaw.io.csv.CsvReadOptions;
  * paper's sizes under {@code <output>/epoch-cost} and prints the time per epoch, per sample, the extrapolation to
  * the full training split, and the peak memory. {@code report} gathers the rows of every command run so far
  * into {@code results.csv}, {@code summary.csv} and a figure in the output directory ({@link #report}); notebook 6
- * reads the summary. {@code list} prints every benchmark with its modalities.
+ * reads the summary. {@code list} prints every benchmark with its modalities and methods.
  */
 public final class RealBenchmark {
 
@@ -61,8 +61,8 @@ public final class RealBenchmark {
         if ("list".equals(mode)) {
             for (String name : RealBenchmarks.names()) {
                 Benchmark benchmark = RealBenchmarks.get(name);
-                System.out.printf("%-14s %-18s %s%n", name, String.join(" <-> ", benchmark.modalities()),
-                        benchmark.description());
+                System.out.printf("%-14s %-18s %s%n%14s methods: %s%n", name, String.join(" <-> ",
+                        benchmark.modalities()), benchmark.description(), "", String.join(", ", benchmark.methods()));
             }
             return;
         }
