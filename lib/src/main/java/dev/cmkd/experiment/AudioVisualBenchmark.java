@@ -167,7 +167,7 @@ public record AudioVisualBenchmark(String name, String description, AvConvention
 
         /** Returns where this command's result rows go. */
         public Path resultFile() {
-            return outputDir.resolve("results").resolve(method + "-" + student + "-seed" + seed + ".csv");
+            return Benchmark.commandRows(outputDir, method, student, seed);
         }
     }
 

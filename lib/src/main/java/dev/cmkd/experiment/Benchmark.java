@@ -54,6 +54,14 @@ public interface Benchmark {
     EpochCostReport epochCost(Path workDir);
 
     /**
+     * Returns the file of one command's rows, {@code <outputDir>/results/<method>-<student>-seed<seed>.csv}, which
+     * {@link RealBenchmark#report} gathers.
+     */
+    static Path commandRows(Path outputDir, String method, String student, long seed) {
+        return outputDir.resolve("results").resolve(method + "-" + student + "-seed" + seed + ".csv");
+    }
+
+    /**
      * Checks that {@code method} and {@code student} are among this benchmark's.
      *
      * @throws IllegalArgumentException naming the known values

@@ -168,7 +168,8 @@ public final class BenchmarkReport {
                 .height(ResultFiles.FIGURE_HEIGHT).title("Student test " + metric + " (bestVal, mean ± std over seeds;"
                         + " the axis does not start at 0)")
                 .xAxisTitle("student modality").yAxisTitle("test " + metric + " (%)").build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Horizontal);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS)
+                .setLegendLayout(Styler.LegendLayout.Horizontal);
         Table students = summary.where(summary.stringColumn("role").isEqualTo("student"));
         List<String> modalities = new ArrayList<>(new TreeSet<>(students.stringColumn("modality").asList()));
         double lowest = 100;

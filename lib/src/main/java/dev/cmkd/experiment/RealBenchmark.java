@@ -22,7 +22,8 @@ import tech.tablesaw.io.csv.CsvReadOptions;
  *
  * <pre>
  *   -Dfdcmkd.dataset=crema-d|ave|vggsound-50|crisismmd|nyu-depth-v2   required (kit real &lt;dataset&gt; sets it)
- *   -Dfdcmkd.method=fd-cmkd    one of the benchmark's methods       -Dfdcmkd.student=&lt;modality&gt; (default: the first)
+ *   -Dfdcmkd.method=fd-cmkd    one of the benchmark's methods
+ *   -Dfdcmkd.student=&lt;modality&gt;   the student's modality (default: the benchmark's first)
  *   -Dfdcmkd.seed=0            -Dfdcmkd.profile=full|ci   -Dfdcmkd.fixture=true (a synthetic stand-in: no data needed)
  *   -Dfdcmkd.mode=train|epoch-cost|report|list
  * </pre>

@@ -166,38 +166,16 @@ public final class SegmentationBenchmark {
      * {@code -Dfdcmkd.synthetic=true}.
      */
     public static Benchmark registered() {
-        return new Registered();
+        return new Registered("nyu-depth-v2", "NYU-Depth V2, 40-class segmentation (795 / 654 images), RGB <-> depth",
+                Arrays.stream(RgbdModality.values()).map(RgbdModality::label).toList(), SegmentationMethods.names(),
+                "data-scripts/nyu-depth-v2/build.sh (2.8 GB download; writes data/nyu-depth-v2/prepared)");
     }
 
-    private static final class Registered implements Benchmark {
+    private record Registered(String name, String description, List<String> modalities, List<String> methods,
+            String howToGet) implements Benchmark {
 
         /** The official training split less the validation carve's 25 scenes, for cost estimates (about). */
         private static final int TRAIN_IMAGES = 795 - 80;
-
-        @Override
-        public String name() {
-            return "nyu-depth-v2";
-        }
-
-        @Override
-        public String description() {
-            return "NYU-Depth V2, 40-class segmentation (795 / 654 images), RGB <-> depth";
-        }
-
-        @Override
-        public List<String> modalities() {
-            return Arrays.stream(RgbdModality.values()).map(RgbdModality::label).toList();
-        }
-
-        @Override
-        public List<String> methods() {
-            return SegmentationMethods.names();
-        }
-
-        @Override
-        public String howToGet() {
-            return "data-scripts/nyu-depth-v2/build.sh (2.8 GB download; writes data/nyu-depth-v2/prepared)";
-        }
 
         @Override
         public Path outputDir() {
@@ -213,7 +191,7 @@ public final class SegmentationBenchmark {
                     all.augmentation(), all.downsample(), all.maxImages(), all.trainSplit(), all.syntheticSize(),
                     all.syntheticCounts());
             SegmentationReport report = SegmentationBenchmark.run(one);
-            Path rows = all.outputDir().resolve("results").resolve(method + "-" + student + "-seed" + seed + ".csv");
+            Path rows = Benchmark.commandRows(all.outputDir(), method, student, seed);
             ResultFiles.writeCsv(report.results(), rows);
             System.out.println("wrote " + rows);
             return report.summary();
@@ -247,7 +225,8 @@ public final class SegmentationBenchmark {
             Augmentation crop = settings.augmentation();
             String setup = String.format(Locale.ROOT, "ResNet width %d, blocks %s, U-Net-lite decoder; crop %d x %d,"
                     + " downsample %d, batch %d; evaluation on whole images, %d per batch", backbone.width(),
-                    Arrays.toString(backbone.blocksPerStage()), crop.cropHeight(), crop.cropWidth(), settings.downsample(),
+                    Arrays.toString(backbone.blocksPerStage()), crop.cropHeight(), crop.cropWidth(),
+                    settings.downsample(),
                     settings.batchSize(), settings.evaluationBatch());
             return new EpochCostReport(name(), setup, 16 / settings.batchSize() * settings.batchSize(),
                     TRAIN_IMAGES, seconds, PeakMemory.peakBytes());
@@ -314,7 +293,6 @@ public final class SegmentationBenchmark {
         return new SegmentationExperiment(train, validation, test, settings.backbone(), settings.augmentation(),
                 settings.evaluationBatch(), settings.outputDir().resolve("runs"));
     }
-
 
     /** Progress, plus each epoch's wall time and peak resident memory. */
     private static TrainingLoop.Listener listener(Path runDir) {

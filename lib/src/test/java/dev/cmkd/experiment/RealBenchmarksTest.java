@@ -128,7 +128,8 @@ class RealBenchmarksTest {
 
     private static double student(Table commandRows) {
         return commandRows.where(commandRows.stringColumn("role").isEqualTo("student")
-                .and(commandRows.stringColumn("protocol").isEqualTo("bestVal"))).numberColumn("test_accuracy").getDouble(0);
+                .and(commandRows.stringColumn("protocol").isEqualTo("bestVal"))).numberColumn("test_accuracy")
+                .getDouble(0);
     }
 
     @ParameterizedTest

@@ -176,38 +176,15 @@ public final class CrisisMmdBenchmark {
      * the output directory.
      */
     public static Benchmark registered() {
-        return new Registered();
+        return new Registered("crisismmd", "CrisisMMD v2.0, humanitarian task (8 classes), picture <-> tweet text",
+                List.of("image", "text"), MethodRegistry.names(), CrisisMmdLoader.FIX);
     }
 
-    private static final class Registered implements Benchmark {
+    private record Registered(String name, String description, List<String> modalities, List<String> methods,
+            String howToGet) implements Benchmark {
 
         /** The humanitarian task's training split ("all" labels), for cost estimates. */
         private static final int TRAIN_PAIRS = 13_608;
-
-        @Override
-        public String name() {
-            return "crisismmd";
-        }
-
-        @Override
-        public String description() {
-            return "CrisisMMD v2.0, humanitarian task (8 classes), picture <-> tweet text";
-        }
-
-        @Override
-        public List<String> modalities() {
-            return List.of("image", "text");
-        }
-
-        @Override
-        public List<String> methods() {
-            return MethodRegistry.names();
-        }
-
-        @Override
-        public String howToGet() {
-            return CrisisMmdLoader.FIX;
-        }
 
         @Override
         public Path outputDir() {
@@ -233,7 +210,7 @@ public final class CrisisMmdBenchmark {
                             + otherModality(student)), all.imageSize(), all.networks(), all.maxRows(),
                     all.textFeatures());
             BenchmarkReport report = CrisisMmdBenchmark.run(one, System.out::println);
-            Path rows = all.outputDir().resolve("results").resolve(method + "-" + student + "-seed" + seed + ".csv");
+            Path rows = Benchmark.commandRows(all.outputDir(), method, student, seed);
             ResultFiles.writeCsv(report.results(), rows);
             System.out.println("wrote " + rows);
             return BenchmarkReport.formatted(report.summary());
