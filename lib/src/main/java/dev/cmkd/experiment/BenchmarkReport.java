@@ -52,12 +52,15 @@ public final class BenchmarkReport {
 
     /** Returns every run under every protocol, with the environment, one row each. */
     public Table results() {
+        return Environment.appendTo(runs());
+    }
+
+    /** Returns every run under every protocol, one row each, without the environment. */
+    private Table runs() {
         Table table = Table.create("results", StringColumn.create("role"), StringColumn.create("modality"),
                 StringColumn.create("teacher_modality"), StringColumn.create("method"), IntColumn.create("seed"),
                 StringColumn.create("protocol"), DoubleColumn.create("test_accuracy"),
                 IntColumn.create("best_val_epoch"), IntColumn.create("epochs"));
-        Map<String, String> environment = Environment.describe();
-        environment.keySet().forEach(key -> table.addColumns(StringColumn.create(key)));
         for (Entry entry : entries) {
             for (String protocol : RunOutcome.PROTOCOLS) {
                 table.stringColumn("role").append(entry.role());
@@ -69,7 +72,6 @@ public final class BenchmarkReport {
                 table.doubleColumn("test_accuracy").append(entry.outcome().testAccuracy(protocol));
                 table.intColumn("best_val_epoch").append(entry.outcome().bestValidationEpoch() + 1);
                 table.intColumn("epochs").append(entry.outcome().records().size());
-                environment.forEach((key, value) -> table.stringColumn(key).append(value));
             }
         }
         return table;
@@ -80,7 +82,7 @@ public final class BenchmarkReport {
      * the test accuracy under each protocol, and the number of seeds.
      */
     public Table summary() {
-        return summarize(results(), "test_accuracy");
+        return summarize(runs(), "test_accuracy");
     }
 
     /**

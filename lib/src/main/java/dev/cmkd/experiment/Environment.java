@@ -9,6 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
 /** Where a result was computed: written next to every result row. */
 public final class Environment {
 
@@ -32,6 +35,21 @@ public final class Environment {
         environment.put("intra_op_threads", intraOpThreads());
         environment.put("device", Engine.getInstance().defaultDevice().toString());
         return environment;
+    }
+
+    /**
+     * Adds to {@code rows} one column per entry of {@link #describe()}, in its order, holding that entry's value
+     * in every row; returns {@code rows}.
+     */
+    public static Table appendTo(Table rows) {
+        describe().forEach((key, value) -> {
+            StringColumn column = StringColumn.create(key);
+            for (int row = 0; row < rows.rowCount(); row++) {
+                column.append(value);
+            }
+            rows.addColumns(column);
+        });
+        return rows;
     }
 
     private static String intraOpThreads() {

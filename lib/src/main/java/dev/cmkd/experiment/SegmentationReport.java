@@ -14,7 +14,6 @@ import tech.tablesaw.api.Table;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The results of a segmentation benchmark: every run under every selection protocol ({@link RunOutcome}) as
@@ -52,13 +51,16 @@ public final class SegmentationReport {
 
     /** Returns one row per run and protocol, with the environment. */
     public Table results() {
+        return Environment.appendTo(runs());
+    }
+
+    /** Returns one row per run and protocol, without the environment. */
+    private Table runs() {
         Table table = Table.create("results", StringColumn.create("data"), StringColumn.create("role"),
                 StringColumn.create("modality"), StringColumn.create("teacher_modality"), StringColumn.create("method"),
                 IntColumn.create("seed"), StringColumn.create("protocol"), DoubleColumn.create("test_miou"),
                 DoubleColumn.create("test_pixel_accuracy"), IntColumn.create("best_val_epoch"),
                 IntColumn.create("epochs"));
-        Map<String, String> environment = Environment.describe();
-        environment.keySet().forEach(key -> table.addColumns(StringColumn.create(key)));
         for (Entry entry : entries) {
             RunOutcome outcome = entry.run().outcome();
             for (String protocol : RunOutcome.PROTOCOLS) {
@@ -73,7 +75,6 @@ public final class SegmentationReport {
                 table.doubleColumn("test_pixel_accuracy").append(entry.run().testPixelAccuracy(protocol));
                 table.intColumn("best_val_epoch").append(outcome.bestValidationEpoch() + 1);
                 table.intColumn("epochs").append(outcome.records().size());
-                environment.forEach((key, value) -> table.stringColumn(key).append(value));
             }
         }
         return table;
@@ -84,7 +85,7 @@ public final class SegmentationReport {
      * over seeds (sample standard deviation), and the number of seeds.
      */
     public Table summary() {
-        return BenchmarkReport.formatted(BenchmarkReport.summarize(results(), "test_miou"))
+        return BenchmarkReport.formatted(BenchmarkReport.summarize(runs(), "test_miou"))
                 .setName("Test mIoU (%), mean ± std over seeds, " + data);
     }
 
@@ -120,7 +121,7 @@ public final class SegmentationReport {
      */
     public List<Path> write(Path dir) {
         return List.of(ResultFiles.writeCsv(results(), dir.resolve("results.csv")),
-                ResultFiles.writeCsv(BenchmarkReport.summarize(results(), "test_miou"), dir.resolve("summary.csv")),
+                ResultFiles.writeCsv(BenchmarkReport.summarize(runs(), "test_miou"), dir.resolve("summary.csv")),
                 ResultFiles.writePng(chart(), dir.resolve("miou.png")));
     }
 }
