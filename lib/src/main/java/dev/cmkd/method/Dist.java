@@ -112,15 +112,9 @@ public final class Dist extends AbstractMethod {
 
         /** Validates and builds. */
         public Dist build() {
-            if (!(beta >= 0) || Double.isInfinite(beta)) {
-                throw new IllegalArgumentException("Dist: beta " + beta + " must be finite and >= 0");
-            }
-            if (!(gamma >= 0) || Double.isInfinite(gamma)) {
-                throw new IllegalArgumentException("Dist: gamma " + gamma + " must be finite and >= 0");
-            }
-            if (!(temperature > 0) || Double.isInfinite(temperature)) {
-                throw new IllegalArgumentException("Dist: temperature " + temperature + " must be finite and > 0");
-            }
+            Hyperparameters.requireNonNegative("Dist: beta", beta);
+            Hyperparameters.requireNonNegative("Dist: gamma", gamma);
+            Hyperparameters.requirePositive("Dist: temperature", temperature);
             return new Dist(this);
         }
     }

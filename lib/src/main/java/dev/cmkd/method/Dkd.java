@@ -158,15 +158,9 @@ public final class Dkd extends AbstractMethod {
 
         /** Validates and builds. */
         public Dkd build() {
-            if (!(alpha >= 0) || Double.isInfinite(alpha)) {
-                throw new IllegalArgumentException("Dkd: alpha " + alpha + " must be finite and >= 0");
-            }
-            if (!(beta >= 0) || Double.isInfinite(beta)) {
-                throw new IllegalArgumentException("Dkd: beta " + beta + " must be finite and >= 0");
-            }
-            if (!(temperature > 0) || Double.isInfinite(temperature)) {
-                throw new IllegalArgumentException("Dkd: temperature " + temperature + " must be finite and > 0");
-            }
+            Hyperparameters.requireNonNegative("Dkd: alpha", alpha);
+            Hyperparameters.requireNonNegative("Dkd: beta", beta);
+            Hyperparameters.requirePositive("Dkd: temperature", temperature);
             if (warmupEpochs < 0) {
                 throw new IllegalArgumentException("Dkd: warmupEpochs " + warmupEpochs + " must be >= 0");
             }

@@ -369,9 +369,7 @@ public final class FdCmkd extends AbstractMethod {
             }
             double[] weights = {taskWeight, bandHeadWeight, lowWeight, highWeight, alignWeight, scaleWeight};
             for (double weight : weights) {
-                if (!(weight >= 0) || Double.isInfinite(weight)) {
-                    throw new IllegalArgumentException("FdCmkd: loss weights must be finite and >= 0, got " + weight);
-                }
+                Hyperparameters.requireNonNegative("FdCmkd: loss weight", weight);
             }
             return new FdCmkd(this);
         }

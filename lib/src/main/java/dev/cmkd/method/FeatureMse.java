@@ -28,10 +28,7 @@ public final class FeatureMse extends AbstractMethod {
 
     /** Creates the method with feature weight {@code lambda >= 0}. */
     public FeatureMse(double weight) {
-        if (!(weight >= 0) || Double.isInfinite(weight)) {
-            throw new IllegalArgumentException("FeatureMse: weight " + weight + " must be finite and >= 0");
-        }
-        this.weight = weight;
+        this.weight = Hyperparameters.requireNonNegative("FeatureMse: weight", weight);
     }
 
     @Override

@@ -92,9 +92,7 @@ public final class FitNet extends AbstractMethod {
                 throw new IllegalArgumentException("FitNet: teacherFeatureDim " + teacherFeatureDim
                         + " must be > 0 (setTeacherFeatureDim)");
             }
-            if (!(hintWeight >= 0) || Double.isInfinite(hintWeight)) {
-                throw new IllegalArgumentException("FitNet: hintWeight " + hintWeight + " must be finite and >= 0");
-            }
+            Hyperparameters.requireNonNegative("FitNet: hintWeight", hintWeight);
             return new FitNet(this);
         }
     }

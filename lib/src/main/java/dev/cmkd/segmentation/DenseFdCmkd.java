@@ -22,6 +22,7 @@ import dev.cmkd.frequency.Implementation;
 import dev.cmkd.loss.BandLoss;
 import dev.cmkd.loss.LossFunctions;
 import dev.cmkd.method.AbstractMethod;
+import dev.cmkd.method.Hyperparameters;
 import dev.cmkd.method.LossTerms;
 import dev.cmkd.method.NetworkOutput;
 import dev.cmkd.method.ScaleMode;
@@ -409,10 +410,7 @@ public final class DenseFdCmkd extends AbstractMethod {
                         + ") must lie strictly between 0 and 1");
             }
             for (double weight : new double[] {taskWeight, bandHeadWeight, lowWeight, highWeight, alignWeight}) {
-                if (!(weight >= 0) || Double.isInfinite(weight)) {
-                    throw new IllegalArgumentException("DenseFdCmkd: loss weights must be finite and >= 0, got "
-                            + weight);
-                }
+                Hyperparameters.requireNonNegative("DenseFdCmkd: loss weight", weight);
             }
             return new DenseFdCmkd(this);
         }

@@ -11,6 +11,7 @@ import dev.cmkd.loss.LossFunctions;
 import dev.cmkd.loss.Reduction;
 import dev.cmkd.method.AbstractMethod;
 import dev.cmkd.method.FitNet;
+import dev.cmkd.method.Hyperparameters;
 import dev.cmkd.method.LossTerms;
 import dev.cmkd.method.NetworkOutput;
 
@@ -117,10 +118,7 @@ public final class DenseFitNet extends AbstractMethod {
                 throw new IllegalArgumentException("DenseFitNet: teacherChannels " + teacherChannels
                         + " must be > 0 (setTeacherChannels)");
             }
-            if (!(hintWeight >= 0) || Double.isInfinite(hintWeight)) {
-                throw new IllegalArgumentException("DenseFitNet: hintWeight " + hintWeight
-                        + " must be finite and >= 0");
-            }
+            Hyperparameters.requireNonNegative("DenseFitNet: hintWeight", hintWeight);
             return new DenseFitNet(this);
         }
     }
