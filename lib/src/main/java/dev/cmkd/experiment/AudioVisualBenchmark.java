@@ -272,12 +272,10 @@ public record AudioVisualBenchmark(String name, String description, AvConvention
         PairedExperiment experiment = experiment(settings);
         PeakMemory.reset();
         Map<String, Double> seconds = new LinkedHashMap<>();
-        long start = System.nanoTime();
-        experiment.teacher(settings.teacher(), settings.spec());
-        seconds.put(settings.teacher() + " teacher", (System.nanoTime() - start) / 1e9);
-        start = System.nanoTime();
-        experiment.student(student, "fd-cmkd", settings.spec(), settings.spec());
-        seconds.put(student + " student (fd-cmkd)", (System.nanoTime() - start) / 1e9);
+        seconds.put(settings.teacher() + " teacher", EpochCostReport.wallSeconds(() -> experiment.teacher(
+                settings.teacher(), settings.spec())));
+        seconds.put(student + " student (fd-cmkd)", EpochCostReport.wallSeconds(() -> experiment.student(student,
+                "fd-cmkd", settings.spec(), settings.spec())));
         String setup = String.format(Locale.ROOT, "ResNet width %d, blocks %s, batch %d, inputs %s", costNetwork
                 .width(), Arrays.toString(costNetwork.blocksPerStage()), batch, List.of(experiment.train()
                         .sampleShape(0), experiment.train().sampleShape(1)));

@@ -23,6 +23,13 @@ public record EpochCostReport(String benchmark, String setup, int trainedSamples
         secondsPerRun = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(secondsPerRun));
     }
 
+    /** Runs {@code work} and returns its wall time in seconds. */
+    public static double wallSeconds(Runnable work) {
+        long start = System.nanoTime();
+        work.run();
+        return (System.nanoTime() - start) / 1e9;
+    }
+
     /** Returns the wall time of one epoch of {@code run} per training sample. */
     public double secondsPerSample(String run) {
         return secondsPerRun.get(run) / trainedSamples;

@@ -215,12 +215,10 @@ public final class SegmentationBenchmark {
             RunSpec spec = RunSpec.paper(1, settings.batchSize(), 0);
             PeakMemory.reset();
             Map<String, Double> seconds = new LinkedHashMap<>();
-            long start = System.nanoTime();
-            experiment.teacher(RgbdModality.DEPTH, spec);
-            seconds.put("depth teacher", (System.nanoTime() - start) / 1e9);
-            start = System.nanoTime();
-            experiment.student(RgbdModality.RGB, "fd-cmkd", spec, spec);
-            seconds.put("rgb student (fd-cmkd)", (System.nanoTime() - start) / 1e9);
+            seconds.put("depth teacher", EpochCostReport.wallSeconds(() -> experiment.teacher(RgbdModality.DEPTH,
+                    spec)));
+            seconds.put("rgb student (fd-cmkd)", EpochCostReport.wallSeconds(() -> experiment.student(
+                    RgbdModality.RGB, "fd-cmkd", spec, spec)));
             SegmentationExperiment.Backbone backbone = settings.backbone();
             Augmentation crop = settings.augmentation();
             String setup = String.format(Locale.ROOT, "ResNet width %d, blocks %s, U-Net-lite decoder; crop %d x %d,"
