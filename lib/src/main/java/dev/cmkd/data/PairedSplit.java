@@ -162,6 +162,7 @@ public final class PairedSplit implements BatchSource {
     }
 
     /** Returns true if batches draw random views of the samples (training augmentation, see {@link SampleSource}). */
+    @Override
     public boolean randomViews() {
         return source.randomViews();
     }
@@ -169,20 +170,6 @@ public final class PairedSplit implements BatchSource {
     /** Returns the label of sample {@code i}. */
     public int label(int i) {
         return labels[i];
-    }
-
-    /**
-     * A batch.
-     *
-     * @param inputs per modality, {@code [n, ...sampleShape]} float32
-     * @param labels {@code [n]} int64
-     */
-    public record Batch(List<NDArray> inputs, NDArray labels) {
-
-        /** Returns modality {@code m}'s input. */
-        public NDArray input(int m) {
-            return inputs.get(m);
-        }
     }
 
     /** The samples are fixed arrays: every epoch sees the same values. */

@@ -2,6 +2,7 @@ package dev.cmkd.experiment;
 
 import dev.cmkd.bench.PeakMemory;
 import dev.cmkd.data.PairedSplit;
+import dev.cmkd.data.Splits;
 import dev.cmkd.data.av.AvConvention;
 import dev.cmkd.data.av.PreparedAvLoader;
 import dev.cmkd.data.av.PreparedFixture;
@@ -165,6 +166,11 @@ public record AudioVisualBenchmark(String name, String description, AvConvention
             return RunSpec.paper(epochs, batchSize, seed);
         }
 
+        /** Returns the protocol of these settings' schedule for {@code students}, {@code methods} and {@code seeds}. */
+        public Protocol protocol(List<String> students, List<String> methods, List<Long> seeds) {
+            return new Protocol(seeds, students, MethodRegistry.specs(methods), epochs, epochs, batchSize, false);
+        }
+
         /** Returns where this command's result rows go. */
         public Path resultFile() {
             return Benchmark.commandRows(outputDir, method, student, seed);
@@ -189,69 +195,38 @@ public record AudioVisualBenchmark(String name, String description, AvConvention
 
     /** Trains (or resumes, or reads back) the teacher, then the student, and writes their result rows. */
     public static BenchmarkReport run(Settings settings) {
-        PairedExperiment experiment = experiment(settings);
-        RunSpec spec = settings.spec();
-        RunOutcome teacher = experiment.teacher(settings.teacher(), spec);
-        RunOutcome student = experiment.student(settings.student(), settings.method(), spec, spec);
-        BenchmarkReport report = new BenchmarkReport();
-        report.add(new BenchmarkReport.Entry("teacher", settings.teacher(), "", "", settings.seed(), teacher));
-        report.add(new BenchmarkReport.Entry("student", settings.student(), settings.teacher(), settings.method(),
-                settings.seed(), student));
+        BenchmarkReport report = settings.protocol(List.of(settings.student()), List.of(settings.method()),
+                List.of(settings.seed())).run(experiment(settings));
         ResultFiles.writeCsv(report.results(), settings.resultFile());
         return report;
     }
 
     /**
      * The whole protocol, as the notebooks run it: for each seed, the teachers of both modalities, then a student
-     * of each modality with each method (each run resumed or read back when done, each command's rows written as
-     * by {@link #run(Settings)}); returns every run in one report.
+     * of each modality with each method (each run resumed or read back when done); returns every run in one report.
      *
      * @param ci the smoke profile of {@link Settings#defaults}
      */
     public BenchmarkReport protocol(boolean ci, Path dataRoot, Path outputDir, List<String> methods,
             List<Long> seeds) {
-        BenchmarkReport report = new BenchmarkReport();
-        for (long seed : seeds) {
-            Settings first = Settings.defaults(this, ci, methods.get(0), modalities().get(0), seed, dataRoot,
-                    outputDir);
-            PairedExperiment experiment = experiment(first);
-            RunSpec spec = first.spec();
-            Map<String, BenchmarkReport.Entry> teachers = new LinkedHashMap<>();
-            for (String modality : modalities()) {
-                teachers.put(modality, new BenchmarkReport.Entry("teacher", modality, "", "", seed,
-                        experiment.teacher(modality, spec)));
-                report.add(teachers.get(modality));
-            }
-            for (String student : modalities()) {
-                for (String method : methods) {
-                    Settings settings = Settings.defaults(this, ci, method, student, seed, dataRoot, outputDir);
-                    BenchmarkReport.Entry entry = new BenchmarkReport.Entry("student", student, settings.teacher(),
-                            method, seed, experiment.student(student, method, spec, spec));
-                    BenchmarkReport one = new BenchmarkReport();
-                    one.add(teachers.get(settings.teacher()));
-                    one.add(entry);
-                    ResultFiles.writeCsv(one.results(), settings.resultFile());
-                    report.add(entry);
-                }
-            }
-        }
-        return report;
+        Settings settings = Settings.defaults(this, ci, methods.get(0), modalities().get(0), seeds.get(0), dataRoot,
+                outputDir);
+        return settings.protocol(modalities(), methods, seeds).run(experiment(settings));
     }
 
-    /** Loads the three splits (the training views seeded by the run's seed) and returns the experiment. */
-    public static PairedExperiment experiment(Settings settings) {
+    /** Returns the experiment on the prepared data of {@code settings}, its training views seeded by each run's seed. */
+    public static Experiment experiment(Settings settings) {
         AudioVisualBenchmark benchmark = settings.benchmark();
         if (!Files.isDirectory(settings.dataRoot())) {
             throw new DatasetException("no prepared " + benchmark.name() + " data at " + settings.dataRoot()
                     + "; fix: " + benchmark.howToGet() + ", or set -Dfdcmkd.data, or run on a synthetic stand-in with"
                     + " -Dfdcmkd.fixture=true");
         }
-        PairedSplit train = benchmark.load(settings.dataRoot(), "train", settings.seed(), settings.maxClips());
-        PairedSplit validation = benchmark.load(settings.dataRoot(), "val", settings.seed(), settings.maxClips());
-        PairedSplit test = benchmark.load(settings.dataRoot(), "test", settings.seed(), settings.maxClips());
-        System.out.printf(Locale.ROOT, "%s: %d train, %d validation, %d test samples from %s%n", benchmark.name(),
-                train.size(), validation.size(), test.size(), settings.dataRoot());
-        return new PairedExperiment(train, validation, test, settings.network(), settings.outputDir().resolve("runs"));
+        PairedTask task = new PairedTask(benchmark.name(), benchmark.name(), settings.network(), seed -> new Splits(
+                benchmark.load(settings.dataRoot(), "train", seed, settings.maxClips()),
+                benchmark.load(settings.dataRoot(), "val", seed, settings.maxClips()),
+                benchmark.load(settings.dataRoot(), "test", seed, settings.maxClips())));
+        return new Experiment(task, settings.outputDir().resolve("runs"));
     }
 
     /**
@@ -269,16 +244,16 @@ public record AudioVisualBenchmark(String name, String description, AvConvention
         Path data = writeFixture(workDir.resolve("data"), clips, 0);
         String student = modalities().get(0);
         Settings settings = new Settings(this, "fd-cmkd", student, 0, data, workDir, 1, batch, costNetwork, clips);
-        PairedExperiment experiment = experiment(settings);
+        Experiment experiment = experiment(settings);
         PeakMemory.reset();
         Map<String, Double> seconds = new LinkedHashMap<>();
         seconds.put(settings.teacher() + " teacher", EpochCostReport.wallSeconds(() -> experiment.teacher(
                 settings.teacher(), settings.spec())));
         seconds.put(student + " student (fd-cmkd)", EpochCostReport.wallSeconds(() -> experiment.student(student,
-                "fd-cmkd", settings.spec(), settings.spec())));
+                MethodRegistry.spec("fd-cmkd"), settings.spec(), settings.spec())));
         String setup = String.format(Locale.ROOT, "ResNet width %d, blocks %s, batch %d, inputs %s", costNetwork
-                .width(), Arrays.toString(costNetwork.blocksPerStage()), batch, List.of(experiment.train()
-                        .sampleShape(0), experiment.train().sampleShape(1)));
+                .width(), Arrays.toString(costNetwork.blocksPerStage()), batch, List.of(experiment.task()
+                        .inputShape(modalities().get(0)).slice(1), experiment.task().inputShape(modalities().get(1)).slice(1)));
         return new EpochCostReport(name, setup, clips / batch * batch, trainClips, seconds, PeakMemory.peakBytes());
     }
 }

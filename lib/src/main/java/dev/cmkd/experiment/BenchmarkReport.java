@@ -23,10 +23,11 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 /**
- * Turns finished runs into the benchmark's tables and figures: every run under every selection protocol
- * as rows ({@code results.csv}), the mean and standard deviation over seeds per student modality and
- * method ({@code summary.csv}), accuracy per method ({@code accuracy.png}) and validation curves
- * ({@code curves-<modality>.png}).
+ * Turns finished runs of one task into its tables and figures: every run under every selection protocol as rows
+ * ({@code results.csv}, one {@code test_<metric>} column per metric of the task's {@link dev.cmkd.train.Evaluator},
+ * each row naming its data so that synthetic numbers cannot pass for real ones), the mean and standard deviation
+ * over seeds of the first metric per role, modality and method ({@code summary.csv}), that metric per method
+ * ({@code accuracy.png} or {@code miou.png}) and validation curves ({@code curves-<modality>.png}).
  */
 public final class BenchmarkReport {
 
@@ -43,7 +44,25 @@ public final class BenchmarkReport {
     public record Entry(String role, String modality, String teacherModality, String method, long seed,
             RunOutcome outcome) {}
 
+    private final String data;
+    private final List<String> metrics;
     private final List<Entry> entries = new ArrayList<>();
+
+    /** Creates an empty report of runs on {@code data} ({@link Task#data()}) scored by {@code metrics}. */
+    public BenchmarkReport(String data, List<String> metrics) {
+        this.data = data;
+        this.metrics = List.copyOf(metrics);
+    }
+
+    /** Creates an empty report of the runs of {@code task}. */
+    public BenchmarkReport(Task task) {
+        this(task.data(), task.evaluator().metrics());
+    }
+
+    /** Returns the selecting metric's result column, e.g. {@code test_accuracy} or {@code test_miou}. */
+    public String metricColumn() {
+        return "test_" + metrics.get(0);
+    }
 
     /** Adds a run. */
     public void add(Entry entry) {
@@ -57,19 +76,24 @@ public final class BenchmarkReport {
 
     /** Returns every run under every protocol, one row each, without the environment. */
     private Table runs() {
-        Table table = Table.create("results", StringColumn.create("role"), StringColumn.create("modality"),
-                StringColumn.create("teacher_modality"), StringColumn.create("method"), IntColumn.create("seed"),
-                StringColumn.create("protocol"), DoubleColumn.create("test_accuracy"),
-                IntColumn.create("best_val_epoch"), IntColumn.create("epochs"));
+        Table table = Table.create("results", StringColumn.create("data"), StringColumn.create("role"),
+                StringColumn.create("modality"), StringColumn.create("teacher_modality"), StringColumn.create("method"),
+                IntColumn.create("seed"), StringColumn.create("protocol"));
+        metrics.forEach(metric -> table.addColumns(DoubleColumn.create("test_" + metric)));
+        table.addColumns(IntColumn.create("best_val_epoch"), IntColumn.create("epochs"));
         for (Entry entry : entries) {
             for (String protocol : RunOutcome.PROTOCOLS) {
+                table.stringColumn("data").append(data);
                 table.stringColumn("role").append(entry.role());
                 table.stringColumn("modality").append(entry.modality());
                 table.stringColumn("teacher_modality").append(entry.teacherModality());
                 table.stringColumn("method").append(entry.method());
                 table.intColumn("seed").append((int) entry.seed());
                 table.stringColumn("protocol").append(protocol);
-                table.doubleColumn("test_accuracy").append(entry.outcome().testAccuracy(protocol));
+                table.doubleColumn(metricColumn()).append(entry.outcome().testAccuracy(protocol));
+                for (String metric : metrics.subList(1, metrics.size())) {
+                    table.doubleColumn("test_" + metric).append(entry.outcome().testMetric(metric, protocol));
+                }
                 table.intColumn("best_val_epoch").append(entry.outcome().bestValidationEpoch() + 1);
                 table.intColumn("epochs").append(entry.outcome().records().size());
             }
@@ -79,15 +103,15 @@ public final class BenchmarkReport {
 
     /**
      * Returns, per role, modality and method, the mean and standard deviation (sample, n - 1) over seeds of
-     * the test accuracy under each protocol, and the number of seeds.
+     * the selecting metric under each protocol, and the number of seeds.
      */
     public Table summary() {
-        return summarize(runs(), "test_accuracy");
+        return summarize(runs(), metricColumn());
     }
 
     /**
-     * Returns the summary of a table of result rows (the layout of {@link #results()}, or of {@link
-     * SegmentationReport#results()} with {@code metric} {@code test_miou}): per role, modality, teacher modality
+     * Returns the summary of a table of result rows (the layout of {@link #results()}) for the column {@code
+     * metric} ({@code test_accuracy}, {@code test_miou}): per role, modality, teacher modality
      * and method, in the order of first appearance, the number of seeds and the mean and sample standard
      * deviation over seeds of {@code metric} under each protocol ({@code <protocol>_mean}, {@code
      * <protocol>_std}).
@@ -146,7 +170,8 @@ public final class BenchmarkReport {
         Table summary = summary();
         files.add(ResultFiles.writeCsv(results(), dir.resolve("results.csv")));
         files.add(ResultFiles.writeCsv(summary, dir.resolve("summary.csv")));
-        files.add(ResultFiles.writePng(accuracyChart(summary, "accuracy"), dir.resolve("accuracy.png")));
+        String metric = metrics.get(0).equals("miou") ? "mIoU" : metrics.get(0);
+        files.add(ResultFiles.writePng(accuracyChart(summary, metric), dir.resolve(metrics.get(0) + ".png")));
         for (String modality : studentModalities()) {
             files.add(ResultFiles.writePng(curves(modality), dir.resolve("curves-" + modality + ".png")));
         }
@@ -208,11 +233,11 @@ public final class BenchmarkReport {
         return entries.stream().filter(e -> e.role().equals("student")).map(Entry::method).distinct().toList();
     }
 
-    /** Validation accuracy of the main head per epoch, mean over seeds, one line per method. */
+    /** The selecting metric of the main head on the validation split per epoch, mean over seeds, one line per method. */
     private XYChart curves(String modality) {
         XYChart chart = new XYChartBuilder().width(ResultFiles.FIGURE_WIDTH).height(ResultFiles.FIGURE_HEIGHT)
                 .title("Learning curves of the " + modality + " student (mean over seeds)").xAxisTitle("epoch")
-                .yAxisTitle("validation accuracy (%)").build();
+                .yAxisTitle("validation " + metrics.get(0).replace("miou", "mIoU") + " (%)").build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
         for (String method : studentMethods()) {
             List<Entry> runs = entries.stream().filter(e -> e.role().equals("student")

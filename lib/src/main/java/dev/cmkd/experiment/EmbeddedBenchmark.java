@@ -1,10 +1,9 @@
 package dev.cmkd.experiment;
 
-import dev.cmkd.data.PairedSplit;
+import dev.cmkd.data.Splits;
 import dev.cmkd.data.loading.AvMnistTtsLoader;
 import dev.cmkd.method.MethodRegistry;
 import dev.cmkd.method.MethodSpec;
-import dev.cmkd.method.NoDistillation;
 import dev.cmkd.results.ResultFiles;
 import dev.cmkd.train.RunSpec;
 
@@ -12,12 +11,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 import tech.tablesaw.api.Table;
 
@@ -122,41 +118,13 @@ public final class EmbeddedBenchmark {
      * (registered methods or variants of them) instead of {@code settings.methods()}.
      */
     public static BenchmarkReport run(Settings settings, List<MethodSpec> methods) {
-        PairedExperiment experiment = experiment(settings);
-        BenchmarkReport report = new BenchmarkReport();
-        List<String> modalities = new ArrayList<>(experiment.train().modalities());
-        for (long seed : settings.seeds()) {
-            RunSpec teacherSpec = teacherSpec(settings, seed);
-            RunSpec studentSpec = RunSpec.paper(settings.studentEpochs(), settings.batchSize(), seed);
-            Map<String, RunOutcome> teachers = new LinkedHashMap<>();
-            for (String modality : modalities) {
-                teachers.put(modality, experiment.teacher(modality, teacherSpec));
-                report.add(new BenchmarkReport.Entry("teacher", modality, "", "", seed, teachers.get(modality)));
-            }
-            Map<String, Map<String, RunOutcome>> joint = new LinkedHashMap<>();
-            if (settings.joint()) {
-                for (MethodSpec method : methods) {
-                    joint.put(method.name(), experiment.jointStudents(method, studentSpec, teacherSpec));
-                }
-            }
-            for (String modality : modalities) {
-                String teacherModality = modalities.get(1 - modalities.indexOf(modality));
-                for (MethodSpec method : methods) {
-                    // Without distillation a student is its modality's unimodal network: with equal epochs it
-                    // is the teacher run of that modality (same backbone, seed and data order), so reuse it.
-                    RunOutcome outcome = settings.joint() ? joint.get(method.name()).get(modality)
-                            : NoDistillation.NAME.equals(method.name()) && studentSpec.equals(teacherSpec)
-                            ? teachers.get(modality) : experiment.student(modality, method, studentSpec, teacherSpec);
-                    report.add(new BenchmarkReport.Entry("student", modality, teacherModality, method.name(), seed,
-                            outcome));
-                }
-            }
-        }
-        return report;
+        Experiment experiment = experiment(settings);
+        return new Protocol(settings.seeds(), experiment.task().modalities(), methods, settings.teacherEpochs(),
+                settings.studentEpochs(), settings.batchSize(), settings.joint()).run(experiment);
     }
 
     /** Builds the dataset if it is missing, loads its three splits and returns the experiment over them. */
-    public static PairedExperiment experiment(Settings settings) {
+    public static Experiment experiment(Settings settings) {
         ensureDataset(settings.dataRoot());
         AvMnistTtsLoader.Builder loader = AvMnistTtsLoader.builder().optMaxPairs(settings.maxPairs())
                 .optCacheDir(settings.dataRoot().resolve("cache"));
@@ -164,12 +132,12 @@ public final class EmbeddedBenchmark {
             loader.optSnrDb(settings.snrDb());
         }
         AvMnistTtsLoader data = loader.build();
-        PairedSplit train = data.load(settings.dataRoot(), "train");
-        PairedSplit validation = data.load(settings.dataRoot(), "val");
-        PairedSplit test = data.load(settings.dataRoot(), "test");
-        System.out.printf(Locale.ROOT, "AV-MNIST-TTS: %d train, %d validation, %d test pairs; %s%n", train.size(),
-                validation.size(), test.size(), data);
-        return new PairedExperiment(train, validation, test, settings.network(), settings.outputDir().resolve("runs"));
+        Splits splits = new Splits(data.load(settings.dataRoot(), "train"), data.load(settings.dataRoot(), "val"),
+                data.load(settings.dataRoot(), "test"));
+        System.out.printf(Locale.ROOT, "AV-MNIST-TTS: %d train, %d validation, %d test pairs; %s%n",
+                splits.train().size(), splits.validation().size(), splits.test().size(), data);
+        return new Experiment(new PairedTask("av-mnist-tts", "AV-MNIST-TTS", settings.network(), seed -> splits),
+                settings.outputDir().resolve("runs"));
     }
 
     /** Returns the teachers' run specification for {@code seed} under {@code settings}. */

@@ -16,6 +16,11 @@ public record NetworkConfig(int width, int[] blocksPerStage, boolean smallInput)
         return new NetworkConfig(64, new int[] {2, 2, 2, 2}, false);
     }
 
+    /** Returns the dimension {@code D = width * 2^(stages-1)} of the distilled feature. */
+    public int featureDim() {
+        return width << (blocksPerStage.length - 1);
+    }
+
     /** Returns a network for inputs of {@code channels} channels and {@code classes} classes. */
     public ResNet build(int channels, int classes) {
         return ResNet.builder().setNumClasses(classes).optInputChannels(channels).optWidth(width)

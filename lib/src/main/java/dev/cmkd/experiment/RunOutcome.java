@@ -50,6 +50,21 @@ public record RunOutcome(String name, List<EpochRecord> records) {
         }
     }
 
+    /**
+     * Returns the main predictor's test value of one of the evaluator's other metrics (pixel accuracy beside mIoU)
+     * at the epoch {@code protocol} selects; NaN for {@code paperBestTest}, which selects the main metric across
+     * heads, and for a metric the records lack.
+     */
+    public double testMetric(String metric, String protocol) {
+        int epoch = switch (protocol) {
+            case "bestVal" -> bestValidationEpoch();
+            case "lastEpoch" -> records.size() - 1;
+            default -> -1;
+        };
+        Map<String, Double> values = epoch < 0 ? null : records.get(epoch).otherMetrics().get("test_" + metric);
+        return values == null || values.isEmpty() ? Double.NaN : main(values);
+    }
+
     private static double main(Map<String, Double> accuracy) {
         return accuracy.values().iterator().next();
     }

@@ -8,15 +8,10 @@ import dev.cmkd.data.nyu.RgbdSplit;
 import dev.cmkd.data.nyu.SyntheticRgbd;
 import dev.cmkd.data.loading.DatasetException;
 import dev.cmkd.results.ResultFiles;
-import dev.cmkd.segmentation.DenseBaselines;
 import dev.cmkd.segmentation.SegmentationMethods;
-import dev.cmkd.train.EpochRecord;
-import dev.cmkd.train.ProgressPrinter;
 import dev.cmkd.train.RunSpec;
-import dev.cmkd.train.TrainingLoop;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,7 +61,8 @@ import tech.tablesaw.api.Table;
  * proxies and the teacher co-trained from the trained teacher ({@link dev.cmkd.segmentation.DenseC2kd}).
  *
  * <p>Each epoch prints its wall time and the process's peak resident memory (Linux; PyTorch's native memory
- * included), so the cost of a full epoch can be extrapolated from a smoke run.
+ * included), so the cost of a full epoch can be extrapolated from a smoke run ({@link
+ * dev.cmkd.train.ProgressPrinter}).
  */
 public final class SegmentationBenchmark {
 
@@ -93,7 +89,7 @@ public final class SegmentationBenchmark {
      */
     public record Settings(Path prepared, boolean synthetic, Path outputDir, List<Long> seeds, int teacherEpochs,
             int studentEpochs, List<String> methods, List<RgbdModality> students,
-            SegmentationExperiment.Backbone backbone, int batchSize, int evaluationBatch, Augmentation augmentation,
+            SegmentationTask.Backbone backbone, int batchSize, int evaluationBatch, Augmentation augmentation,
             int downsample, int maxImages, String trainSplit, int[] syntheticSize, int[] syntheticCounts) {
 
         /** The full configuration ({@code ci = false}) or the smoke configuration on synthetic data. */
@@ -101,13 +97,13 @@ public final class SegmentationBenchmark {
             if (ci) {
                 return new Settings(Path.of("data/nyu-depth-v2/prepared"), true, Path.of("results/real/nyu-depth-v2-ci"),
                         List.of(0L), 1, 1, SegmentationMethods.names(), List.of(RgbdModality.RGB, RgbdModality.DEPTH),
-                        new SegmentationExperiment.Backbone(8, new int[] {1, 1, 1}, true), 8, 8,
+                        new SegmentationTask.Backbone(8, new int[] {1, 1, 1}, true), 8, 8,
                         new Augmentation(32, 48, true), 1, Integer.MAX_VALUE, "train", new int[] {48, 64},
                         new int[] {32, 8, 8});
             }
             return new Settings(Path.of("data/nyu-depth-v2/prepared"), false, Path.of("results/real/nyu-depth-v2"),
                     List.of(0L, 1L, 2L), 100, 100, SegmentationMethods.names(),
-                    List.of(RgbdModality.RGB, RgbdModality.DEPTH), SegmentationExperiment.Backbone.resNet18(), 8, 4,
+                    List.of(RgbdModality.RGB, RgbdModality.DEPTH), SegmentationTask.Backbone.resNet18(), 8, 4,
                     new Augmentation(384, 512, true), 1, Integer.MAX_VALUE, "train", new int[] {480, 640},
                     new int[] {795, 80, 654});
         }
@@ -127,7 +123,7 @@ public final class SegmentationBenchmark {
                 augmentation = new Augmentation(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()),
                         true);
             }
-            SegmentationExperiment.Backbone backbone = new SegmentationExperiment.Backbone(
+            SegmentationTask.Backbone backbone = new SegmentationTask.Backbone(
                     Integer.getInteger("fdcmkd.width", d.backbone().width()), d.backbone().blocksPerStage(),
                     d.backbone().smallInput());
             return new Settings(Path.of(System.getProperty("fdcmkd.data", d.prepared().toString())),
@@ -154,8 +150,8 @@ public final class SegmentationBenchmark {
     /** Runs the benchmark with settings from system properties and writes its report. */
     public static void main(String[] args) {
         Settings settings = Settings.fromSystemProperties();
-        SegmentationReport report = run(settings);
-        System.out.println(report.summary().printAll());
+        BenchmarkReport report = run(settings);
+        System.out.println(BenchmarkReport.formatted(report.summary()).printAll());
         report.write(settings.outputDir()).forEach(path -> System.out.println("wrote " + path));
     }
 
@@ -190,11 +186,11 @@ public final class SegmentationBenchmark {
                     List.of(RgbdModality.parse(student)), all.backbone(), all.batchSize(), all.evaluationBatch(),
                     all.augmentation(), all.downsample(), all.maxImages(), all.trainSplit(), all.syntheticSize(),
                     all.syntheticCounts());
-            SegmentationReport report = SegmentationBenchmark.run(one);
+            BenchmarkReport report = SegmentationBenchmark.run(one);
             Path rows = Benchmark.commandRows(all.outputDir(), method, student, seed);
             ResultFiles.writeCsv(report.results(), rows);
             System.out.println("wrote " + rows);
-            return report.summary();
+            return BenchmarkReport.formatted(report.summary());
         }
 
         /**
@@ -211,15 +207,14 @@ public final class SegmentationBenchmark {
                     List.of(RgbdModality.RGB), full.backbone(), Integer.getInteger("fdcmkd.batchSize", 8),
                     full.evaluationBatch(), full.augmentation(), full.downsample(), Integer.MAX_VALUE, "train",
                     new int[] {480, 640}, new int[] {16, 4, 4});
-            SegmentationExperiment experiment = experiment(settings);
+            Experiment experiment = experiment(settings);
             RunSpec spec = RunSpec.paper(1, settings.batchSize(), 0);
             PeakMemory.reset();
             Map<String, Double> seconds = new LinkedHashMap<>();
-            seconds.put("depth teacher", EpochCostReport.wallSeconds(() -> experiment.teacher(RgbdModality.DEPTH,
-                    spec)));
-            seconds.put("rgb student (fd-cmkd)", EpochCostReport.wallSeconds(() -> experiment.student(
-                    RgbdModality.RGB, "fd-cmkd", spec, spec)));
-            SegmentationExperiment.Backbone backbone = settings.backbone();
+            seconds.put("depth teacher", EpochCostReport.wallSeconds(() -> experiment.teacher("depth", spec)));
+            seconds.put("rgb student (fd-cmkd)", EpochCostReport.wallSeconds(() -> experiment.student("rgb",
+                    SegmentationMethods.spec("fd-cmkd"), spec, spec)));
+            SegmentationTask.Backbone backbone = settings.backbone();
             Augmentation crop = settings.augmentation();
             String setup = String.format(Locale.ROOT, "ResNet width %d, blocks %s, U-Net-lite decoder; crop %d x %d,"
                     + " downsample %d, batch %d; evaluation on whole images, %d per batch", backbone.width(),
@@ -232,42 +227,14 @@ public final class SegmentationBenchmark {
     }
 
     /** Loads the data, trains (or reads back) every teacher and student of {@code settings}. */
-    public static SegmentationReport run(Settings settings) {
-        SegmentationExperiment experiment = experiment(settings);
-        boolean synthetic = experiment.train().isSynthetic();
-        SegmentationReport report = new SegmentationReport(synthetic ? "SYNTHETIC" : "nyu-depth-v2");
-        for (long seed : settings.seeds()) {
-            RunSpec teacherSpec = RunSpec.paper(settings.teacherEpochs(), settings.batchSize(), seed);
-            RunSpec studentSpec = RunSpec.paper(settings.studentEpochs(), settings.batchSize(), seed);
-            List<RgbdModality> teachers = new ArrayList<>();
-            for (RgbdModality student : settings.students()) {
-                if (!teachers.contains(student.other())) {
-                    teachers.add(student.other());
-                }
-            }
-            for (RgbdModality modality : teachers) {
-                SegmentationExperiment.Run run = experiment.teacher(modality, teacherSpec,
-                        listener(experiment.teacherDir(modality, teacherSpec)));
-                report.add(new SegmentationReport.Entry("teacher", modality.label(), "", "", seed, run));
-            }
-            for (RgbdModality student : settings.students()) {
-                for (String method : settings.methods()) {
-                    SegmentationExperiment.Run run = DenseBaselines.NONE.equals(method)
-                            && studentSpec.equals(teacherSpec) && teachers.contains(student)
-                            ? experiment.teacher(student, teacherSpec, listener(experiment.teacherDir(student,
-                                    teacherSpec)))
-                            : experiment.student(student, method, studentSpec, teacherSpec,
-                                    listener(experiment.studentDir(student, method, studentSpec)));
-                    report.add(new SegmentationReport.Entry("student", student.label(), student.other().label(),
-                            method, seed, run));
-                }
-            }
-        }
-        return report;
+    public static BenchmarkReport run(Settings settings) {
+        return new Protocol(settings.seeds(), settings.students().stream().map(RgbdModality::label).toList(),
+                settings.methods().stream().map(SegmentationMethods::spec).toList(), settings.teacherEpochs(),
+                settings.studentEpochs(), settings.batchSize(), false).run(experiment(settings));
     }
 
     /** Loads the three splits (generating the SYNTHETIC data first when asked) and returns the experiment. */
-    public static SegmentationExperiment experiment(Settings settings) {
+    public static Experiment experiment(Settings settings) {
         Path prepared = settings.prepared();
         if (settings.synthetic()) {
             prepared = settings.outputDir().resolve("synthetic-rgbd");
@@ -288,31 +255,7 @@ public final class SegmentationBenchmark {
         RgbdSplit validation = loader.load(prepared, "val");
         RgbdSplit test = loader.load(prepared, "test");
         System.out.printf(Locale.ROOT, "%s%n%s%n%s%n", train, validation, test);
-        return new SegmentationExperiment(train, validation, test, settings.backbone(), settings.augmentation(),
-                settings.evaluationBatch(), settings.outputDir().resolve("runs"));
-    }
-
-    /** Progress, plus each epoch's wall time and peak resident memory. */
-    private static TrainingLoop.Listener listener(Path runDir) {
-        String run = runDir.getFileName().toString();
-        ProgressPrinter progress = new ProgressPrinter(run, System.out);
-        PeakMemory.reset();
-        return new TrainingLoop.Listener() {
-            @Override
-            public void onBatch(int epoch, int batch, int batches) {
-                progress.onBatch(epoch, batch, batches);
-            }
-
-            @Override
-            public void onEpoch(EpochRecord record, int epochs) {
-                progress.onEpoch(record, epochs);
-                long peak = PeakMemory.peakBytes();
-                String line = String.format(Locale.ROOT, "  %s  epoch %d: %.2f s, peak resident memory %s%n", run,
-                        record.epoch() + 1, record.seconds(), peak < 0 ? "unknown" : (peak >> 20) + " MB");
-                System.out.print(line);
-                ResultFiles.writeString(line, runDir.resolve("epoch-cost-" + (record.epoch() + 1) + ".txt"));
-                PeakMemory.reset();
-            }
-        };
+        return new Experiment(new SegmentationTask(train, validation, test, settings.backbone(),
+                settings.augmentation(), settings.evaluationBatch()), settings.outputDir().resolve("runs"));
     }
 }

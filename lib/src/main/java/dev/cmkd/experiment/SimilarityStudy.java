@@ -3,7 +3,7 @@ package dev.cmkd.experiment;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.cmkd.analysis.BandSimilarity;
-import dev.cmkd.data.PairedSplit;
+import dev.cmkd.data.BatchSource;
 import dev.cmkd.method.FrozenTeacher;
 import dev.cmkd.results.ResultFiles;
 import dev.cmkd.train.RunSpec;
@@ -47,15 +47,15 @@ public final class SimilarityStudy {
      * {@code outputDir}.
      */
     public static Result run(EmbeddedBenchmark.Settings settings, long seed, double cutoffRatio, Path outputDir) {
-        PairedExperiment experiment = EmbeddedBenchmark.experiment(settings);
+        Experiment experiment = EmbeddedBenchmark.experiment(settings);
         RunSpec spec = EmbeddedBenchmark.teacherSpec(settings, seed);
-        PairedSplit test = experiment.test();
+        BatchSource test = experiment.task().splits(seed).test();
         try (NDManager manager = NDManager.newBaseManager()) {
             Map<String, NDArray[]> conditions = new LinkedHashMap<>();
             NDArray[] trained = new NDArray[2];
             NDArray[] untrained = new NDArray[2];
             for (int m = 0; m < 2; m++) {
-                String modality = test.modalities().get(m);
+                String modality = experiment.task().modalities().get(m);
                 experiment.teacher(modality, spec);
                 trained[m] = features(experiment.frozenTeacher(modality, spec, manager), test, m, manager);
                 untrained[m] = features(experiment.untrained(modality, seed + 1000 + m, manager), test, m, manager);
@@ -81,7 +81,7 @@ public final class SimilarityStudy {
         }
     }
 
-    private static NDArray features(FrozenTeacher network, PairedSplit split, int m, NDManager manager) {
+    private static NDArray features(FrozenTeacher network, BatchSource split, int m, NDManager manager) {
         TeacherOutputs outputs = TeacherOutputs.compute(network, split, m, manager);
         return outputs.rows(manager, IntStream.range(0, split.size()).toArray()).feature();
     }

@@ -1,73 +1,75 @@
 package dev.cmkd.experiment;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.cmkd.data.PairedSplit;
+import dev.cmkd.data.BatchSource;
 import dev.cmkd.method.FrozenTeacher;
 import dev.cmkd.method.NetworkOutput;
 
 import java.util.stream.IntStream;
 
 /**
- * A frozen teacher's outputs for every sample of a split, computed once. A frozen teacher in inference
- * mode is a fixed function of its input, so on a split without random views ({@link
- * PairedSplit#randomViews}) the outputs are the same at every epoch; computing them once halves a student's
- * training time.
+ * A frozen teacher's outputs for every sample of a split, computed once. A frozen teacher in inference mode is a
+ * fixed function of its input, so on a split without random views ({@link BatchSource#randomViews}) the outputs are
+ * the same at every epoch; computing them once halves a student's training time.
  */
-public final class TeacherOutputs {
+final class TeacherOutputs {
 
     private static final int BATCH = 256;
 
-    private final float[] logits;
-    private final float[] features;
-    private final int classes;
-    private final int dim;
+    private final float[][] logits;
+    private final float[][] features;
+    private final Shape logitShape;
+    private final Shape featureShape;
 
-    private TeacherOutputs(float[] logits, float[] features, int classes, int dim) {
+    private TeacherOutputs(float[][] logits, float[][] features, Shape logitShape, Shape featureShape) {
         this.logits = logits;
         this.features = features;
-        this.classes = classes;
-        this.dim = dim;
+        this.logitShape = logitShape;
+        this.featureShape = featureShape;
     }
 
     /** Runs {@code teacher} on modality {@code modality} of every sample of {@code split}. */
-    public static TeacherOutputs compute(FrozenTeacher teacher, PairedSplit split, int modality, NDManager manager) {
-        float[][] logitRows = new float[split.size()][];
-        float[][] featureRows = new float[split.size()][];
-        int classes = 0;
-        int dim = 0;
+    static TeacherOutputs compute(FrozenTeacher teacher, BatchSource split, int modality, NDManager manager) {
+        float[][] logits = new float[split.size()][];
+        float[][] features = new float[split.size()][];
+        Shape logitShape = null;
+        Shape featureShape = null;
         for (int from = 0; from < split.size(); from += BATCH) {
             int[] indices = IntStream.range(from, Math.min(split.size(), from + BATCH)).toArray();
             try (NDManager step = manager.newSubManager()) {
-                NetworkOutput out = teacher.forward(split.batch(step, indices).input(modality));
-                classes = Math.toIntExact(out.logits().getShape().get(1));
-                dim = Math.toIntExact(out.feature().getShape().get(1));
-                float[] l = out.logits().toFloatArray();
-                float[] f = out.feature().toFloatArray();
-                for (int i = 0; i < indices.length; i++) {
-                    logitRows[from + i] = java.util.Arrays.copyOfRange(l, i * classes, (i + 1) * classes);
-                    featureRows[from + i] = java.util.Arrays.copyOfRange(f, i * dim, (i + 1) * dim);
-                }
+                NetworkOutput out = teacher.forward(split.batch(step, indices, 0).input(modality));
+                logitShape = out.logits().getShape().slice(1);
+                featureShape = out.feature().getShape().slice(1);
+                rows(out.logits(), logits, from);
+                rows(out.feature(), features, from);
             }
         }
-        float[] logits = new float[split.size() * classes];
-        float[] features = new float[split.size() * dim];
-        for (int i = 0; i < split.size(); i++) {
-            System.arraycopy(logitRows[i], 0, logits, i * classes, classes);
-            System.arraycopy(featureRows[i], 0, features, i * dim, dim);
+        return new TeacherOutputs(logits, features, logitShape, featureShape);
+    }
+
+    private static void rows(NDArray batch, float[][] into, int from) {
+        float[] values = batch.toFloatArray();
+        int n = Math.toIntExact(batch.getShape().get(0));
+        int size = values.length / n;
+        for (int i = 0; i < n; i++) {
+            into[from + i] = java.util.Arrays.copyOfRange(values, i * size, (i + 1) * size);
         }
-        return new TeacherOutputs(logits, features, classes, dim);
     }
 
     /** Returns the outputs of the samples {@code indices}, created in {@code manager}. */
-    public NetworkOutput rows(NDManager manager, int[] indices) {
-        float[] l = new float[indices.length * classes];
-        float[] f = new float[indices.length * dim];
+    NetworkOutput rows(NDManager manager, int[] indices) {
+        return new NetworkOutput(gather(manager, logits, logitShape, indices), gather(manager, features, featureShape,
+                indices));
+    }
+
+    private static NDArray gather(NDManager manager, float[][] rows, Shape shape, int[] indices) {
+        int size = Math.toIntExact(shape.size());
+        float[] values = new float[indices.length * size];
         for (int i = 0; i < indices.length; i++) {
-            System.arraycopy(logits, indices[i] * classes, l, i * classes, classes);
-            System.arraycopy(features, indices[i] * dim, f, i * dim, dim);
+            System.arraycopy(rows[indices[i]], 0, values, i * size, size);
         }
-        return new NetworkOutput(manager.create(l, new Shape(indices.length, classes)),
-                manager.create(f, new Shape(indices.length, dim)));
+        return manager.create(values, new Shape(indices.length).addAll(shape));
     }
 }

@@ -55,6 +55,12 @@ public final class SegmentationMethods {
         return List.copyOf(FACTORIES.keySet());
     }
 
+    /** Returns the method {@code name} as a spec. */
+    public static dev.cmkd.method.MethodSpec spec(String name) {
+        create(name, 8, 2);
+        return new dev.cmkd.method.MethodSpec(name, (channels, classes) -> create(name, channels, classes));
+    }
+
     /** Creates the method {@code name} for {@code channels}-channel maps and {@code classes} classes. */
     public static DistillationMethod create(String name, int channels, int classes) {
         BiFunction<Integer, Integer, DistillationMethod> factory = FACTORIES.get(name);

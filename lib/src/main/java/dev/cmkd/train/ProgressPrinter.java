@@ -1,10 +1,16 @@
 package dev.cmkd.train;
 
+import dev.cmkd.bench.PeakMemory;
+
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
 
-/** Prints a run's progress: a line every ten seconds within an epoch and one per epoch, with an ETA. */
+/**
+ * Prints a run's progress: a line every ten seconds within an epoch and one per epoch, with its wall time, an ETA
+ * and the process's peak resident memory so far (Linux; PyTorch's native memory included), so that the cost of a
+ * full run can be extrapolated from a short one.
+ */
 public final class ProgressPrinter implements TrainingLoop.Listener {
 
     private static final long INTERVAL_NANOS = 10_000_000_000L;
@@ -42,9 +48,10 @@ public final class ProgressPrinter implements TrainingLoop.Listener {
         for (Map.Entry<String, Double> entry : record.validation().entrySet()) {
             accuracy.append(String.format(Locale.ROOT, "  val %s %.4f", entry.getKey(), entry.getValue()));
         }
-        out.printf(Locale.ROOT, "  %s  epoch %d/%d  loss %.4f%s  %.1f s  ETA %.0f s%n", run, done, epochs,
-                record.trainTerms().getOrDefault("total", Double.NaN), accuracy, record.seconds(),
-                perEpoch * (epochs - done));
+        long peak = PeakMemory.peakBytes();
+        out.printf(Locale.ROOT, "  %s  epoch %d/%d  loss %.4f%s  %.1f s  ETA %.0f s  peak RSS %s%n", run, done,
+                epochs, record.trainTerms().getOrDefault("total", Double.NaN), accuracy, record.seconds(),
+                perEpoch * (epochs - done), peak < 0 ? "unknown" : (peak >> 20) + " MB");
         lastLine = System.nanoTime();
     }
 }

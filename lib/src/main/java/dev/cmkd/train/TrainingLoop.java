@@ -3,13 +3,16 @@ package dev.cmkd.train;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import com.google.gson.reflect.TypeToken;
+import dev.cmkd.data.Batch;
 import dev.cmkd.data.BatchSource;
-import dev.cmkd.data.PairedSplit;
 import dev.cmkd.method.LossTerms;
 import dev.cmkd.results.ResultFiles;
 
@@ -20,32 +23,41 @@ import tech.tablesaw.api.Table;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.lang.reflect.Type;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.Function;
+import java.util.stream.IntStream;
 
 /**
- * Trains one block for a {@link RunSpec}, epoch by epoch, and measures every predictor on the validation
- * and test splits after each epoch. Nothing is lost: after each epoch the parameters, the optimizer's
- * velocities and the records so far go atomically into {@code checkpoint.bin} (and the parameters of the
- * best validation epoch into {@code best.params}); a run started again on the same directory resumes
- * after the last finished epoch. The data order of epoch {@code e} depends only on the seed and {@code
- * e}, so a resumed run repeats an uninterrupted one.
+ * Trains one block for a {@link RunSpec}, epoch by epoch, and scores every predictor on the validation and test
+ * splits after each epoch with the task's {@link Evaluator} (accuracy, or mIoU and pixel accuracy). Nothing is lost:
+ * after each epoch the records go to {@code metrics.csv}, the parameters of the best validation epoch (of the main
+ * predictor, by the evaluator's first metric) to {@code best.params}, and last, atomically, the parameters, the
+ * optimizer's velocities and the records to {@code checkpoint.bin}; a run started again on the same directory
+ * resumes after the last finished epoch. The data order of epoch {@code e} depends only on the seed and {@code e}
+ * (and random views on the seed, {@code e} and the sample, {@link BatchSource}), so a resumed run repeats an
+ * uninterrupted one.
  */
 public final class TrainingLoop {
 
     /** The file holding the state after the last finished epoch. */
     public static final String CHECKPOINT = Checkpoint.FILE;
-    /** The per-epoch metrics of a run: learning rate, time, mean loss terms, accuracies. */
+    /** The per-epoch metrics of a run: learning rate, time, mean loss terms, the evaluator's metrics. */
     public static final String METRICS = "metrics.csv";
-    /** The parameters of the epoch with the best validation accuracy of the main predictor. */
+    /** The parameters of the epoch with the best validation score of the main predictor. */
     public static final String BEST_PARAMETERS = "best.params";
 
-    private static final Gson GSON = new Gson();
+    /** NaN (a split without labelled pixels has no mIoU) must survive the checkpoint. */
+    private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
 
     /** The loss of one batch. */
     @FunctionalInterface
@@ -54,14 +66,14 @@ public final class TrainingLoop {
          * Returns the loss terms of the samples {@code indices} of the training split, given as {@code batch}, in
          * the 0-based epoch {@code epoch} (for objectives that change during training, such as DKD's warm-up).
          */
-        LossTerms terms(ParameterStore store, PairedSplit.Batch batch, int[] indices, int epoch);
+        LossTerms terms(ParameterStore store, Batch batch, int[] indices, int epoch);
     }
 
     /** The classifiers to evaluate, by name; the first is the main one (model selection uses it). */
     @FunctionalInterface
     public interface Predictors {
-        /** Returns each predictor's logits {@code [n, C]} for a batch, in inference mode. */
-        Map<String, NDArray> logits(ParameterStore store, PairedSplit.Batch batch);
+        /** Returns each predictor's logits ({@code [n, C]}, or {@code [n, K, H, W]}) for a batch, in inference mode. */
+        Map<String, NDArray> logits(ParameterStore store, Batch batch);
     }
 
     /** Progress callbacks; an exception thrown here stops the run (tests use it to interrupt). */
@@ -73,6 +85,18 @@ public final class TrainingLoop {
         default void onEpoch(EpochRecord record, int epochs) {}
     }
 
+    /**
+     * How the predictors are scored.
+     *
+     * @param evaluator the metrics
+     * @param validation the split that selects the best epoch
+     * @param test the split reported
+     * @param batchSize samples per evaluation batch: the engine keeps a batch's intermediate arrays until the batch
+     *     is done, so a larger evaluation batch than the training one can need more memory than training (CREMA-D's
+     *     257 x 1004 spectrograms through ResNet-18 took about 0.19 GB per evaluated sample on CPU)
+     */
+    public record Evaluation(Evaluator evaluator, BatchSource validation, BatchSource test, int batchSize) {}
+
     private TrainingLoop() {}
 
     /**
@@ -80,8 +104,8 @@ public final class TrainingLoop {
      * including those of a previous interrupted run in {@code runDir}.
      */
     public static List<EpochRecord> run(Block trainable, Objective objective, Predictors predictors,
-            BatchSource train, BatchSource validation, BatchSource test, RunSpec spec, Path runDir,
-            NDManager manager, Listener listener) {
+            BatchSource train, Evaluation evaluation, RunSpec spec, Path runDir, NDManager manager,
+            Listener listener) {
         SgdMomentum optimizer = new SgdMomentum(trainable.getParameters(), spec.momentum());
         List<EpochRecord> records = resume(trainable, optimizer, runDir, manager);
         if (!records.isEmpty() && records.size() < spec.epochs()) {
@@ -99,9 +123,9 @@ public final class TrainingLoop {
             int[] order = permutation(train.size(), spec.seed(), epoch);
             Map<String, Double> sums = new LinkedHashMap<>();
             for (int b = 0; b < batches; b++) {
-                int[] indices = java.util.Arrays.copyOfRange(order, b * spec.batchSize(), (b + 1) * spec.batchSize());
+                int[] indices = Arrays.copyOfRange(order, b * spec.batchSize(), (b + 1) * spec.batchSize());
                 try (NDManager step = manager.newSubManager()) {
-                    PairedSplit.Batch batch = train.batch(step, indices, epoch);
+                    Batch batch = train.batch(step, indices, epoch);
                     int at = epoch;
                     optimizer.minimize(lr, () -> objective.terms(store, batch, indices, at))
                             .forEach((name, value) -> sums.merge(name, value, Double::sum));
@@ -110,13 +134,19 @@ public final class TrainingLoop {
             }
             Map<String, Double> means = new LinkedHashMap<>();
             sums.forEach((name, sum) -> means.put(name, sum / batches));
-            Map<String, Double> validationAccuracy = accuracy(predictors, validation, store, manager,
-                    spec.batchSize());
-            Map<String, Double> testAccuracy = accuracy(predictors, test, store, manager, spec.batchSize());
+            Map<String, double[]> validation = score(predictors, evaluation, evaluation.validation(), store, manager);
+            Map<String, double[]> test = score(predictors, evaluation, evaluation.test(), store, manager);
+            Map<String, Map<String, Double>> others = new LinkedHashMap<>();
+            List<String> metrics = evaluation.evaluator().metrics();
+            for (int k = 1; k < metrics.size(); k++) {
+                others.put("val_" + metrics.get(k), metric(validation, k));
+                others.put("test_" + metrics.get(k), metric(test, k));
+            }
             EpochRecord record = new EpochRecord(epoch, lr, (System.nanoTime() - start) / 1e9, means,
-                    validationAccuracy, testAccuracy);
-            boolean best = records.stream().allMatch(r -> first(r.validation()) < first(validationAccuracy));
+                    metric(validation, 0), metric(test, 0), others);
+            boolean best = records.stream().allMatch(r -> first(r.validation()) < first(record.validation()));
             records.add(record);
+            ResultFiles.writeCsv(metrics(records), runDir.resolve(METRICS));
             if (best) {
                 ResultFiles.write(runDir.resolve(BEST_PARAMETERS), path -> {
                     try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(path))) {
@@ -124,40 +154,40 @@ public final class TrainingLoop {
                     }
                 });
             }
-            save(trainable, optimizer, records, runDir);
-            ResultFiles.writeCsv(metrics(records), runDir.resolve(METRICS));
+            Checkpoint.save(runDir, GSON.toJson(records), trainable, optimizer);
             listener.onEpoch(record, spec.epochs());
         }
         return records;
     }
 
     /**
-     * Returns the records as a table, one row per epoch: {@code epoch} (from 1), {@code learning_rate},
-     * {@code seconds}, {@code train_<term>} (mean over the epoch's batches), {@code val_<predictor>} and
-     * {@code test_<predictor>} (accuracy).
+     * Returns the records as a table, one row per epoch: {@code epoch} (from 1), {@code learning_rate}, {@code
+     * seconds}, {@code train_<term>} (mean over the epoch's batches), {@code val_<predictor>} and {@code
+     * test_<predictor>} (the selecting metric), then {@code val_<metric>_<predictor>} and {@code
+     * test_<metric>_<predictor>} for the evaluator's other metrics. A value an epoch lacks is missing.
      */
     public static Table metrics(List<EpochRecord> records) {
-        Table table = Table.create("metrics", IntColumn.create("epoch"), DoubleColumn.create("learning_rate"),
-                DoubleColumn.create("seconds"));
+        Map<String, Function<EpochRecord, Map<String, Double>>> groups = new LinkedHashMap<>();
+        groups.put("train_", EpochRecord::trainTerms);
+        groups.put("val_", EpochRecord::validation);
+        groups.put("test_", EpochRecord::test);
         for (EpochRecord record : records) {
-            table.intColumn("epoch").append(record.epoch() + 1);
-            table.doubleColumn("learning_rate").append(record.learningRate());
-            table.doubleColumn("seconds").append(record.seconds());
-            appendAll(table, "train_", record.trainTerms());
-            appendAll(table, "val_", record.validation());
-            appendAll(table, "test_", record.test());
+            record.otherMetrics().keySet().forEach(key -> groups.putIfAbsent(key + "_",
+                    r -> r.otherMetrics().getOrDefault(key, Map.of())));
         }
-        return table;
-    }
-
-    private static void appendAll(Table table, String prefix, Map<String, Double> values) {
-        values.forEach((name, value) -> {
-            String column = prefix + name;
-            if (!table.containsColumn(column)) {
-                table.addColumns(DoubleColumn.create(column, table.rowCount() - 1));
+        Table table = Table.create("metrics", IntColumn.create("epoch", records.stream().mapToInt(r -> r.epoch() + 1)
+                .toArray()), DoubleColumn.create("learning_rate", records.stream()
+                        .mapToDouble(EpochRecord::learningRate)), DoubleColumn.create("seconds", records.stream()
+                                .mapToDouble(EpochRecord::seconds)));
+        groups.forEach((prefix, values) -> {
+            Set<String> names = new LinkedHashSet<>();
+            records.forEach(record -> names.addAll(values.apply(record).keySet()));
+            for (String name : names) {
+                table.addColumns(DoubleColumn.create(prefix + name, records.stream().mapToDouble(record ->
+                        values.apply(record).getOrDefault(name, Double.NaN))));
             }
-            table.doubleColumn(column).append(value);
         });
+        return table;
     }
 
     /** Reads parameters from a stream: a block's, or an objective's that holds a teacher. */
@@ -170,7 +200,7 @@ public final class TrainingLoop {
     /**
      * Reads the {@link #BEST_PARAMETERS} of the finished run in {@code runDir} with {@code reader}.
      *
-     * @param trainFirst what to run when there are none, e.g. {@code "the audio teacher (PairedExperiment.teacher)"}
+     * @param trainFirst what to run when there are none, e.g. {@code "the audio teacher"}
      * @throws IllegalStateException saying to train that run first, or to delete and retrain an unreadable one
      */
     public static void readBestParameters(Path runDir, String trainFirst, ParameterReader reader) {
@@ -188,35 +218,29 @@ public final class TrainingLoop {
     }
 
     /**
-     * Returns accuracy per predictor on {@code split}, in inference mode, {@code batchSize} samples at a time.
-     * {@link #run} evaluates at the training batch size: the engine keeps a batch's intermediate arrays until the
-     * batch is done, so a larger evaluation batch can need more memory than training (CREMA-D's 257 x 1004
-     * spectrograms through ResNet-18 took about 0.19 GB per evaluated sample on CPU: 14 GB at 64 a batch).
+     * Returns each predictor's metrics ({@link Evaluator#metrics()} order) on {@code split}, in inference mode,
+     * {@code evaluation.batchSize()} samples at a time.
      */
-    public static Map<String, Double> accuracy(Predictors predictors, BatchSource split, ParameterStore store,
-            NDManager manager, int batchSize) {
-        Map<String, Double> correct = new LinkedHashMap<>();
-        for (int from = 0; from < split.size(); from += batchSize) {
-            int[] indices = java.util.stream.IntStream.range(from, Math.min(split.size(), from + batchSize))
-                    .toArray();
+    public static Map<String, double[]> score(Predictors predictors, Evaluation evaluation, BatchSource split,
+            ParameterStore store, NDManager manager) {
+        Map<String, Evaluator.Tally> tallies = new LinkedHashMap<>();
+        for (int from = 0; from < split.size(); from += evaluation.batchSize()) {
+            int[] indices = IntStream.range(from, Math.min(split.size(), from + evaluation.batchSize())).toArray();
             try (NDManager step = manager.newSubManager()) {
-                PairedSplit.Batch batch = split.batch(step, indices, 0);
-                for (Map.Entry<String, NDArray> entry : predictors.logits(store, batch).entrySet()) {
-                    double hits = entry.getValue().argMax(1).toType(DataType.INT64, false).eq(batch.labels())
-                            .toType(DataType.FLOAT64, false).sum().getDouble();
-                    correct.merge(entry.getKey(), hits, Double::sum);
-                }
+                Batch batch = split.batch(step, indices, 0);
+                predictors.logits(store, batch).forEach((name, logits) -> tallies.computeIfAbsent(name,
+                        n -> evaluation.evaluator().tally()).add(logits, batch.labels()));
             }
         }
-        Map<String, Double> accuracy = new LinkedHashMap<>();
-        correct.forEach((name, hits) -> accuracy.put(name, hits / split.size()));
-        return accuracy;
+        Map<String, double[]> scores = new LinkedHashMap<>();
+        tallies.forEach((name, tally) -> scores.put(name, tally.values()));
+        return scores;
     }
 
     /** Returns a permutation of {@code 0..n-1} that depends only on {@code seed} and {@code epoch}. */
     public static int[] permutation(int n, long seed, int epoch) {
         SplittableRandom random = new SplittableRandom(seed * 1_000_003L + epoch);
-        int[] order = java.util.stream.IntStream.range(0, n).toArray();
+        int[] order = IntStream.range(0, n).toArray();
         for (int i = n - 1; i > 0; i--) {
             int j = random.nextInt(i + 1);
             int swap = order[i];
@@ -226,20 +250,42 @@ public final class TrainingLoop {
         return order;
     }
 
+    private static Map<String, Double> metric(Map<String, double[]> scores, int k) {
+        Map<String, Double> values = new LinkedHashMap<>();
+        scores.forEach((name, metrics) -> values.put(name, metrics[k]));
+        return values;
+    }
+
     private static double first(Map<String, Double> values) {
         return values.values().iterator().next();
     }
 
-    private static void save(Block trainable, SgdMomentum optimizer, List<EpochRecord> records, Path runDir) {
-        Checkpoint.save(runDir, GSON.toJson(records), trainable, optimizer);
-    }
-
     private static List<EpochRecord> resume(Block trainable, SgdMomentum optimizer, Path runDir, NDManager manager) {
         String json = Checkpoint.resume(runDir, trainable, optimizer, manager);
+        List<EpochRecord> records = new ArrayList<>();
         if (json == null) {
-            return new ArrayList<>();
+            return records;
         }
-        List<EpochRecord> records = GSON.fromJson(json, new TypeToken<List<EpochRecord>>() {}.getType());
-        return new ArrayList<>(records);
+        for (JsonElement element : JsonParser.parseString(json).getAsJsonArray()) {
+            records.add(record(element.getAsJsonObject()));
+        }
+        return records;
+    }
+
+    /**
+     * Reads one epoch's record. Segmentation runs before the evaluators (issue 11) stored {@code {record,
+     * validationPixelAccuracy, testPixelAccuracy}}; their pixel accuracy becomes the other metric it is now.
+     */
+    private static EpochRecord record(JsonObject json) {
+        if (!json.has("record")) {
+            return GSON.fromJson(json, EpochRecord.class);
+        }
+        EpochRecord record = GSON.fromJson(json.get("record"), EpochRecord.class);
+        Type values = new TypeToken<Map<String, Double>>() {}.getType();
+        Map<String, Map<String, Double>> others = new LinkedHashMap<>();
+        others.put("val_pixel_accuracy", GSON.fromJson(json.get("validationPixelAccuracy"), values));
+        others.put("test_pixel_accuracy", GSON.fromJson(json.get("testPixelAccuracy"), values));
+        return new EpochRecord(record.epoch(), record.learningRate(), record.seconds(), record.trainTerms(),
+                record.validation(), record.test(), others);
     }
 }

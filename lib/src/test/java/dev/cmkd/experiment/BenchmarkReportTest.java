@@ -26,7 +26,7 @@ class BenchmarkReportTest {
         Map<String, Double> testAccuracy = new LinkedHashMap<>();
         testAccuracy.put("head", test);
         testAccuracy.put("psiLow", auxiliaryTest);
-        return new EpochRecord(epoch, 0.01, 1.0, Map.of("total", 1.0), validation, testAccuracy);
+        return new EpochRecord(epoch, 0.01, 1.0, Map.of("total", 1.0), validation, testAccuracy, Map.of());
     }
 
     @Test
@@ -41,7 +41,7 @@ class BenchmarkReportTest {
 
     @Test
     void theSummaryGivesMeanAndSampleStandardDeviationOverSeeds(@TempDir Path dir) throws Exception {
-        BenchmarkReport report = new BenchmarkReport();
+        BenchmarkReport report = new BenchmarkReport("test data", List.of("accuracy"));
         double[] accuracies = {0.80, 0.90, 0.85};
         for (int seed = 0; seed < 3; seed++) {
             RunOutcome run = new RunOutcome("s" + seed, List.of(epoch(0, 0.5, accuracies[seed], 0)));

@@ -2,8 +2,9 @@ package dev.cmkd.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cmkd.data.PairedSplit;
+import dev.cmkd.data.Splits;
 import dev.cmkd.data.loading.AvMnistTtsLoader;
+import dev.cmkd.method.MethodRegistry;
 import dev.cmkd.train.RunSpec;
 
 import java.nio.file.Path;
@@ -27,13 +28,13 @@ class EmbeddedAccuracyTest {
         Path data = EmbeddedBenchmark.repositoryRoot().resolve("data/av-mnist-tts");
         EmbeddedBenchmark.ensureDataset(data);
         AvMnistTtsLoader loader = AvMnistTtsLoader.builder().optSnrDb(-5).optCacheDir(data.resolve("cache")).build();
-        PairedSplit train = loader.load(data, "train");
-        PairedExperiment experiment = new PairedExperiment(train, loader.load(data, "val"), loader.load(data, "test"),
-                new NetworkConfig(16, new int[] {1, 1, 1, 1}, false), runs);
+        Splits splits = new Splits(loader.load(data, "train"), loader.load(data, "val"), loader.load(data, "test"));
+        Experiment experiment = new Experiment(new PairedTask("av-mnist-tts", "AV-MNIST-TTS",
+                new NetworkConfig(16, new int[] {1, 1, 1, 1}, false), seed -> splits), runs);
         RunSpec spec = RunSpec.paper(3, 0);
         assertBand("image teacher", experiment.teacher("image", spec).testAccuracy("bestVal"), 0.955, 0.985);
         assertBand("audio teacher", experiment.teacher("audio", spec).testAccuracy("bestVal"), 0.945, 0.99);
-        assertBand("FD-CMKD audio student", experiment.student("audio", "fd-cmkd", spec, spec)
+        assertBand("FD-CMKD audio student", experiment.student("audio", MethodRegistry.spec("fd-cmkd"), spec, spec)
                 .testAccuracy("bestVal"), 0.955, 0.99);
     }
 

@@ -7,10 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cmkd.data.nyu.Augmentation;
 import dev.cmkd.data.nyu.NyuDepthV2;
-import dev.cmkd.data.nyu.RgbdModality;
 import dev.cmkd.data.nyu.SyntheticRgbd;
 import dev.cmkd.method.LossTerms;
-import dev.cmkd.segmentation.SegmentationLoop;
 import dev.cmkd.segmentation.SegmentationMethods;
 import dev.cmkd.train.EpochRecord;
 import dev.cmkd.train.RunSpec;
@@ -31,7 +29,7 @@ import java.util.Map;
 /**
  * Every registered segmentation method trains a student for one epoch on SYNTHETIC RGB-D data against the
  * same depth teacher, with finite terms and mIoU in [0, 1]; and the epoch reaches the method through {@link
- * SegmentationExperiment}, as DKD's warm-up shows in the recorded terms; C2KD co-trains a copy of the teacher and
+ * Experiment}, as DKD's warm-up shows in the recorded terms; C2KD co-trains a copy of the teacher and
  * leaves the teacher's own run untouched, and an interrupted C2KD run (student, proxies and co-trained teacher in
  * its checkpoint) resumes to the uninterrupted one's result.
  */
@@ -41,20 +39,20 @@ class SegmentationMethodsTrainingTest {
     static Path dir;
     private static NyuDepthV2 loader;
     private static Path prepared;
-    private static SegmentationExperiment experiment;
+    private static Experiment experiment;
 
     @BeforeAll
     static void teacher() {
         prepared = SyntheticRgbd.builder().optSize(16, 16).build().write(dir.resolve("data"), 4, 2, 2);
         loader = NyuDepthV2.builder().build();
         experiment = experiment(dir.resolve("runs"));
-        experiment.teacher(RgbdModality.DEPTH, spec(1), new TrainingLoop.Listener() {});
+        experiment.teacher("depth", spec(1), new TrainingLoop.Listener() {});
     }
 
-    private static SegmentationExperiment experiment(Path runs) {
-        return new SegmentationExperiment(loader.load(prepared, "train"), loader.load(prepared, "val"),
-                loader.load(prepared, "test"), new SegmentationExperiment.Backbone(4, new int[] {1, 1}, true),
-                new Augmentation(16, 16, true), 2, runs);
+    private static Experiment experiment(Path runs) {
+        return new Experiment(new SegmentationTask(loader.load(prepared, "train"), loader.load(prepared, "val"),
+                loader.load(prepared, "test"), new SegmentationTask.Backbone(4, new int[] {1, 1}, true),
+                new Augmentation(16, 16, true), 2), runs);
     }
 
     private static RunSpec spec(int epochs) {
@@ -72,9 +70,9 @@ class SegmentationMethodsTrainingTest {
     @ParameterizedTest
     @MethodSource("methods")
     void oneEpochOfEveryMethod(String method) {
-        SegmentationExperiment.Run run = experiment.student(RgbdModality.RGB, method, spec(1), spec(1),
+        RunOutcome run = experiment.student("rgb", SegmentationMethods.spec(method), spec(1), spec(1),
                 new TrainingLoop.Listener() {});
-        EpochRecord record = run.epochs().get(0).record();
+        EpochRecord record = run.records().get(0);
         assertTrue(record.trainTerms().containsKey("task"), record.trainTerms().toString());
         record.trainTerms().forEach((term, value) -> assertTrue(Double.isFinite(value), term + " = " + value));
         assertTrue(record.trainTerms().get(LossTerms.TOTAL) > 0);
@@ -86,9 +84,9 @@ class SegmentationMethodsTrainingTest {
 
     @Test
     void anInterruptedC2kdRunResumesToTheSameResult() {
-        List<EpochRecord> straight = experiment.student(RgbdModality.RGB, "c2kd", spec(2, 8), spec(1),
-                new TrainingLoop.Listener() {}).outcome().records();
-        SegmentationExperiment elsewhere = experiment(dir.resolve("resumed"));
+        List<EpochRecord> straight = experiment.student("rgb", SegmentationMethods.spec("c2kd"), spec(2, 8), spec(1),
+                new TrainingLoop.Listener() {}).records();
+        Experiment elsewhere = experiment(dir.resolve("resumed"));
         copyTeacher(elsewhere);
         TrainingLoop.Listener stopAfterFirst = new TrainingLoop.Listener() {
             @Override
@@ -96,10 +94,10 @@ class SegmentationMethodsTrainingTest {
                 throw new IllegalStateException("stop");
             }
         };
-        assertThrows(IllegalStateException.class, () -> elsewhere.student(RgbdModality.RGB, "c2kd", spec(2, 8),
+        assertThrows(IllegalStateException.class, () -> elsewhere.student("rgb", SegmentationMethods.spec("c2kd"), spec(2, 8),
                 spec(1), stopAfterFirst));
-        List<EpochRecord> resumed = elsewhere.student(RgbdModality.RGB, "c2kd", spec(2, 8), spec(1),
-                new TrainingLoop.Listener() {}).outcome().records();
+        List<EpochRecord> resumed = elsewhere.student("rgb", SegmentationMethods.spec("c2kd"), spec(2, 8), spec(1),
+                new TrainingLoop.Listener() {}).records();
         assertEquals(2, resumed.size());
         for (int e = 0; e < 2; e++) {
             for (String term : List.of("teacher.task", LossTerms.TOTAL)) {
@@ -109,9 +107,9 @@ class SegmentationMethodsTrainingTest {
         }
     }
 
-    private static void copyTeacher(SegmentationExperiment target) {
-        Path from = experiment.teacherDir(RgbdModality.DEPTH, spec(1));
-        Path to = target.teacherDir(RgbdModality.DEPTH, spec(1));
+    private static void copyTeacher(Experiment target) {
+        Path from = experiment.teacherDir("depth", spec(1));
+        Path to = target.teacherDir("depth", spec(1));
         try {
             Files.createDirectories(to);
             try (var files = Files.list(from)) {
@@ -128,16 +126,16 @@ class SegmentationMethodsTrainingTest {
 
     @Test
     void aCoTrainedTeacherLeavesTheTeachersRunIntact() throws Exception {
-        Path teacher = experiment.teacherDir(RgbdModality.DEPTH, spec(1)).resolve(SegmentationLoop.BEST_PARAMETERS);
+        Path teacher = experiment.teacherDir("depth", spec(1)).resolve(TrainingLoop.BEST_PARAMETERS);
         byte[] before = Files.readAllBytes(teacher);
-        experiment.student(RgbdModality.RGB, "c2kd", spec(1, 7), spec(1), new TrainingLoop.Listener() {});
+        experiment.student("rgb", SegmentationMethods.spec("c2kd"), spec(1, 7), spec(1), new TrainingLoop.Listener() {});
         assertArrayEquals(before, Files.readAllBytes(teacher));
     }
 
     @Test
     void theEpochReachesDkdsWarmUp() {
-        List<EpochRecord> records = experiment.student(RgbdModality.RGB, "dkd", spec(2, 6), spec(1),
-                new TrainingLoop.Listener() {}).outcome().records();
+        List<EpochRecord> records = experiment.student("rgb", SegmentationMethods.spec("dkd"), spec(2, 6), spec(1),
+                new TrainingLoop.Listener() {}).records();
         for (int epoch = 0; epoch < 2; epoch++) {
             Map<String, Double> t = records.get(epoch).trainTerms();
             double warm = (epoch + 1) / 20.0; // alpha 1, beta 8, warm-up over 20 epochs

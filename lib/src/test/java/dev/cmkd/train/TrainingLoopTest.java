@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.initializer.NormalInitializer;
+import dev.cmkd.data.Batch;
 import dev.cmkd.data.BatchSource;
 import dev.cmkd.data.PairedSplit;
 import dev.cmkd.loss.LossFunctions;
@@ -40,7 +41,7 @@ class TrainingLoopTest {
         }
 
         @Override
-        public PairedSplit.Batch batch(NDManager manager, int[] indices, int epoch) {
+        public Batch batch(NDManager manager, int[] indices, int epoch) {
             sizes.add(indices.length);
             return split.batch(manager, indices, epoch);
         }
@@ -63,8 +64,9 @@ class TrainingLoopTest {
             TrainingLoop.Predictors predictors = (store, batch) -> Map.of("head",
                     linear.forward(store, new NDList(batch.input(0).flatten(1, -1)), false).singletonOrThrow());
             RunSpec spec = new RunSpec(1, 8, 0.05, 1e-4, 0.9, 0.9, 1);
-            List<EpochRecord> records = TrainingLoop.run(linear, objective, predictors, train, validation, test, spec,
-                    dir, manager, new TrainingLoop.Listener() {});
+            List<EpochRecord> records = TrainingLoop.run(linear, objective, predictors, train,
+                    new TrainingLoop.Evaluation(Evaluator.accuracy(), validation, test, spec.batchSize()), spec, dir,
+                    manager, new TrainingLoop.Listener() {});
             assertEquals(1, records.size());
         }
         assertEquals(List.of(8, 8, 8, 8, 8), train.sizes());

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.cmkd.data.Batch;
 import dev.cmkd.data.BatchSource;
 import dev.cmkd.data.PairedSplit;
 import dev.cmkd.data.image.ImageTransform;
@@ -25,7 +26,7 @@ import javax.imageio.ImageIO;
  * features).
  *
  * <p>The augmentation of sample {@code i} at epoch {@code e} draws from {@code SplittableRandom(h(seed, e,
- * i))} with {@code h} a SplitMix64 finaliser, so it depends on nothing else (batch order, threads, resume).
+ * i))} ({@link BatchSource#sampleSeed}), so it depends on nothing else (batch order, threads, resume).
  */
 public final class CrisisMmdSplit implements BatchSource {
 
@@ -96,15 +97,21 @@ public final class CrisisMmdSplit implements BatchSource {
         return transform;
     }
 
+    /** The training split's pictures are randomly cropped and flipped. */
     @Override
-    public PairedSplit.Batch batch(NDManager manager, int[] indices, int epoch) {
+    public boolean randomViews() {
+        return transform.isTraining();
+    }
+
+    @Override
+    public Batch batch(NDManager manager, int[] indices, int epoch) {
         int imageSize = Math.toIntExact(sampleShape(0).size());
         int textSize = Math.toIntExact(textShape.size());
         float[] pixels = new float[indices.length * imageSize];
         float[] words = new float[indices.length * textSize];
         IntStream.range(0, indices.length).parallel().forEach(i -> {
             int sample = indices[i];
-            SplittableRandom random = transform.isTraining() ? new SplittableRandom(mix(seed, epoch, sample)) : null;
+            SplittableRandom random = transform.isTraining() ? new SplittableRandom(BatchSource.sampleSeed(seed, epoch, sample)) : null;
             System.arraycopy(transform.apply(read(sample), random), 0, pixels, i * imageSize, imageSize);
             System.arraycopy(text, sample * textSize, words, i * textSize, textSize);
         });
@@ -114,7 +121,7 @@ public final class CrisisMmdSplit implements BatchSource {
         }
         NDArray image = manager.create(pixels, new Shape(indices.length).addAll(sampleShape(0)));
         NDArray tokens = manager.create(words, new Shape(indices.length).addAll(textShape));
-        return new PairedSplit.Batch(List.of(image, tokens), manager.create(batchLabels).toType(DataType.INT64, false));
+        return new Batch(List.of(image, tokens), manager.create(batchLabels).toType(DataType.INT64, false));
     }
 
     private BufferedImage read(int sample) {
@@ -135,13 +142,6 @@ public final class CrisisMmdSplit implements BatchSource {
                 "%s (%s line %d, field 'image'): not an image format javax.imageio reads; fix: prepare the dataset"
                         + " again with data-scripts/crisismmd/prepare.sh and an --image-size above 0", file, csv,
                 lines[sample]));
-    }
-
-    private static long mix(long seed, int epoch, int sample) {
-        long z = seed * 0x9E3779B97F4A7C15L + (epoch + 1L) * 0xC2B2AE3D27D4EB4FL + (sample + 1L) * 0xD6E8FEB86659FD93L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.cmkd.data.nyu;
 
-import ai.djl.ndarray.NDArray;
+import dev.cmkd.data.Batch;
+import dev.cmkd.data.BatchSource;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
@@ -20,7 +21,7 @@ import java.util.SplittableRandom;
  *   labels [n, h, w]    int64     class 0..K-1, or {@link #VOID} (-1) where the pixel is unlabelled
  * </pre>
  */
-public final class RgbdSplit {
+public final class RgbdSplit implements BatchSource {
 
     /** The label of an unlabelled (void) pixel; losses and metrics ignore it. */
     public static final int VOID = -1;
@@ -78,11 +79,13 @@ public final class RgbdSplit {
     }
 
     /** Returns the split's name. */
+    @Override
     public String name() {
         return name;
     }
 
     /** Returns the number of images. */
+    @Override
     public int size() {
         return ids.size();
     }
@@ -132,32 +135,57 @@ public final class RgbdSplit {
         return Byte.toUnsignedInt(rgb[((i * height + y) * width + x) * 3 + c]);
     }
 
-    /**
-     * A batch.
-     *
-     * @param rgb {@code [n, 3, h, w]} float32 in [0, 1]
-     * @param depth {@code [n, 1, h, w]} float32 in [0, 1]
-     * @param labels {@code [n, h, w]} int64, {@link #VOID} for unlabelled pixels
-     */
-    public record Batch(NDArray rgb, NDArray depth, NDArray labels) {
-
-        /** Returns the input of {@code modality}. */
-        public NDArray input(RgbdModality modality) {
-            return modality == RgbdModality.RGB ? rgb : depth;
-        }
-    }
-
-    /** Returns the full images {@code indices}, unaugmented, as a batch in {@code manager}. */
-    public Batch batch(NDManager manager, int[] indices) {
+    /** Returns the full images {@code indices}, unaugmented, as a batch in {@code manager} (every epoch alike). */
+    @Override
+    public Batch batch(NDManager manager, int[] indices, int epoch) {
         return batch(manager, indices, null, null);
     }
 
     /**
-     * Returns the images {@code indices}, each cropped and flipped as {@code augmentation} says with draws
-     * from {@code random} (the same for its colour, depth and labels), as a batch in {@code manager}. A null
-     * augmentation gives the full images.
+     * Returns the training view of this split: each image cropped and flipped as {@code augmentation} says (the
+     * same for its colour, depth and labels), with draws that depend only on {@code seed}, the epoch and the image
+     * ({@link BatchSource#sampleSeed}).
      */
-    public Batch batch(NDManager manager, int[] indices, Augmentation augmentation, SplittableRandom random) {
+    public BatchSource augmented(Augmentation augmentation, long seed) {
+        RgbdSplit split = this;
+        return new BatchSource() {
+            @Override
+            public String name() {
+                return split.name();
+            }
+
+            @Override
+            public int size() {
+                return split.size();
+            }
+
+            @Override
+            public Batch batch(NDManager manager, int[] indices, int epoch) {
+                SplittableRandom[] random = new SplittableRandom[indices.length];
+                for (int b = 0; b < indices.length; b++) {
+                    random[b] = new SplittableRandom(BatchSource.sampleSeed(seed, epoch, indices[b]));
+                }
+                return split.batch(manager, indices, augmentation, random);
+            }
+
+            @Override
+            public boolean randomViews() {
+                return true;
+            }
+
+            @Override
+            public String toString() {
+                return split + ", " + augmentation;
+            }
+        };
+    }
+
+    /**
+     * Returns the images {@code indices}, image {@code b} cropped and flipped as {@code augmentation} says with
+     * draws from {@code random[b]}, as a batch in {@code manager}: inputs {@code [rgb, depth]} (the order of {@link
+     * RgbdModality}), labels {@code [n, h, w]}. A null augmentation gives the full images.
+     */
+    Batch batch(NDManager manager, int[] indices, Augmentation augmentation, SplittableRandom[] random) {
         int h = augmentation == null ? height : augmentation.cropHeight();
         int w = augmentation == null ? width : augmentation.cropWidth();
         if (h > height || w > width) {
@@ -172,9 +200,9 @@ public final class RgbdSplit {
         long[] classes = new long[n * plane];
         for (int b = 0; b < n; b++) {
             int i = indices[b];
-            int top = augmentation == null ? 0 : random.nextInt(height - h + 1);
-            int left = augmentation == null ? 0 : random.nextInt(width - w + 1);
-            boolean flip = augmentation != null && augmentation.horizontalFlip() && random.nextBoolean();
+            int top = augmentation == null ? 0 : random[b].nextInt(height - h + 1);
+            int left = augmentation == null ? 0 : random[b].nextInt(width - w + 1);
+            boolean flip = augmentation != null && augmentation.horizontalFlip() && random[b].nextBoolean();
             float[] scale = depthScale(i);
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
@@ -190,8 +218,8 @@ public final class RgbdSplit {
                 }
             }
         }
-        return new Batch(manager.create(colour, new Shape(n, 3, h, w)), manager.create(range, new Shape(n, 1, h, w)),
-                manager.create(classes, new Shape(n, h, w)));
+        return new Batch(List.of(manager.create(colour, new Shape(n, 3, h, w)), manager.create(range,
+                new Shape(n, 1, h, w))), manager.create(classes, new Shape(n, h, w)));
     }
 
     /** Returns {offset, factor} with normalised depth = (d - offset) * factor for image {@code i}. */

@@ -7,19 +7,15 @@ import dev.cmkd.data.loading.DatasetException;
 import dev.cmkd.experiment.Benchmark;
 import dev.cmkd.experiment.BenchmarkReport;
 import dev.cmkd.experiment.EpochCostReport;
+import dev.cmkd.experiment.Experiment;
 import dev.cmkd.experiment.NetworkConfig;
-import dev.cmkd.experiment.RunOutcome;
+import dev.cmkd.experiment.Protocol;
 import dev.cmkd.method.MethodRegistry;
-import dev.cmkd.method.NoDistillation;
 import dev.cmkd.results.ResultFiles;
-import dev.cmkd.train.EpochRecord;
-import dev.cmkd.train.ProgressPrinter;
 import dev.cmkd.train.RunSpec;
-import dev.cmkd.train.TrainingLoop;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -145,27 +141,10 @@ public final class CrisisMmdBenchmark {
                     + CrisisMmdLoader.FIX);
             System.exit(1);
         }
-        BenchmarkReport report = run(settings, epochCost -> System.out.println(epochCost));
+        BenchmarkReport report = run(settings);
         System.out.println(BenchmarkReport.formatted(report.summary()).printAll());
         report.write(settings.outputDir()).forEach(path -> System.out.println("wrote " + path));
         System.out.printf(Locale.ROOT, "CrisisMMD benchmark finished in %.1f min%n", (System.nanoTime() - start) / 60e9);
-    }
-
-    /** The wall time of one epoch and the process's peak memory so far, for the record. */
-    public record EpochCost(String run, int epoch, double seconds, long peakRssBytes, long heapUsedBytes) {
-
-        @Override
-        public String toString() {
-            return String.format(Locale.ROOT, "%s epoch %d: %.2f s (training and evaluation), peak RSS %.0f MB,"
-                    + " JVM heap in use %.0f MB", run, epoch + 1, seconds, peakRssBytes / 1e6, heapUsedBytes / 1e6);
-        }
-    }
-
-    /** Receives the cost of every epoch trained. */
-    @FunctionalInterface
-    public interface CostListener {
-        /** Called after each trained epoch. */
-        void onEpoch(EpochCost cost);
     }
 
     /**
@@ -209,7 +188,7 @@ public final class CrisisMmdBenchmark {
                     all.studentEpochs(), all.batchSize(), List.of(method), List.of(student + "<-"
                             + otherModality(student)), all.imageSize(), all.networks(), all.maxRows(),
                     all.textFeatures());
-            BenchmarkReport report = CrisisMmdBenchmark.run(one, System.out::println);
+            BenchmarkReport report = CrisisMmdBenchmark.run(one);
             Path rows = Benchmark.commandRows(all.outputDir(), method, student, seed);
             ResultFiles.writeCsv(report.results(), rows);
             System.out.println("wrote " + rows);
@@ -236,10 +215,13 @@ public final class CrisisMmdBenchmark {
             int imageSize = Integer.getInteger("fdcmkd.imageSize", paper.imageSize());
             Settings settings = new Settings(data, workDir, List.of(0L), 1, 1, batch, List.of("fd-cmkd"),
                     List.of("image<-text"), imageSize, networks, Integer.MAX_VALUE, null);
+            Experiment experiment = new Experiment(new CrisisMmdTask(settings), workDir.resolve("runs"));
+            RunSpec spec = RunSpec.paper(1, batch, 0);
             Map<String, Double> seconds = new LinkedHashMap<>();
             PeakMemory.reset();
-            CrisisMmdBenchmark.run(settings, cost -> seconds.put(cost.run().startsWith("teacher-") ? "text teacher"
-                    : "image student (fd-cmkd)", cost.seconds()));
+            seconds.put("text teacher", EpochCostReport.wallSeconds(() -> experiment.teacher("text", spec)));
+            seconds.put("image student (fd-cmkd)", EpochCostReport.wallSeconds(() -> experiment.student("image",
+                    MethodRegistry.spec("fd-cmkd"), spec, spec)));
             int trainPairs = 2 * CrisisMmdLoader.CLASSES.size();
             String setup = String.format(Locale.ROOT, "ResNet width %d, blocks %s on %d px pictures; TextCNN"
                     + " (embedding %d, kernels %s, %d filters); batch %d", networks.image().width(), Arrays.toString(
@@ -251,53 +233,11 @@ public final class CrisisMmdBenchmark {
     }
 
     /** Runs every teacher and student of {@code settings}, resuming finished and interrupted runs. */
-    public static BenchmarkReport run(Settings settings, CostListener costs) {
-        BenchmarkReport report = new BenchmarkReport();
-        for (long seed : settings.seeds()) {
-            CrisisMmdLoader loader = settings.loader(seed);
-            CrisisMmdLoader.Dataset data = loader.load(settings.dataRoot());
-            System.out.printf(Locale.ROOT, "CrisisMMD: %d train, %d validation, %d test pairs; %s%n",
-                    data.train().size(), data.validation().size(), data.test().size(), loader);
-            Path runs = settings.outputDir().resolve("runs");
-            if (data.vocabulary() != null) {
-                data.vocabulary().write(settings.outputDir().resolve("vocabulary-seed" + seed + ".tsv"));
-            }
-            Map<String, Object> description = new LinkedHashMap<>();
-            description.put("root", settings.dataRoot().toAbsolutePath().normalize().toString());
-            description.put("loader", loader.toString());
-            CrisisMmdExperiment experiment = new CrisisMmdExperiment(data, settings.networks(), runs, description);
-            RunSpec teacherSpec = RunSpec.paper(settings.teacherEpochs(), settings.batchSize(), seed);
-            RunSpec studentSpec = RunSpec.paper(settings.studentEpochs(), settings.batchSize(), seed);
-            Map<String, RunOutcome> teachers = new LinkedHashMap<>();
-            List<String> needed = new ArrayList<>();
-            for (String direction : settings.directions()) {
-                needed.add(teacherOf(direction));
-                if (settings.methods().contains(NoDistillation.NAME)) {
-                    needed.add(studentOf(direction));
-                }
-            }
-            for (String modality : data.train().modalities()) {
-                if (needed.contains(modality)) {
-                    String name = experiment.teacherDir(modality, teacherSpec).getFileName().toString();
-                    teachers.put(modality, experiment.teacher(modality, teacherSpec, listener(name, costs)));
-                    report.add(new BenchmarkReport.Entry("teacher", modality, "", "", seed, teachers.get(modality)));
-                }
-            }
-            for (String direction : settings.directions()) {
-                String modality = studentOf(direction);
-                for (String method : settings.methods()) {
-                    String name = experiment.studentDir(modality, method, studentSpec).getFileName().toString();
-                    // Without distillation a student is its modality's unimodal network: with equal epochs it is
-                    // that modality's teacher run (same network, seed and data order), so reuse it.
-                    RunOutcome outcome = NoDistillation.NAME.equals(method) && studentSpec.equals(teacherSpec)
-                            ? teachers.get(modality)
-                            : experiment.student(modality, method, studentSpec, teacherSpec, listener(name, costs));
-                    report.add(new BenchmarkReport.Entry("student", modality, teacherOf(direction), method, seed,
-                            outcome));
-                }
-            }
-        }
-        return report;
+    public static BenchmarkReport run(Settings settings) {
+        List<String> students = settings.directions().stream().map(CrisisMmdBenchmark::studentOf).toList();
+        return new Protocol(settings.seeds(), students, MethodRegistry.specs(settings.methods()),
+                settings.teacherEpochs(), settings.studentEpochs(), settings.batchSize(), false)
+                .run(new Experiment(new CrisisMmdTask(settings), settings.outputDir().resolve("runs")));
     }
 
     /** Returns the student's modality of {@code student<-teacher}. */
@@ -308,23 +248,5 @@ public final class CrisisMmdBenchmark {
     /** Returns the teacher's modality of {@code student<-teacher}. */
     public static String teacherOf(String direction) {
         return direction.substring(direction.indexOf("<-") + 2);
-    }
-
-    private static TrainingLoop.Listener listener(String name, CostListener costs) {
-        ProgressPrinter progress = new ProgressPrinter(name, System.out);
-        return new TrainingLoop.Listener() {
-            @Override
-            public void onBatch(int epoch, int batch, int batches) {
-                progress.onBatch(epoch, batch, batches);
-            }
-
-            @Override
-            public void onEpoch(EpochRecord record, int epochs) {
-                progress.onEpoch(record, epochs);
-                Runtime runtime = Runtime.getRuntime();
-                costs.onEpoch(new EpochCost(name, record.epoch(), record.seconds(), PeakMemory.peakBytes(),
-                        runtime.totalMemory() - runtime.freeMemory()));
-            }
-        };
     }
 }

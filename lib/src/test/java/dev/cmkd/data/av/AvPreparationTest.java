@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.cmkd.data.Batch;
 import dev.cmkd.data.PairedSplit;
 import dev.cmkd.data.audio.Wav;
 import dev.cmkd.experiment.BenchmarkReport;
@@ -143,7 +144,7 @@ class AvPreparationTest {
             assertEquals(new Shape(3, 224, 224), loaded.sampleShape(1));
             assertEquals(split.equals("train"), loaded.randomViews());
             try (NDManager manager = NDManager.newBaseManager()) {
-                PairedSplit.Batch batch = loaded.batch(manager, new int[] {0});
+                Batch batch = loaded.batch(manager, new int[] {0});
                 for (int m = 0; m < 2; m++) {
                     float[] values = batch.input(m).toFloatArray();
                     double sum = 0;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.cmkd.data.Batch;
 import dev.cmkd.data.PairedSplit;
 import dev.cmkd.data.loading.CrisisMmdFixture;
 import dev.cmkd.data.loading.CrisisMmdLoader;
@@ -43,7 +44,7 @@ class CrisisMmdLoaderTest {
         assertTrue(data.train().transform().isTraining());
         assertTrue(!data.test().transform().isTraining());
         try (NDManager manager = NDManager.newBaseManager()) {
-            PairedSplit.Batch batch = data.train().batch(manager, new int[] {0, 9}, 0);
+            Batch batch = data.train().batch(manager, new int[] {0, 9}, 0);
             assertEquals(new Shape(2, 3, 16, 16), batch.input(0).getShape());
             assertEquals(new Shape(2, 12), batch.input(1).getShape());
             assertArrayEquals(new long[] {0, 4}, batch.labels().toLongArray());

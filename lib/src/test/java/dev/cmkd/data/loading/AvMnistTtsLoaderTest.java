@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.cmkd.data.Batch;
 import dev.cmkd.data.PairedSplit;
 import dev.cmkd.data.audio.LogMel;
 import dev.cmkd.data.audio.LogSpectrogram;
@@ -83,7 +84,7 @@ class AvMnistTtsLoaderTest {
                 assertArrayEquals(expected, Arrays.copyOfRange(audio, i * 4040, (i + 1) * 4040), name + " audio " + i);
             }
             try (NDManager scope = manager.newSubManager()) {
-                PairedSplit.Batch batch = split.batch(scope, new int[] {1, 0});
+                Batch batch = split.batch(scope, new int[] {1, 0});
                 assertEquals(new Shape(2, 1, 28, 28), batch.input(0).getShape());
                 assertEquals(new Shape(2, 1, 40, 101), batch.input(1).getShape());
             }

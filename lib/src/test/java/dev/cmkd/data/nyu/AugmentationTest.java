@@ -1,5 +1,6 @@
 package dev.cmkd.data.nyu;
 
+import dev.cmkd.data.Batch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.SplittableRandom;
 
 /** The crop and flip move colour, depth and labels together. */
 class AugmentationTest {
@@ -46,10 +46,10 @@ class AugmentationTest {
         Set<String> seen = new HashSet<>();
         try (NDManager manager = NDManager.newBaseManager()) {
             for (int draw = 0; draw < 20; draw++) {
-                RgbdSplit.Batch batch = split.batch(manager, new int[] {0, 1, 2, 3}, new Augmentation(4, 6, true),
-                        new SplittableRandom(draw));
-                float[] rgb = batch.rgb().toFloatArray();
-                float[] depth = batch.depth().toFloatArray();
+                Batch batch = split.augmented(new Augmentation(4, 6, true), draw).batch(manager,
+                        new int[] {0, 1, 2, 3}, draw);
+                float[] rgb = batch.input(0).toFloatArray();
+                float[] depth = batch.input(1).toFloatArray();
                 long[] labels = batch.labels().toLongArray();
                 for (int b = 0; b < 4; b++) {
                     int y0 = Math.round(rgb[(b * 3) * 24] * 255);
@@ -76,15 +76,15 @@ class AugmentationTest {
         RgbdSplit split = new RgbdSplit("v", List.of("1"), List.of("a", "b"), 2, 2, new byte[12], new short[] {0, 5, 9, 5},
                 new byte[] {RgbdSplit.VOID, 0, 1, 1}, DepthNormalization.PER_IMAGE_MIN_MAX, false);
         try (NDManager manager = NDManager.newBaseManager()) {
-            RgbdSplit.Batch batch = split.batch(manager, new int[] {0});
+            Batch batch = split.batch(manager, new int[] {0}, 0);
             assertEquals(List.of(-1L, 0L, 1L, 1L), java.util.Arrays.stream(batch.labels().toLongArray()).boxed().toList());
             // missing depth (0) stays 0; 5 -> 0, 9 -> 1 (per-image min-max over measured pixels)
-            float[] depth = batch.depth().toFloatArray();
+            float[] depth = batch.input(1).toFloatArray();
             assertEquals(0f, depth[0]);
             assertEquals(0f, depth[1]);
             assertEquals(1f, depth[2]);
         }
-        assertThrows(IllegalArgumentException.class, () -> split.batch(null, new int[] {0}, new Augmentation(3, 2, false),
-                new SplittableRandom(1)));
+        assertThrows(IllegalArgumentException.class, () -> split.augmented(new Augmentation(3, 2, false), 1)
+                .batch(null, new int[] {0}, 0));
     }
 }

@@ -1,5 +1,6 @@
 package dev.cmkd.data.nyu;
 
+import dev.cmkd.data.Batch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -92,8 +93,8 @@ class NyuDepthV2Test {
         assertEquals(21, train.rgb(0, 0, 0, 0)); // red of image 1 at (0..1, 0..1): 17, 20, 22, 25
         assertEquals(500 + 250 + 10 + 1, train.depthMillimetres(0, 0, 0));
         try (NDManager manager = NDManager.newBaseManager()) {
-            RgbdSplit.Batch batch = train.batch(manager, new int[] {0});
-            float[] depth = batch.depth().toFloatArray();
+            Batch batch = train.batch(manager, new int[] {0}, 0);
+            float[] depth = batch.input(1).toFloatArray();
             float min = Float.MAX_VALUE;
             float max = -Float.MAX_VALUE;
             for (float d : depth) {
@@ -102,7 +103,7 @@ class NyuDepthV2Test {
             }
             assertEquals(0f, min, 1e-6f);
             assertEquals(1f, max, 1e-6f);
-            assertEquals(21 / 255f, batch.rgb().toFloatArray()[0], 1e-7f);
+            assertEquals(21 / 255f, batch.input(0).toFloatArray()[0], 1e-7f);
         }
     }
 

@@ -6,10 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cmkd.data.nyu.Augmentation;
 import dev.cmkd.data.nyu.NyuDepthV2;
-import dev.cmkd.data.nyu.RgbdModality;
 import dev.cmkd.data.nyu.RgbdSplit;
 import dev.cmkd.data.nyu.SyntheticRgbd;
-import dev.cmkd.segmentation.SegmentationLoop;
+import dev.cmkd.segmentation.SegmentationMethods;
 import dev.cmkd.train.EpochRecord;
 import dev.cmkd.train.RunSpec;
 import dev.cmkd.train.TrainingLoop;
@@ -22,10 +21,11 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * One short training of a teacher and an FD-CMKD student on SYNTHETIC RGB-D data, and the checkpoint
- * guarantees of the segmentation loop: an interrupted run resumes and ends where an uninterrupted one does.
+ * One short training of a teacher and an FD-CMKD student of the segmentation task on SYNTHETIC RGB-D data, and the
+ * checkpoint guarantees of the loop with random crops: an interrupted run resumes and ends where an uninterrupted one
+ * does.
  */
-class SegmentationExperimentTest {
+class SegmentationTaskTest {
 
     @TempDir
     static Path dir;
@@ -42,10 +42,9 @@ class SegmentationExperimentTest {
         test = loader.load(prepared, "test");
     }
 
-    private static SegmentationExperiment experiment(Path runs) {
-        return new SegmentationExperiment(train, validation, test,
-                new SegmentationExperiment.Backbone(4, new int[] {1, 1, 1}, true), new Augmentation(16, 16, true), 4,
-                runs);
+    private static Experiment experiment(Path runs) {
+        return new Experiment(new SegmentationTask(train, validation, test,
+                new SegmentationTask.Backbone(4, new int[] {1, 1, 1}, true), new Augmentation(16, 16, true), 4), runs);
     }
 
     private static RunSpec spec(int epochs) {
@@ -54,13 +53,12 @@ class SegmentationExperimentTest {
 
     @Test
     void teacherAndFdCmkdStudentTrain() {
-        SegmentationExperiment experiment = experiment(dir.resolve("runs"));
-        SegmentationExperiment.Run teacher = experiment.teacher(RgbdModality.DEPTH, spec(1),
+        Experiment experiment = experiment(dir.resolve("runs"));
+        RunOutcome teacher = experiment.teacher("depth", spec(1), new TrainingLoop.Listener() {});
+        RunOutcome student = experiment.student("rgb", SegmentationMethods.spec("fd-cmkd"), spec(1), spec(1),
                 new TrainingLoop.Listener() {});
-        SegmentationExperiment.Run student = experiment.student(RgbdModality.RGB, "fd-cmkd", spec(1), spec(1),
-                new TrainingLoop.Listener() {});
-        EpochRecord t = teacher.epochs().get(0).record();
-        EpochRecord s = student.epochs().get(0).record();
+        EpochRecord t = teacher.records().get(0);
+        EpochRecord s = student.records().get(0);
         assertEquals(List.of("task", "total"), List.copyOf(t.trainTerms().keySet()));
         assertEquals(List.of("task", "psiLow", "low", "phiLow", "psiHigh", "high", "phiHigh", "total"),
                 List.copyOf(s.trainTerms().keySet()));
@@ -69,36 +67,32 @@ class SegmentationExperimentTest {
         for (double miou : s.test().values()) {
             assertTrue(miou >= 0 && miou <= 1, s.test().toString());
         }
-        double pixelAccuracy = student.testPixelAccuracy("bestVal");
+        double pixelAccuracy = student.testMetric("pixel_accuracy", "bestVal");
         assertTrue(pixelAccuracy >= 0 && pixelAccuracy <= 1);
-        assertTrue(Files.exists(experiment.studentDir(RgbdModality.RGB, "fd-cmkd", spec(1))
-                .resolve(SegmentationLoop.METRICS)));
-        assertThrows(IllegalStateException.class, () -> experiment.student(RgbdModality.DEPTH, "fd-cmkd", spec(1),
-                spec(1), new TrainingLoop.Listener() {}), "the rgb teacher has not been trained");
+        assertTrue(Files.exists(experiment.studentDir("rgb", "fd-cmkd", spec(1)).resolve(TrainingLoop.METRICS)));
+        assertThrows(IllegalStateException.class, () -> experiment.student("depth", SegmentationMethods.spec(
+                "fd-cmkd"), spec(1), spec(1), new TrainingLoop.Listener() {}), "the rgb teacher has not been trained");
     }
 
     @Test
     void anInterruptedRunResumesToTheSameResult() {
-        SegmentationExperiment straight = experiment(dir.resolve("straight"));
-        List<SegmentationLoop.Epoch> expected = straight.teacher(RgbdModality.RGB, spec(2),
-                new TrainingLoop.Listener() {}).epochs();
+        Experiment straight = experiment(dir.resolve("straight"));
+        List<EpochRecord> expected = straight.teacher("rgb", spec(2), new TrainingLoop.Listener() {}).records();
 
-        SegmentationExperiment interrupted = experiment(dir.resolve("interrupted"));
+        Experiment interrupted = experiment(dir.resolve("interrupted"));
         TrainingLoop.Listener stopAfterFirst = new TrainingLoop.Listener() {
             @Override
             public void onEpoch(EpochRecord record, int epochs) {
                 throw new IllegalStateException("stop");
             }
         };
-        assertThrows(IllegalStateException.class, () -> interrupted.teacher(RgbdModality.RGB, spec(2), stopAfterFirst));
-        List<SegmentationLoop.Epoch> resumed = interrupted.teacher(RgbdModality.RGB, spec(2),
-                new TrainingLoop.Listener() {}).epochs();
+        assertThrows(IllegalStateException.class, () -> interrupted.teacher("rgb", spec(2), stopAfterFirst));
+        List<EpochRecord> resumed = interrupted.teacher("rgb", spec(2), new TrainingLoop.Listener() {}).records();
         assertEquals(2, resumed.size());
         for (int e = 0; e < 2; e++) {
-            assertEquals(expected.get(e).record().trainTerms().get("total"),
-                    resumed.get(e).record().trainTerms().get("total"), 1e-6);
-            assertEquals(expected.get(e).record().test().get("head"), resumed.get(e).record().test().get("head"), 1e-9);
-            assertEquals(expected.get(e).testPixelAccuracy(), resumed.get(e).testPixelAccuracy());
+            assertEquals(expected.get(e).trainTerms().get("total"), resumed.get(e).trainTerms().get("total"), 1e-6);
+            assertEquals(expected.get(e).test().get("head"), resumed.get(e).test().get("head"), 1e-9);
+            assertEquals(expected.get(e).otherMetrics(), resumed.get(e).otherMetrics());
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.cmkd.segmentation;
+package dev.cmkd.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

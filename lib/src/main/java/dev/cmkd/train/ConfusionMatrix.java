@@ -1,4 +1,4 @@
-package dev.cmkd.segmentation;
+package dev.cmkd.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;

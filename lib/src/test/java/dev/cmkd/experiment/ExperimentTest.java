@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.training.ParameterStore;
-import dev.cmkd.data.PairedSplit;
+import dev.cmkd.data.Splits;
 import dev.cmkd.loss.LossFunctions;
 import dev.cmkd.method.AbstractMethod;
 import dev.cmkd.method.LogitKd;
@@ -32,17 +32,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Teachers and students on a small synthetic paired task. */
-class PairedExperimentTest {
+/** Teachers and students of a small synthetic paired task. */
+class ExperimentTest {
 
     private static final SyntheticPairs DATA = new SyntheticPairs(4, 8, 1.0, 5);
     private static final NetworkConfig TINY = new NetworkConfig(8, new int[] {1, 1}, true);
 
-    private static PairedExperiment experiment(Path dir) {
-        PairedSplit train = DATA.split("train", 192, 0);
-        PairedSplit validation = DATA.split("val", 64, 1000);
-        PairedSplit test = DATA.split("test", 64, 2000);
-        return new PairedExperiment(train, validation, test, TINY, dir);
+    private static final Splits SPLITS = new Splits(DATA.split("train", 192, 0), DATA.split("val", 64, 1000),
+            DATA.split("test", 64, 2000));
+
+    private static Experiment experiment(Path dir) {
+        return new Experiment(new PairedTask("synthetic", "SYNTHETIC", TINY, seed -> SPLITS), dir);
     }
 
     private static RunSpec spec(int epochs) {
@@ -70,9 +70,9 @@ class PairedExperimentTest {
     @ParameterizedTest
     @MethodSource("methods")
     void everyRegisteredMethodTrainsAStudent(String method, @TempDir Path dir) {
-        PairedExperiment experiment = experiment(dir);
+        Experiment experiment = experiment(dir);
         experiment.teacher("b", spec(2));
-        RunOutcome student = experiment.student("a", method, spec(2), spec(2));
+        RunOutcome student = experiment.student("a", MethodRegistry.spec(method), spec(2), spec(2));
         EpochRecord last = student.records().get(1);
         last.trainTerms().values().forEach(v -> assertTrue(Double.isFinite(v), method + " loss terms finite"));
         assertTrue(last.test().containsKey("head"));
@@ -88,11 +88,12 @@ class PairedExperimentTest {
     @ParameterizedTest
     @ValueSource(strings = {"fd-cmkd", "c2kd"})
     void anInterruptedRunResumesToTheSameResult(String method, @TempDir Path dir) {
-        PairedExperiment uninterrupted = experiment(dir.resolve("a"));
+        Experiment uninterrupted = experiment(dir.resolve("a"));
         uninterrupted.teacher("b", spec(3));
-        Map<String, Double> expected = uninterrupted.student("a", method, spec(3), spec(3)).records().get(2).test();
+        Map<String, Double> expected = uninterrupted.student("a", MethodRegistry.spec(method), spec(3), spec(3)).records()
+                .get(2).test();
 
-        PairedExperiment interrupted = experiment(dir.resolve("b"));
+        Experiment interrupted = experiment(dir.resolve("b"));
         interrupted.teacher("b", spec(3));
         assertThrows(Interruption.class, () -> interrupted.student("a", MethodRegistry.spec(method), spec(3), spec(3),
                 new TrainingLoop.Listener() {
@@ -103,7 +104,7 @@ class PairedExperimentTest {
                         }
                     }
                 }));
-        RunOutcome resumed = interrupted.student("a", method, spec(3), spec(3));
+        RunOutcome resumed = interrupted.student("a", MethodRegistry.spec(method), spec(3), spec(3));
         assertEquals(3, resumed.records().size());
         Map<String, Double> actual = resumed.records().get(2).test();
         assertEquals(expected.keySet(), actual.keySet());
@@ -112,11 +113,11 @@ class PairedExperimentTest {
 
     @Test
     void c2kdCoTrainsACopyOfTheTeacherAndLeavesTheTeachersRunAlone(@TempDir Path dir) throws Exception {
-        PairedExperiment experiment = experiment(dir);
+        Experiment experiment = experiment(dir);
         experiment.teacher("b", spec(2));
         Path teacherParameters = dir.resolve("teacher-b-seed1").resolve(TrainingLoop.BEST_PARAMETERS);
         byte[] before = Files.readAllBytes(teacherParameters);
-        RunOutcome student = experiment.student("a", "c2kd", spec(2), spec(2));
+        RunOutcome student = experiment.student("a", MethodRegistry.spec("c2kd"), spec(2), spec(2));
         assertTrue(student.records().get(0).trainTerms().keySet().containsAll(List.of("task", "crossProxy",
                 "teacher.task", "teacher.crossProxy")), student.records().get(0).trainTerms().toString());
         assertArrayEquals(before, Files.readAllBytes(teacherParameters), "the teacher's own run is unchanged");
@@ -127,7 +128,7 @@ class PairedExperimentTest {
 
     @Test
     void aMethodLearnsTheEpochOfEveryStep(@TempDir Path dir) {
-        PairedExperiment experiment = experiment(dir);
+        Experiment experiment = experiment(dir);
         experiment.teacher("b", spec(1));
         List<Integer> epochs = new CopyOnWriteArrayList<>();
         MethodSpec probe = new MethodSpec("epoch-probe", (d, c) -> new EpochProbe(epochs));
@@ -168,13 +169,13 @@ class PairedExperimentTest {
 
     @Test
     void jointBidirectionalTrainingEqualsSeparateRuns(@TempDir Path dir) {
-        PairedExperiment experiment = experiment(dir);
+        Experiment experiment = experiment(dir);
         experiment.teacher("a", spec(2));
         experiment.teacher("b", spec(2));
         Map<String, RunOutcome> joint = experiment.jointStudents(MethodRegistry.spec("fd-cmkd"), spec(2), spec(2));
         assertEquals(List.of("a", "b"), List.copyOf(joint.keySet()));
         for (String modality : joint.keySet()) {
-            RunOutcome separate = experiment.student(modality, "fd-cmkd", spec(2), spec(2));
+            RunOutcome separate = experiment.student(modality, MethodRegistry.spec("fd-cmkd"), spec(2), spec(2));
             for (int epoch = 0; epoch < 2; epoch++) {
                 EpochRecord expected = separate.records().get(epoch);
                 EpochRecord actual = joint.get(modality).records().get(epoch);
@@ -194,7 +195,7 @@ class PairedExperimentTest {
 
     @Test
     void aRunDirectoryWithAnotherConfigurationIsRefused(@TempDir Path dir) {
-        PairedExperiment experiment = experiment(dir);
+        Experiment experiment = experiment(dir);
         experiment.teacher("b", spec(1));
         IllegalStateException refused = assertThrows(IllegalStateException.class,
                 () -> experiment.teacher("b", new RunSpec(2, 32, 0.05, 1e-4, 0.9, 0.9, 1)));
@@ -203,7 +204,7 @@ class PairedExperimentTest {
 
     @Test
     void aVariantWhoseMethodChangedUnderTheSameNameIsRefused(@TempDir Path dir) {
-        PairedExperiment experiment = experiment(dir);
+        Experiment experiment = experiment(dir);
         experiment.teacher("b", spec(1));
         experiment.student("a", new MethodSpec("kd-variant", (d, c) -> LogitKd.builder().optTemperature(2).build()),
                 spec(1), spec(1));

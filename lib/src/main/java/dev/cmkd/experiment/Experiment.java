@@ -1,0 +1,323 @@
+package dev.cmkd.experiment;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import dev.cmkd.data.Batch;
+import dev.cmkd.data.Splits;
+import dev.cmkd.loss.LossFunctions;
+import dev.cmkd.method.BlockGroup;
+import dev.cmkd.method.DistillationMethod;
+import dev.cmkd.method.DistillationObjective;
+import dev.cmkd.method.FeatureLayout;
+import dev.cmkd.method.FrozenTeacher;
+import dev.cmkd.method.LossTerms;
+import dev.cmkd.method.MethodSpec;
+import dev.cmkd.method.NetworkOutput;
+import dev.cmkd.results.ResultFiles;
+import dev.cmkd.segmentation.PixelCrossEntropy;
+import dev.cmkd.train.EpochRecord;
+import dev.cmkd.train.ProgressPrinter;
+import dev.cmkd.train.RunSpec;
+import dev.cmkd.train.TrainingLoop;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Teachers and students of any {@link Task}. A teacher is the task's network of one modality trained with the task
+ * loss (cross-entropy, per pixel for segmentation); a student is the network of the other modality trained with a
+ * distillation method against the frozen teacher of the same seed, chosen at its best validation epoch. In a
+ * training step the teacher sees its modality of the student's batch (the same augmented view, as in the authors'
+ * code); on a training split without random views its outputs are computed once ({@link TeacherOutputs}). A method
+ * that co-trains its teacher (C2KD, {@link DistillationMethod#trainsTeacher()}) starts from a copy of that teacher
+ * and trains it with the student, inside the student's run (its checkpoint holds both); the trained teacher's own
+ * run is left as it is.
+ *
+ * <p>Every run lives in its own directory under {@code runsDir} with its {@code config.json} (role, modalities,
+ * method, schedule and the task's {@link Task#identity()}), its checkpoint and its records ({@link TrainingLoop}); a
+ * finished run is read back, not trained again, an interrupted one resumes, and a directory holding another
+ * configuration is refused.
+ */
+public final class Experiment {
+
+    private final Task task;
+    private final Path runsDir;
+
+    /** Creates the experiment of {@code task} with its runs under {@code runsDir}. */
+    public Experiment(Task task, Path runsDir) {
+        this.task = task;
+        this.runsDir = runsDir;
+    }
+
+    /** Returns the task. */
+    public Task task() {
+        return task;
+    }
+
+    /** Returns the directory of the teacher of {@code modality} trained with {@code spec}. */
+    public Path teacherDir(String modality, RunSpec spec) {
+        return runsDir.resolve("teacher-" + modality + "-seed" + spec.seed());
+    }
+
+    /** Returns the directory of a student run. */
+    public Path studentDir(String modality, String method, RunSpec spec) {
+        return runsDir.resolve("student-" + modality + "-" + method + "-seed" + spec.seed());
+    }
+
+    /**
+     * Returns the trained teacher of {@code modality} (its best-validation parameters), frozen, in {@code manager};
+     * train it first with {@link #teacher}.
+     */
+    public FrozenTeacher frozenTeacher(String modality, RunSpec spec, NDManager manager) {
+        return new FrozenTeacher(loadTeacher(modality, spec, manager));
+    }
+
+    /** Returns an untrained network of {@code modality} initialised with {@code seed}, frozen, in {@code manager}. */
+    public FrozenTeacher untrained(String modality, long seed, NDManager manager) {
+        return new FrozenTeacher(initialized(modality, seed, manager));
+    }
+
+    /** Trains (or reads back) the teacher of {@code modality}, printing progress. */
+    public RunOutcome teacher(String modality, RunSpec spec) {
+        return teacher(modality, spec, progress(teacherDir(modality, spec)));
+    }
+
+    /** Trains (or reads back) the teacher of {@code modality}, reporting to {@code listener}. */
+    public RunOutcome teacher(String modality, RunSpec spec, TrainingLoop.Listener listener) {
+        int m = task.modalityIndex(modality);
+        Path dir = teacherDir(modality, spec);
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("role", "teacher");
+        claims.put("modality", modality);
+        claims.put("spec", spec);
+        ResultFiles.claimRunDirectory(dir, withIdentity(claims));
+        Splits splits = task.splits(spec.seed());
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Block net = initialized(modality, spec.seed(), manager);
+            TrainingLoop.Objective objective = (store, batch, indices, epoch) -> new LossTerms().add("task", 1,
+                    taskLoss(output(net, store, batch.input(m), true).logits(), batch.labels()));
+            TrainingLoop.Predictors predictors = (store, batch) -> Map.of("head",
+                    output(net, store, batch.input(m), false).logits());
+            List<EpochRecord> records = TrainingLoop.run(net, objective, predictors, splits.train(),
+                    evaluation(splits, spec), spec, dir, manager, listener);
+            return new RunOutcome(dir.getFileName().toString(), records);
+        }
+    }
+
+    /**
+     * Trains (or reads back) the student of {@code modality} taught by the other modality's teacher (trained with
+     * {@code teacherSpec}, which must have run) with {@code method}, printing progress.
+     */
+    public RunOutcome student(String modality, MethodSpec method, RunSpec spec, RunSpec teacherSpec) {
+        return student(modality, method, spec, teacherSpec, progress(studentDir(modality, method.name(), spec)));
+    }
+
+    /** As {@link #student(String, MethodSpec, RunSpec, RunSpec)}, reporting to {@code listener}. */
+    public RunOutcome student(String modality, MethodSpec method, RunSpec spec, RunSpec teacherSpec,
+            TrainingLoop.Listener listener) {
+        Path dir = studentDir(modality, method.name(), spec);
+        Splits splits = task.splits(spec.seed());
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Student student = new Student(task.modalityIndex(modality), method, spec, teacherSpec, splits, manager);
+            Map<String, Object> claims = new LinkedHashMap<>();
+            claims.put("role", "student");
+            claims.put("modality", modality);
+            claims.put("teacher", task.otherModality(modality));
+            claims.put("method", method.name());
+            claims.put("methodConfig", student.method.toString());
+            claims.put("spec", spec);
+            claims.put("teacherSpec", teacherSpec);
+            ResultFiles.claimRunDirectory(dir, withIdentity(claims));
+            List<EpochRecord> records = TrainingLoop.run(student.objective, student::terms, student::predictors,
+                    splits.train(), evaluation(splits, spec), spec, dir, manager, listener);
+            return new RunOutcome(dir.getFileName().toString(), records);
+        }
+    }
+
+    /**
+     * Trains the students of both modalities at once, as the authors' code does: each taught by the other
+     * modality's frozen teacher, one optimizer, the sum of both objectives on the same batches. Loss terms and
+     * predictors are prefixed with the student's modality ({@code audio.task}, {@code image.head}, ...). Because
+     * the teachers are frozen and the students share no parameter, this equals training the two students
+     * separately with the same seed (each student is initialised as its separate run is); {@code ExperimentTest}
+     * checks it. Returns each student's outcome, by modality.
+     */
+    public Map<String, RunOutcome> jointStudents(MethodSpec method, RunSpec spec, RunSpec teacherSpec) {
+        Path dir = runsDir.resolve("joint-" + method.name() + "-seed" + spec.seed());
+        Splits splits = task.splits(spec.seed());
+        try (NDManager manager = NDManager.newBaseManager()) {
+            List<Student> students = List.of(new Student(0, method, spec, teacherSpec, splits, manager),
+                    new Student(1, method, spec, teacherSpec, splits, manager));
+            Map<String, Object> claims = new LinkedHashMap<>();
+            claims.put("role", "joint students");
+            claims.put("method", method.name());
+            claims.put("methodConfig", students.get(0).method.toString());
+            claims.put("spec", spec);
+            claims.put("teacherSpec", teacherSpec);
+            ResultFiles.claimRunDirectory(dir, withIdentity(claims));
+            TrainingLoop.Objective loss = (store, batch, indices, epoch) -> {
+                LossTerms sum = new LossTerms();
+                for (Student student : students) {
+                    LossTerms terms = student.terms(store, batch, indices, epoch);
+                    terms.names().forEach(name -> sum.add(student.modality + "." + name, terms.weight(name),
+                            terms.get(name)));
+                }
+                return sum;
+            };
+            TrainingLoop.Predictors predictors = (store, batch) -> {
+                Map<String, NDArray> logits = new LinkedHashMap<>();
+                for (Student student : students) {
+                    student.predictors(store, batch).forEach((name, value) ->
+                            logits.put(student.modality + "." + name, value));
+                }
+                return logits;
+            };
+            List<EpochRecord> records = TrainingLoop.run(new BlockGroup(students.get(0).objective,
+                    students.get(1).objective), loss, predictors, splits.train(), evaluation(splits, spec), spec, dir,
+                    manager, progress(dir));
+            Map<String, RunOutcome> outcomes = new LinkedHashMap<>();
+            for (Student student : students) {
+                outcomes.put(student.modality, new RunOutcome(dir.getFileName() + "/" + student.modality,
+                        only(records, student.modality + ".")));
+            }
+            return outcomes;
+        }
+    }
+
+    /** Returns the records restricted to the entries whose name starts with {@code prefix}, prefix removed. */
+    private static List<EpochRecord> only(List<EpochRecord> records, String prefix) {
+        return records.stream().map(r -> {
+            Map<String, Map<String, Double>> others = new LinkedHashMap<>();
+            r.otherMetrics().forEach((key, values) -> others.put(key, strip(values, prefix)));
+            return new EpochRecord(r.epoch(), r.learningRate(), r.seconds(), strip(r.trainTerms(), prefix),
+                    strip(r.validation(), prefix), strip(r.test(), prefix), others);
+        }).toList();
+    }
+
+    private static Map<String, Double> strip(Map<String, Double> values, String prefix) {
+        Map<String, Double> kept = new LinkedHashMap<>();
+        values.forEach((name, value) -> {
+            if (name.startsWith(prefix)) {
+                kept.put(name.substring(prefix.length()), value);
+            }
+        });
+        return kept;
+    }
+
+    /**
+     * A student of modality {@code m}, its method and its teacher. A frozen teacher's outputs on the training
+     * split are computed at the first training step (a finished run that is only read back never needs them), or,
+     * when the training split draws random views, on every batch; a co-trained teacher is a copy of the trained
+     * teacher inside the student's objective.
+     */
+    private final class Student {
+
+        private final int m;
+        private final String modality;
+        private final Block network;
+        private final DistillationMethod method;
+        private final DistillationObjective objective;
+        private final FrozenTeacher teacher;
+        private final Splits splits;
+        private final NDManager manager;
+        private TeacherOutputs teacherOutputs;
+
+        Student(int m, MethodSpec methodSpec, RunSpec spec, RunSpec teacherSpec, Splits splits, NDManager manager) {
+            this.m = m;
+            this.modality = task.modalities().get(m);
+            String teacherModality = task.otherModality(modality);
+            this.splits = splits;
+            this.manager = manager;
+            this.network = task.network(modality);
+            this.method = methodSpec.create(task.featureDim(), task.numClasses());
+            if (method.trainsTeacher()) {
+                this.teacher = null;
+                this.objective = DistillationObjective.coTrained(network, method, task.network(teacherModality));
+                Engine.getInstance().setRandomSeed((int) spec.seed());
+                objective.initialize(manager, DataType.FLOAT32, task.inputShape(modality),
+                        task.inputShape(teacherModality));
+                readTeacher(teacherModality, teacherSpec, in -> objective.loadTeacherParameters(manager, in));
+            } else {
+                this.teacher = new FrozenTeacher(loadTeacher(teacherModality, teacherSpec, manager));
+                this.objective = new DistillationObjective(network, method);
+                Engine.getInstance().setRandomSeed((int) spec.seed());
+                objective.initialize(manager, DataType.FLOAT32, task.inputShape(modality));
+            }
+        }
+
+        LossTerms terms(ParameterStore store, Batch batch, int[] indices, int epoch) {
+            method.setEpoch(epoch);
+            if (objective.hasTeacher()) {
+                return objective.evaluateCoTrained(store, batch.input(m), batch.input(1 - m), batch.labels(), true);
+            }
+            if (splits.train().randomViews()) {
+                // augmented inputs: the teacher sees this batch's view of its modality, as in the authors' code
+                return objective.evaluate(store, batch.input(m), teacher.forward(batch.input(1 - m)), batch.labels(),
+                        true);
+            }
+            if (teacherOutputs == null) {
+                teacherOutputs = TeacherOutputs.compute(teacher, splits.train(), 1 - m, manager);
+            }
+            return objective.evaluate(store, batch.input(m), teacherOutputs.rows(batch.labels().getManager(), indices),
+                    batch.labels(), true);
+        }
+
+        Map<String, NDArray> predictors(ParameterStore store, Batch batch) {
+            NetworkOutput out = output(network, store, batch.input(m), false);
+            Map<String, NDArray> logits = new LinkedHashMap<>();
+            logits.put("head", out.logits());
+            logits.putAll(method.auxiliaryLogits(store, out, false));
+            return logits;
+        }
+    }
+
+    /** The task loss of a network trained alone: cross-entropy, per labelled pixel for feature maps. */
+    private NDArray taskLoss(NDArray logits, NDArray labels) {
+        return task.layout() == FeatureLayout.MAP ? PixelCrossEntropy.evaluate(logits, labels)
+                : LossFunctions.crossEntropy(logits, labels);
+    }
+
+    private TrainingLoop.Evaluation evaluation(Splits splits, RunSpec spec) {
+        return new TrainingLoop.Evaluation(task.evaluator(), splits.validation(), splits.test(),
+                task.evaluationBatch(spec.batchSize()));
+    }
+
+    private Map<String, Object> withIdentity(Map<String, Object> claims) {
+        claims.putAll(task.identity());
+        return claims;
+    }
+
+    private static NetworkOutput output(Block net, ParameterStore store, NDArray input, boolean training) {
+        return NetworkOutput.of(net.forward(store, new NDList(input), training));
+    }
+
+    private static ProgressPrinter progress(Path runDir) {
+        return new ProgressPrinter(runDir.getFileName().toString(), System.out);
+    }
+
+    private Block initialized(String modality, long seed, NDManager manager) {
+        Block net = task.network(modality);
+        Engine.getInstance().setRandomSeed((int) seed);
+        net.initialize(manager, DataType.FLOAT32, task.inputShape(modality));
+        return net;
+    }
+
+    private Block loadTeacher(String modality, RunSpec spec, NDManager manager) {
+        Block net = initialized(modality, 0, manager);
+        readTeacher(modality, spec, in -> net.loadParameters(manager, in));
+        return net;
+    }
+
+    /** Reads the best parameters of the trained teacher of {@code modality} with {@code reader}. */
+    private void readTeacher(String modality, RunSpec spec, TrainingLoop.ParameterReader reader) {
+        TrainingLoop.readBestParameters(teacherDir(modality, spec), "the " + modality + " teacher (Experiment.teacher)",
+                reader);
+    }
+}

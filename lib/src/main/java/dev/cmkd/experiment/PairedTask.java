@@ -1,0 +1,102 @@
+package dev.cmkd.experiment;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import dev.cmkd.data.PairedSplit;
+import dev.cmkd.data.Splits;
+import dev.cmkd.method.FeatureLayout;
+import dev.cmkd.train.Evaluator;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongFunction;
+
+/**
+ * A classification task on {@link PairedSplit}s with the same ResNet backbone on both modalities (input channels from
+ * the data): AV-MNIST-TTS, CREMA-D, AVE, VGGSound-50. Its splits are loaded once per seed (streamed datasets seed
+ * their training views with it).
+ */
+public final class PairedTask implements Task {
+
+    private final String name;
+    private final String data;
+    private final NetworkConfig network;
+    private final LongFunction<Splits> loader;
+    private final Map<Long, Splits> loaded = new HashMap<>();
+
+    /**
+     * Creates the task.
+     *
+     * @param name the task's name
+     * @param data the data's name in result rows
+     * @param network the backbone of both modalities
+     * @param loader loads the splits (each a {@link PairedSplit}) for a seed
+     */
+    public PairedTask(String name, String data, NetworkConfig network, LongFunction<Splits> loader) {
+        this.name = name;
+        this.data = data;
+        this.network = network;
+        this.loader = loader;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String data() {
+        return data;
+    }
+
+    @Override
+    public synchronized Splits splits(long seed) {
+        return loaded.computeIfAbsent(seed, loader::apply);
+    }
+
+    /** Returns the training split of the first seed loaded (or of seed 0): modalities, classes, sample shapes. */
+    private synchronized PairedSplit train() {
+        return (PairedSplit) (loaded.isEmpty() ? splits(0) : loaded.values().iterator().next()).train();
+    }
+
+    @Override
+    public List<String> modalities() {
+        return train().modalities();
+    }
+
+    @Override
+    public int numClasses() {
+        return train().numClasses();
+    }
+
+    @Override
+    public Block network(String modality) {
+        return network.build(Math.toIntExact(train().sampleShape(modalityIndex(modality)).get(0)), numClasses());
+    }
+
+    @Override
+    public Shape inputShape(String modality) {
+        return new Shape(1).addAll(train().sampleShape(modalityIndex(modality)));
+    }
+
+    @Override
+    public int featureDim() {
+        return network.featureDim();
+    }
+
+    @Override
+    public FeatureLayout layout() {
+        return FeatureLayout.VECTOR;
+    }
+
+    @Override
+    public Evaluator evaluator() {
+        return Evaluator.accuracy();
+    }
+
+    @Override
+    public Map<String, Object> identity() {
+        return Map.of("network", network);
+    }
+}

@@ -1,0 +1,96 @@
+package dev.cmkd.experiment;
+
+import dev.cmkd.method.MethodSpec;
+import dev.cmkd.method.NoDistillation;
+import dev.cmkd.train.RunSpec;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What an experiment runs: for each seed, the teachers the students need, then for each student modality (taught by
+ * the other modality's teacher) a student with each method. Every run resumes or is read back when it has run
+ * before. One rule holds for every task: without distillation ({@code none}) a student is its modality's network
+ * trained alone, which with the teachers' schedule is that modality's teacher run (same network, seed, data order
+ * and loss), so that run is reused (and trained if no student needed it as a teacher).
+ *
+ * @param seeds the seeds, each with its own teachers
+ * @param students the student modalities
+ * @param methods the methods (registered ones or variants)
+ * @param teacherEpochs epochs of each teacher
+ * @param studentEpochs epochs of each student
+ * @param batchSize the batch size of every run (64 in the paper)
+ * @param joint train both students of a method in one run, as the authors' code does (with frozen teachers this
+ *     equals separate runs: {@link Experiment#jointStudents}); needs both modalities as students
+ */
+public record Protocol(List<Long> seeds, List<String> students, List<MethodSpec> methods, int teacherEpochs,
+        int studentEpochs, int batchSize, boolean joint) {
+
+    /** Validates the lists. */
+    public Protocol {
+        if (seeds.isEmpty() || students.isEmpty() || methods.isEmpty()) {
+            throw new IllegalArgumentException("a protocol needs at least one seed, student and method; got seeds "
+                    + seeds + ", students " + students + ", " + methods.size() + " methods");
+        }
+        if (joint && students.size() != 2) {
+            throw new IllegalArgumentException("joint training trains both students at once; students " + students
+                    + " must name both modalities");
+        }
+        seeds = List.copyOf(seeds);
+        students = List.copyOf(students);
+        methods = List.copyOf(methods);
+    }
+
+    /** Returns the teachers' schedule for {@code seed}: the released code's optimisation. */
+    public RunSpec teacherSpec(long seed) {
+        return RunSpec.paper(teacherEpochs, batchSize, seed);
+    }
+
+    /** Returns the students' schedule for {@code seed}. */
+    public RunSpec studentSpec(long seed) {
+        return RunSpec.paper(studentEpochs, batchSize, seed);
+    }
+
+    /** Runs every teacher and student on {@code experiment} and returns them in one report. */
+    public BenchmarkReport run(Experiment experiment) {
+        Task task = experiment.task();
+        for (String student : students) {
+            task.modalityIndex(student); // fails before any training, naming the task's modalities
+        }
+        BenchmarkReport report = new BenchmarkReport(task);
+        for (long seed : seeds) {
+            RunSpec teacherSpec = teacherSpec(seed);
+            RunSpec studentSpec = studentSpec(seed);
+            boolean reuseTeachers = studentSpec.equals(teacherSpec) && methods.stream()
+                    .anyMatch(method -> NoDistillation.NAME.equals(method.name()));
+            boolean distils = methods.stream().anyMatch(method -> !(reuseTeachers
+                    && NoDistillation.NAME.equals(method.name())));
+            Map<String, RunOutcome> teachers = new LinkedHashMap<>();
+            for (String modality : task.modalities()) {
+                boolean teaches = distils && students.stream().anyMatch(student -> task.otherModality(student)
+                        .equals(modality));
+                if (teaches || reuseTeachers && students.contains(modality)) {
+                    teachers.put(modality, experiment.teacher(modality, teacherSpec));
+                    report.add(new BenchmarkReport.Entry("teacher", modality, "", "", seed, teachers.get(modality)));
+                }
+            }
+            Map<String, Map<String, RunOutcome>> jointRuns = new LinkedHashMap<>();
+            if (joint) {
+                for (MethodSpec method : methods) {
+                    jointRuns.put(method.name(), experiment.jointStudents(method, studentSpec, teacherSpec));
+                }
+            }
+            for (String student : students) {
+                for (MethodSpec method : methods) {
+                    RunOutcome outcome = joint ? jointRuns.get(method.name()).get(student)
+                            : reuseTeachers && NoDistillation.NAME.equals(method.name()) ? teachers.get(student)
+                            : experiment.student(student, method, studentSpec, teacherSpec);
+                    report.add(new BenchmarkReport.Entry("student", student, task.otherModality(student),
+                            method.name(), seed, outcome));
+                }
+            }
+        }
+        return report;
+    }
+}
