@@ -6,6 +6,7 @@ import dev.cmkd.data.av.AvConvention;
 import dev.cmkd.data.av.PreparedAvLoader;
 import dev.cmkd.data.av.PreparedFixture;
 import dev.cmkd.data.loading.DatasetException;
+import dev.cmkd.method.FeatureLayout;
 import dev.cmkd.method.MethodRegistry;
 import dev.cmkd.results.ResultFiles;
 import dev.cmkd.train.RunSpec;
@@ -72,7 +73,7 @@ public record AudioVisualBenchmark(String name, String description, AvConvention
 
     @Override
     public List<String> methods() {
-        return MethodRegistry.names();
+        return MethodRegistry.names(FeatureLayout.VECTOR);
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.cmkd.loss.LossFunctions;
 import dev.cmkd.method.BlockGroup;
 import dev.cmkd.method.DistillationMethod;
 import dev.cmkd.method.DistillationObjective;
+import dev.cmkd.method.FeatureLayout;
 import dev.cmkd.method.FrozenTeacher;
 import dev.cmkd.method.LossTerms;
 import dev.cmkd.method.MethodRegistry;
@@ -128,7 +129,7 @@ public final class PairedExperiment {
      * (trained with {@code teacherSpec}, which must have run) with the registered method {@code method}.
      */
     public RunOutcome student(String modality, String method, RunSpec spec, RunSpec teacherSpec) {
-        return student(modality, MethodRegistry.spec(method), spec, teacherSpec);
+        return student(modality, MethodRegistry.spec(method, FeatureLayout.VECTOR), spec, teacherSpec);
     }
 
     /** As {@link #student(String, String, RunSpec, RunSpec)}, with any method or variant of one. */

@@ -7,9 +7,10 @@ import dev.cmkd.data.nyu.RgbdModality;
 import dev.cmkd.data.nyu.RgbdSplit;
 import dev.cmkd.data.nyu.SyntheticRgbd;
 import dev.cmkd.data.loading.DatasetException;
+import dev.cmkd.method.FeatureLayout;
+import dev.cmkd.method.MethodRegistry;
+import dev.cmkd.method.NoDistillation;
 import dev.cmkd.results.ResultFiles;
-import dev.cmkd.segmentation.DenseBaselines;
-import dev.cmkd.segmentation.SegmentationMethods;
 import dev.cmkd.train.EpochRecord;
 import dev.cmkd.train.ProgressPrinter;
 import dev.cmkd.train.RunSpec;
@@ -46,7 +47,7 @@ import tech.tablesaw.api.Table;
  *   -Dfdcmkd.synthetic=true       use the SYNTHETIC RGB-D generator instead (default: true only for ci)
  *   -Dfdcmkd.output=DIR           results (default results/real/nyu-depth-v2, or results/real/nyu-depth-v2-ci)
  *   -Dfdcmkd.seeds=0,1,2  -Dfdcmkd.methods=none,feature-mse,fd-cmkd,...  -Dfdcmkd.students=rgb,depth
- *                                 (methods: default every name of SegmentationMethods)
+ *                                 (methods: default every MAP name of MethodRegistry)
  *   -Dfdcmkd.teacherEpochs=N  -Dfdcmkd.studentEpochs=N  -Dfdcmkd.batchSize=B  -Dfdcmkd.width=W
  *   -Dfdcmkd.crop=HxW  -Dfdcmkd.downsample=F  -Dfdcmkd.maxImages=N  -Dfdcmkd.trainSplit=train|official-train
  * </pre>
@@ -61,9 +62,9 @@ import tech.tablesaw.api.Table;
  * images are then seen in training). FD-CMKD's defaults are the released code's (cutoff 0.5, DC excluded, all
  * weights 1), with the 2-D spatial split on the encoder's last map ({@code fd-cmkd}) or the per-position channel
  * split ({@code fd-cmkd-channel}). The baselines carry the classification defaults: {@code kd}, {@code dkd} and
- * {@code dist} per labelled pixel ({@link dev.cmkd.segmentation.PerPixelMethod}, DKD's 20-epoch warm-up), {@code
- * fitnet} with a 1x1 convolution regressor ({@link dev.cmkd.segmentation.DenseFitNet}), {@code c2kd} with dense
- * proxies and the teacher co-trained from the trained teacher ({@link dev.cmkd.segmentation.DenseC2kd}).
+ * {@code dist} per labelled pixel ({@link dev.cmkd.method.PerPixelMethod}, DKD's 20-epoch warm-up), {@code
+ * fitnet} with a 1x1 convolution regressor ({@link dev.cmkd.method.FitNet}), {@code c2kd} with dense
+ * proxies and the teacher co-trained from the trained teacher ({@link dev.cmkd.method.C2kd}).
  *
  * <p>Each epoch prints its wall time and the process's peak resident memory (Linux; PyTorch's native memory
  * included), so the cost of a full epoch can be extrapolated from a smoke run.
@@ -79,7 +80,7 @@ public final class SegmentationBenchmark {
      * @param seeds the seeds
      * @param teacherEpochs epochs of each teacher
      * @param studentEpochs epochs of each student
-     * @param methods the segmentation methods ({@link SegmentationMethods})
+     * @param methods the segmentation methods ({@link MethodRegistry}, {@link FeatureLayout#MAP})
      * @param students the student modalities; each is taught by the other modality
      * @param backbone the network of every run
      * @param batchSize training batch size
@@ -100,13 +101,13 @@ public final class SegmentationBenchmark {
         public static Settings defaults(boolean ci) {
             if (ci) {
                 return new Settings(Path.of("data/nyu-depth-v2/prepared"), true, Path.of("results/real/nyu-depth-v2-ci"),
-                        List.of(0L), 1, 1, SegmentationMethods.names(), List.of(RgbdModality.RGB, RgbdModality.DEPTH),
+                        List.of(0L), 1, 1, MethodRegistry.names(FeatureLayout.MAP), List.of(RgbdModality.RGB, RgbdModality.DEPTH),
                         new SegmentationExperiment.Backbone(8, new int[] {1, 1, 1}, true), 8, 8,
                         new Augmentation(32, 48, true), 1, Integer.MAX_VALUE, "train", new int[] {48, 64},
                         new int[] {32, 8, 8});
             }
             return new Settings(Path.of("data/nyu-depth-v2/prepared"), false, Path.of("results/real/nyu-depth-v2"),
-                    List.of(0L, 1L, 2L), 100, 100, SegmentationMethods.names(),
+                    List.of(0L, 1L, 2L), 100, 100, MethodRegistry.names(FeatureLayout.MAP),
                     List.of(RgbdModality.RGB, RgbdModality.DEPTH), SegmentationExperiment.Backbone.resNet18(), 8, 4,
                     new Augmentation(384, 512, true), 1, Integer.MAX_VALUE, "train", new int[] {480, 640},
                     new int[] {795, 80, 654});
@@ -167,7 +168,7 @@ public final class SegmentationBenchmark {
      */
     public static Benchmark registered() {
         return new Registered("nyu-depth-v2", "NYU-Depth V2, 40-class segmentation (795 / 654 images), RGB <-> depth",
-                Arrays.stream(RgbdModality.values()).map(RgbdModality::label).toList(), SegmentationMethods.names(),
+                Arrays.stream(RgbdModality.values()).map(RgbdModality::label).toList(), MethodRegistry.names(FeatureLayout.MAP),
                 "data-scripts/nyu-depth-v2/build.sh (2.8 GB download; writes data/nyu-depth-v2/prepared)");
     }
 
@@ -252,7 +253,7 @@ public final class SegmentationBenchmark {
             }
             for (RgbdModality student : settings.students()) {
                 for (String method : settings.methods()) {
-                    SegmentationExperiment.Run run = DenseBaselines.NONE.equals(method)
+                    SegmentationExperiment.Run run = NoDistillation.NAME.equals(method)
                             && studentSpec.equals(teacherSpec) && teachers.contains(student)
                             ? experiment.teacher(student, teacherSpec, listener(experiment.teacherDir(student,
                                     teacherSpec)))

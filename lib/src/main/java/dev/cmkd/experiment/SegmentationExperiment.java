@@ -9,15 +9,16 @@ import ai.djl.ndarray.types.Shape;
 import dev.cmkd.data.nyu.Augmentation;
 import dev.cmkd.data.nyu.RgbdModality;
 import dev.cmkd.data.nyu.RgbdSplit;
+import dev.cmkd.loss.PixelCrossEntropy;
 import dev.cmkd.method.DistillationMethod;
 import dev.cmkd.method.DistillationObjective;
+import dev.cmkd.method.FeatureLayout;
 import dev.cmkd.method.FrozenTeacher;
 import dev.cmkd.method.LossTerms;
+import dev.cmkd.method.MethodRegistry;
 import dev.cmkd.method.NetworkOutput;
 import dev.cmkd.results.ResultFiles;
-import dev.cmkd.segmentation.PixelCrossEntropy;
 import dev.cmkd.segmentation.SegmentationLoop;
-import dev.cmkd.segmentation.SegmentationMethods;
 import dev.cmkd.segmentation.SegmentationNet;
 import dev.cmkd.train.ProgressPrinter;
 import dev.cmkd.train.RunSpec;
@@ -31,7 +32,7 @@ import java.util.Map;
 /**
  * Teachers and students for RGB-D semantic segmentation. A teacher is a {@link SegmentationNet} trained with the
  * per-pixel cross-entropy on one modality; a student is the same network on the other modality, trained with a
- * segmentation method ({@link SegmentationMethods}) against the frozen teacher of the same seed, which sees the
+ * segmentation method ({@link MethodRegistry}, {@link FeatureLayout#MAP}) against the frozen teacher of the same seed, which sees the
  * other modality of the very same augmented crop; a method that co-trains its teacher ({@link
  * DistillationMethod#trainsTeacher()}, C2KD) trains it on from that teacher's parameters instead. Every run lives
  * in its own directory under {@code runsDir} with its {@code config.json}, checkpoint and records; a finished run
@@ -167,7 +168,7 @@ public final class SegmentationExperiment {
         ResultFiles.claimRunDirectory(dir, config("student", modality, method, spec, teacherSpec));
         try (NDManager manager = NDManager.newBaseManager()) {
             SegmentationNet net = backbone.build(modality, train.numClasses());
-            DistillationMethod distillation = SegmentationMethods.create(method, net.getFeatureChannels(),
+            DistillationMethod distillation = MethodRegistry.spec(method, FeatureLayout.MAP).create(net.getFeatureChannels(),
                     train.numClasses());
             SegmentationLoop.Objective terms;
             DistillationObjective objective;

@@ -12,6 +12,7 @@ import dev.cmkd.loss.LossFunctions;
 import dev.cmkd.method.AbstractMethod;
 import dev.cmkd.method.LogitKd;
 import dev.cmkd.method.LossTerms;
+import dev.cmkd.method.FeatureLayout;
 import dev.cmkd.method.MethodRegistry;
 import dev.cmkd.method.MethodSpec;
 import dev.cmkd.method.NetworkOutput;
@@ -64,7 +65,7 @@ class PairedExperimentTest {
     }
 
     static List<String> methods() {
-        return MethodRegistry.names();
+        return MethodRegistry.names(FeatureLayout.VECTOR);
     }
 
     @ParameterizedTest
@@ -94,7 +95,7 @@ class PairedExperimentTest {
 
         PairedExperiment interrupted = experiment(dir.resolve("b"));
         interrupted.teacher("b", spec(3));
-        assertThrows(Interruption.class, () -> interrupted.student("a", MethodRegistry.spec(method), spec(3), spec(3),
+        assertThrows(Interruption.class, () -> interrupted.student("a", MethodRegistry.spec(method, FeatureLayout.VECTOR), spec(3), spec(3),
                 new TrainingLoop.Listener() {
                     @Override
                     public void onBatch(int epoch, int batch, int batches) {
@@ -171,7 +172,7 @@ class PairedExperimentTest {
         PairedExperiment experiment = experiment(dir);
         experiment.teacher("a", spec(2));
         experiment.teacher("b", spec(2));
-        Map<String, RunOutcome> joint = experiment.jointStudents(MethodRegistry.spec("fd-cmkd"), spec(2), spec(2));
+        Map<String, RunOutcome> joint = experiment.jointStudents(MethodRegistry.spec("fd-cmkd", FeatureLayout.VECTOR), spec(2), spec(2));
         assertEquals(List.of("a", "b"), List.copyOf(joint.keySet()));
         for (String modality : joint.keySet()) {
             RunOutcome separate = experiment.student(modality, "fd-cmkd", spec(2), spec(2));

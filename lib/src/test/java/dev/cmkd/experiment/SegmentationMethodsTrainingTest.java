@@ -9,9 +9,10 @@ import dev.cmkd.data.nyu.Augmentation;
 import dev.cmkd.data.nyu.NyuDepthV2;
 import dev.cmkd.data.nyu.RgbdModality;
 import dev.cmkd.data.nyu.SyntheticRgbd;
+import dev.cmkd.method.FeatureLayout;
 import dev.cmkd.method.LossTerms;
+import dev.cmkd.method.MethodRegistry;
 import dev.cmkd.segmentation.SegmentationLoop;
-import dev.cmkd.segmentation.SegmentationMethods;
 import dev.cmkd.train.EpochRecord;
 import dev.cmkd.train.RunSpec;
 import dev.cmkd.train.TrainingLoop;
@@ -66,7 +67,7 @@ class SegmentationMethodsTrainingTest {
     }
 
     static List<String> methods() {
-        return SegmentationMethods.names();
+        return MethodRegistry.names(FeatureLayout.MAP);
     }
 
     @ParameterizedTest
@@ -79,7 +80,7 @@ class SegmentationMethodsTrainingTest {
         record.trainTerms().forEach((term, value) -> assertTrue(Double.isFinite(value), term + " = " + value));
         assertTrue(record.trainTerms().get(LossTerms.TOTAL) > 0);
         record.test().values().forEach(miou -> assertTrue(miou >= 0 && miou <= 1, record.test().toString()));
-        if (SegmentationMethods.create(method, 4, 2).trainsTeacher()) {
+        if (MethodRegistry.spec(method, FeatureLayout.MAP).create(4, 2).trainsTeacher()) {
             assertTrue(record.trainTerms().containsKey("teacher.task"), record.trainTerms().toString());
         }
     }

@@ -9,6 +9,7 @@ import dev.cmkd.experiment.BenchmarkReport;
 import dev.cmkd.experiment.EpochCostReport;
 import dev.cmkd.experiment.NetworkConfig;
 import dev.cmkd.experiment.RunOutcome;
+import dev.cmkd.method.FeatureLayout;
 import dev.cmkd.method.MethodRegistry;
 import dev.cmkd.method.NoDistillation;
 import dev.cmkd.results.ResultFiles;
@@ -92,7 +93,7 @@ public final class CrisisMmdBenchmark {
                             0.5f, 16)
                     : CrisisMmdNetworks.paper();
             return new Settings(dataRoot, outputDir, ci ? List.of(0L) : List.of(0L, 1L, 2L), ci ? 1 : 100,
-                    ci ? 1 : 100, ci ? 16 : 64, MethodRegistry.names(), DIRECTIONS, ci ? 32 : 224, networks,
+                    ci ? 1 : 100, ci ? 16 : 64, MethodRegistry.names(FeatureLayout.VECTOR), DIRECTIONS, ci ? 32 : 224, networks,
                     ci ? 48 : Integer.MAX_VALUE, null);
         }
 
@@ -177,7 +178,7 @@ public final class CrisisMmdBenchmark {
      */
     public static Benchmark registered() {
         return new Registered("crisismmd", "CrisisMMD v2.0, humanitarian task (8 classes), picture <-> tweet text",
-                List.of("image", "text"), MethodRegistry.names(), CrisisMmdLoader.FIX);
+                List.of("image", "text"), MethodRegistry.names(FeatureLayout.VECTOR), CrisisMmdLoader.FIX);
     }
 
     private record Registered(String name, String description, List<String> modalities, List<String> methods,

@@ -14,6 +14,7 @@ import dev.cmkd.experiment.RunOutcome;
 import dev.cmkd.loss.LossFunctions;
 import dev.cmkd.method.DistillationMethod;
 import dev.cmkd.method.DistillationObjective;
+import dev.cmkd.method.FeatureLayout;
 import dev.cmkd.method.FrozenTeacher;
 import dev.cmkd.method.LossTerms;
 import dev.cmkd.method.MethodRegistry;
@@ -109,7 +110,7 @@ public final class CrisisMmdExperiment {
                 "data", dataDescription));
         try (NDManager manager = NDManager.newBaseManager()) {
             Block network = networks.build(modality, train.numClasses(), vocabularySize());
-            DistillationMethod distillation = MethodRegistry.create(method, networks.featureDim(), train.numClasses());
+            DistillationMethod distillation = MethodRegistry.spec(method, FeatureLayout.VECTOR).create(networks.featureDim(), train.numClasses());
             TrainingLoop.Objective loss;
             DistillationObjective objective;
             if (distillation.trainsTeacher()) {

@@ -7,6 +7,7 @@ import dev.cmkd.data.loading.CrisisMmdFixture;
 import dev.cmkd.data.loading.CrisisMmdLoader;
 import dev.cmkd.experiment.BenchmarkReport;
 import dev.cmkd.experiment.NetworkConfig;
+import dev.cmkd.method.FeatureLayout;
 import dev.cmkd.method.MethodRegistry;
 import dev.cmkd.testing.NpyFiles;
 
@@ -39,13 +40,13 @@ class CrisisMmdBenchmarkTest {
         Path data = temp.resolve("prepared");
         CrisisMmdFixture.writePrepared(data, 2);
         List<CrisisMmdBenchmark.EpochCost> costs = new ArrayList<>();
-        CrisisMmdBenchmark.Settings settings = tiny(data, temp.resolve("out"), MethodRegistry.names(), null);
+        CrisisMmdBenchmark.Settings settings = tiny(data, temp.resolve("out"), MethodRegistry.names(FeatureLayout.VECTOR), null);
         BenchmarkReport report = CrisisMmdBenchmark.run(settings, costs::add);
         costs.forEach(System.out::println);
         Table results = report.results();
-        int students = 2 * MethodRegistry.names().size();
+        int students = 2 * MethodRegistry.names(FeatureLayout.VECTOR).size();
         assertEquals((2 + students) * 3, results.rowCount());
-        for (String method : MethodRegistry.names()) {
+        for (String method : MethodRegistry.names(FeatureLayout.VECTOR)) {
             for (String direction : CrisisMmdBenchmark.DIRECTIONS) {
                 Table rows = results.where(results.stringColumn("method").isEqualTo(method)
                         .and(results.stringColumn("modality").isEqualTo(CrisisMmdBenchmark.studentOf(direction))));

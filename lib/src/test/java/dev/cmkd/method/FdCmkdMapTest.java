@@ -1,4 +1,4 @@
-package dev.cmkd.segmentation;
+package dev.cmkd.method;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,8 +13,6 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.cmkd.frequency.Bands;
 import dev.cmkd.frequency.Implementation;
-import dev.cmkd.method.LossTerms;
-import dev.cmkd.method.NetworkOutput;
 import dev.cmkd.testing.Gradients;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -23,18 +21,18 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 /**
- * Properties of FD-CMKD on dense maps: the bands reconstruct the map less its mean (spatial mean per channel,
+ * Properties of FD-CMKD on dense maps ({@link FeatureLayout#MAP}): the bands reconstruct the map less its mean (spatial mean per channel,
  * or channel mean per position), the band filters are idempotent and orthogonal, both implementations
  * agree, the terms are the documented ones, and only the student receives gradient.
  */
-class DenseFdCmkdTest {
+class FdCmkdMapTest {
 
     private static final int D = 8;
     private static final int K = 3;
 
-    private static DenseFdCmkd method(DenseDecoupling decoupling, Implementation implementation, NDManager manager) {
-        DenseFdCmkd method = DenseFdCmkd.builder().setFeatureChannels(D).setNumClasses(K).optDecoupling(decoupling)
-                .optImplementation(implementation).build();
+    private static FdCmkd method(MapDecoupling decoupling, Implementation implementation, NDManager manager) {
+        FdCmkd method = FdCmkd.builder().optFeatureLayout(FeatureLayout.MAP).setFeatureDim(D).setNumClasses(K)
+                .optDecoupling(decoupling).optImplementation(implementation).build();
         Engine.getInstance().setRandomSeed(7);
         method.initialize(manager, DataType.FLOAT64, D, K);
         return method;
@@ -47,22 +45,22 @@ class DenseFdCmkdTest {
     }
 
     @ParameterizedTest
-    @EnumSource(DenseDecoupling.class)
-    void bandsSumToTheMapLessItsMean(DenseDecoupling decoupling) {
+    @EnumSource(MapDecoupling.class)
+    void bandsSumToTheMapLessItsMean(MapDecoupling decoupling) {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray x = map(manager, 4, 6);
             Bands bands = method(decoupling, Implementation.FFT, manager).split(x);
-            NDArray mean = decoupling == DenseDecoupling.SPATIAL ? x.mean(new int[] {3}, true).mean(new int[] {2}, true)
+            NDArray mean = decoupling == MapDecoupling.SPATIAL ? x.mean(new int[] {3}, true).mean(new int[] {2}, true)
                     : x.mean(new int[] {1}, true);
             assertTrue(bands.sum().allClose(x.sub(mean), 1e-9, 1e-9, false));
         }
     }
 
     @ParameterizedTest
-    @EnumSource(DenseDecoupling.class)
-    void filtersAreIdempotentAndOrthogonal(DenseDecoupling decoupling) {
+    @EnumSource(MapDecoupling.class)
+    void filtersAreIdempotentAndOrthogonal(MapDecoupling decoupling) {
         try (NDManager manager = NDManager.newBaseManager()) {
-            DenseFdCmkd method = method(decoupling, Implementation.FFT, manager);
+            FdCmkd method = method(decoupling, Implementation.FFT, manager);
             Bands bands = method.split(map(manager, 6, 4));
             Bands ofLow = method.split(bands.low());
             Bands ofHigh = method.split(bands.high());
@@ -76,8 +74,8 @@ class DenseFdCmkdTest {
     }
 
     @ParameterizedTest
-    @EnumSource(DenseDecoupling.class)
-    void fftAndProjectionAgree(DenseDecoupling decoupling) {
+    @EnumSource(MapDecoupling.class)
+    void fftAndProjectionAgree(MapDecoupling decoupling) {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray x = map(manager, 4, 4);
             Bands fft = method(decoupling, Implementation.FFT, manager).split(x);
@@ -91,7 +89,7 @@ class DenseFdCmkdTest {
     @Test
     void spatialSplitAdaptsToTheMapSize() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            DenseFdCmkd method = method(DenseDecoupling.SPATIAL, Implementation.FFT, manager);
+            FdCmkd method = method(MapDecoupling.SPATIAL, Implementation.FFT, manager);
             for (int[] size : new int[][] {{4, 4}, {6, 8}}) {
                 NDArray x = map(manager, size[0], size[1]);
                 assertEquals(x.getShape(), method.split(x).low().getShape());
@@ -100,10 +98,10 @@ class DenseFdCmkdTest {
     }
 
     @ParameterizedTest
-    @EnumSource(DenseDecoupling.class)
-    void termsAreFiniteAndOnlyTheStudentLearns(DenseDecoupling decoupling) {
+    @EnumSource(MapDecoupling.class)
+    void termsAreFiniteAndOnlyTheStudentLearns(MapDecoupling decoupling) {
         try (NDManager manager = NDManager.newBaseManager()) {
-            DenseFdCmkd method = method(decoupling, Implementation.FFT, manager);
+            FdCmkd method = method(decoupling, Implementation.FFT, manager);
             NDArray student = map(manager, 4, 4);
             NDArray teacher = map(manager, 4, 4).mul(manager.create(-0.5));
             NDArray logits = manager.randomNormal(new Shape(2, K, 16, 16)).toType(DataType.FLOAT64, false);
@@ -128,12 +126,12 @@ class DenseFdCmkdTest {
 
     @Test
     void buildChecksItsSettings() {
-        assertThrows(IllegalArgumentException.class, () -> DenseFdCmkd.builder().setFeatureChannels(2)
-                .setNumClasses(3).build());
-        assertThrows(IllegalArgumentException.class, () -> DenseFdCmkd.builder().setFeatureChannels(8)
-                .setNumClasses(3).optCutoffRatio(1.5).build());
+        assertThrows(IllegalArgumentException.class, () -> FdCmkd.builder().optFeatureLayout(FeatureLayout.MAP)
+                .setFeatureDim(2).setNumClasses(3).build());
+        assertThrows(IllegalArgumentException.class, () -> FdCmkd.builder().optFeatureLayout(FeatureLayout.MAP)
+                .setFeatureDim(8).setNumClasses(3).optCutoffRatio(1.5).build());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> SegmentationMethods.create("nope", 8, 3));
+                () -> MethodRegistry.spec("nope", FeatureLayout.MAP));
         assertTrue(e.getMessage().contains("fd-cmkd-channel"), e.getMessage());
     }
 }
