@@ -54,7 +54,7 @@ Path prepared = Path.of("../data/{name}/prepared");
 boolean present = Files.isRegularFile(prepared.resolve("clips.csv"));
 boolean smoke = profile.equals("ci") || !present;
 Path output = Path.of(smoke ? "../lib/target/executed-notebooks/{name}" : "../results/real/{name}");
-List<String> methods = smoke ? List.of("fd-cmkd") : dev.cmkd.method.MethodRegistry.names();
+List<String> methods = smoke ? List.of("fd-cmkd") : dev.cmkd.method.MethodRegistry.names(dev.cmkd.method.FeatureLayout.VECTOR);
 List<Long> seeds = smoke ? List.of(0L) : List.of(0L, 1L, 2L);
 String.format("profile %s, prepared data %s, mode %s, methods %s, seeds %s", profile,
         present ? "found at " + prepared : "absent", smoke ? "smoke" : "full", methods, seeds)"""),

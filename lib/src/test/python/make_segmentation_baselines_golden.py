@@ -5,7 +5,7 @@
 
 Writes lib/src/test/resources/golden/segmentation_baselines_golden.json, read by
 dev.cmkd.segmentation.SegmentationBaselineGoldenTest. Written from the formulas in the Javadoc of
-PerPixelMethod and DenseFitNet, not from the Java code:
+PerPixelMethod and FitNet (FeatureLayout.MAP), not from the Java code:
 
   * task   F.cross_entropy(z_s, y, ignore_index=-1) on logits [B, K, H, W] (mean over labelled pixels);
   * kd     computed on the 4-D maps: the per-pixel KL F.kl_div(log_softmax(z_s/T, 1), softmax(z_t/T, 1),

@@ -5,7 +5,7 @@
 
 Writes lib/src/test/resources/golden/segmentation_golden.json, read by
 dev.cmkd.segmentation.SegmentationGoldenTest. Written from the formulas in the Javadoc of PixelCrossEntropy
-and DenseFdCmkd, not from the Java code:
+and FdCmkd (FeatureLayout.MAP), not from the Java code:
 
   * pixel cross-entropy: torch.nn.functional.cross_entropy(logits, labels, ignore_index=-1), value and the
     gradient w.r.t. the logits;

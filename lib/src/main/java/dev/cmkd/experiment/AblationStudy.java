@@ -1,6 +1,7 @@
 package dev.cmkd.experiment;
 
 import dev.cmkd.method.FdCmkd;
+import dev.cmkd.method.FeatureLayout;
 import dev.cmkd.method.MethodRegistry;
 import dev.cmkd.method.MethodSpec;
 import dev.cmkd.method.NoDistillation;
@@ -66,7 +67,7 @@ public final class AblationStudy {
         /** The method of this row: the registered {@code fd-cmkd} when every component is on. */
         public MethodSpec method() {
             if (frequency && scale && log && align) {
-                return MethodRegistry.spec(FdCmkd.NAME);
+                return MethodRegistry.spec(FdCmkd.NAME, FeatureLayout.VECTOR);
             }
             return new MethodSpec(FdCmkd.NAME + "-" + label().toLowerCase(Locale.ROOT), (dim, classes) ->
                     FdCmkd.builder().setFeatureDim(dim).setNumClasses(classes).optFrequencySplit(frequency)
@@ -140,7 +141,7 @@ public final class AblationStudy {
      */
     public static Result run(EmbeddedBenchmark.Settings settings, Path outputDir) {
         List<MethodSpec> methods = new ArrayList<>();
-        methods.add(MethodRegistry.spec(NoDistillation.NAME));
+        methods.add(MethodRegistry.spec(NoDistillation.NAME, FeatureLayout.VECTOR));
         ROWS.forEach(row -> methods.add(row.method()));
         BenchmarkReport report = EmbeddedBenchmark.run(settings, methods);
         List<Path> files = new ArrayList<>();

@@ -7,6 +7,7 @@ import dev.cmkd.data.av.AvConvention;
 import dev.cmkd.data.av.PreparedAvLoader;
 import dev.cmkd.data.av.PreparedFixture;
 import dev.cmkd.data.loading.DatasetException;
+import dev.cmkd.method.FeatureLayout;
 import dev.cmkd.method.MethodRegistry;
 import dev.cmkd.results.ResultFiles;
 import dev.cmkd.train.RunSpec;
@@ -73,7 +74,7 @@ public record AudioVisualBenchmark(String name, String description, AvConvention
 
     @Override
     public List<String> methods() {
-        return MethodRegistry.names();
+        return MethodRegistry.names(FeatureLayout.VECTOR);
     }
 
     @Override
@@ -168,7 +169,7 @@ public record AudioVisualBenchmark(String name, String description, AvConvention
 
         /** Returns the protocol of these settings' schedule for {@code students}, {@code methods} and {@code seeds}. */
         public Protocol protocol(List<String> students, List<String> methods, List<Long> seeds) {
-            return new Protocol(seeds, students, MethodRegistry.specs(methods), epochs, epochs, batchSize, false);
+            return new Protocol(seeds, students, MethodRegistry.specs(methods, FeatureLayout.VECTOR), epochs, epochs, batchSize, false);
         }
 
         /** Returns where this command's result rows go. */
@@ -250,7 +251,7 @@ public record AudioVisualBenchmark(String name, String description, AvConvention
         seconds.put(settings.teacher() + " teacher", EpochCostReport.wallSeconds(() -> experiment.teacher(
                 settings.teacher(), settings.spec())));
         seconds.put(student + " student (fd-cmkd)", EpochCostReport.wallSeconds(() -> experiment.student(student,
-                MethodRegistry.spec("fd-cmkd"), settings.spec(), settings.spec())));
+                MethodRegistry.spec("fd-cmkd", FeatureLayout.VECTOR), settings.spec(), settings.spec())));
         String setup = String.format(Locale.ROOT, "ResNet width %d, blocks %s, batch %d, inputs %s", costNetwork
                 .width(), Arrays.toString(costNetwork.blocksPerStage()), batch, List.of(experiment.task()
                         .inputShape(modalities().get(0)).slice(1), experiment.task().inputShape(modalities().get(1)).slice(1)));

@@ -2,6 +2,7 @@ package dev.cmkd.experiment;
 
 import dev.cmkd.data.Splits;
 import dev.cmkd.data.loading.AvMnistTtsLoader;
+import dev.cmkd.method.FeatureLayout;
 import dev.cmkd.method.MethodRegistry;
 import dev.cmkd.method.MethodSpec;
 import dev.cmkd.results.ResultFiles;
@@ -64,7 +65,7 @@ public final class EmbeddedBenchmark {
          */
         public static Settings defaults(boolean ci, Path dataRoot, Path outputDir) {
             return new Settings(dataRoot, outputDir, ci ? List.of(0L) : List.of(0L, 1L, 2L), ci ? 1 : 3, ci ? 1 : 3,
-                    ci ? 256 : Integer.MAX_VALUE, MethodRegistry.names(), -5,
+                    ci ? 256 : Integer.MAX_VALUE, MethodRegistry.names(FeatureLayout.VECTOR), -5,
                     new NetworkConfig(ci ? 8 : 16, ci ? new int[] {1, 1} : new int[] {1, 1, 1, 1}, false), 64, false);
         }
 
@@ -110,7 +111,7 @@ public final class EmbeddedBenchmark {
 
     /** Runs every teacher and student of {@code settings} (resuming finished and interrupted runs). */
     public static BenchmarkReport run(Settings settings) {
-        return run(settings, MethodRegistry.specs(settings.methods()));
+        return run(settings, MethodRegistry.specs(settings.methods(), FeatureLayout.VECTOR));
     }
 
     /**

@@ -9,17 +9,14 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import dev.cmkd.data.Batch;
 import dev.cmkd.data.Splits;
-import dev.cmkd.loss.LossFunctions;
 import dev.cmkd.method.BlockGroup;
 import dev.cmkd.method.DistillationMethod;
 import dev.cmkd.method.DistillationObjective;
-import dev.cmkd.method.FeatureLayout;
 import dev.cmkd.method.FrozenTeacher;
 import dev.cmkd.method.LossTerms;
 import dev.cmkd.method.MethodSpec;
 import dev.cmkd.method.NetworkOutput;
 import dev.cmkd.results.ResultFiles;
-import dev.cmkd.segmentation.PixelCrossEntropy;
 import dev.cmkd.train.EpochRecord;
 import dev.cmkd.train.ProgressPrinter;
 import dev.cmkd.train.RunSpec;
@@ -102,7 +99,7 @@ public final class Experiment {
         try (NDManager manager = NDManager.newBaseManager()) {
             Block net = initialized(modality, spec.seed(), manager);
             TrainingLoop.Objective objective = (store, batch, indices, epoch) -> new LossTerms().add("task", 1,
-                    taskLoss(output(net, store, batch.input(m), true).logits(), batch.labels()));
+                    task.layout().taskLoss(output(net, store, batch.input(m), true).logits(), batch.labels()));
             TrainingLoop.Predictors predictors = (store, batch) -> Map.of("head",
                     output(net, store, batch.input(m), false).logits());
             List<EpochRecord> records = TrainingLoop.run(net, objective, predictors, splits.train(),
@@ -276,12 +273,6 @@ public final class Experiment {
             logits.putAll(method.auxiliaryLogits(store, out, false));
             return logits;
         }
-    }
-
-    /** The task loss of a network trained alone: cross-entropy, per labelled pixel for feature maps. */
-    private NDArray taskLoss(NDArray logits, NDArray labels) {
-        return task.layout() == FeatureLayout.MAP ? PixelCrossEntropy.evaluate(logits, labels)
-                : LossFunctions.crossEntropy(logits, labels);
     }
 
     private TrainingLoop.Evaluation evaluation(Splits splits, RunSpec spec) {

@@ -1,5 +1,7 @@
 package dev.cmkd.experiment;
 
+import dev.cmkd.method.MethodRegistry;
+import dev.cmkd.method.FeatureLayout;
 import dev.cmkd.bench.PeakMemory;
 import dev.cmkd.data.nyu.Augmentation;
 import dev.cmkd.data.nyu.NyuDepthV2;
@@ -8,7 +10,6 @@ import dev.cmkd.data.nyu.RgbdSplit;
 import dev.cmkd.data.nyu.SyntheticRgbd;
 import dev.cmkd.data.loading.DatasetException;
 import dev.cmkd.results.ResultFiles;
-import dev.cmkd.segmentation.SegmentationMethods;
 import dev.cmkd.train.RunSpec;
 
 import java.nio.file.Path;
@@ -41,7 +42,7 @@ import tech.tablesaw.api.Table;
  *   -Dfdcmkd.synthetic=true       use the SYNTHETIC RGB-D generator instead (default: true only for ci)
  *   -Dfdcmkd.output=DIR           results (default results/real/nyu-depth-v2, or results/real/nyu-depth-v2-ci)
  *   -Dfdcmkd.seeds=0,1,2  -Dfdcmkd.methods=none,feature-mse,fd-cmkd,...  -Dfdcmkd.students=rgb,depth
- *                                 (methods: default every name of SegmentationMethods)
+ *                                 (methods: default every MAP method of MethodRegistry)
  *   -Dfdcmkd.teacherEpochs=N  -Dfdcmkd.studentEpochs=N  -Dfdcmkd.batchSize=B  -Dfdcmkd.width=W
  *   -Dfdcmkd.crop=HxW  -Dfdcmkd.downsample=F  -Dfdcmkd.maxImages=N  -Dfdcmkd.trainSplit=train|official-train
  * </pre>
@@ -56,9 +57,9 @@ import tech.tablesaw.api.Table;
  * images are then seen in training). FD-CMKD's defaults are the released code's (cutoff 0.5, DC excluded, all
  * weights 1), with the 2-D spatial split on the encoder's last map ({@code fd-cmkd}) or the per-position channel
  * split ({@code fd-cmkd-channel}). The baselines carry the classification defaults: {@code kd}, {@code dkd} and
- * {@code dist} per labelled pixel ({@link dev.cmkd.segmentation.PerPixelMethod}, DKD's 20-epoch warm-up), {@code
- * fitnet} with a 1x1 convolution regressor ({@link dev.cmkd.segmentation.DenseFitNet}), {@code c2kd} with dense
- * proxies and the teacher co-trained from the trained teacher ({@link dev.cmkd.segmentation.DenseC2kd}).
+ * {@code dist} per labelled pixel ({@link dev.cmkd.method.PerPixelMethod}, DKD's 20-epoch warm-up), {@code
+ * fitnet} with a 1x1 convolution regressor ({@link dev.cmkd.method.FitNet} on maps), {@code c2kd} with dense
+ * proxies and the teacher co-trained from the trained teacher ({@link dev.cmkd.method.C2kd} on maps).
  *
  * <p>Each epoch prints its wall time and the process's peak resident memory (Linux; PyTorch's native memory
  * included), so the cost of a full epoch can be extrapolated from a smoke run ({@link
@@ -75,7 +76,7 @@ public final class SegmentationBenchmark {
      * @param seeds the seeds
      * @param teacherEpochs epochs of each teacher
      * @param studentEpochs epochs of each student
-     * @param methods the segmentation methods ({@link SegmentationMethods})
+     * @param methods the segmentation methods ({@link MethodRegistry#names} of {@link FeatureLayout#MAP})
      * @param students the student modalities; each is taught by the other modality
      * @param backbone the network of every run
      * @param batchSize training batch size
@@ -96,13 +97,13 @@ public final class SegmentationBenchmark {
         public static Settings defaults(boolean ci) {
             if (ci) {
                 return new Settings(Path.of("data/nyu-depth-v2/prepared"), true, Path.of("results/real/nyu-depth-v2-ci"),
-                        List.of(0L), 1, 1, SegmentationMethods.names(), List.of(RgbdModality.RGB, RgbdModality.DEPTH),
+                        List.of(0L), 1, 1, MethodRegistry.names(FeatureLayout.MAP), List.of(RgbdModality.RGB, RgbdModality.DEPTH),
                         new SegmentationTask.Backbone(8, new int[] {1, 1, 1}, true), 8, 8,
                         new Augmentation(32, 48, true), 1, Integer.MAX_VALUE, "train", new int[] {48, 64},
                         new int[] {32, 8, 8});
             }
             return new Settings(Path.of("data/nyu-depth-v2/prepared"), false, Path.of("results/real/nyu-depth-v2"),
-                    List.of(0L, 1L, 2L), 100, 100, SegmentationMethods.names(),
+                    List.of(0L, 1L, 2L), 100, 100, MethodRegistry.names(FeatureLayout.MAP),
                     List.of(RgbdModality.RGB, RgbdModality.DEPTH), SegmentationTask.Backbone.resNet18(), 8, 4,
                     new Augmentation(384, 512, true), 1, Integer.MAX_VALUE, "train", new int[] {480, 640},
                     new int[] {795, 80, 654});
@@ -163,7 +164,7 @@ public final class SegmentationBenchmark {
      */
     public static Benchmark registered() {
         return new Registered("nyu-depth-v2", "NYU-Depth V2, 40-class segmentation (795 / 654 images), RGB <-> depth",
-                Arrays.stream(RgbdModality.values()).map(RgbdModality::label).toList(), SegmentationMethods.names(),
+                Arrays.stream(RgbdModality.values()).map(RgbdModality::label).toList(), MethodRegistry.names(FeatureLayout.MAP),
                 "data-scripts/nyu-depth-v2/build.sh (2.8 GB download; writes data/nyu-depth-v2/prepared)");
     }
 
@@ -213,7 +214,7 @@ public final class SegmentationBenchmark {
             Map<String, Double> seconds = new LinkedHashMap<>();
             seconds.put("depth teacher", EpochCostReport.wallSeconds(() -> experiment.teacher("depth", spec)));
             seconds.put("rgb student (fd-cmkd)", EpochCostReport.wallSeconds(() -> experiment.student("rgb",
-                    SegmentationMethods.spec("fd-cmkd"), spec, spec)));
+                    MethodRegistry.spec("fd-cmkd", FeatureLayout.MAP), spec, spec)));
             SegmentationTask.Backbone backbone = settings.backbone();
             Augmentation crop = settings.augmentation();
             String setup = String.format(Locale.ROOT, "ResNet width %d, blocks %s, U-Net-lite decoder; crop %d x %d,"
@@ -229,7 +230,7 @@ public final class SegmentationBenchmark {
     /** Loads the data, trains (or reads back) every teacher and student of {@code settings}. */
     public static BenchmarkReport run(Settings settings) {
         return new Protocol(settings.seeds(), settings.students().stream().map(RgbdModality::label).toList(),
-                settings.methods().stream().map(SegmentationMethods::spec).toList(), settings.teacherEpochs(),
+                MethodRegistry.specs(settings.methods(), FeatureLayout.MAP), settings.teacherEpochs(),
                 settings.studentEpochs(), settings.batchSize(), false).run(experiment(settings));
     }
 

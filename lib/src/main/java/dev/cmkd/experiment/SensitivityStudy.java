@@ -2,6 +2,7 @@ package dev.cmkd.experiment;
 
 import dev.cmkd.frequency.DcMode;
 import dev.cmkd.method.FdCmkd;
+import dev.cmkd.method.FeatureLayout;
 import dev.cmkd.method.MethodRegistry;
 import dev.cmkd.method.MethodSpec;
 import dev.cmkd.results.ResultFiles;
@@ -150,7 +151,7 @@ public final class SensitivityStudy {
     private static Point point(String factor, Object value, boolean isDefault, UnaryOperator<FdCmkd.Builder> option) {
         String text = value instanceof Double number ? trimmed(number) : value.toString();
         if (isDefault) {
-            return new Point(factor, text + " (default)", MethodRegistry.spec(FdCmkd.NAME));
+            return new Point(factor, text + " (default)", MethodRegistry.spec(FdCmkd.NAME, FeatureLayout.VECTOR));
         }
         String name = FdCmkd.NAME + "-" + fileName(factor) + "-" + text.toLowerCase(Locale.ROOT).replace('_', '-');
         return new Point(factor, text, new MethodSpec(name, (dim, classes) ->

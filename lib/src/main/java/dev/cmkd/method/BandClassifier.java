@@ -1,8 +1,10 @@
 package dev.cmkd.method;
 
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.initializer.XavierInitializer.FactorType;
@@ -11,7 +13,9 @@ import ai.djl.training.initializer.XavierInitializer.RandomType;
 /**
  * The classifier FD-CMKD puts on a band: {@code Phi(x) = W relu(x) + b}. Used both as the shared
  * classifiers {@code Phi_low, Phi_high} (trained on teacher and student bands) and as the student-only
- * heads {@code Psi_low, Psi_high}. Weights are Xavier-normal, biases zero, as in the released code.
+ * heads {@code Psi_low, Psi_high}. Weights are Xavier-normal, biases zero, as in the released code. On
+ * feature maps ({@link FeatureLayout#MAP}) {@code W} is a 1x1 convolution: the same classifier at every
+ * position.
  */
 public final class BandClassifier {
 
@@ -24,5 +28,15 @@ public final class BandClassifier {
                 .add(Linear.builder().setUnits(numClasses).build());
         block.setInitializer(new XavierInitializer(RandomType.GAUSSIAN, FactorType.AVG, 1), Parameter.Type.WEIGHT);
         return block;
+    }
+
+    /** Returns a new classifier for {@code layout}: {@link #create(int)}, or {@code ReLU -> Conv1x1(numClasses)}. */
+    public static SequentialBlock create(FeatureLayout layout, int numClasses) {
+        if (layout == FeatureLayout.VECTOR) {
+            return create(numClasses);
+        }
+        Conv2d conv = Conv2d.builder().setFilters(numClasses).setKernelShape(new Shape(1, 1)).build();
+        conv.setInitializer(new XavierInitializer(RandomType.GAUSSIAN, FactorType.AVG, 1), Parameter.Type.WEIGHT);
+        return new SequentialBlock().add(Activation::relu).add(conv);
     }
 }

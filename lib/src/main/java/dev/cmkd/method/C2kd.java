@@ -2,8 +2,12 @@ package dev.cmkd.method;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
@@ -38,6 +42,27 @@ import java.util.Locale;
  * conv is a linear map: here {@code Linear(D, no bias) - BatchNorm - LeakyReLU(0.1) - Linear(C)}, width {@code
  * D}, DJL's default initialisers. Teacher and student features must have the same dimension (true of every kit
  * experiment). The teacher is co-trained ({@link #trainsTeacher()}), starting from the trained teacher.
+ *
+ * <p><b>On feature maps</b> ({@link FeatureLayout#MAP}, segmentation; the released code has none, this is ours,
+ * defined as the exact dense analogue) each network's proxy sits on its encoder's last map and the terms are
+ * taken per labelled pixel:
+ *
+ * <pre>
+ *   q(f)  = up( Conv1x1_K( LeakyReLU_0.1( BN( Conv1x1_D,no bias(f) ) ) ) )     [B, K, H, W]
+ *   m_p   = 1[tau_K(q_T(p), q_S(p)) > kappa]                                   per pixel p
+ *   terms = the four terms of both networks above, on the rows [N, K] of the N labelled pixels, each averaged
+ *           over them
+ * </pre>
+ *
+ * The proxy is the released one applied at every position instead of after pooling, with the classifier a 1x1
+ * convolution, and {@code up} the nearest upsampling of {@link FeatureMaps#upsample} to the labels' grid (as
+ * {@link FdCmkd}'s heads). Kendall's tau depends only on the two proxies, so it is computed at the maps'
+ * resolution {@code h x w} and upsampled like them: the same value as at full resolution, at {@code (H/h)^2}
+ * times less memory ({@code K^2} signs per position). The proxies' BatchNorm takes its batch statistics over
+ * every position of the maps (as the networks' own BatchNorm layers do), void pixels included. The task terms
+ * are {@link dev.cmkd.loss.PixelCrossEntropy}'s; void pixels enter no term; a batch without a labelled pixel
+ * gives 0. The teacher is co-trained from the trained teacher, as in {@link
+ * dev.cmkd.experiment.SegmentationExperiment}.
  */
 public final class C2kd extends AbstractMethod {
 
@@ -50,6 +75,7 @@ public final class C2kd extends AbstractMethod {
     /** The released proxies' LeakyReLU slope. */
     private static final float LEAKY_SLOPE = 0.1f;
 
+    private final FeatureLayout layout;
     private final int featureDim;
     private final int numClasses;
     private final double kappa;
@@ -57,14 +83,22 @@ public final class C2kd extends AbstractMethod {
     private final SequentialBlock teacherProxy;
 
     private C2kd(Builder builder) {
+        this.layout = builder.layout;
         this.featureDim = builder.featureDim;
         this.numClasses = builder.numClasses;
         this.kappa = builder.kappa;
-        this.studentProxy = addChildBlock("studentProxy", proxy(featureDim, numClasses));
-        this.teacherProxy = addChildBlock("teacherProxy", proxy(featureDim, numClasses));
+        this.studentProxy = addChildBlock("studentProxy", proxy(layout, featureDim, numClasses));
+        this.teacherProxy = addChildBlock("teacherProxy", proxy(layout, featureDim, numClasses));
     }
 
-    private static SequentialBlock proxy(int width, int classes) {
+    private static SequentialBlock proxy(FeatureLayout layout, int width, int classes) {
+        if (layout == FeatureLayout.MAP) {
+            return new SequentialBlock()
+                    .add(Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(width).optBias(false).build())
+                    .add(BatchNorm.builder().build())
+                    .add(Activation.leakyReluBlock(LEAKY_SLOPE))
+                    .add(Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(classes).build());
+        }
         return new SequentialBlock()
                 .add(Linear.builder().setUnits(width).optBias(false).build())
                 .add(BatchNorm.builder().build())
@@ -88,9 +122,22 @@ public final class C2kd extends AbstractMethod {
         return true;
     }
 
+    /** Initialises the proxies for features, or maps, of {@code featureDim} channels. */
+    @Override
+    public void initialize(NDManager manager, DataType dataType, int featureDim, int numClasses) {
+        if (layout == FeatureLayout.VECTOR) {
+            super.initialize(manager, dataType, featureDim, numClasses);
+        } else {
+            initialize(manager, dataType, new Shape(1, featureDim, 1, 1));
+        }
+    }
+
     @Override
     public LossTerms evaluate(ParameterStore store, NetworkOutput student, NetworkOutput teacher, NDArray labels,
             boolean training) {
+        if (layout == FeatureLayout.MAP) {
+            return evaluateMaps(store, student, teacher, labels, training);
+        }
         NDArray qs = studentProxy.forward(store, new NDList(student.feature()), training).singletonOrThrow();
         NDArray qt = teacherProxy.forward(store, new NDList(teacher.feature()), training).singletonOrThrow();
         NDArray selected = kendallTau(qt, qs).gt(LossFunctions.constant(qt, kappa)).toType(qt.getDataType(), false);
@@ -100,13 +147,41 @@ public final class C2kd extends AbstractMethod {
         return terms;
     }
 
+    /** The terms on maps, per labelled pixel (see the class comment). */
+    private LossTerms evaluateMaps(ParameterStore store, NetworkOutput student, NetworkOutput teacher, NDArray labels,
+            boolean training) {
+        Shape map = student.feature().getShape();
+        if (!map.equals(teacher.feature().getShape())) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "C2kd: the student's map %s and the"
+                    + " teacher's %s differ", map, teacher.feature().getShape()));
+        }
+        int factor = FeatureMaps.upsampleFactor("C2kd", student.logits().getShape(), map);
+        NDArray qsMap = studentProxy.forward(store, new NDList(student.feature()), training).singletonOrThrow();
+        NDArray qtMap = teacherProxy.forward(store, new NDList(teacher.feature()), training).singletonOrThrow();
+        NDArray tau = kendallTau(FeatureMaps.rows(qtMap), FeatureMaps.rows(qsMap));
+        NDArray selectedMap = tau.gt(LossFunctions.constant(tau, kappa)).toType(qsMap.getDataType(), false)
+                .reshape(map.get(0), 1, map.get(2), map.get(3));
+        NDArray qs = FeatureMaps.rows(FeatureMaps.upsample(qsMap, factor));
+        NDArray qt = FeatureMaps.rows(FeatureMaps.upsample(qtMap, factor));
+        NDArray selected = FeatureMaps.rows(FeatureMaps.upsample(selectedMap, factor));
+        NDArray zs = FeatureMaps.rows(student.logits());
+        NDArray zt = FeatureMaps.rows(teacher.logits());
+        return FeatureMaps.onLabelledPixels(labels, (keep, y) -> {
+            NDArray m = selected.get(keep).reshape(-1);
+            LossTerms terms = new LossTerms();
+            addSideTerms(terms, "", zs.get(keep), qs.get(keep), qt.get(keep), y, m);
+            addSideTerms(terms, TEACHER, zt.get(keep), qt.get(keep), qs.get(keep), y, m);
+            return terms;
+        });
+    }
+
     /**
      * Adds one network's four terms, named with {@code prefix}: {@code task}, {@code proxy}, {@code fromProxy} and
      * {@code crossProxy}, for rows of logits {@code [B, C]} ({@code logits} the network's, {@code proxy} its
      * proxy's, {@code otherProxy} the other network's proxy) and the selection {@code m} ({@code [B]}, 0 or 1).
-     * Shared with the segmentation version, which passes one row per labelled pixel.
+     * On maps, one row per labelled pixel.
      */
-    public static void addSideTerms(LossTerms terms, String prefix, NDArray logits, NDArray proxy,
+    static void addSideTerms(LossTerms terms, String prefix, NDArray logits, NDArray proxy,
             NDArray otherProxy, NDArray labels, NDArray selected) {
         terms.add(prefix + "task", 1, LossFunctions.crossEntropy(logits, labels))
                 .add(prefix + "proxy", 1, LossFunctions.klDivergence(logits, proxy, 1))
@@ -145,8 +220,13 @@ public final class C2kd extends AbstractMethod {
         return t.exp().mul(t.sub(s)).sum(new int[] {1});
     }
 
+    /** Describes the settings; for VECTOR the string recorded as {@code methodConfig} of existing runs (keep it). */
     @Override
     public String toString() {
+        if (layout == FeatureLayout.MAP) {
+            return String.format(Locale.ROOT, "C2kd(MAP, featureChannels=%d, numClasses=%d, kappa=%s)", featureDim,
+                    numClasses, kappa);
+        }
         return String.format(Locale.ROOT, "C2kd(featureDim=%d, numClasses=%d, kappa=%s)", featureDim, numClasses,
                 kappa);
     }
@@ -154,13 +234,20 @@ public final class C2kd extends AbstractMethod {
     /** Builder in DJL's style. */
     public static final class Builder {
 
+        private FeatureLayout layout = FeatureLayout.VECTOR;
         private int featureDim;
         private int numClasses;
         private double kappa;
 
         private Builder() {}
 
-        /** Required: the feature dimension {@code D} of student and teacher (the proxies' width). */
+        /** Optional: pooled features or maps (proxies on every position). Default VECTOR (the released code). */
+        public Builder optFeatureLayout(FeatureLayout layout) {
+            this.layout = layout;
+            return this;
+        }
+
+        /** Required: the feature dimension {@code D} of student and teacher (maps: channels), the proxies' width. */
         public Builder setFeatureDim(int featureDim) {
             this.featureDim = featureDim;
             return this;
@@ -180,6 +267,9 @@ public final class C2kd extends AbstractMethod {
 
         /** Validates and builds. */
         public C2kd build() {
+            if (layout == null) {
+                throw new IllegalArgumentException("C2kd: optFeatureLayout(null); use VECTOR or MAP");
+            }
             if (featureDim <= 0) {
                 throw new IllegalArgumentException("C2kd: featureDim " + featureDim + " must be > 0 (setFeatureDim)");
             }

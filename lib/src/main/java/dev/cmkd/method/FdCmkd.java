@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import dev.cmkd.frequency.Bands;
@@ -19,43 +20,72 @@ import dev.cmkd.loss.Reduction;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * FD-CMKD: frequency-decoupled cross-modal knowledge distillation. For a student feature {@code f_s}, a
- * frozen teacher feature {@code f_t} (both {@code [B, D]}), the student's logits {@code z_s} and labels
- * {@code y}:
+ * FD-CMKD: frequency-decoupled cross-modal knowledge distillation, on pooled features ({@link
+ * FeatureLayout#VECTOR}, the paper's and the released code's case) or on feature maps ({@link
+ * FeatureLayout#MAP}, segmentation; our extension). For a student feature {@code f_s}, a frozen teacher
+ * feature {@code f_t} of the same shape, the student's logits {@code z_s} and labels {@code y}:
  *
  * <pre>
- *   f^low, f^high          = FrequencyDecoupling(f)                                       (Eq. 1-3)
- *   task                   = CE(z_s, y)
- *   psiLow,  psiHigh       = CE(Psi_low(f_s^low), y),  CE(Psi_high(f_s^high), y)        student-only heads
- *   low                    = MSE( Std(f_s^low),  Std(f_t^low) )                          (Eq. 8)
- *   high                   = MSE( g(Std(f_s^high)), g(Std(f_t^high)) ),  g = sign(x) log(1+|x|)   (Eq. 9)
- *   phiLow                 = CE(Phi_low(f_s^low), y)  + CE(Phi_low(f_t^low), y)          shared classifier (Eq. 10)
- *   phiHigh                = CE(Phi_high(f_s^high), y) + CE(Phi_high(f_t^high), y)
- *   scale (optional)       = moment matching of f_s and f_t ({@link MomentMatchingLoss})
- *   total                  = sum of weight_k * term_k
+ *   term      value                                                          paper
+ *   task      CE(z_s, y)
+ *   psiLow    CE(Psi_low(f_s^low), y)                                        student-only heads
+ *   psiHigh   CE(Psi_high(f_s^high), y)
+ *   low       MSE( Std(f_s^low),  Std(f_t^low) )                             Eq. 8
+ *   high      MSE( g(Std(f_s^high)), g(Std(f_t^high)) ),  g = sign(x) log(1+|x|)   Eq. 9
+ *   phiLow    CE(Phi_low(f_s^low), y)  + CE(Phi_low(f_t^low), y)             shared classifier, Eq. 10
+ *   phiHigh   CE(Phi_high(f_s^high), y) + CE(Phi_high(f_t^high), y)
+ *   scale     moment matching of f_s and f_t ({@link MomentMatchingLoss})    optional, VECTOR only
+ *   total     sum of weight_k * term_k
+ * </pre>
+ *
+ * with {@code f^low, f^high = FrequencyDecoupling(f)} (Eq. 1-3). How each layout reads the terms:
+ *
+ * <pre>
+ *                 VECTOR: f [B, D], z [B, C], y [B]          MAP: f [B, D, h, w], z [B, K, H, W], y [B, H, W]
+ *   split         1-D over D ({@link FrequencyDecoupling})   {@link MapDecoupling#SPATIAL} (default): 2-D radial
+ *                                                            over (h, w) per channel; {@link
+ *                                                            MapDecoupling#CHANNEL}: 1-D over D at every position
+ *   CE            {@link LossFunctions#crossEntropy}         {@link dev.cmkd.loss.PixelCrossEntropy}, void ignored
+ *   Psi, Phi      ReLU, Linear(C)                            ReLU, 1x1 conv(K), upsampled to the logits' grid
+ *   Std           per sample over D                          SPATIAL: per sample over (D, h, w); CHANNEL: per
+ *                                                            position over D
  * </pre>
  *
  * Every weight defaults to 1 (the released code has none); the optional {@code scale} term defaults to
  * weight 0 and is then absent. Phi and Psi see the raw (unstandardized) bands. The teacher's feature is
- * detached, so Phi learns from both modalities but its gradient reaches only the student.
+ * detached, so Phi learns from both modalities but its gradient reaches only the student. The heads are
+ * Xavier-normal with zero bias ({@link BandClassifier}); on maps the logits of a head are upsampled by
+ * repeating each pixel {@code H / h} times ({@link FeatureMaps#upsample}). A map's split is made for its size
+ * when it is first seen (training crops and full evaluation images differ), as a parameter-free {@link
+ * FrequencyDecoupling} in the method's manager.
  *
  * <p><b>Ablation switches</b> (the paper's Table 3 components): {@link Builder#optFrequencySplit}
  * ("Frequency"), {@link Builder#optScaleMode} ("Scale"), {@link Builder#optSignedLog} ("Log") and
- * {@link Builder#optSharedClassifier} ("Align"). With the split off, the whole feature is one band
- * named {@code feature} (terms {@code feature}, {@code psi}, {@code phi}); it gets the signed log when
- * "Log" is on. With "Log" off the high band is matched by plain MSE.
+ * {@link Builder#optSharedClassifier} ("Align"). With the split off (VECTOR only), the whole feature is one
+ * band named {@code feature} (terms {@code feature}, {@code psi}, {@code phi}); it gets the signed log when
+ * "Log" is on. With "Log" off the high band is matched by plain MSE. {@link ScaleMode#BEFORE_SPLIT}
+ * standardizes the whole feature (in the units of {@code Std}) before the split.
  *
  * <p>Paper: J. Liu, Y. Zhang, T. Huang, W. Xu, R. Yang, "Distilling Cross-Modal Knowledge via Feature
  * Disentanglement", AAAI 2026, arXiv 2511.19887. Defaults follow the authors' released code (method.md
- * in the kit's reference notes); equation numbers follow third-party readings of the paper.
+ * in the kit's reference notes); equation numbers follow third-party readings of the paper. The released
+ * code has no dense case: the map splits, the convolutional heads and the standardization units are our
+ * extension (method.md, section 8), with the released code's defaults everywhere else.
  */
 public final class FdCmkd extends AbstractMethod {
 
-    /** The registry name. */
+    /** The registry name (for maps: the spatial split). */
     public static final String NAME = "fd-cmkd";
+    /** The registry name of the per-position channel split of maps ({@link MapDecoupling#CHANNEL}). */
+    public static final String CHANNEL_NAME = "fd-cmkd-channel";
 
+    private final FeatureLayout layout;
+    private final MapDecoupling mapDecoupling;
+    private final double cutoffRatio;
+    private final DcMode dcMode;
     private final int featureDim;
     private final int numClasses;
     private final boolean frequencySplit;
@@ -77,8 +107,16 @@ public final class FdCmkd extends AbstractMethod {
     private final Block psiHigh;
     private final Block phiLow;
     private final Block phiHigh;
+    /** MAP only: the splits by map size and data type, made when first seen. */
+    private final Map<String, FrequencyDecoupling> mapSplits = new ConcurrentHashMap<>();
+    private NDManager splitManager;
 
     private FdCmkd(Builder b) {
+        this.layout = b.layout;
+        this.mapDecoupling = layout == FeatureLayout.VECTOR ? null
+                : b.mapDecoupling != null ? b.mapDecoupling : MapDecoupling.SPATIAL;
+        this.cutoffRatio = b.cutoffRatio;
+        this.dcMode = b.dcMode;
         this.featureDim = b.featureDim;
         this.numClasses = b.numClasses;
         this.frequencySplit = b.frequencySplit;
@@ -91,26 +129,33 @@ public final class FdCmkd extends AbstractMethod {
         this.highWeight = b.highWeight;
         this.alignWeight = b.alignWeight;
         this.scaleWeight = b.scaleWeight;
-        this.implementation = b.implementation;
+        this.implementation = b.implementation != null ? b.implementation
+                : layout == FeatureLayout.VECTOR ? Implementation.PROJECTION : Implementation.FFT;
         boolean standardizeBands = scaleMode == ScaleMode.PER_BAND;
         // With the split off, the one band is matched like the high band: signed log if "Log" is on.
         this.lowLoss = BandLoss.builder().optStandardize(standardizeBands).optReduction(b.reduction)
                 .optSignedLog(!frequencySplit && b.signedLog).build();
         this.highLoss = BandLoss.builder().optStandardize(standardizeBands).optReduction(b.reduction)
                 .optSignedLog(b.signedLog).build();
-        if (frequencySplit) {
+        if (frequencySplit && layout == FeatureLayout.VECTOR) {
             FrequencySplit split = FrequencySplit.builder().setChannels(featureDim)
                     .optCutoffRatio(b.cutoffRatio).optDcMode(b.dcMode).build();
-            decoupling = addChildBlock("decoupling", new FrequencyDecoupling(split, b.implementation));
+            decoupling = addChildBlock("decoupling", new FrequencyDecoupling(split, implementation));
         } else {
-            decoupling = null;
+            decoupling = null; // maps: split per map size (splitFor), not a child, as in old checkpoints
+            if (mapDecoupling == MapDecoupling.CHANNEL) {
+                // Fails early, in the builder's terms, if D leaves a band empty.
+                FrequencySplit.builder().setChannels(featureDim).optCutoffRatio(cutoffRatio).optDcMode(dcMode).build();
+            }
         }
         boolean heads = bandHeadWeight != 0;
         boolean phi = sharedClassifier && alignWeight != 0;
-        psiLow = heads ? addChildBlock(frequencySplit ? "psiLow" : "psi", BandClassifier.create(numClasses)) : null;
-        psiHigh = heads && frequencySplit ? addChildBlock("psiHigh", BandClassifier.create(numClasses)) : null;
-        phiLow = phi ? addChildBlock(frequencySplit ? "phiLow" : "phi", BandClassifier.create(numClasses)) : null;
-        phiHigh = phi && frequencySplit ? addChildBlock("phiHigh", BandClassifier.create(numClasses)) : null;
+        psiLow = heads ? addChildBlock(frequencySplit ? "psiLow" : "psi", BandClassifier.create(layout, numClasses))
+                : null;
+        psiHigh = heads && frequencySplit ? addChildBlock("psiHigh", BandClassifier.create(layout, numClasses)) : null;
+        phiLow = phi ? addChildBlock(frequencySplit ? "phiLow" : "phi", BandClassifier.create(layout, numClasses))
+                : null;
+        phiHigh = phi && frequencySplit ? addChildBlock("phiHigh", BandClassifier.create(layout, numClasses)) : null;
     }
 
     /** Returns a builder. */
@@ -120,7 +165,17 @@ public final class FdCmkd extends AbstractMethod {
 
     @Override
     public String getName() {
-        return NAME;
+        return mapDecoupling == MapDecoupling.CHANNEL ? CHANNEL_NAME : NAME;
+    }
+
+    /** Returns the layout of the features. */
+    public FeatureLayout getFeatureLayout() {
+        return layout;
+    }
+
+    /** Returns how maps are split, or null for {@link FeatureLayout#VECTOR}. */
+    public MapDecoupling getMapDecoupling() {
+        return mapDecoupling;
     }
 
     /** Returns how the bands are computed. */
@@ -128,11 +183,12 @@ public final class FdCmkd extends AbstractMethod {
         return implementation;
     }
 
-    /** Returns the frequency decoupling block, or null when the split is switched off. */
+    /** Returns the frequency decoupling block of pooled features, or null (split off, or maps: see {@link #split}). */
     public FrequencyDecoupling getDecoupling() {
         return decoupling;
     }
 
+    /** Initialises the heads for {@code [1, D]} features or {@code [1, D, 1, 1]} maps (whose splits come later). */
     @Override
     public void initialize(NDManager manager, DataType dataType, int dim, int classes) {
         if (dim != featureDim || classes != numClasses) {
@@ -140,10 +196,57 @@ public final class FdCmkd extends AbstractMethod {
                     "FdCmkd was built for %d-d features and %d classes, not %d and %d", featureDim, numClasses,
                     dim, classes));
         }
-        super.initialize(manager, dataType, dim, classes);
+        if (layout == FeatureLayout.VECTOR) {
+            super.initialize(manager, dataType, dim, classes);
+        } else {
+            this.splitManager = manager;
+            initialize(manager, dataType, new Shape(1, featureDim, 1, 1));
+        }
     }
 
-    /** The student-only band heads Psi, on the raw bands: {@code psiLow}, {@code psiHigh} (or {@code psi}). */
+    /**
+     * Splits a feature {@code [B, D]} or a map {@code [B, D, h, w]} into its bands, each of the input's shape.
+     *
+     * @throws IllegalStateException if the split is switched off
+     */
+    public Bands split(NDArray feature) {
+        if (layout == FeatureLayout.VECTOR) {
+            if (decoupling == null) {
+                throw new IllegalStateException("FdCmkd: the frequency split is switched off");
+            }
+            return decoupling.split(feature);
+        }
+        Shape shape = feature.getShape();
+        if (shape.dimension() != 4 || shape.get(1) != featureDim) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "FdCmkd: feature map %s is not [batch, %d, height, width]", shape, featureDim));
+        }
+        if (mapDecoupling == MapDecoupling.SPATIAL) {
+            return splitFor(feature, (int) shape.get(2), (int) shape.get(3)).split(feature);
+        }
+        Bands rows = splitFor(feature, 0, 0).split(feature.transpose(0, 2, 3, 1));
+        return new Bands(rows.low().transpose(0, 3, 1, 2), rows.high().transpose(0, 3, 1, 2),
+                rows.dc() == null ? null : rows.dc().transpose(0, 3, 1, 2));
+    }
+
+    private FrequencyDecoupling splitFor(NDArray map, int height, int width) {
+        String key = height + "x" + width + "/" + map.getDataType();
+        return mapSplits.computeIfAbsent(key, k -> {
+            FrequencySplit.Builder split = FrequencySplit.builder().optCutoffRatio(cutoffRatio).optDcMode(dcMode);
+            if (mapDecoupling == MapDecoupling.SPATIAL) {
+                split.setSpatial(height, width);
+            } else {
+                split.setChannels(featureDim);
+            }
+            NDManager manager = splitManager != null ? splitManager : map.getManager();
+            return FrequencyDecoupling.initialized(split.build(), implementation, manager, map.getDataType());
+        });
+    }
+
+    /**
+     * The student-only band heads Psi, on the raw bands: {@code psiLow}, {@code psiHigh} (or {@code psi}); on
+     * maps upsampled to the logits' grid.
+     */
     @Override
     public Map<String, NDArray> auxiliaryLogits(ParameterStore store, NetworkOutput student, boolean training) {
         Map<String, NDArray> logits = new LinkedHashMap<>();
@@ -151,12 +254,13 @@ public final class FdCmkd extends AbstractMethod {
             return logits;
         }
         if (!frequencySplit) {
-            logits.put("psi", head(store, psiLow, student.feature(), training));
+            logits.put("psi", head(store, psiLow, student.feature(), 1, training));
             return logits;
         }
-        Bands bands = decoupling.split(student.feature());
-        logits.put("psiLow", head(store, psiLow, bands.low(), training));
-        logits.put("psiHigh", head(store, psiHigh, bands.high(), training));
+        Bands bands = split(student.feature());
+        int factor = upsampleFactor(student);
+        logits.put("psiLow", head(store, psiLow, bands.low(), factor, training));
+        logits.put("psiHigh", head(store, psiHigh, bands.high(), factor, training));
         return logits;
     }
 
@@ -165,24 +269,29 @@ public final class FdCmkd extends AbstractMethod {
             boolean training) {
         NDArray fs = student.feature();
         NDArray ft = teacher.feature().stopGradient();
-        if (fs.getShape().dimension() != 2 || fs.getShape().get(1) != featureDim) {
+        if (layout == FeatureLayout.VECTOR && (fs.getShape().dimension() != 2 || fs.getShape().get(1) != featureDim)) {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
                     "FdCmkd: student feature shape %s is not [batch, %d]", fs.getShape(), featureDim));
         }
+        if (layout == FeatureLayout.MAP && !fs.getShape().equals(ft.getShape())) {
+            throw new IllegalArgumentException("FdCmkd: student map " + fs.getShape() + " and teacher map "
+                    + ft.getShape() + " differ; use the same encoder on both modalities");
+        }
+        int factor = upsampleFactor(student);
         LossTerms terms = new LossTerms();
-        terms.add("task", taskWeight, LossFunctions.crossEntropy(student.logits(), labels));
+        terms.add("task", taskWeight, layout.taskLoss(student.logits(), labels));
         if (!frequencySplit) {
             addBandTerms(store, terms, "", fs, ft, matched(fs), matched(ft), lowLoss, psiLow, phiLow, labels,
-                    lowWeight, training);
+                    lowWeight, factor, training);
         } else {
-            Bands s = decoupling.split(fs);
-            Bands t = decoupling.split(ft);
-            Bands sMatched = scaleMode == ScaleMode.BEFORE_SPLIT ? decoupling.split(matched(fs)) : s;
-            Bands tMatched = scaleMode == ScaleMode.BEFORE_SPLIT ? decoupling.split(matched(ft)) : t;
+            Bands s = split(fs);
+            Bands t = split(ft);
+            Bands sMatched = scaleMode == ScaleMode.BEFORE_SPLIT ? split(matched(fs)) : s;
+            Bands tMatched = scaleMode == ScaleMode.BEFORE_SPLIT ? split(matched(ft)) : t;
             addBandTerms(store, terms, "Low", s.low(), t.low(), sMatched.low(), tMatched.low(), lowLoss, psiLow,
-                    phiLow, labels, lowWeight, training);
+                    phiLow, labels, lowWeight, factor, training);
             addBandTerms(store, terms, "High", s.high(), t.high(), sMatched.high(), tMatched.high(), highLoss,
-                    psiHigh, phiHigh, labels, highWeight, training);
+                    psiHigh, phiHigh, labels, highWeight, factor, training);
         }
         if (scaleWeight != 0) {
             terms.add("scale", scaleWeight, momentLoss.evaluate(fs, ft));
@@ -190,38 +299,69 @@ public final class FdCmkd extends AbstractMethod {
         return terms;
     }
 
-    /** Standardizes the whole feature when the scale mode says so, before the split. */
+    /** Standardizes the whole feature, in the units of {@code Std}, when the scale mode says so, before the split. */
     private NDArray matched(NDArray feature) {
-        return scaleMode == ScaleMode.BEFORE_SPLIT
-                ? LossFunctions.standardize(feature, LossFunctions.STANDARDIZE_EPSILON) : feature;
+        if (scaleMode != ScaleMode.BEFORE_SPLIT) {
+            return feature;
+        }
+        NDArray units = LossFunctions.standardize(matchingUnits(feature), LossFunctions.STANDARDIZE_EPSILON);
+        if (mapDecoupling != MapDecoupling.CHANNEL) {
+            return units;
+        }
+        Shape shape = feature.getShape();
+        return units.reshape(shape.get(0), shape.get(2), shape.get(3), shape.get(1)).transpose(0, 3, 1, 2);
+    }
+
+    /**
+     * Returns a feature in the units {@link BandLoss} standardizes (per row): the feature itself (per sample,
+     * over {@code D} or over {@code (D, h, w)} for the spatial split), or for the channel split of maps its
+     * feature vectors {@code [B h w, D]} (per position).
+     */
+    private NDArray matchingUnits(NDArray feature) {
+        return mapDecoupling == MapDecoupling.CHANNEL ? feature.transpose(0, 2, 3, 1).reshape(-1, featureDim) : feature;
     }
 
     private void addBandTerms(ParameterStore store, LossTerms terms, String band, NDArray studentRaw,
             NDArray teacherRaw, NDArray studentMatched, NDArray teacherMatched, BandLoss loss, Block psi, Block phi,
-            NDArray labels, double matchWeight, boolean training) {
+            NDArray labels, double matchWeight, int factor, boolean training) {
         String matchName = band.isEmpty() ? "feature" : band.toLowerCase(Locale.ROOT);
         if (psi != null) {
-            terms.add("psi" + band, bandHeadWeight, classify(store, psi, studentRaw, labels, training));
+            terms.add("psi" + band, bandHeadWeight, classify(store, psi, studentRaw, labels, factor, training));
         }
-        terms.add(matchName, matchWeight, loss.evaluate(studentMatched, teacherMatched));
+        terms.add(matchName, matchWeight, loss.evaluate(matchingUnits(studentMatched), matchingUnits(teacherMatched)));
         if (phi != null) {
-            NDArray studentTerm = classify(store, phi, studentRaw, labels, training);
-            NDArray teacherTerm = classify(store, phi, teacherRaw, labels, training);
+            NDArray studentTerm = classify(store, phi, studentRaw, labels, factor, training);
+            NDArray teacherTerm = classify(store, phi, teacherRaw, labels, factor, training);
             terms.add("phi" + band, alignWeight, studentTerm.add(teacherTerm));
         }
     }
 
-    private static NDArray classify(ParameterStore store, Block head, NDArray band, NDArray labels,
+    private NDArray classify(ParameterStore store, Block head, NDArray band, NDArray labels, int factor,
             boolean training) {
-        return LossFunctions.crossEntropy(head(store, head, band, training), labels);
+        return layout.taskLoss(head(store, head, band, factor, training), labels);
     }
 
-    private static NDArray head(ParameterStore store, Block head, NDArray band, boolean training) {
-        return head.forward(store, new NDList(band), training).singletonOrThrow();
+    /** Returns a head's logits on a band, upsampled by {@code factor} (1 for VECTOR). */
+    private static NDArray head(ParameterStore store, Block head, NDArray band, int factor, boolean training) {
+        return FeatureMaps.upsample(head.forward(store, new NDList(band), training).singletonOrThrow(), factor);
     }
 
+    /** Returns how many times the logits' grid is the feature map's (1 for VECTOR). */
+    private int upsampleFactor(NetworkOutput output) {
+        return layout == FeatureLayout.VECTOR ? 1
+                : FeatureMaps.upsampleFactor("FdCmkd", output.logits().getShape(), output.feature().getShape());
+    }
+
+    /** Describes the settings; for VECTOR the string recorded as {@code methodConfig} of existing runs (keep it). */
     @Override
     public String toString() {
+        if (layout == FeatureLayout.MAP) {
+            return String.format(Locale.ROOT, "FdCmkd(MAP, D=%d, K=%d, %s, cutoff %.3g, DC %s, implementation=%s,"
+                    + " scale %s, log %s, align %s, weights: task=%s bandHeads=%s low=%s high=%s align=%s)",
+                    featureDim, numClasses, mapDecoupling, cutoffRatio, dcMode, implementation, scaleMode,
+                    highLoss.isSignedLog(), sharedClassifier, taskWeight, bandHeadWeight, lowWeight, highWeight,
+                    alignWeight);
+        }
         return String.format(Locale.ROOT, "FdCmkd(D=%d, C=%d, split=%s, implementation=%s, scale=%s, log=%s,"
                 + " align=%s, reduction=%s, weights: task=%s bandHeads=%s low=%s high=%s align=%s scale=%s)",
                 featureDim, numClasses, decoupling == null ? "off" : decoupling.getSplit(), implementation,
@@ -232,11 +372,13 @@ public final class FdCmkd extends AbstractMethod {
     /** Builder in DJL's style: {@code set*} required, {@code opt*} optional. Defaults are the released code's. */
     public static final class Builder {
 
+        private FeatureLayout layout = FeatureLayout.VECTOR;
+        private MapDecoupling mapDecoupling;
         private int featureDim;
         private int numClasses;
         private double cutoffRatio = 0.5;
         private DcMode dcMode = DcMode.EXCLUDED;
-        private Implementation implementation = Implementation.PROJECTION;
+        private Implementation implementation;
         private boolean frequencySplit = true;
         private ScaleMode scaleMode = ScaleMode.PER_BAND;
         private boolean signedLog = true;
@@ -251,13 +393,28 @@ public final class FdCmkd extends AbstractMethod {
 
         private Builder() {}
 
-        /** Required: the feature dimension {@code D} (512 for ResNet-18). */
+        /** Optional: pooled features or feature maps. Default {@link FeatureLayout#VECTOR} (the released code). */
+        public Builder optFeatureLayout(FeatureLayout layout) {
+            this.layout = layout;
+            return this;
+        }
+
+        /**
+         * Optional, {@link FeatureLayout#MAP} only: how a map is split. Default {@link MapDecoupling#SPATIAL}
+         * (our choice; {@link MapDecoupling#CHANNEL} is the released code's split at every position).
+         */
+        public Builder optDecoupling(MapDecoupling decoupling) {
+            this.mapDecoupling = decoupling;
+            return this;
+        }
+
+        /** Required: the feature dimension {@code D} (512 for ResNet-18), for maps their channels. */
         public Builder setFeatureDim(int featureDim) {
             this.featureDim = featureDim;
             return this;
         }
 
-        /** Required: the number of classes {@code C}. */
+        /** Required: the number of classes {@code C} ({@code K} for maps). */
         public Builder setNumClasses(int numClasses) {
             this.numClasses = numClasses;
             return this;
@@ -277,15 +434,17 @@ public final class FdCmkd extends AbstractMethod {
 
         /**
          * Optional: how bands are computed; both give the same values and gradients (golden-tested).
-         * Default {@link Implementation#PROJECTION}, the faster at the paper's {@code D = 512}; the FFT is
-         * faster from about {@code D = 2048} ({@code lib/bin/kit benchmark features}).
+         * Default for VECTOR {@link Implementation#PROJECTION}, the faster at the paper's {@code D = 512}; the
+         * FFT is faster from about {@code D = 2048} ({@code lib/bin/kit benchmark features}). Default for MAP
+         * {@link Implementation#FFT} (a spatial split of {@code h w} positions would need {@code (h w)^2}
+         * projection entries).
          */
         public Builder optImplementation(Implementation implementation) {
             this.implementation = implementation;
             return this;
         }
 
-        /** Optional ablation "Frequency": split the feature into bands. Default true. */
+        /** Optional ablation "Frequency": split the feature into bands. Default true; VECTOR only. */
         public Builder optFrequencySplit(boolean frequencySplit) {
             this.frequencySplit = frequencySplit;
             return this;
@@ -309,7 +468,7 @@ public final class FdCmkd extends AbstractMethod {
             return this;
         }
 
-        /** Optional: reduction of the band losses over channels. Default MEAN (released code). */
+        /** Optional: reduction of the band losses over channels. Default MEAN (released code); SUM is VECTOR only. */
         public Builder optReduction(Reduction reduction) {
             this.reduction = reduction;
             return this;
@@ -345,7 +504,7 @@ public final class FdCmkd extends AbstractMethod {
             return this;
         }
 
-        /** Optional: weight of the explicit moment-matching scale term; 0 removes it. Default 0. */
+        /** Optional: weight of the explicit moment-matching scale term; 0 removes it. Default 0; VECTOR only. */
         public Builder optScaleWeight(double weight) {
             this.scaleWeight = weight;
             return this;
@@ -353,6 +512,9 @@ public final class FdCmkd extends AbstractMethod {
 
         /** Validates and builds. */
         public FdCmkd build() {
+            if (layout == null) {
+                throw new IllegalArgumentException("FdCmkd: optFeatureLayout(null); use VECTOR or MAP");
+            }
             if (featureDim < 4) {
                 throw new IllegalArgumentException("FdCmkd: setFeatureDim(" + featureDim + ") must be at least 4");
             }
@@ -363,9 +525,21 @@ public final class FdCmkd extends AbstractMethod {
                 throw new IllegalArgumentException("FdCmkd: DcMode.SEPARATE is for analysis; use EXCLUDED"
                         + " (released training code) or IN_LOW");
             }
-            if (implementation == null || scaleMode == null || reduction == null || dcMode == null) {
-                throw new IllegalArgumentException("FdCmkd: implementation, scaleMode, reduction and dcMode"
-                        + " must not be null");
+            if (scaleMode == null || reduction == null || dcMode == null) {
+                throw new IllegalArgumentException("FdCmkd: scaleMode, reduction and dcMode must not be null");
+            }
+            if (frequencySplit && !(cutoffRatio > 0 && cutoffRatio < 1)) {
+                throw new IllegalArgumentException("FdCmkd: optCutoffRatio(" + cutoffRatio
+                        + ") must lie strictly between 0 and 1");
+            }
+            if (layout == FeatureLayout.VECTOR && mapDecoupling != null) {
+                throw new IllegalArgumentException("FdCmkd: optDecoupling(" + mapDecoupling + ") is for"
+                        + " FeatureLayout.MAP; pooled features are split over their channels");
+            }
+            if (layout == FeatureLayout.MAP && (!frequencySplit || reduction != Reduction.MEAN || scaleWeight != 0)) {
+                throw new IllegalArgumentException("FdCmkd: optFrequencySplit(" + frequencySplit + "), optReduction("
+                        + reduction + ") and optScaleWeight(" + scaleWeight + ") must keep their defaults (true,"
+                        + " MEAN, 0) for FeatureLayout.MAP");
             }
             double[] weights = {taskWeight, bandHeadWeight, lowWeight, highWeight, alignWeight, scaleWeight};
             for (double weight : weights) {

@@ -9,15 +9,17 @@ import java.util.Locale;
 
 /**
  * Plain feature matching without frequency decoupling or standardization: the student's pooled feature
- * is pulled towards the teacher's,
+ * (or feature map) is pulled towards the teacher's,
  *
  * <pre>
- *   L = CE(z_s, y) + lambda (1 / (B D)) sum (f_s - f_t)^2
+ *   VECTOR   L = CE(z_s, y) + lambda (1 / (B D)) sum (f_s - f_t)^2          f [B, D]
+ *   MAP      L = CE(z_s, y) + lambda (1 / (B D h w)) sum (f_s - f_t)^2      f [B, D, h, w]
  * </pre>
  *
- * Terms {@code task} and {@code feature} (weight {@code lambda}, default 1, like FD-CMKD's band terms).
- * Both features must have the same dimension (no projector). This is the baseline that FD-CMKD's
- * frequency split, scale consistency and shared classifier are meant to improve on.
+ * with CE the layout's task loss ({@link FeatureLayout#taskLoss}: on maps the per-pixel cross-entropy, void
+ * ignored). Terms {@code task} and {@code feature} (weight {@code lambda}, default 1, like FD-CMKD's band
+ * terms); the teacher's feature is constant. Both features must have the same shape (no projector). This is
+ * the baseline that FD-CMKD's frequency split, scale consistency and shared classifier are meant to improve on.
  */
 public final class FeatureMse extends AbstractMethod {
 
@@ -25,10 +27,20 @@ public final class FeatureMse extends AbstractMethod {
     public static final String NAME = "feature-mse";
 
     private final double weight;
+    private final FeatureLayout layout;
 
-    /** Creates the method with feature weight {@code lambda >= 0}. */
+    /** Creates the method for pooled features with feature weight {@code lambda >= 0}. */
     public FeatureMse(double weight) {
+        this(weight, FeatureLayout.VECTOR);
+    }
+
+    /** Creates the method for {@code layout} with feature weight {@code lambda >= 0}. */
+    public FeatureMse(double weight, FeatureLayout layout) {
         this.weight = Hyperparameters.requireNonNegative("FeatureMse: weight", weight);
+        if (layout == null) {
+            throw new IllegalArgumentException("FeatureMse: layout must be VECTOR or MAP, not null");
+        }
+        this.layout = layout;
     }
 
     @Override
@@ -40,13 +52,15 @@ public final class FeatureMse extends AbstractMethod {
     public LossTerms evaluate(ParameterStore store, NetworkOutput student, NetworkOutput teacher, NDArray labels,
             boolean training) {
         return new LossTerms()
-                .add("task", 1, LossFunctions.crossEntropy(student.logits(), labels))
+                .add("task", 1, layout.taskLoss(student.logits(), labels))
                 .add("feature", weight, LossFunctions.meanSquaredError(student.feature(),
                         teacher.feature().stopGradient(), Reduction.MEAN));
     }
 
+    /** Describes the settings; for VECTOR the string recorded as {@code methodConfig} of existing runs (keep it). */
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "FeatureMse(weight=%s)", weight);
+        return String.format(Locale.ROOT, layout == FeatureLayout.VECTOR ? "FeatureMse(weight=%s)"
+                : "FeatureMse(MAP, weight=%s)", weight);
     }
 }

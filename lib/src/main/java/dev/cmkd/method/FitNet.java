@@ -2,42 +2,59 @@ package dev.cmkd.method;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import dev.cmkd.loss.LossFunctions;
+import dev.cmkd.loss.PixelCrossEntropy;
 import dev.cmkd.loss.Reduction;
 
 import java.util.Locale;
 
 /**
  * FitNets hints (A. Romero, N. Ballas, S. E. Kahou, A. Chassang, C. Gatta, Y. Bengio, "FitNets: Hints for Thin
- * Deep Nets", ICLR 2015, arXiv 1412.6550), trained in one stage with the task loss as in mdistiller and C2KD:
+ * Deep Nets", ICLR 2015, arXiv 1412.6550), trained in one stage with the task loss as in mdistiller, C2KD and
+ * CIRKD's segmentation baselines:
  *
  * <pre>
- *   L = CE(z_s, y) + lambda (1 / (B D_t)) sum (r(h_s) - h_t)^2,     r(h) = W h + b  (trainable, D_s -> D_t)
+ *   VECTOR   L = CE(z_s, y) + lambda (1 / (B D_t)) sum (r(h_s) - h_t)^2,          r(h) = W h + b
+ *   MAP      L = CE(z_s, y) + lambda (1 / (B D_t h w)) sum (r(f_s) - f_t)^2,      r(f)[:, y, x] = W f[:, y, x] + b
  * </pre>
  *
- * Terms {@code task} (weight 1) and {@code hint} (weight {@code lambda}). <b>Deviation from the paper:</b> the
- * hint is the pooled feature of {@link NetworkOutput} ({@code [B, D]}, the last residual block's output), not
- * an intermediate feature map, so the regressor is a linear layer instead of a convolution. C2KD's FitNet hints
+ * with {@code r} trainable ({@code D_s -> D_t}: a linear layer on pooled features, a 1x1 convolution on maps)
+ * and CE the layout's task loss ({@link FeatureLayout#taskLoss}: on maps {@link PixelCrossEntropy}, void
+ * ignored). Terms {@code task} (weight 1) and {@code hint} (weight {@code lambda}); the teacher's feature is
+ * constant. <b>Deviation from the paper (VECTOR):</b> the hint is the pooled feature of {@link NetworkOutput}
+ * ({@code [B, D]}, the last residual block's output), not an intermediate feature map, so the regressor is a
+ * linear layer instead of a convolution. On maps (the encoders' last maps, {@link
+ * dev.cmkd.segmentation.SegmentationNet}) it is the paper's convolutional regressor; mdistiller's {@code ConvReg}
+ * and CIRKD use the same 1x1 convolution (without their BatchNorm/ReLU, as in the paper). C2KD's FitNet hints
  * ResNet layer 2's map with weight 100; that weight balances a per-position map MSE whose scale has nothing to
  * do with a pooled vector's. Our default {@code lambda = 1} puts the hint on the same footing as {@code
- * feature-mse} and FD-CMKD's band terms (weight 1, the same MSE over pooled features), so FitNet differs from
- * {@code feature-mse} only by the regressor (our choice; {@link Builder#optHintWeight} changes it).
+ * feature-mse} and FD-CMKD's band terms (weight 1, the same mean squared error), so FitNet differs from {@code
+ * feature-mse} only by the regressor (our choice; {@link Builder#optHintWeight} changes it).
  */
 public final class FitNet extends AbstractMethod {
 
     /** The registry name. */
     public static final String NAME = "fitnet";
 
+    private final FeatureLayout layout;
     private final int teacherFeatureDim;
     private final double hintWeight;
-    private final Linear regressor;
+    private final Block regressor;
 
     private FitNet(Builder builder) {
+        this.layout = builder.layout;
         this.teacherFeatureDim = builder.teacherFeatureDim;
         this.hintWeight = builder.hintWeight;
-        this.regressor = addChildBlock("regressor", Linear.builder().setUnits(teacherFeatureDim).build());
+        this.regressor = addChildBlock("regressor", layout == FeatureLayout.VECTOR
+                ? Linear.builder().setUnits(teacherFeatureDim).build()
+                : Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(teacherFeatureDim).build());
     }
 
     /** Returns a builder. */
@@ -50,18 +67,45 @@ public final class FitNet extends AbstractMethod {
         return NAME;
     }
 
+    /** Initialises the regressor for student features of {@code featureDim} channels. */
+    @Override
+    public void initialize(NDManager manager, DataType dataType, int featureDim, int numClasses) {
+        if (layout == FeatureLayout.VECTOR) {
+            super.initialize(manager, dataType, featureDim, numClasses);
+        } else {
+            initialize(manager, dataType, new Shape(1, featureDim, 1, 1));
+        }
+    }
+
+    /**
+     * Returns the regressor: a linear layer (weight {@code [D_t, D_s]}) or a 1x1 convolution (weight {@code [D_t,
+     * D_s, 1, 1]}), bias {@code [D_t]}.
+     */
+    public Block regressor() {
+        return regressor;
+    }
+
     @Override
     public LossTerms evaluate(ParameterStore store, NetworkOutput student, NetworkOutput teacher, NDArray labels,
             boolean training) {
+        if (layout == FeatureLayout.MAP && student.feature().getShape().dimension() != 4) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "FitNet: the student's map %s is not"
+                    + " [B, D, h, w]", student.feature().getShape()));
+        }
         NDArray regressed = regressor.forward(store, new NDList(student.feature()), training).singletonOrThrow();
         return new LossTerms()
-                .add("task", 1, LossFunctions.crossEntropy(student.logits(), labels))
+                .add("task", 1, layout.taskLoss(student.logits(), labels))
                 .add("hint", hintWeight, LossFunctions.meanSquaredError(regressed, teacher.feature().stopGradient(),
                         Reduction.MEAN));
     }
 
+    /** Describes the settings; for VECTOR the string recorded as {@code methodConfig} of existing runs (keep it). */
     @Override
     public String toString() {
+        if (layout == FeatureLayout.MAP) {
+            return String.format(Locale.ROOT, "FitNet(MAP, teacherChannels=%d, hintWeight=%s)", teacherFeatureDim,
+                    hintWeight);
+        }
         return String.format(Locale.ROOT, "FitNet(teacherFeatureDim=%d, hintWeight=%s)", teacherFeatureDim,
                 hintWeight);
     }
@@ -69,12 +113,19 @@ public final class FitNet extends AbstractMethod {
     /** Builder in DJL's style. */
     public static final class Builder {
 
+        private FeatureLayout layout = FeatureLayout.VECTOR;
         private int teacherFeatureDim;
         private double hintWeight = 1;
 
         private Builder() {}
 
-        /** Required: the teacher's feature dimension {@code D_t}, the regressor's output size. */
+        /** Optional: pooled features (linear regressor) or maps (1x1 convolution). Default VECTOR. */
+        public Builder optFeatureLayout(FeatureLayout layout) {
+            this.layout = layout;
+            return this;
+        }
+
+        /** Required: the teacher's feature dimension {@code D_t} (channels for maps), the regressor's output size. */
         public Builder setTeacherFeatureDim(int teacherFeatureDim) {
             this.teacherFeatureDim = teacherFeatureDim;
             return this;
@@ -88,6 +139,9 @@ public final class FitNet extends AbstractMethod {
 
         /** Validates and builds. */
         public FitNet build() {
+            if (layout == null) {
+                throw new IllegalArgumentException("FitNet: optFeatureLayout(null); use VECTOR or MAP");
+            }
             if (teacherFeatureDim <= 0) {
                 throw new IllegalArgumentException("FitNet: teacherFeatureDim " + teacherFeatureDim
                         + " must be > 0 (setTeacherFeatureDim)");

@@ -1,58 +1,90 @@
 package dev.cmkd.method;
 
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The distillation methods by name: an explicit map, no reflection. Each entry builds a method with its
- * documented defaults for a feature dimension and a number of classes (the teacher's feature dimension
- * equals the student's in every kit experiment).
+ * The distillation methods by name and feature layout: an explicit map, no reflection. Each entry builds a
+ * method with its documented defaults for a feature dimension (for {@link FeatureLayout#MAP} the map's channels)
+ * and a number of classes (the teacher's feature dimension equals the student's in every kit experiment). A name
+ * means the same method in both layouts where the method is defined for both.
+ *
+ * <pre>
+ *   name              VECTOR (classification)          MAP (segmentation)
+ *   none              {@link NoDistillation}                   the same, per-pixel task loss
+ *   kd                {@link LogitKd}                          {@link PerPixelMethod} of LogitKd
+ *   feature-mse       {@link FeatureMse}                       the same on maps
+ *   fitnet            {@link FitNet}, linear regressor         1x1 convolution regressor
+ *   dkd               {@link Dkd}                              PerPixelMethod of Dkd (20-epoch warm-up)
+ *   dist              {@link Dist}                             PerPixelMethod of Dist
+ *   c2kd              {@link C2kd}                             dense proxies, per labelled pixel
+ *   fd-cmkd           {@link FdCmkd}                           2-D spatial split ({@link MapDecoupling#SPATIAL})
+ *   fd-cmkd-channel   -                                  the released code's channel split at every position
+ * </pre>
  */
 public final class MethodRegistry {
 
-    private static final Map<String, MethodSpec> SPECS = new LinkedHashMap<>();
+    private static final Map<FeatureLayout, Map<String, MethodSpec>> SPECS = new EnumMap<>(FeatureLayout.class);
 
     static {
-        register(new MethodSpec(NoDistillation.NAME, (dim, classes) -> new NoDistillation()));
-        register(new MethodSpec(LogitKd.NAME, (dim, classes) -> LogitKd.builder().build()));
-        register(new MethodSpec(FeatureMse.NAME, (dim, classes) -> new FeatureMse(1)));
-        register(new MethodSpec(FitNet.NAME, (dim, classes) -> FitNet.builder().setTeacherFeatureDim(dim).build()));
-        register(new MethodSpec(Dkd.NAME, (dim, classes) -> Dkd.builder().build()));
-        register(new MethodSpec(Dist.NAME, (dim, classes) -> Dist.builder().build()));
-        register(new MethodSpec(C2kd.NAME, (dim, classes) -> C2kd.builder().setFeatureDim(dim).setNumClasses(classes)
-                .build()));
-        register(new MethodSpec(FdCmkd.NAME, (dim, classes) -> FdCmkd.builder().setFeatureDim(dim)
-                .setNumClasses(classes).build()));
+        FeatureLayout vector = FeatureLayout.VECTOR;
+        register(vector, NoDistillation.NAME, (dim, classes) -> new NoDistillation());
+        register(vector, LogitKd.NAME, (dim, classes) -> LogitKd.builder().build());
+        register(vector, FeatureMse.NAME, (dim, classes) -> new FeatureMse(1));
+        register(vector, FitNet.NAME, (dim, classes) -> FitNet.builder().setTeacherFeatureDim(dim).build());
+        register(vector, Dkd.NAME, (dim, classes) -> Dkd.builder().build());
+        register(vector, Dist.NAME, (dim, classes) -> Dist.builder().build());
+        register(vector, C2kd.NAME, (dim, classes) -> C2kd.builder().setFeatureDim(dim).setNumClasses(classes)
+                .build());
+        register(vector, FdCmkd.NAME, (dim, classes) -> FdCmkd.builder().setFeatureDim(dim).setNumClasses(classes)
+                .build());
+
+        FeatureLayout map = FeatureLayout.MAP;
+        register(map, NoDistillation.NAME, (channels, classes) -> new NoDistillation(map));
+        register(map, FeatureMse.NAME, (channels, classes) -> new FeatureMse(1, map));
+        register(map, FdCmkd.NAME, (channels, classes) -> FdCmkd.builder().optFeatureLayout(map)
+                .setFeatureDim(channels).setNumClasses(classes).build());
+        register(map, FdCmkd.CHANNEL_NAME, (channels, classes) -> FdCmkd.builder().optFeatureLayout(map)
+                .optDecoupling(MapDecoupling.CHANNEL).setFeatureDim(channels).setNumClasses(classes).build());
+        register(map, LogitKd.NAME, (channels, classes) -> PerPixelMethod.of(LogitKd.builder().build()));
+        register(map, FitNet.NAME, (channels, classes) -> FitNet.builder().optFeatureLayout(map)
+                .setTeacherFeatureDim(channels).build());
+        register(map, Dkd.NAME, (channels, classes) -> PerPixelMethod.of(Dkd.builder().build()));
+        register(map, Dist.NAME, (channels, classes) -> PerPixelMethod.of(Dist.builder().build()));
+        register(map, C2kd.NAME, (channels, classes) -> C2kd.builder().optFeatureLayout(map)
+                .setFeatureDim(channels).setNumClasses(classes).build());
     }
 
     private MethodRegistry() {}
 
-    private static void register(MethodSpec spec) {
-        SPECS.put(spec.name(), spec);
+    private static void register(FeatureLayout layout, String name, MethodSpec.Factory factory) {
+        SPECS.computeIfAbsent(layout, l -> new LinkedHashMap<>()).put(name, new MethodSpec(name, factory));
     }
 
-    /** Returns the registered names, in registration order. */
-    public static List<String> names() {
-        return List.copyOf(SPECS.keySet());
+    /** Returns the names of the methods defined for {@code layout}, in registration order. */
+    public static List<String> names(FeatureLayout layout) {
+        return List.copyOf(SPECS.get(layout).keySet());
     }
 
-    /** Returns the registered method {@code name}. */
-    public static MethodSpec spec(String name) {
-        MethodSpec spec = SPECS.get(name);
+    /**
+     * Returns the method {@code name} for {@code layout}.
+     *
+     * @throws IllegalArgumentException if no such method is registered for the layout; the message lists the
+     *     layout's names
+     */
+    public static MethodSpec spec(String name, FeatureLayout layout) {
+        MethodSpec spec = SPECS.get(layout).get(name);
         if (spec == null) {
-            throw new IllegalArgumentException("unknown method '" + name + "'; known methods: " + names());
+            throw new IllegalArgumentException("unknown method '" + name + "' for " + layout + " features; known: "
+                    + names(layout));
         }
         return spec;
     }
 
-    /** Returns the registered methods {@code names}, in that order. */
-    public static List<MethodSpec> specs(List<String> names) {
-        return names.stream().map(MethodRegistry::spec).toList();
-    }
-
-    /** Creates the method {@code name} for {@code featureDim}-d features and {@code numClasses} classes. */
-    public static DistillationMethod create(String name, int featureDim, int numClasses) {
-        return spec(name).create(featureDim, numClasses);
+    /** Returns the methods {@code names} for {@code layout}, in that order. */
+    public static List<MethodSpec> specs(List<String> names, FeatureLayout layout) {
+        return names.stream().map(name -> spec(name, layout)).toList();
     }
 }

@@ -2,16 +2,31 @@ package dev.cmkd.method;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.training.ParameterStore;
-import dev.cmkd.loss.LossFunctions;
 
 /**
- * The student trained alone, the reference every method must beat: {@code L = CE(z_s, y)}. The
+ * The student trained alone, the reference every method must beat: {@code L = CE(z_s, y)}, with CE the task
+ * loss of the layout ({@link FeatureLayout#taskLoss}: on maps the per-pixel cross-entropy, void ignored). The
  * teacher's output is ignored.
  */
 public final class NoDistillation extends AbstractMethod {
 
     /** The registry name. */
     public static final String NAME = "none";
+
+    private final FeatureLayout layout;
+
+    /** Creates the method for pooled features ({@link FeatureLayout#VECTOR}). */
+    public NoDistillation() {
+        this(FeatureLayout.VECTOR);
+    }
+
+    /** Creates the method for {@code layout}. */
+    public NoDistillation(FeatureLayout layout) {
+        if (layout == null) {
+            throw new IllegalArgumentException("NoDistillation: layout must be VECTOR or MAP, not null");
+        }
+        this.layout = layout;
+    }
 
     @Override
     public String getName() {
@@ -21,11 +36,12 @@ public final class NoDistillation extends AbstractMethod {
     @Override
     public LossTerms evaluate(ParameterStore store, NetworkOutput student, NetworkOutput teacher, NDArray labels,
             boolean training) {
-        return new LossTerms().add("task", 1, LossFunctions.crossEntropy(student.logits(), labels));
+        return new LossTerms().add("task", 1, layout.taskLoss(student.logits(), labels));
     }
 
+    /** Describes the method; for VECTOR the string recorded as {@code methodConfig} of existing runs (keep it). */
     @Override
     public String toString() {
-        return "NoDistillation()";
+        return layout == FeatureLayout.VECTOR ? "NoDistillation()" : "NoDistillation(MAP)";
     }
 }

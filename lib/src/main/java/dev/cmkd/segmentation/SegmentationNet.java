@@ -17,6 +17,7 @@ import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.initializer.XavierInitializer.FactorType;
 import ai.djl.training.initializer.XavierInitializer.RandomType;
 import ai.djl.util.PairList;
+import dev.cmkd.method.FeatureMaps;
 import dev.cmkd.model.ResNet;
 
 import java.util.ArrayList;
@@ -41,9 +42,10 @@ import java.util.Locale;
  * </pre>
  *
  * The output is {@code NDList(logits, feature)}, read by {@link dev.cmkd.method.NetworkOutput#of}: the dense
- * feature map that {@link DenseFdCmkd} distils is the encoder's last pre-activation, as FD-CMKD's released
- * code distils the last pre-activation of ResNet-18 before pooling (method.md, section 2.2). Heights and
- * widths must be multiples of {@code stem * 2^(S-1)} (32 for ResNet-18; NYU's 480 x 640 is).
+ * feature map that {@link dev.cmkd.method.FdCmkd} ({@link dev.cmkd.method.FeatureLayout#MAP}) distils is the
+ * encoder's last pre-activation, as FD-CMKD's released code distils the last pre-activation of ResNet-18
+ * before pooling (method.md, section 2.2). Heights and widths must be multiples of {@code stem * 2^(S-1)} (32
+ * for ResNet-18; NYU's 480 x 640 is).
  *
  * <p>Initialisation as {@link ResNet}: convolutions Kaiming-normal (fan-out), BatchNorm 1 / 0, biases 0.
  * The block creates no array itself, so it runs on whatever device its parameters and inputs are.
@@ -160,7 +162,7 @@ public final class SegmentationNet extends AbstractBlock {
 
     /** Returns {@code x [B, C, h, w]} upsampled to {@code [B, C, f h, f w]} by repeating each pixel. */
     public static NDArray upsample(NDArray x, int factor) {
-        return factor == 1 ? x : x.repeat(2, factor).repeat(3, factor);
+        return FeatureMaps.upsample(x, factor);
     }
 
     @Override

@@ -1,11 +1,9 @@
 /**
  * RGB-D semantic segmentation for cross-modal distillation: {@link dev.cmkd.segmentation.SegmentationNet} (ResNet
- * encoder, U-Net-lite decoder), {@link dev.cmkd.segmentation.PixelCrossEntropy} (void ignored), {@link
- * dev.cmkd.train.ConfusionMatrix} (mIoU, pixel accuracy), FD-CMKD on dense feature maps ({@link
- * dev.cmkd.segmentation.DenseFdCmkd}, 2-D spatial or per-position channel split) and its baselines (plain feature
- * matching, {@link dev.cmkd.segmentation.DenseFitNet}, KD / DKD / DIST per labelled pixel through {@link
- * dev.cmkd.segmentation.PerPixelMethod}, {@link dev.cmkd.segmentation.DenseC2kd}), registered in {@link
- * dev.cmkd.segmentation.SegmentationMethods}, and {@link dev.cmkd.segmentation.SegmentationLoop}, the training loop
- * with atomic checkpoints and resume.
+ * encoder, U-Net-lite decoder), {@link dev.cmkd.segmentation.ConfusionMatrix} (mIoU, pixel accuracy) and {@link
+ * dev.cmkd.segmentation.SegmentationLoop}, the training loop with atomic checkpoints and resume. The methods on
+ * dense feature maps are those of {@link dev.cmkd.method} with {@link dev.cmkd.method.FeatureLayout#MAP}, listed
+ * by {@link dev.cmkd.method.MethodRegistry#names(dev.cmkd.method.FeatureLayout)}; the task loss is {@link
+ * dev.cmkd.loss.PixelCrossEntropy} (void ignored).
  */
 package dev.cmkd.segmentation;

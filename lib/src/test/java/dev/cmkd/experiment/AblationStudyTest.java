@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cmkd.data.loading.TinyAvMnistTts;
 import dev.cmkd.method.FdCmkd;
+import dev.cmkd.method.FeatureLayout;
 import dev.cmkd.method.MethodRegistry;
 
 import java.nio.file.Files;
@@ -33,7 +34,7 @@ class AblationStudyTest {
             assertEquals(row.align(), built.contains("align=true"), built);
         }
         AblationStudy.Components full = new AblationStudy.Components(true, true, true, true);
-        assertEquals(MethodRegistry.spec(FdCmkd.NAME), full.method());
+        assertEquals(MethodRegistry.spec(FdCmkd.NAME, FeatureLayout.VECTOR), full.method());
         assertEquals("F+S+L+A", full.label());
         assertEquals("fd-cmkd-plain", new AblationStudy.Components(false, false, false, false).method().name());
         assertEquals("fd-cmkd-f+l+a", new AblationStudy.Components(true, false, true, true).method().name());

@@ -2,6 +2,7 @@ package dev.cmkd.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cmkd.method.FeatureLayout;
 import dev.cmkd.data.Splits;
 import dev.cmkd.data.loading.AvMnistTtsLoader;
 import dev.cmkd.method.MethodRegistry;
@@ -34,7 +35,7 @@ class EmbeddedAccuracyTest {
         RunSpec spec = RunSpec.paper(3, 0);
         assertBand("image teacher", experiment.teacher("image", spec).testAccuracy("bestVal"), 0.955, 0.985);
         assertBand("audio teacher", experiment.teacher("audio", spec).testAccuracy("bestVal"), 0.945, 0.99);
-        assertBand("FD-CMKD audio student", experiment.student("audio", MethodRegistry.spec("fd-cmkd"), spec, spec)
+        assertBand("FD-CMKD audio student", experiment.student("audio", MethodRegistry.spec("fd-cmkd", FeatureLayout.VECTOR), spec, spec)
                 .testAccuracy("bestVal"), 0.955, 0.99);
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cmkd.data.loading.TinyAvMnistTts;
+import dev.cmkd.method.FeatureLayout;
 import dev.cmkd.method.MethodRegistry;
 
 import java.nio.file.Files;
@@ -23,7 +24,7 @@ class EmbeddedBenchmarkTest {
         EmbeddedBenchmark.Settings defaults = EmbeddedBenchmark.Settings.defaults(false, Path.of("data/av-mnist-tts"),
                 Path.of("results/embedded"));
         assertEquals(List.of(0L, 1L, 2L), defaults.seeds());
-        assertEquals(MethodRegistry.names(), defaults.methods());
+        assertEquals(MethodRegistry.names(FeatureLayout.VECTOR), defaults.methods());
         System.setProperty("fdcmkd.seeds", "4,5");
         try {
             EmbeddedBenchmark.Settings read = EmbeddedBenchmark.Settings.fromSystemProperties();
@@ -39,12 +40,12 @@ class EmbeddedBenchmarkTest {
     void everyTeacherAndStudentRunsAndIsReported(@TempDir Path dir) throws Exception {
         Path data = TinyAvMnistTts.build(dir.resolve("data"));
         EmbeddedBenchmark.Settings settings = new EmbeddedBenchmark.Settings(data, dir.resolve("out"), List.of(0L, 1L),
-                1, 1, Integer.MAX_VALUE, MethodRegistry.names(), -5, new NetworkConfig(4, new int[] {1}, false), 4, false);
+                1, 1, Integer.MAX_VALUE, MethodRegistry.names(FeatureLayout.VECTOR), -5, new NetworkConfig(4, new int[] {1}, false), 4, false);
         BenchmarkReport report = EmbeddedBenchmark.run(settings);
 
         Table summary = report.summary();
         // 2 teachers + 2 student modalities x every method, each over 2 seeds.
-        assertEquals(2 + 2 * MethodRegistry.names().size(), summary.rowCount());
+        assertEquals(2 + 2 * MethodRegistry.names(FeatureLayout.VECTOR).size(), summary.rowCount());
         for (int row = 0; row < summary.rowCount(); row++) {
             assertEquals(2, summary.intColumn("seeds").getInt(row));
         }

@@ -4,11 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cmkd.method.MethodRegistry;
+import dev.cmkd.method.FeatureLayout;
 import dev.cmkd.data.nyu.Augmentation;
 import dev.cmkd.data.nyu.NyuDepthV2;
 import dev.cmkd.data.nyu.RgbdSplit;
 import dev.cmkd.data.nyu.SyntheticRgbd;
-import dev.cmkd.segmentation.SegmentationMethods;
 import dev.cmkd.train.EpochRecord;
 import dev.cmkd.train.RunSpec;
 import dev.cmkd.train.TrainingLoop;
@@ -55,7 +56,7 @@ class SegmentationTaskTest {
     void teacherAndFdCmkdStudentTrain() {
         Experiment experiment = experiment(dir.resolve("runs"));
         RunOutcome teacher = experiment.teacher("depth", spec(1), new TrainingLoop.Listener() {});
-        RunOutcome student = experiment.student("rgb", SegmentationMethods.spec("fd-cmkd"), spec(1), spec(1),
+        RunOutcome student = experiment.student("rgb", MethodRegistry.spec("fd-cmkd", FeatureLayout.MAP), spec(1), spec(1),
                 new TrainingLoop.Listener() {});
         EpochRecord t = teacher.records().get(0);
         EpochRecord s = student.records().get(0);
@@ -70,8 +71,7 @@ class SegmentationTaskTest {
         double pixelAccuracy = student.testMetric("pixel_accuracy", "bestVal");
         assertTrue(pixelAccuracy >= 0 && pixelAccuracy <= 1);
         assertTrue(Files.exists(experiment.studentDir("rgb", "fd-cmkd", spec(1)).resolve(TrainingLoop.METRICS)));
-        assertThrows(IllegalStateException.class, () -> experiment.student("depth", SegmentationMethods.spec(
-                "fd-cmkd"), spec(1), spec(1), new TrainingLoop.Listener() {}), "the rgb teacher has not been trained");
+        assertThrows(IllegalStateException.class, () -> experiment.student("depth", MethodRegistry.spec("fd-cmkd", FeatureLayout.MAP), spec(1), spec(1), new TrainingLoop.Listener() {}), "the rgb teacher has not been trained");
     }
 
     @Test

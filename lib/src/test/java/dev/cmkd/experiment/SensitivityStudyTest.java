@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cmkd.data.loading.TinyAvMnistTts;
 import dev.cmkd.method.FdCmkd;
+import dev.cmkd.method.FeatureLayout;
 import dev.cmkd.method.MethodRegistry;
 
 import java.nio.file.Files;
@@ -24,14 +25,14 @@ class SensitivityStudyTest {
 
     @Test
     void eachPointChangesOnlyItsFactorAndDefaultsReuseTheRegisteredMethod() {
-        String defaults = MethodRegistry.create(FdCmkd.NAME, 16, 4).toString();
+        String defaults = MethodRegistry.spec(FdCmkd.NAME, FeatureLayout.VECTOR).create(16, 4).toString();
         Map<String, String> configByName = new HashMap<>();
         for (SensitivityStudy.Point point : SensitivityStudy.points()) {
             String built = point.method().create(16, 4).toString();
             String previous = configByName.put(point.method().name(), built);
             assertTrue(previous == null || previous.equals(built), "one name, two methods: " + point);
             if (point.value().endsWith("(default)")) {
-                assertEquals(MethodRegistry.spec(FdCmkd.NAME), point.method());
+                assertEquals(MethodRegistry.spec(FdCmkd.NAME, FeatureLayout.VECTOR), point.method());
             } else {
                 assertNotEquals(defaults, built, point.toString());
             }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cmkd.data.loading.TinyAvMnistTts;
+import dev.cmkd.method.FeatureLayout;
 import dev.cmkd.method.MethodRegistry;
 
 import java.nio.file.Files;
@@ -21,7 +22,7 @@ class SimilarityStudyTest {
     void theStudyMeasuresEveryBandUnderEveryConditionAndItsControlsBehave(@TempDir Path dir) throws Exception {
         Path data = TinyAvMnistTts.build(dir.resolve("data"));
         EmbeddedBenchmark.Settings settings = new EmbeddedBenchmark.Settings(data, dir.resolve("out"), List.of(0L),
-                1, 1, Integer.MAX_VALUE, MethodRegistry.names(), -5, new NetworkConfig(8, new int[] {1}, false), 4,
+                1, 1, Integer.MAX_VALUE, MethodRegistry.names(FeatureLayout.VECTOR), -5, new NetworkConfig(8, new int[] {1}, false), 4,
                 false);
         SimilarityStudy.Result result = SimilarityStudy.run(settings, 0, 0.5, dir.resolve("similarity"));
         Table cosine = result.cosine();

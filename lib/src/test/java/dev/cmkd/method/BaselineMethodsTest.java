@@ -85,14 +85,14 @@ class BaselineMethodsTest {
     @Test
     void theRegistryCreatesByNameAndListsTheKnownNames() {
         assertEquals(List.of("none", "kd", "feature-mse", "fitnet", "dkd", "dist", "c2kd", "fd-cmkd"),
-                MethodRegistry.names());
-        for (String name : MethodRegistry.names()) {
-            DistillationMethod method = MethodRegistry.create(name, 16, 4);
+                MethodRegistry.names(FeatureLayout.VECTOR));
+        for (String name : MethodRegistry.names(FeatureLayout.VECTOR)) {
+            DistillationMethod method = MethodRegistry.spec(name, FeatureLayout.VECTOR).create(16, 4);
             assertEquals(name, method.getName());
             assertEquals(C2kd.NAME.equals(name), method.trainsTeacher(), name + " trains its teacher");
         }
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
-                () -> MethodRegistry.create("mst-distill", 16, 4));
+                () -> MethodRegistry.spec("mst-distill", FeatureLayout.VECTOR));
         assertTrue(unknown.getMessage().contains("fd-cmkd"), unknown.getMessage());
         assertThrows(IllegalArgumentException.class, () -> LogitKd.builder().optAlpha(1.5).build());
         assertThrows(IllegalArgumentException.class, () -> new FeatureMse(-1));

@@ -19,6 +19,7 @@ import ai.djl.util.Pair;
 import dev.cmkd.frequency.DcMode;
 import dev.cmkd.frequency.Implementation;
 import dev.cmkd.loss.LossFunctions;
+import dev.cmkd.loss.Reduction;
 import dev.cmkd.testing.Gradients;
 import dev.cmkd.testing.TinyNet;
 
@@ -262,5 +263,44 @@ class FdCmkdTest {
                         manager.zeros(new Shape(2, 16))), new NetworkOutput(manager.zeros(new Shape(2, 3)),
                         manager.zeros(new Shape(2, 16))), manager.zeros(new Shape(2), DataType.INT64), true));
         assertTrue(wrongShape.getMessage().contains("[batch, 8]"), wrongShape.getMessage());
+    }
+
+    /**
+     * {@code toString} is recorded as {@code methodConfig} in every run's config.json, and a run directory with
+     * another one is refused: these are the strings of the classification FdCmkd before the dense variant was
+     * folded into it.
+     */
+    @Test
+    void toStringIsTheRecordedMethodConfig() {
+        assertEquals("FdCmkd(D=512, C=6, split=FrequencySplit(channels 512, cutoff 0.5000, DC EXCLUDED),"
+                + " implementation=PROJECTION, scale=PER_BAND, log=true, align=true, reduction=MEAN, weights: task=1.0"
+                + " bandHeads=1.0 low=1.0 high=1.0 align=1.0 scale=0.0)",
+                FdCmkd.builder().setFeatureDim(512).setNumClasses(6).build().toString());
+        assertEquals("FdCmkd(D=64, C=10, split=FrequencySplit(channels 64, cutoff 0.2500, DC IN_LOW),"
+                + " implementation=FFT, scale=BEFORE_SPLIT, log=false, align=true, reduction=SUM, weights: task=0.5"
+                + " bandHeads=0.0 low=2.0 high=0.25 align=0.0 scale=1.5)",
+                FdCmkd.builder().setFeatureDim(64).setNumClasses(10).optCutoffRatio(0.25).optDcMode(DcMode.IN_LOW)
+                        .optImplementation(Implementation.FFT).optScaleMode(ScaleMode.BEFORE_SPLIT)
+                        .optSignedLog(false).optReduction(Reduction.SUM).optTaskWeight(0.5).optBandHeadWeight(0)
+                        .optLowWeight(2).optHighWeight(0.25).optAlignWeight(0).optScaleWeight(1.5).build()
+                        .toString());
+        assertEquals("FdCmkd(D=16, C=3, split=off, implementation=PROJECTION, scale=NONE, log=true, align=false,"
+                + " reduction=MEAN, weights: task=1.0 bandHeads=1.0 low=1.0 high=1.0 align=3.0 scale=0.0)",
+                FdCmkd.builder().setFeatureDim(16).setNumClasses(3).optFrequencySplit(false)
+                        .optScaleMode(ScaleMode.NONE).optSharedClassifier(false).optAlignWeight(3).build().toString());
+        assertEquals(FdCmkd.builder().setFeatureDim(512).setNumClasses(6).build().toString(),
+                FdCmkd.builder().optFeatureLayout(FeatureLayout.VECTOR).setFeatureDim(512).setNumClasses(6).build()
+                        .toString(), "VECTOR is the default");
+    }
+
+    /** The children, in order, of saved checkpoints: DJL's parameter files depend on them. */
+    @Test
+    void childBlocksKeepTheirNamesAndOrder() {
+        assertEquals(List.of("01decoupling", "02psiLow", "03psiHigh", "04phiLow", "05phiHigh"),
+                FdCmkd.builder().setFeatureDim(8).setNumClasses(3).build().getChildren().keys());
+        assertEquals(List.of("01psi", "02phi"), FdCmkd.builder().setFeatureDim(8).setNumClasses(3)
+                .optFrequencySplit(false).build().getChildren().keys());
+        assertEquals(List.of("01psiLow", "02psiHigh", "03phiLow", "04phiHigh"), FdCmkd.builder()
+                .optFeatureLayout(FeatureLayout.MAP).setFeatureDim(8).setNumClasses(3).build().getChildren().keys());
     }
 }

@@ -16,12 +16,16 @@ import ai.djl.training.ParameterStore;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.cmkd.method.C2kd;
 import dev.cmkd.method.Dist;
 import dev.cmkd.method.DistillationMethod;
 import dev.cmkd.method.Dkd;
+import dev.cmkd.method.FeatureLayout;
+import dev.cmkd.method.FitNet;
 import dev.cmkd.method.LogitKd;
 import dev.cmkd.method.LossTerms;
 import dev.cmkd.method.NetworkOutput;
+import dev.cmkd.method.PerPixelMethod;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -31,8 +35,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * The segmentation baselines kd, dkd, dist ({@link PerPixelMethod}), fitnet ({@link DenseFitNet}) and c2kd
- * ({@link DenseC2kd}, proxies set from the fixture, the co-trained teacher's gradients checked too) against an
+ * The segmentation baselines kd, dkd, dist ({@link PerPixelMethod}), fitnet ({@link FitNet} on maps) and c2kd
+ * ({@link C2kd} on maps, proxies set from the fixture, the co-trained teacher's gradients checked too) against an
  * independent PyTorch implementation ({@code lib/src/test/python/make_segmentation_baselines_golden.py},
  * fixture {@code golden/segmentation_baselines_golden.json}): every term, its weight, the total and the
  * gradients w.r.t. the student's logits and map (and FitNet's regressor) in float64 within rtol 1e-10, atol
@@ -58,8 +62,9 @@ class SegmentationBaselineGoldenTest {
                     .optAlpha(c.get("alpha").getAsDouble()).optBeta(c.get("beta").getAsDouble()).build());
             case "dist" -> PerPixelMethod.of(Dist.builder().optTemperature(c.get("temperature").getAsDouble())
                     .optBeta(c.get("beta").getAsDouble()).optGamma(c.get("gamma").getAsDouble()).build());
-            case "fitnet" -> DenseFitNet.builder().setTeacherChannels(channels).build();
-            case "c2kd" -> DenseC2kd.builder().setFeatureChannels(channels).setNumClasses(classes).build();
+            case "fitnet" -> FitNet.builder().optFeatureLayout(FeatureLayout.MAP).setTeacherFeatureDim(channels).build();
+            case "c2kd" -> C2kd.builder().optFeatureLayout(FeatureLayout.MAP).setFeatureDim(channels).setNumClasses(classes)
+                    .build();
             default -> throw new AssertionError(c.get("method"));
         };
     }
@@ -77,7 +82,7 @@ class SegmentationBaselineGoldenTest {
             method.initialize(manager, DataType.FLOAT64, channels, classes);
             NDArray weight = null;
             NDArray bias = null;
-            if (method instanceof DenseFitNet fitNet) {
+            if (method instanceof FitNet fitNet) {
                 weight = fitNet.regressor().getParameters().get("weight").getArray();
                 bias = fitNet.regressor().getParameters().get("bias").getArray();
                 weight.set(array(manager, c.getAsJsonObject("regressorWeight")).toByteBuffer());

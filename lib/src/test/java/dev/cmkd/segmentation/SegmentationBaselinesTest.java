@@ -17,11 +17,14 @@ import dev.cmkd.method.C2kd;
 import dev.cmkd.method.Dist;
 import dev.cmkd.method.DistillationMethod;
 import dev.cmkd.method.Dkd;
+import dev.cmkd.method.FeatureLayout;
+import dev.cmkd.method.FeatureMse;
 import dev.cmkd.method.FitNet;
 import dev.cmkd.method.LogitKd;
 import dev.cmkd.method.LossTerms;
 import dev.cmkd.method.MethodRegistry;
 import dev.cmkd.method.NetworkOutput;
+import dev.cmkd.method.PerPixelMethod;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -42,7 +45,7 @@ class SegmentationBaselinesTest {
     private static final int W = 5;
 
     private static DistillationMethod perPixel(String name) {
-        return SegmentationMethods.create(name, 6, K);
+        return MethodRegistry.spec(name, FeatureLayout.MAP).create(6, K);
     }
 
     private static NDArray logits(NDManager manager, long h, long w) {
@@ -133,7 +136,7 @@ class SegmentationBaselinesTest {
         int channels = 3;
         try (NDManager manager = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(13);
-            DenseC2kd dense = (DenseC2kd) SegmentationMethods.create(C2kd.NAME, channels, K);
+            C2kd dense = (C2kd) MethodRegistry.spec(C2kd.NAME, FeatureLayout.MAP).create(channels, K);
             dense.initialize(manager, DataType.FLOAT64, channels, K);
             C2kd classification = C2kd.builder().setFeatureDim(channels).setNumClasses(K).build();
             classification.initialize(manager, DataType.FLOAT64, channels, K);
@@ -165,7 +168,7 @@ class SegmentationBaselinesTest {
         int channels = 3;
         try (NDManager manager = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(14);
-            DistillationMethod c2kd = SegmentationMethods.create(C2kd.NAME, channels, K);
+            DistillationMethod c2kd = MethodRegistry.spec(C2kd.NAME, FeatureLayout.MAP).create(channels, K);
             c2kd.initialize(manager, DataType.FLOAT64, channels, K);
             NDArray labels = labelsWithVoid(manager);
             NDArray isVoid = labels.lt(0).expandDims(1).toType(DataType.FLOAT64, false);
@@ -202,7 +205,7 @@ class SegmentationBaselinesTest {
     void fitNetWithTheIdentityRegressorIsFeatureMatching() {
         int channels = 3;
         try (NDManager manager = NDManager.newBaseManager()) {
-            DenseFitNet fitNet = (DenseFitNet) SegmentationMethods.create("fitnet", channels, K);
+            FitNet fitNet = (FitNet) MethodRegistry.spec("fitnet", FeatureLayout.MAP).create(channels, K);
             fitNet.initialize(manager, DataType.FLOAT64, channels, K);
             fitNet.regressor().getParameters().get("weight").getArray()
                     .set(manager.eye(channels).toType(DataType.FLOAT64, false).toByteBuffer());
@@ -215,7 +218,7 @@ class SegmentationBaselinesTest {
                     manager.randomNormal(new Shape(B, channels, 2, 3)).toType(DataType.FLOAT64, false));
             ParameterStore store = new ParameterStore(manager, false);
             Map<String, Double> hint = fitNet.evaluate(store, student, teacher, labels, true).toDoubles();
-            Map<String, Double> mse = DenseBaselines.featureMse().evaluate(store, student, teacher, labels, true)
+            Map<String, Double> mse = new FeatureMse(1, FeatureLayout.MAP).evaluate(store, student, teacher, labels, true)
                     .toDoubles();
             assertEquals(mse.get("task"), hint.get("task"), 1e-12);
             assertEquals(mse.get("feature"), hint.get("hint"), 1e-12);
@@ -226,11 +229,11 @@ class SegmentationBaselinesTest {
     @Test
     void theBaselinesCarryTheClassificationNames() {
         for (String name : List.of(LogitKd.NAME, "fitnet", Dkd.NAME, Dist.NAME, C2kd.NAME)) {
-            assertTrue(MethodRegistry.names().contains(name), name);
-            assertTrue(SegmentationMethods.names().contains(name), name);
-            assertEquals(name, SegmentationMethods.create(name, 8, K).getName());
+            assertTrue(MethodRegistry.names(FeatureLayout.VECTOR).contains(name), name);
+            assertTrue(MethodRegistry.names(FeatureLayout.MAP).contains(name), name);
+            assertEquals(name, MethodRegistry.spec(name, FeatureLayout.MAP).create(8, K).getName());
         }
-        assertTrue(SegmentationMethods.create(C2kd.NAME, 8, K).trainsTeacher());
+        assertTrue(MethodRegistry.spec(C2kd.NAME, FeatureLayout.MAP).create(8, K).trainsTeacher());
         assertThrows(IllegalArgumentException.class, () -> PerPixelMethod.of(C2kd.builder().setFeatureDim(4)
                 .setNumClasses(K).build()));
         assertThrows(IllegalArgumentException.class, () -> PerPixelMethod.of(FitNet.builder().setTeacherFeatureDim(4)

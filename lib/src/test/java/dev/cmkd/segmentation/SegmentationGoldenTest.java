@@ -16,7 +16,11 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.cmkd.loss.PixelCrossEntropy;
+import dev.cmkd.method.FdCmkd;
+import dev.cmkd.method.FeatureLayout;
 import dev.cmkd.method.LossTerms;
+import dev.cmkd.method.MapDecoupling;
 import dev.cmkd.method.NetworkOutput;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -119,10 +123,10 @@ class SegmentationGoldenTest {
     void denseFdCmkdTermsTotalAndGradient(int index) {
         JsonObject c = fixture.getAsJsonArray("dense").get(index).getAsJsonObject();
         try (NDManager manager = NDManager.newBaseManager()) {
-            DenseFdCmkd method = DenseFdCmkd.builder().setFeatureChannels(c.get("featureChannels").getAsInt())
-                    .setNumClasses(c.get("classes").getAsInt())
-                    .optDecoupling(c.get("variant").getAsString().equals("spatial") ? DenseDecoupling.SPATIAL
-                            : DenseDecoupling.CHANNEL)
+            FdCmkd method = FdCmkd.builder().optFeatureLayout(FeatureLayout.MAP)
+                    .setFeatureDim(c.get("featureChannels").getAsInt()).setNumClasses(c.get("classes").getAsInt())
+                    .optDecoupling(c.get("variant").getAsString().equals("spatial") ? MapDecoupling.SPATIAL
+                            : MapDecoupling.CHANNEL)
                     .build();
             method.initialize(manager, DataType.FLOAT64, c.get("featureChannels").getAsInt(),
                     c.get("classes").getAsInt());

@@ -1,5 +1,6 @@
 package dev.cmkd.experiment.crisis;
 
+import dev.cmkd.method.FeatureLayout;
 import dev.cmkd.bench.PeakMemory;
 import dev.cmkd.data.loading.CrisisMmdFixture;
 import dev.cmkd.data.loading.CrisisMmdLoader;
@@ -88,7 +89,7 @@ public final class CrisisMmdBenchmark {
                             0.5f, 16)
                     : CrisisMmdNetworks.paper();
             return new Settings(dataRoot, outputDir, ci ? List.of(0L) : List.of(0L, 1L, 2L), ci ? 1 : 100,
-                    ci ? 1 : 100, ci ? 16 : 64, MethodRegistry.names(), DIRECTIONS, ci ? 32 : 224, networks,
+                    ci ? 1 : 100, ci ? 16 : 64, MethodRegistry.names(FeatureLayout.VECTOR), DIRECTIONS, ci ? 32 : 224, networks,
                     ci ? 48 : Integer.MAX_VALUE, null);
         }
 
@@ -156,7 +157,7 @@ public final class CrisisMmdBenchmark {
      */
     public static Benchmark registered() {
         return new Registered("crisismmd", "CrisisMMD v2.0, humanitarian task (8 classes), picture <-> tweet text",
-                List.of("image", "text"), MethodRegistry.names(), CrisisMmdLoader.FIX);
+                List.of("image", "text"), MethodRegistry.names(FeatureLayout.VECTOR), CrisisMmdLoader.FIX);
     }
 
     private record Registered(String name, String description, List<String> modalities, List<String> methods,
@@ -221,7 +222,7 @@ public final class CrisisMmdBenchmark {
             PeakMemory.reset();
             seconds.put("text teacher", EpochCostReport.wallSeconds(() -> experiment.teacher("text", spec)));
             seconds.put("image student (fd-cmkd)", EpochCostReport.wallSeconds(() -> experiment.student("image",
-                    MethodRegistry.spec("fd-cmkd"), spec, spec)));
+                    MethodRegistry.spec("fd-cmkd", FeatureLayout.VECTOR), spec, spec)));
             int trainPairs = 2 * CrisisMmdLoader.CLASSES.size();
             String setup = String.format(Locale.ROOT, "ResNet width %d, blocks %s on %d px pictures; TextCNN"
                     + " (embedding %d, kernels %s, %d filters); batch %d", networks.image().width(), Arrays.toString(
@@ -235,7 +236,7 @@ public final class CrisisMmdBenchmark {
     /** Runs every teacher and student of {@code settings}, resuming finished and interrupted runs. */
     public static BenchmarkReport run(Settings settings) {
         List<String> students = settings.directions().stream().map(CrisisMmdBenchmark::studentOf).toList();
-        return new Protocol(settings.seeds(), students, MethodRegistry.specs(settings.methods()),
+        return new Protocol(settings.seeds(), students, MethodRegistry.specs(settings.methods(), FeatureLayout.VECTOR),
                 settings.teacherEpochs(), settings.studentEpochs(), settings.batchSize(), false)
                 .run(new Experiment(new CrisisMmdTask(settings), settings.outputDir().resolve("runs")));
     }

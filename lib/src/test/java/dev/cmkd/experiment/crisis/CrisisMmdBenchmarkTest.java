@@ -3,6 +3,7 @@ package dev.cmkd.experiment.crisis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cmkd.method.FeatureLayout;
 import dev.cmkd.data.loading.CrisisMmdFixture;
 import dev.cmkd.data.loading.CrisisMmdLoader;
 import dev.cmkd.experiment.BenchmarkReport;
@@ -38,12 +39,12 @@ class CrisisMmdBenchmarkTest {
     void trainsTeachersAndEveryMethodInBothDirections() throws Exception {
         Path data = temp.resolve("prepared");
         CrisisMmdFixture.writePrepared(data, 2);
-        CrisisMmdBenchmark.Settings settings = tiny(data, temp.resolve("out"), MethodRegistry.names(), null);
+        CrisisMmdBenchmark.Settings settings = tiny(data, temp.resolve("out"), MethodRegistry.names(FeatureLayout.VECTOR), null);
         BenchmarkReport report = CrisisMmdBenchmark.run(settings);
         Table results = report.results();
-        int students = 2 * MethodRegistry.names().size();
+        int students = 2 * MethodRegistry.names(FeatureLayout.VECTOR).size();
         assertEquals((2 + students) * 3, results.rowCount());
-        for (String method : MethodRegistry.names()) {
+        for (String method : MethodRegistry.names(FeatureLayout.VECTOR)) {
             for (String direction : CrisisMmdBenchmark.DIRECTIONS) {
                 Table rows = results.where(results.stringColumn("method").isEqualTo(method)
                         .and(results.stringColumn("modality").isEqualTo(CrisisMmdBenchmark.studentOf(direction))));

@@ -1,16 +1,10 @@
-package dev.cmkd.segmentation;
+package dev.cmkd.method;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.training.ParameterStore;
-import dev.cmkd.loss.LossFunctions;
-import dev.cmkd.method.AbstractMethod;
-import dev.cmkd.method.DistillationMethod;
-import dev.cmkd.method.LossTerms;
-import dev.cmkd.method.NetworkOutput;
+import dev.cmkd.loss.PixelCrossEntropy;
 
 import java.util.Locale;
-import java.util.function.BiFunction;
 
 /**
  * A classification logit-distillation method ({@link dev.cmkd.method.LogitKd}, {@link dev.cmkd.method.Dkd},
@@ -60,7 +54,7 @@ public final class PerPixelMethod extends AbstractMethod {
         if (classification.trainsTeacher() || !classification.getChildren().isEmpty()) {
             throw new IllegalArgumentException("PerPixelMethod: " + classification.getName() + " has parameters or"
                     + " co-trains its teacher; only parameter-free logit methods with a frozen teacher can be applied"
-                    + " per pixel (for FitNet and C2KD use DenseFitNet and DenseC2kd)");
+                    + " per pixel (FitNet and C2KD have their own FeatureLayout.MAP forms)");
         }
         return new PerPixelMethod(classification);
     }
@@ -92,34 +86,9 @@ public final class PerPixelMethod extends AbstractMethod {
                     + " logits %s and labels %s are not [B, K, H, W], [B, K, H, W] and [B, H, W]", getName(),
                     studentLogits.getShape(), teacher.logits().getShape(), labels.getShape()));
         }
-        return onLabelledPixels(labels, (keep, rowLabels) -> classification.evaluate(store,
-                new NetworkOutput(rows(studentLogits).get(keep), null),
-                new NetworkOutput(rows(teacher.logits()).get(keep), null), rowLabels, training));
-    }
-
-    /**
-     * Returns {@code terms} of the labelled pixels: it receives the mask of the rows to keep ({@code [B H W]},
-     * over {@link #rows}) and their labels {@code [N]}. When no pixel is labelled it is evaluated on every pixel
-     * as class 0 so that the terms and their graph exist, and each term is multiplied by 0.
-     */
-    static LossTerms onLabelledPixels(NDArray labels, BiFunction<NDArray, NDArray, LossTerms> terms) {
-        NDArray flatLabels = labels.flatten();
-        NDArray valid = flatLabels.gte(0);
-        if (valid.toType(DataType.INT64, false).sum().getLong() > 0) {
-            return terms.apply(valid, flatLabels.get(valid));
-        }
-        LossTerms any = terms.apply(valid.logicalNot(), flatLabels.zerosLike()); // every pixel, as class 0
-        LossTerms zero = new LossTerms();
-        for (String name : any.names()) {
-            NDArray value = any.get(name);
-            zero.add(name, any.weight(name), value.mul(LossFunctions.constant(value, 0)));
-        }
-        return zero;
-    }
-
-    /** Returns {@code [B, K, H, W]} as {@code [B H W, K]}, one row per pixel in row-major {@code (b, y, x)}. */
-    static NDArray rows(NDArray logits) {
-        return logits.transpose(0, 2, 3, 1).reshape(-1, logits.getShape().get(1));
+        return FeatureMaps.onLabelledPixels(labels, (keep, rowLabels) -> classification.evaluate(store,
+                new NetworkOutput(FeatureMaps.rows(studentLogits).get(keep), null),
+                new NetworkOutput(FeatureMaps.rows(teacher.logits()).get(keep), null), rowLabels, training));
     }
 
     @Override

@@ -1,10 +1,11 @@
-package dev.cmkd.segmentation;
+package dev.cmkd.method;
 
 /**
- * How FD-CMKD splits a dense feature map {@code [B, D, h, w]} into frequency bands (method.md, section 8:
- * the released code has only pooled {@code [B, D]} features, so both are our extensions).
+ * How {@link FdCmkd} splits a feature map {@code [B, D, h, w]} ({@link FeatureLayout#MAP}) into frequency
+ * bands (method.md, section 8: the released code has only pooled {@code [B, D]} features, so both are our
+ * extensions).
  */
-public enum DenseDecoupling {
+public enum MapDecoupling {
     /**
      * A 2-D DFT over the spatial axes of each channel, with the radial cutoff of {@link
      * dev.cmkd.frequency.FrequencySplit} ({@code setSpatial(h, w)}): the low band is the coarse layout of the

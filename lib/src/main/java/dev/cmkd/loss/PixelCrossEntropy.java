@@ -1,8 +1,7 @@
-package dev.cmkd.segmentation;
+package dev.cmkd.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
-import dev.cmkd.loss.LossFunctions;
 
 import java.util.Locale;
 

@@ -1,0 +1,67 @@
+package dev.cmkd.method;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.cmkd.loss.LossFunctions;
+
+import java.util.Locale;
+import java.util.function.BiFunction;
+
+/**
+ * Tensor helpers of the {@link FeatureLayout#MAP} methods: nearest upsampling of a map to the logits' grid,
+ * logits as one row per pixel, and terms taken over the labelled pixels only.
+ */
+public final class FeatureMaps {
+
+    private FeatureMaps() {}
+
+    /** Returns {@code x [B, C, h, w]} upsampled to {@code [B, C, f h, f w]} by repeating each pixel. */
+    public static NDArray upsample(NDArray x, int factor) {
+        return factor == 1 ? x : x.repeat(2, factor).repeat(3, factor);
+    }
+
+    /**
+     * Returns {@code f = H / h}, checking that logits {@code [B, K, H, W]} are the map {@code [B, D, h, w]}
+     * upsampled by an integer {@code f} in both directions.
+     *
+     * @param method the method's name, for the message
+     */
+    static int upsampleFactor(String method, Shape logits, Shape map) {
+        if (logits.dimension() != 4 || map.dimension() != 4) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "%s: logits %s and feature map %s are not"
+                    + " [B, K, H, W] and [B, D, h, w]", method, logits, map));
+        }
+        long factor = logits.get(2) / map.get(2);
+        if (factor * map.get(2) != logits.get(2) || factor * map.get(3) != logits.get(3)) {
+            throw new IllegalArgumentException(method + ": logits " + logits
+                    + " are not an integer multiple of the feature map " + map);
+        }
+        return Math.toIntExact(factor);
+    }
+
+    /** Returns {@code [B, K, H, W]} as {@code [B H W, K]}, one row per pixel in row-major {@code (b, y, x)}. */
+    static NDArray rows(NDArray logits) {
+        return logits.transpose(0, 2, 3, 1).reshape(-1, logits.getShape().get(1));
+    }
+
+    /**
+     * Returns {@code terms} of the labelled pixels: it receives the mask of the rows to keep ({@code [B H W]},
+     * over {@link #rows}) and their labels {@code [N]}. When no pixel is labelled it is evaluated on every pixel
+     * as class 0 so that the terms and their graph exist, and each term is multiplied by 0.
+     */
+    static LossTerms onLabelledPixels(NDArray labels, BiFunction<NDArray, NDArray, LossTerms> terms) {
+        NDArray flatLabels = labels.flatten();
+        NDArray valid = flatLabels.gte(0);
+        if (valid.toType(DataType.INT64, false).sum().getLong() > 0) {
+            return terms.apply(valid, flatLabels.get(valid));
+        }
+        LossTerms any = terms.apply(valid.logicalNot(), flatLabels.zerosLike()); // every pixel, as class 0
+        LossTerms zero = new LossTerms();
+        for (String name : any.names()) {
+            NDArray value = any.get(name);
+            zero.add(name, any.weight(name), value.mul(LossFunctions.constant(value, 0)));
+        }
+        return zero;
+    }
+}
