@@ -1,5 +1,7 @@
 package dev.cmkd.experiment;
 
+import dev.cmkd.cli.Cli;
+import dev.cmkd.cli.Settings;
 import dev.cmkd.method.FdCmkd;
 import dev.cmkd.method.FeatureLayout;
 import dev.cmkd.method.MethodRegistry;
@@ -125,25 +127,29 @@ public final class AblationStudy {
 
     private AblationStudy() {}
 
-    /** Runs the study with settings from system properties (see {@link EmbeddedBenchmark}). */
+    /**
+     * Runs the study on the embedded benchmark with the settings of {@code kit ablation} ({@code --help} lists them;
+     * the runs live beside the main job's, the tables in {@code <output>/ablation}).
+     */
     public static void main(String[] args) {
-        EmbeddedBenchmark.Settings settings = EmbeddedBenchmark.Settings.fromSystemProperties();
-        Result result = run(settings, settings.outputDir().resolve("ablation"));
-        System.out.println(result.formatted("bestVal").printAll());
-        System.out.println(result.findings("bestVal").printAll());
-        result.files().forEach(path -> System.out.println("wrote " + path));
+        Cli.main(args, positional -> TaskRegistry.studyOptions("kit ablation", AvMnistTtsTask.TYPE), (settings, p) -> {
+            Result result = run(settings, Runner.output(AvMnistTtsTask.TYPE, settings).resolve("ablation"));
+            System.out.println(result.formatted("bestVal").printAll());
+            System.out.println(result.findings("bestVal").printAll());
+            result.files().forEach(path -> System.out.println("wrote " + path));
+        });
     }
 
     /**
      * Trains (or reads back) every row's students in both directions for every seed of {@code settings} (the
-     * runs live beside the main job's, in {@code settings.outputDir()/runs}) and writes {@code ablation-<protocol>.csv}
+     * runs live beside the main job's, in {@code <output>/runs}) and writes {@code ablation-<protocol>.csv}
      * per protocol, {@code results.csv} and {@code ablation.png} to {@code outputDir}.
      */
-    public static Result run(EmbeddedBenchmark.Settings settings, Path outputDir) {
+    public static Result run(Settings settings, Path outputDir) {
         List<MethodSpec> methods = new ArrayList<>();
         methods.add(MethodRegistry.spec(NoDistillation.NAME, FeatureLayout.VECTOR));
         ROWS.forEach(row -> methods.add(row.method()));
-        BenchmarkReport report = EmbeddedBenchmark.run(settings, methods);
+        BenchmarkReport report = Runner.run(AvMnistTtsTask.TYPE, settings, methods);
         List<Path> files = new ArrayList<>();
         for (String protocol : RunOutcome.PROTOCOLS) {
             files.add(ResultFiles.writeCsv(table(report, protocol), outputDir.resolve("ablation-" + protocol + ".csv")));

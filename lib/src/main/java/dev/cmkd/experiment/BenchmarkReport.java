@@ -69,6 +69,29 @@ public final class BenchmarkReport {
         entries.add(entry);
     }
 
+    /** Returns the runs, in the order they were added. */
+    public List<Entry> entries() {
+        return List.copyOf(entries);
+    }
+
+    /**
+     * Returns one report per student run, as one command of the protocol writes it: the run of its teacher (when
+     * the protocol trained one) and its own.
+     */
+    public List<BenchmarkReport> commands() {
+        List<BenchmarkReport> commands = new ArrayList<>();
+        for (Entry student : entries) {
+            if (student.role().equals("student")) {
+                BenchmarkReport command = new BenchmarkReport(data, metrics);
+                entries.stream().filter(e -> e.role().equals("teacher") && e.seed() == student.seed()
+                        && e.modality().equals(student.teacherModality())).findFirst().ifPresent(command::add);
+                command.add(student);
+                commands.add(command);
+            }
+        }
+        return commands;
+    }
+
     /** Returns every run under every protocol, with the environment, one row each. */
     public Table results() {
         return Environment.appendTo(runs());

@@ -1,5 +1,7 @@
 package dev.cmkd.experiment;
 
+import dev.cmkd.cli.Settings;
+import dev.cmkd.method.MethodRegistry;
 import dev.cmkd.method.FdCmkd;
 import dev.cmkd.results.ResultFiles;
 
@@ -49,12 +51,15 @@ public final class PaperComparison {
      * {@code paper-versus-kit.csv} to {@code outputDir}. Real benchmarks' summaries are looked up in
      * {@code resultsRoot/real/<dataset>/summary.csv}.
      */
-    public static Result run(EmbeddedBenchmark.Settings settings, String protocol, Path resultsRoot, Path outputDir) {
+    public static Result run(Settings settings, String protocol, Path resultsRoot, Path outputDir) {
         Table paper = PaperNumbers.load();
-        Table main = EmbeddedBenchmark.run(settings).summary();
-        Table ablation = AblationStudy.run(settings, settings.outputDir().resolve("ablation")).table(protocol);
-        SimilarityStudy.Result similarity = SimilarityStudy.run(settings, settings.seeds().get(0), 0.5,
-                settings.outputDir().resolve("similarity"));
+        TaskType type = AvMnistTtsTask.TYPE;
+        Path output = Runner.output(type, settings);
+        Table main = Runner.run(type, settings, MethodRegistry.specs(MethodRegistry.names(type.layout()),
+                type.layout())).summary();
+        Table ablation = AblationStudy.run(settings, output.resolve("ablation")).table(protocol);
+        SimilarityStudy.Result similarity = SimilarityStudy.run(settings, settings.get(TaskRegistry.SEEDS).get(0), 0.5,
+                output.resolve("similarity"));
         Table claims = claims(paper, main, ablation, similarity.cosine(), similarity.cka(), protocol);
         Table versus = paperVersusKit(paper, resultsRoot, protocol);
         List<Path> files = List.of(ResultFiles.writeCsv(claims, outputDir.resolve("claims.csv")),

@@ -1,5 +1,7 @@
 package dev.cmkd.experiment;
 
+import dev.cmkd.cli.Cli;
+import dev.cmkd.cli.Settings;
 import dev.cmkd.frequency.DcMode;
 import dev.cmkd.method.FdCmkd;
 import dev.cmkd.method.FeatureLayout;
@@ -74,13 +76,17 @@ public final class SensitivityStudy {
 
     private SensitivityStudy() {}
 
-    /** Runs the study with settings from system properties (see {@link EmbeddedBenchmark}). */
+    /**
+     * Runs the study on the embedded benchmark with the settings of {@code kit sensitivity} ({@code --help} lists them;
+     * the runs live beside the main job's, the tables in {@code <output>/sensitivity}).
+     */
     public static void main(String[] args) {
-        EmbeddedBenchmark.Settings settings = EmbeddedBenchmark.Settings.fromSystemProperties();
-        Result result = run(settings, settings.outputDir().resolve("sensitivity"));
-        System.out.println(result.formatted("bestVal").printAll());
-        System.out.println(result.findings("bestVal").printAll());
-        result.files().forEach(path -> System.out.println("wrote " + path));
+        Cli.main(args, positional -> TaskRegistry.studyOptions("kit sensitivity", AvMnistTtsTask.TYPE), (settings, p) -> {
+            Result result = run(settings, Runner.output(AvMnistTtsTask.TYPE, settings).resolve("sensitivity"));
+            System.out.println(result.formatted("bestVal").printAll());
+            System.out.println(result.findings("bestVal").printAll());
+            result.files().forEach(path -> System.out.println("wrote " + path));
+        });
     }
 
     /** Every point of every sweep, in table order. */
@@ -108,7 +114,7 @@ public final class SensitivityStudy {
      * runs live beside the main job's) and writes {@code sensitivity-<protocol>.csv}, {@code results.csv} and one
      * figure per factor, {@code sensitivity-<factor>.png}, to {@code outputDir}.
      */
-    public static Result run(EmbeddedBenchmark.Settings settings, Path outputDir) {
+    public static Result run(Settings settings, Path outputDir) {
         List<MethodSpec> methods = new ArrayList<>();
         LinkedHashSet<String> names = new LinkedHashSet<>();
         for (Point point : points()) {
@@ -116,7 +122,7 @@ public final class SensitivityStudy {
                 methods.add(point.method());
             }
         }
-        BenchmarkReport report = EmbeddedBenchmark.run(settings, methods);
+        BenchmarkReport report = Runner.run(AvMnistTtsTask.TYPE, settings, methods);
         List<Path> files = new ArrayList<>();
         for (String protocol : RunOutcome.PROTOCOLS) {
             files.add(ResultFiles.writeCsv(table(report, protocol),

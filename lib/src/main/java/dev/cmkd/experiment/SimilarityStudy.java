@@ -1,5 +1,6 @@
 package dev.cmkd.experiment;
 
+import dev.cmkd.cli.Settings;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.cmkd.analysis.BandSimilarity;
@@ -46,9 +47,10 @@ public final class SimilarityStudy {
      * if missing) and writes {@code similarity-curve.png}, {@code cosine.csv} and {@code cka.csv} to
      * {@code outputDir}.
      */
-    public static Result run(EmbeddedBenchmark.Settings settings, long seed, double cutoffRatio, Path outputDir) {
-        Experiment experiment = EmbeddedBenchmark.experiment(settings);
-        RunSpec spec = EmbeddedBenchmark.teacherSpec(settings, seed);
+    public static Result run(Settings settings, long seed, double cutoffRatio, Path outputDir) {
+        Experiment experiment = Runner.experiment(AvMnistTtsTask.TYPE, settings);
+        RunSpec spec = RunSpec.paper(settings.get(TaskRegistry.TEACHER_EPOCHS), settings.get(TaskRegistry.BATCH_SIZE),
+                seed);
         BatchSource test = experiment.task().splits(seed).test();
         try (NDManager manager = NDManager.newBaseManager()) {
             Map<String, NDArray[]> conditions = new LinkedHashMap<>();

@@ -1,0 +1,79 @@
+package dev.cmkd.cli;
+
+import dev.cmkd.data.loading.DatasetException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.Function;
+
+/**
+ * Runs an entry point the same way for every {@code lib/bin/kit} command: {@code --help} prints its options table;
+ * otherwise the settings are parsed once, before any work, and the command runs. A setting that cannot be used, a
+ * missing dataset or another expected error ends it with one line {@code <command>: <what>; fix: <how>} on standard
+ * error and status 2, without a stack trace ({@code -Dfdcmkd.debug=true} prints it too); anything else is a bug and
+ * keeps its stack trace.
+ */
+public final class Cli {
+
+    /** Exit status of a setting or input that cannot be used. */
+    public static final int USAGE = 2;
+
+    private Cli() {}
+
+    /** A command's work, given its parsed settings and its positional arguments. */
+    @FunctionalInterface
+    public interface Body {
+        /** Runs the command. */
+        void run(Settings settings, List<String> positional) throws Exception;
+    }
+
+    /** Runs a command from {@code main} and exits with its status when that is not 0. */
+    public static void main(String[] args, Function<List<String>, Options> table, Body body) {
+        int status = run(args, System.getProperties(), table, body);
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    /**
+     * Runs a command and returns its exit status.
+     *
+     * @param args the program arguments: {@code --help}, {@code --key=value} settings and positional ones
+     * @param properties the system properties ({@code fdcmkd.*} settings)
+     * @param table the options table, given the positional arguments (e.g. the dataset of {@code kit run})
+     * @param body the work
+     */
+    public static int run(String[] args, Properties properties, Function<List<String>, Options> table, Body body) {
+        boolean debug = Boolean.parseBoolean(properties.getProperty(Options.PREFIX + "debug", "false"));
+        Properties settings = new Properties();
+        properties.stringPropertyNames().stream().filter(name -> !name.equals(Options.PREFIX + "debug"))
+                .forEach(name -> settings.setProperty(name, properties.getProperty(name)));
+        String command = "kit";
+        try {
+            List<String> positional = new ArrayList<>();
+            List<String> all = List.of(args);
+            Options options = table.apply(all.stream().filter(arg -> !arg.startsWith("--")).toList());
+            command = options.command();
+            var raw = options.raw(settings, args, positional);
+            if (all.contains("--help") || all.contains("-h")) {
+                System.out.print(options.help());
+                return 0;
+            }
+            body.run(options.parse(raw), positional);
+            return 0;
+        } catch (IllegalArgumentException | DatasetException e) {
+            String message = e.getMessage();
+            System.err.println(message.startsWith(command) || message.startsWith("kit") ? message
+                    : command + ": " + message);
+            if (debug) {
+                e.printStackTrace();
+            }
+            return USAGE;
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(command + " failed: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package dev.cmkd.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The options table of one entry point: every key it reads, with type, default per profile and help. Values come
+ * from {@code -Dfdcmkd.<key>=value} system properties (what {@code lib/bin/kit} passes on) and {@code --<key>=value}
+ * arguments, and are parsed once, before any work: an unknown key, a malformed value or a value outside the allowed
+ * ones fails with one line naming the key, the value, what is allowed and the fix ({@link InvalidOption}). The key
+ * {@code profile} ({@code full} or {@code ci}) is in every table and chooses the defaults.
+ */
+public final class Options {
+
+    /** The prefix of the system properties read. */
+    public static final String PREFIX = "fdcmkd.";
+
+    /** The profile, in every table. */
+    public static final Option<String> PROFILE = Option.choice("profile", List.of("full", "ci"),
+            "the sizes: full, or a smoke run (ci) whose output goes to a separate folder", "full", "ci");
+
+    private final String command;
+    private final Map<String, Option<?>> options = new LinkedHashMap<>();
+
+    /** Creates the table of {@code command} (e.g. {@code kit main}) with {@code options} (profile is added). */
+    public Options(String command, List<Option<?>> options) {
+        this.command = command;
+        this.options.put(PROFILE.key(), PROFILE);
+        for (Option<?> option : options) {
+            if (this.options.putIfAbsent(option.key(), option) != null) {
+                throw new IllegalArgumentException(command + ": option '" + option.key() + "' is declared twice");
+            }
+        }
+    }
+
+    /** Returns the command's name. */
+    public String command() {
+        return command;
+    }
+
+    /** Returns the options, profile first. */
+    public List<Option<?>> options() {
+        return List.copyOf(options.values());
+    }
+
+    /** Thrown for a setting that cannot be used; its message is the one line to print. */
+    public static final class InvalidOption extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        public InvalidOption(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Returns the raw values of {@code fdcmkd.*} in {@code properties} and of {@code --key=value} in {@code args}
+     * (arguments win), by key; other arguments are returned in {@code positional}.
+     *
+     * @throws InvalidOption for an argument {@code --key} without {@code =value}
+     */
+    public Map<String, String> raw(Properties properties, String[] args, List<String> positional) {
+        Map<String, String> raw = new LinkedHashMap<>();
+        for (String name : properties.stringPropertyNames()) {
+            if (name.startsWith(PREFIX)) {
+                raw.put(name.substring(PREFIX.length()), properties.getProperty(name));
+            }
+        }
+        for (String arg : args) {
+            if (arg.startsWith("--") && !arg.equals("--help")) {
+                int equals = arg.indexOf('=');
+                if (equals < 0) {
+                    throw new InvalidOption(command + ": " + arg + " has no value; fix: " + arg + "=VALUE (see "
+                            + command + " --help)");
+                }
+                raw.put(arg.substring(2, equals), arg.substring(equals + 1));
+            } else if (!arg.equals("--help")) {
+                positional.add(arg);
+            }
+        }
+        return raw;
+    }
+
+    /**
+     * Parses {@code raw} (key to text): every key must be in the table, every value must parse; the rest take the
+     * profile's defaults.
+     *
+     * @throws InvalidOption naming the key, the value, what is allowed and the fix
+     */
+    public Settings parse(Map<String, String> raw) {
+        for (String key : raw.keySet()) {
+            if (!options.containsKey(key)) {
+                throw new InvalidOption(String.format(Locale.ROOT, "%s: unknown option '%s'; known: %s; fix: remove"
+                        + " -D%s%s or correct its name (%s --help lists them)", command, key,
+                        String.join(", ", options.keySet()), PREFIX, key, command));
+            }
+        }
+        Profile profile = "ci".equals(value(PROFILE, raw, Profile.FULL)) ? Profile.CI : Profile.FULL;
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (Option<?> option : options.values()) {
+            values.put(option.key(), value(option, raw, profile));
+        }
+        return new Settings(command, profile, values);
+    }
+
+    private <T> T value(Option<T> option, Map<String, String> raw, Profile profile) {
+        String text = raw.get(option.key());
+        if (text == null) {
+            return option.defaultValue(profile);
+        }
+        try {
+            return option.parse().apply(text);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidOption(String.format(Locale.ROOT, "%s: -D%s%s=%s is %s; allowed: %s; fix: e.g. -D%s%s=%s",
+                    command, PREFIX, option.key(), text, e.getMessage(), option.type(), PREFIX, option.key(),
+                    Option.show(option.full() != null ? option.full() : option.ci())));
+        }
+    }
+
+    /** Returns the help text: one line per option with its type, defaults and meaning. */
+    public String help() {
+        StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "%s: settings as -D%s<key>=<value> (or"
+                + " --<key>=<value>)%n%n", command, PREFIX));
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"key", "type", "full", "ci", "meaning"});
+        for (Option<?> option : options.values()) {
+            rows.add(new String[] {option.key(), option.type(), Option.show(option.full()), Option.show(option.ci()),
+                option.help()});
+        }
+        int[] widths = new int[4];
+        for (String[] row : rows) {
+            for (int c = 0; c < 4; c++) {
+                widths[c] = Math.min(Math.max(widths[c], row[c].length()), 40);
+            }
+        }
+        for (String[] row : rows) {
+            for (int c = 0; c < 4; c++) {
+                text.append(String.format(Locale.ROOT, "%-" + widths[c] + "s  ", row[c]));
+            }
+            text.append(row[4]).append(System.lineSeparator());
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,46 @@
+package dev.cmkd.cli;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The parsed settings of one entry point: every option of its {@link Options} table, given or defaulted. */
+public final class Settings {
+
+    private final String command;
+    private final Profile profile;
+    private final Map<String, Object> values;
+
+    Settings(String command, Profile profile, Map<String, Object> values) {
+        this.command = command;
+        this.profile = profile;
+        this.values = values;
+    }
+
+    /** Returns the profile. */
+    public Profile profile() {
+        return profile;
+    }
+
+    /** Returns the value of {@code option}, which must be in the table. */
+    @SuppressWarnings("unchecked")
+    public <T> T get(Option<T> option) {
+        if (!values.containsKey(option.key())) {
+            throw new IllegalStateException(command + " has no option '" + option.key() + "'");
+        }
+        return (T) values.get(option.key());
+    }
+
+    /** Returns the settings with {@code option} set to {@code value} (a narrower command of a protocol). */
+    public <T> Settings with(Option<T> option, T value) {
+        get(option);
+        Map<String, Object> changed = new LinkedHashMap<>(values);
+        changed.put(option.key(), value);
+        return new Settings(command, profile, changed);
+    }
+
+    /** Returns every value by key, for the record (absent optional values are null). */
+    public Map<String, Object> values() {
+        return Collections.unmodifiableMap(values);
+    }
+}
