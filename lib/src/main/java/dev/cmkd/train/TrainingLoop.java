@@ -8,9 +8,7 @@ import ai.djl.training.ParameterStore;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import com.google.gson.reflect.TypeToken;
 import dev.cmkd.data.Batch;
 import dev.cmkd.data.BatchSource;
 import dev.cmkd.method.LossTerms;
@@ -23,7 +21,6 @@ import tech.tablesaw.api.Table;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.lang.reflect.Type;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -110,6 +107,10 @@ public final class TrainingLoop {
         List<EpochRecord> records = resume(trainable, optimizer, runDir, manager);
         if (!records.isEmpty() && records.size() < spec.epochs()) {
             System.out.printf("resuming %s after epoch %d of %d%n", runDir, records.size(), spec.epochs());
+        }
+        if (!records.isEmpty()) {
+            // from the checkpoint's records: repairs the shifted files the kit wrote before issue 12
+            ResultFiles.writeCsv(metrics(records), runDir.resolve(METRICS));
         }
         ParameterStore store = new ParameterStore(manager, false);
         int batches = train.size() / spec.batchSize(); // the last partial batch is dropped, as in the released code
@@ -267,25 +268,8 @@ public final class TrainingLoop {
             return records;
         }
         for (JsonElement element : JsonParser.parseString(json).getAsJsonArray()) {
-            records.add(record(element.getAsJsonObject()));
+            records.add(GSON.fromJson(element, EpochRecord.class));
         }
         return records;
-    }
-
-    /**
-     * Reads one epoch's record. Segmentation runs before the evaluators (issue 11) stored {@code {record,
-     * validationPixelAccuracy, testPixelAccuracy}}; their pixel accuracy becomes the other metric it is now.
-     */
-    private static EpochRecord record(JsonObject json) {
-        if (!json.has("record")) {
-            return GSON.fromJson(json, EpochRecord.class);
-        }
-        EpochRecord record = GSON.fromJson(json.get("record"), EpochRecord.class);
-        Type values = new TypeToken<Map<String, Double>>() {}.getType();
-        Map<String, Map<String, Double>> others = new LinkedHashMap<>();
-        others.put("val_pixel_accuracy", GSON.fromJson(json.get("validationPixelAccuracy"), values));
-        others.put("test_pixel_accuracy", GSON.fromJson(json.get("testPixelAccuracy"), values));
-        return new EpochRecord(record.epoch(), record.learningRate(), record.seconds(), record.trainTerms(),
-                record.validation(), record.test(), others);
     }
 }

@@ -3,6 +3,8 @@ package dev.cmkd.experiment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cmkd.testing.TestSettings;
+import dev.cmkd.cli.Settings;
 import dev.cmkd.data.loading.TinyAvMnistTts;
 import dev.cmkd.method.FdCmkd;
 import dev.cmkd.method.FeatureLayout;
@@ -43,10 +45,9 @@ class AblationStudyTest {
     @Test
     void theTableHasThePapersLayoutAndSharesTheMainJobsRuns(@TempDir Path dir) throws Exception {
         Path data = TinyAvMnistTts.build(dir.resolve("data"));
-        EmbeddedBenchmark.Settings settings = new EmbeddedBenchmark.Settings(data, dir.resolve("out"), List.of(0L),
-                1, 1, Integer.MAX_VALUE, List.of(FdCmkd.NAME), -5, new NetworkConfig(4, new int[] {1}, false), 4,
-                false);
-        Table main = EmbeddedBenchmark.run(settings).summary();
+        Settings settings = TestSettings.of(AvMnistTtsTask.TYPE, "profile=ci", "data=" + data,
+                "output=" + dir.resolve("out"), "methods=" + FdCmkd.NAME, "width=4", "batchSize=4");
+        Table main = Runner.train(AvMnistTtsTask.TYPE, settings).summary();
         AblationStudy.Result result = AblationStudy.run(settings, dir.resolve("ablation"));
 
         Table table = result.table("bestVal");

@@ -26,8 +26,8 @@ class EmbeddedAccuracyTest {
 
     @Test
     void teachersAndAnFdCmkdStudentLandInTheirBands(@TempDir Path runs) {
-        Path data = EmbeddedBenchmark.repositoryRoot().resolve("data/av-mnist-tts");
-        EmbeddedBenchmark.ensureDataset(data);
+        Path data = AvMnistTtsTask.repositoryRoot().resolve("data/av-mnist-tts");
+        AvMnistTtsTask.ensureDataset(data);
         AvMnistTtsLoader loader = AvMnistTtsLoader.builder().optSnrDb(-5).optCacheDir(data.resolve("cache")).build();
         Splits splits = new Splits(loader.load(data, "train"), loader.load(data, "val"), loader.load(data, "test"));
         Experiment experiment = new Experiment(new PairedTask("av-mnist-tts", "AV-MNIST-TTS",

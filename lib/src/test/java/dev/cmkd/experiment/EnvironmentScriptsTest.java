@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  */
 class EnvironmentScriptsTest {
 
-    private static final Path ROOT = EmbeddedBenchmark.repositoryRoot();
+    private static final Path ROOT = AvMnistTtsTask.repositoryRoot();
 
     @Test
     void theGpuRecipeRunsCisSetUpScriptsWithTheCu121Profile() throws Exception {

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cmkd.testing.TestSettings;
+import dev.cmkd.cli.Settings;
 import dev.cmkd.data.loading.TinyAvMnistTts;
 import dev.cmkd.method.FdCmkd;
 import dev.cmkd.method.FeatureLayout;
@@ -47,9 +49,9 @@ class SensitivityStudyTest {
     @Test
     void theStudyReportsEveryPointOfEveryFactor(@TempDir Path dir) throws Exception {
         Path data = TinyAvMnistTts.build(dir.resolve("data"));
-        EmbeddedBenchmark.Settings settings = new EmbeddedBenchmark.Settings(data, dir.resolve("out"), List.of(0L),
-                1, 1, Integer.MAX_VALUE, List.of(FdCmkd.NAME), -5, new NetworkConfig(16, new int[] {1}, false), 4,
-                false); // 16 channels: the smallest cutoff, 0.125, leaves one bin in the low band
+        Settings settings = TestSettings.of(AvMnistTtsTask.TYPE, "profile=ci", "data=" + data,
+                "output=" + dir.resolve("out"), "width=8", "batchSize=4"); // 16 channels: the smallest cutoff, 0.125,
+                                                                          // leaves one bin in the low band
         SensitivityStudy.Result result = SensitivityStudy.run(settings, dir.resolve("sensitivity"));
         Table table = result.table("paperBestTest");
         assertEquals(SensitivityStudy.points().size(), table.rowCount());

@@ -3,6 +3,8 @@ package dev.cmkd.experiment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cmkd.testing.TestSettings;
+import dev.cmkd.cli.Settings;
 import dev.cmkd.data.loading.TinyAvMnistTts;
 import dev.cmkd.method.FeatureLayout;
 import dev.cmkd.method.MethodRegistry;
@@ -21,9 +23,8 @@ class SimilarityStudyTest {
     @Test
     void theStudyMeasuresEveryBandUnderEveryConditionAndItsControlsBehave(@TempDir Path dir) throws Exception {
         Path data = TinyAvMnistTts.build(dir.resolve("data"));
-        EmbeddedBenchmark.Settings settings = new EmbeddedBenchmark.Settings(data, dir.resolve("out"), List.of(0L),
-                1, 1, Integer.MAX_VALUE, MethodRegistry.names(FeatureLayout.VECTOR), -5, new NetworkConfig(8, new int[] {1}, false), 4,
-                false);
+        Settings settings = TestSettings.of(AvMnistTtsTask.TYPE, "profile=ci", "data=" + data,
+                "output=" + dir.resolve("out"), "width=8", "batchSize=4");
         SimilarityStudy.Result result = SimilarityStudy.run(settings, 0, 0.5, dir.resolve("similarity"));
         Table cosine = result.cosine();
         assertEquals(List.of("band", "trained teachers", "channels of one permuted", "untrained networks"),

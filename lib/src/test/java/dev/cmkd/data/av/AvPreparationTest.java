@@ -3,15 +3,16 @@ package dev.cmkd.data.av;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cmkd.testing.TestSettings;
+import dev.cmkd.cli.Settings;
+import dev.cmkd.experiment.Runner;
+import dev.cmkd.experiment.TaskRegistry;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.cmkd.data.Batch;
 import dev.cmkd.data.PairedSplit;
 import dev.cmkd.data.audio.Wav;
 import dev.cmkd.experiment.BenchmarkReport;
-import dev.cmkd.experiment.NetworkConfig;
-import dev.cmkd.experiment.AudioVisualBenchmark;
-import dev.cmkd.experiment.RealBenchmarks;
 import dev.cmkd.testing.Scripts;
 
 import java.io.IOException;
@@ -32,12 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Each audio-visual dataset end to end on tiny raw fixtures in its source format, made here with ffmpeg
  * (lavfi test pattern and tone): the data script prepares them, {@link PreparedAvLoader} reads them with the
- * paper's inputs, and {@link AudioVisualBenchmark} trains a teacher and an FD-CMKD student for one epoch on a tiny
+ * paper's inputs, and {@link dev.cmkd.experiment.Runner} trains a teacher and an FD-CMKD student for one epoch on a tiny
  * ResNet. ffmpeg is installed with {@code environment/install-system-packages.sh av} when missing.
  */
 class AvPreparationTest {
 
-    private static final NetworkConfig TINY = new NetworkConfig(4, new int[] {1, 1}, false);
 
     @TempDir
     static Path tmp;
@@ -158,13 +158,13 @@ class AvPreparationTest {
         }
         assertEquals(Map.of("train", trainSize, "val", valSize, "test", testSize), Map.copyOf(sizes));
 
-        AudioVisualBenchmark.Settings settings = new AudioVisualBenchmark.Settings(
-                RealBenchmarks.audioVisual(convention.name()), "fd-cmkd",
-                AvConvention.AUDIO, 0, prepared, tmp.resolve(convention.name() + "/results"), 1, 2, TINY,
-                Integer.MAX_VALUE);
-        BenchmarkReport report = AudioVisualBenchmark.run(settings);
+        Path output = tmp.resolve(convention.name() + "/results");
+        Settings settings = TestSettings.of(TaskRegistry.get(convention.name()), "profile=ci", "data=" + prepared,
+                "output=" + output, "methods=fd-cmkd", "students=" + AvConvention.AUDIO, "batchSize=2", "width=4",
+                "maxClips=" + Integer.MAX_VALUE);
+        BenchmarkReport report = Runner.train(TaskRegistry.get(convention.name()), settings);
         assertEquals(6, report.results().rowCount(), "teacher and student under three protocols");
-        assertTrue(Files.isRegularFile(settings.resultFile()));
+        assertTrue(Files.isRegularFile(output.resolve("results/fd-cmkd-audio-seed0.csv")));
     }
 
     private static Map<String, String> splits(Path prepared) throws IOException {

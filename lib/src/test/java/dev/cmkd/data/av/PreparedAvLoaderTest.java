@@ -6,12 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cmkd.experiment.TaskType;
+import dev.cmkd.experiment.TaskRegistry;
 import ai.djl.ndarray.NDManager;
 import dev.cmkd.data.PairedSplit;
 import dev.cmkd.data.audio.LogSpectrogram;
 import dev.cmkd.data.audio.Wav;
 import dev.cmkd.data.loading.DatasetException;
-import dev.cmkd.experiment.RealBenchmarks;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -172,8 +173,9 @@ class PreparedAvLoaderTest {
 
     @Test
     void registryHoldsThePapersAudioVisualSettings() {
-        assertEquals(100, RealBenchmarks.audioVisual("ave").epochs());
-        assertEquals(64, RealBenchmarks.audioVisual("ave").batchSize());
-        assertEquals(28, RealBenchmarks.audioVisual("ave").numClasses());
+        TaskType ave = TaskRegistry.get("ave");
+        assertEquals(100, ave.epochs()[0]);
+        assertEquals(64, ave.batchSize()[0]);
+        assertEquals(28, AvConvention.AVE.numClasses());
     }
 }

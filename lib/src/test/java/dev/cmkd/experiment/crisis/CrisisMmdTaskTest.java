@@ -3,11 +3,12 @@ package dev.cmkd.experiment.crisis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cmkd.testing.TestSettings;
+import dev.cmkd.experiment.Runner;
 import dev.cmkd.method.FeatureLayout;
 import dev.cmkd.data.loading.CrisisMmdFixture;
 import dev.cmkd.data.loading.CrisisMmdLoader;
 import dev.cmkd.experiment.BenchmarkReport;
-import dev.cmkd.experiment.NetworkConfig;
 import dev.cmkd.method.MethodRegistry;
 import dev.cmkd.testing.NpyFiles;
 
@@ -21,36 +22,37 @@ import tech.tablesaw.api.Table;
 
 /**
  * One short training of both teachers and of a student of every registered method in both directions on the
- * synthetic prepared layout; prints the time and peak memory of each epoch at this fixture scale.
+ * synthetic prepared layout, and the text side from pretrained features.
  */
-class CrisisMmdBenchmarkTest {
+class CrisisMmdTaskTest {
 
     @TempDir
     Path temp;
 
-    static CrisisMmdBenchmark.Settings tiny(Path data, Path output, List<String> methods, Path features) {
-        return new CrisisMmdBenchmark.Settings(data, output, List.of(0L), 1, 1, 8, methods,
-                CrisisMmdBenchmark.DIRECTIONS, 16,
-                new CrisisMmdNetworks(new NetworkConfig(4, new int[] {1, 1}, false), 8, new int[] {2, 3}, 4, 0.5f, 8),
-                Integer.MAX_VALUE, features);
+    static BenchmarkReport run(Path data, Path output, List<String> methods, Path features) {
+        List<String> pairs = new ArrayList<>(List.of("profile=ci", "data=" + data, "output=" + output, "methods="
+                + String.join(",", methods), "batchSize=8", "imageSize=16", "width=4", "maxRows=" + Integer.MAX_VALUE));
+        if (features != null) {
+            pairs.add("textFeatures=" + features);
+        }
+        return Runner.train(CrisisMmdTask.TYPE, TestSettings.of(CrisisMmdTask.TYPE, pairs.toArray()));
     }
 
     @Test
     void trainsTeachersAndEveryMethodInBothDirections() throws Exception {
         Path data = temp.resolve("prepared");
         CrisisMmdFixture.writePrepared(data, 2);
-        CrisisMmdBenchmark.Settings settings = tiny(data, temp.resolve("out"), MethodRegistry.names(FeatureLayout.VECTOR), null);
-        BenchmarkReport report = CrisisMmdBenchmark.run(settings);
+        BenchmarkReport report = run(data, temp.resolve("out"), MethodRegistry.names(FeatureLayout.VECTOR), null);
         Table results = report.results();
         int students = 2 * MethodRegistry.names(FeatureLayout.VECTOR).size();
         assertEquals((2 + students) * 3, results.rowCount());
         for (String method : MethodRegistry.names(FeatureLayout.VECTOR)) {
-            for (String direction : CrisisMmdBenchmark.DIRECTIONS) {
+            for (String student : CrisisMmdTask.TYPE.modalities()) {
                 Table rows = results.where(results.stringColumn("method").isEqualTo(method)
-                        .and(results.stringColumn("modality").isEqualTo(CrisisMmdBenchmark.studentOf(direction))));
-                assertEquals(3, rows.rowCount(), method + " " + direction);
+                        .and(results.stringColumn("modality").isEqualTo(student)));
+                assertEquals(3, rows.rowCount(), method + " " + student);
                 double accuracy = rows.doubleColumn("test_accuracy").get(0);
-                assertTrue(accuracy >= 0 && accuracy <= 1, method + " " + direction + ": " + accuracy);
+                assertTrue(accuracy >= 0 && accuracy <= 1, method + " " + student + ": " + accuracy);
             }
         }
         // every run but the reused "none" students has its own directory
@@ -78,7 +80,7 @@ class CrisisMmdBenchmarkTest {
             }
             NpyFiles.writeFloat32(features.resolve(split + ".npy"), 8, 6, values);
         }
-        BenchmarkReport report = CrisisMmdBenchmark.run(tiny(data, temp.resolve("out"), List.of("fd-cmkd"), features));
+        BenchmarkReport report = run(data, temp.resolve("out"), List.of("fd-cmkd"), features);
         assertEquals((2 + 2) * 3, report.results().rowCount());
         assertTrue(Files.readString(temp.resolve("out/runs/teacher-text-seed0/config.json"))
                 .contains(features.toString()), "the run records its text input");
