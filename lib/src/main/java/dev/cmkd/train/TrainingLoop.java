@@ -109,7 +109,7 @@ public final class TrainingLoop {
             System.out.printf("resuming %s after epoch %d of %d%n", runDir, records.size(), spec.epochs());
         }
         if (!records.isEmpty()) {
-            // from the checkpoint's records: repairs the shifted files the kit wrote before issue 12
+            // from the checkpoint's records: repairs files of the old row-by-row writer (shifted one row down)
             ResultFiles.writeCsv(metrics(records), runDir.resolve(METRICS));
         }
         ParameterStore store = new ParameterStore(manager, false);
