@@ -34,6 +34,7 @@ if [ "$verify" = 1 ]; then
 fi
 mkdir -p "$output"
 output="$(cd "$output" && pwd)"
+# As build.json records them (AvMnistTts.arguments()); kit build-data itself takes --reps=N etc.
 arguments="--reps $reps --train $train --val $val --test $test --seed $seed"
 default_arguments="--reps 4 --train 6000 --val 1000 --test 1000 --seed 20251125"
 
@@ -65,7 +66,7 @@ check_mnist() {  # 0 if the four IDX files are there and genuine; names the firs
 if [ "$verify" = 1 ]; then
   problem="$(check_mnist)" || die "$problem; rerun data-scripts/av-mnist-tts/build.sh to fetch MNIST again"
   log "MNIST: the four IDX files match data.md's checksums"
-  exec "$ROOT/lib/bin/kit" build-data "$output" --verify
+  exec "$ROOT/lib/bin/kit" build-data "$output" --verify=true
 fi
 
 log "1/4 speech tools: espeak-ng, flite, sox (environment/install-system-packages.sh data)"
@@ -107,7 +108,7 @@ if [ -f "$output/build.json" ] && grep -qF "\"arguments\": \"$arguments\"," "$ou
     && [ -f "$output/manifest.sha256" ] && (cd "$output" && sha256sum --quiet --strict -c manifest.sha256 >/dev/null 2>&1); then
   log "already built with these parameters and verified against $output/manifest.sha256: nothing to do"
 else
-  "$ROOT/lib/bin/kit" build-data "$output" $arguments
+  "$ROOT/lib/bin/kit" build-data "$output" --reps="$reps" --train="$train" --val="$val" --test="$test" --seed="$seed"
 fi
 
 log "4/4 comparison with the committed manifest of the default build"

@@ -1,41 +1,90 @@
 package dev.cmkd.bench;
 
+import dev.cmkd.cli.Cli;
+import dev.cmkd.cli.Option;
+import dev.cmkd.cli.Options;
+import dev.cmkd.cli.Settings;
 import dev.cmkd.results.ResultFiles;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.Properties;
 
 import tech.tablesaw.api.Table;
 
 /**
- * The kit's speed benchmarks, printed as tables and saved as CSV under {@code results/benchmarks/}.
+ * The kit's speed benchmarks, printed as tables and saved as CSV under {@code results/benchmarks/}
+ * ({@code results/benchmarks-ci/}, with fewer timed runs, for {@code -Dfdcmkd.profile=ci}).
  *
  * <pre>
  *   lib/bin/kit benchmark            # both
  *   lib/bin/kit benchmark features   # FD-CMKD terms alone, FFT vs projection, three sizes
  *   lib/bin/kit benchmark step       # the terms' share of a ResNet-18 training step
+ *   lib/bin/kit benchmark --help     # every setting (which, output, featureRuns, stepRuns)
  * </pre>
  */
 public final class Benchmarks {
 
+    /** Which benchmarks run ({@code kit benchmark features} is {@code --which=features}). */
+    static final Option<String> WHICH = Option.choice("which", List.of("all", "features", "step"), "the benchmarks"
+            + " to run: features (FD-CMKD terms alone), step (their share of a ResNet-18 step) or all; a positional"
+            + " features|step|all overrides it", "all", "all");
+    /** Where the CSV tables go. */
+    static final Option<Path> OUTPUT = Option.path("output", "where the CSV tables go",
+            Path.of("results", "benchmarks"), Path.of("results", "benchmarks-ci"));
+    /** Timed runs per shape of the features benchmark. */
+    static final Option<Integer> FEATURE_RUNS = Option.integer("featureRuns", 1, "timed runs per shape and"
+            + " implementation of the features benchmark (after 5 warm-up runs)", 30, 3);
+    /** Timed steps per setting of the step benchmark. */
+    static final Option<Integer> STEP_RUNS = Option.integer("stepRuns", 1, "timed steps per setting and kind of"
+            + " the step benchmark (after 1 warm-up step)", 5, 1);
+
     private Benchmarks() {}
 
-    /** Entry point; see the class comment. */
+    /** Returns the options table of {@code kit benchmark}. */
+    static Options options() {
+        return new Options("kit benchmark", List.of(WHICH, OUTPUT, FEATURE_RUNS, STEP_RUNS));
+    }
+
+    /** Entry point; see the class comment. {@code --help} lists the settings. */
     public static void main(String[] args) {
-        String which = args.length > 0 ? args[0] : "all";
-        if (!which.matches("all|features|step")) {
-            System.err.println("usage: Benchmarks [all|features|step]");
-            System.exit(2);
+        Cli.main(args, positional -> options(), Benchmarks::benchmark);
+    }
+
+    /** Runs {@code kit benchmark} with {@code args} and the {@code fdcmkd.*} settings in {@code properties}. */
+    public static int run(String[] args, Properties properties) {
+        return Cli.run(args, properties, positional -> options(), Benchmarks::benchmark);
+    }
+
+    /** Returns the benchmarks to run: the positional argument if there is one, else {@code which}. */
+    static String which(Settings settings, List<String> positional) {
+        if (positional.size() > 1) {
+            throw new Options.InvalidOption("kit benchmark: more than one argument: " + positional
+                    + "; fix: lib/bin/kit benchmark [all|features|step] (or --which=...)");
         }
-        Path out = Path.of("results", "benchmarks");
+        if (positional.isEmpty()) {
+            return settings.get(WHICH);
+        }
+        try {
+            return WHICH.parse().apply(positional.get(0));
+        } catch (IllegalArgumentException e) {
+            throw new Options.InvalidOption("kit benchmark: argument " + e.getMessage() + "; allowed: "
+                    + WHICH.type() + "; fix: lib/bin/kit benchmark [all|features|step]");
+        }
+    }
+
+    private static void benchmark(Settings settings, List<String> positional) {
+        String which = which(settings, positional);
+        Path out = settings.get(OUTPUT);
         System.out.printf(Locale.ROOT, "engine: %s %s, %d cores, MALLOC_MMAP_THRESHOLD_=%s%n",
                 ai.djl.engine.Engine.getInstance().getEngineName(), ai.djl.engine.Engine.getInstance().getVersion(),
                 Runtime.getRuntime().availableProcessors(), System.getenv("MALLOC_MMAP_THRESHOLD_"));
         if (!"step".equals(which)) {
-            report(FeatureTermsBenchmark.run(5, 30), out.resolve("feature-terms.csv"));
+            report(FeatureTermsBenchmark.run(5, settings.get(FEATURE_RUNS)), out.resolve("feature-terms.csv"));
         }
         if (!"features".equals(which)) {
-            report(StepShareBenchmark.run(1, 5), out.resolve("step-share.csv"));
+            report(StepShareBenchmark.run(1, settings.get(STEP_RUNS)), out.resolve("step-share.csv"));
         }
         System.out.printf(Locale.ROOT, "peak resident memory: %.0f MiB%n", Timing.peakRssMiB());
     }

@@ -9,6 +9,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.cmkd.analysis.BandSimilarity;
 import dev.cmkd.analysis.Spectrum;
+import dev.cmkd.cli.Cli;
+import dev.cmkd.cli.Option;
+import dev.cmkd.cli.Options;
 import dev.cmkd.frequency.Band;
 import dev.cmkd.frequency.Bands;
 import dev.cmkd.frequency.DcMode;
@@ -31,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -65,9 +69,10 @@ public final class MethodTour {
     public record Settings(int classes, int size, double noise, int width, int batch, int teacherSteps,
             int studentSteps, int heldOut, long seed, Path outputDir) {
 
-        /** The main job's defaults: about a minute on two CPU cores. */
+        /** The main job's defaults ({@code kit tour}'s full profile): about a minute on two CPU cores. */
         public static Settings defaults(Path outputDir) {
-            return new Settings(10, 16, 1.5, 16, 64, 100, 150, 512, 0, outputDir);
+            return new Settings(CLASSES.full(), SIZE.full(), NOISE.full(), WIDTH.full(), BATCH.full(),
+                    TEACHER_STEPS.full(), STUDENT_STEPS.full(), HELD_OUT.full(), SEED.full(), outputDir);
         }
     }
 
@@ -84,11 +89,79 @@ public final class MethodTour {
 
     private MethodTour() {}
 
-    /** Runs the tour with default sizes; the output directory is the first argument (default results/tour). */
+    /** Where the tables and figures go ({@code kit tour [OUTPUT_DIR]} is {@code --output=OUTPUT_DIR}). */
+    static final Option<Path> OUTPUT = Option.path("output", "where the tables (CSV) and figures (PNG) go (a"
+            + " positional OUTPUT_DIR overrides it)", Path.of("results", "tour"), Path.of("results", "tour-ci"));
+    /** Number of classes. */
+    static final Option<Integer> CLASSES = Option.integer("classes", 2, "number of classes of the synthetic task",
+            10, 4);
+    /** Side of each synthetic sample. */
+    static final Option<Integer> SIZE = Option.integer("size", 4, "side of each synthetic sample (pixels)", 16, 8);
+    /** Noise of the synthetic samples. */
+    static final Option<Double> NOISE = new Option<>("noise", "number >= 0", "noise standard deviation of the"
+            + " synthetic samples", 1.5, 0.5, text -> {
+                double value;
+                try {
+                    value = Double.parseDouble(text.trim());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("not a number");
+                }
+                if (!(value >= 0)) {
+                    throw new IllegalArgumentException("below 0");
+                }
+                return value;
+            });
+    /** ResNet-18 base width. */
+    static final Option<Integer> WIDTH = Option.integer("width", 1, "ResNet-18 base width (64 in the paper)", 16, 8);
+    /** Batch size. */
+    static final Option<Integer> BATCH = Option.integer("batch", 1, "batch size (64 in the paper)", 64, 32);
+    /** SGD steps of the teacher. */
+    static final Option<Integer> TEACHER_STEPS = Option.integer("teacherSteps", 1, "SGD steps of the teacher",
+            100, 30);
+    /** SGD steps of the student. */
+    static final Option<Integer> STUDENT_STEPS = Option.integer("studentSteps", 1, "SGD steps of the student",
+            150, 30);
+    /** Held-out pairs. */
+    static final Option<Integer> HELD_OUT = Option.integer("heldOut", 2, "held-out pairs for the analysis",
+            512, 64);
+    /** Random seed. */
+    static final Option<Integer> SEED = Option.integer("seed", 0, "random seed", 0, 0);
+
+    /** Returns the options table of {@code kit tour}. */
+    static Options options() {
+        return new Options("kit tour", List.of(OUTPUT, CLASSES, SIZE, NOISE, WIDTH, BATCH, TEACHER_STEPS,
+                STUDENT_STEPS, HELD_OUT, SEED));
+    }
+
+    /**
+     * Runs the tour ({@code lib/bin/kit tour [OUTPUT_DIR]}); {@code --help} lists its settings. An unknown or
+     * malformed setting ends it with status 2 and one line, before any work.
+     */
     public static void main(String[] args) {
-        Path out = Path.of(args.length > 0 ? args[0] : "results/tour");
+        Cli.main(args, positional -> options(), MethodTour::tour);
+    }
+
+    /** Runs {@code kit tour} with {@code args} and the {@code fdcmkd.*} settings in {@code properties}. */
+    public static int run(String[] args, Properties properties) {
+        return Cli.run(args, properties, positional -> options(), MethodTour::tour);
+    }
+
+    /** Returns the tour's sizes from the settings of {@code kit tour} and its positional arguments. */
+    static Settings settings(dev.cmkd.cli.Settings settings, List<String> positional) {
+        if (positional.size() > 1) {
+            throw new Options.InvalidOption("kit tour: more than one OUTPUT_DIR: " + positional
+                    + "; fix: lib/bin/kit tour [OUTPUT_DIR] (or --output=DIR)");
+        }
+        Path out = positional.isEmpty() ? settings.get(OUTPUT) : Path.of(positional.get(0));
+        return new Settings(settings.get(CLASSES), settings.get(SIZE), settings.get(NOISE), settings.get(WIDTH),
+                settings.get(BATCH), settings.get(TEACHER_STEPS), settings.get(STUDENT_STEPS),
+                settings.get(HELD_OUT), settings.get(SEED), out);
+    }
+
+    private static void tour(dev.cmkd.cli.Settings options, List<String> positional) {
+        Settings settings = settings(options, positional);
         long start = System.nanoTime();
-        Result result = run(Settings.defaults(out));
+        Result result = run(settings);
         System.out.println(result.terms().printAll());
         System.out.println(result.energy().printAll());
         System.out.println(result.similarity().printAll());

@@ -6,6 +6,10 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
+import dev.cmkd.cli.Cli;
+import dev.cmkd.cli.Option;
+import dev.cmkd.cli.Options;
+import dev.cmkd.cli.Settings;
 import dev.cmkd.data.Sha256;
 import dev.cmkd.data.idx.Idx;
 import dev.cmkd.results.ResultFiles;
@@ -23,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
@@ -197,7 +202,10 @@ public final class AvMnistTts {
         }
     }
 
-    /** Returns the parameters as canonical command-line arguments, e.g. {@code --reps 4 --train 6000 ...}. */
+    /**
+     * Returns the parameters as {@code build.json} records them, in {@code build.sh}'s syntax, e.g. {@code --reps 4
+     * --train 6000 ...} ({@code kit build-data} itself takes {@code --reps=4 --train=6000 ...}).
+     */
     public String arguments() {
         String arguments = String.format(Locale.ROOT, "--reps %d --train %d --val %d --test %d --seed %d", reps,
                 trainPairs, valPairs, testPairs, seed);
@@ -531,78 +539,187 @@ public final class AvMnistTts {
         return check.checked();
     }
 
+    /** The builder's defaults, which the options of {@code kit build-data} show and take. */
+    private static final Builder DEFAULTS = new Builder();
+
+    /** The folder of the MNIST IDX files. */
+    static final Option<Path> MNIST = Option.path("mnist", "the folder of the four MNIST IDX files (plain or .gz);"
+            + " none: OUTPUT_DIR/mnist", null, null);
+    /** Renditions of each digit per speaker. */
+    static final Option<Integer> REPS = range("reps", 1, 1000, "renditions of each digit per speaker",
+            DEFAULTS.reps);
+    /** Train pairs. */
+    static final Option<Integer> TRAIN = range("train", 0, 60_000, "train pairs, the first images of MNIST's"
+            + " training file", DEFAULTS.trainPairs);
+    /** Validation pairs. */
+    static final Option<Integer> VAL = range("val", 0, 60_000, "validation pairs, the next images of MNIST's"
+            + " training file (train + val <= 60000)", DEFAULTS.valPairs);
+    /** Test pairs. */
+    static final Option<Integer> TEST = range("test", 0, 10_000, "test pairs, the first images of MNIST's t10k"
+            + " file", DEFAULTS.testPairs);
+    /** The seed of word orders and pairing. */
+    static final Option<Long> SEED = new Option<>("seed", "integer", "the seed of word orders and pairing",
+            DEFAULTS.seed, DEFAULTS.seed, text -> {
+                try {
+                    return Long.parseLong(text.trim());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("not a whole number");
+                }
+            });
+    /** The speakers to build. */
+    static final Option<Speakers> SPEAKERS = new Option<>("speakers", "all|list of integers 0.."
+            + (Speaker.ROSTER.size() - 1), "roster indices to build (e.g. 0,1,2,4 for a tiny build; splits and"
+            + " prosody stay the full roster's)", Speakers.ALL, Speakers.ALL, Speakers::parse);
+    /** Renditions synthesised in parallel. */
+    static final Option<Integer> THREADS = range("threads", 1, 64, "renditions synthesised in parallel (default"
+            + " min(2, cores))", DEFAULTS.threads);
+    /** Rebuild even if up to date. */
+    static final Option<Boolean> FORCE = Option.flag("force", "rebuild even if an identical, verified build is"
+            + " there", false, false);
+    /** Only verify. */
+    static final Option<Boolean> VERIFY = Option.flag("verify", "only check OUTPUT_DIR against its "
+            + MANIFEST + " (the other settings are not used)", false, false);
+
+    /** The speakers of {@code kit build-data}: all of the roster, or some roster indices. */
+    record Speakers(int[] indices) {
+
+        /** All 143 speakers. */
+        static final Speakers ALL = new Speakers(null);
+
+        static Speakers parse(String text) {
+            if (text.trim().equals("all")) {
+                return ALL;
+            }
+            int last = Speaker.ROSTER.size() - 1;
+            int[] indices = Arrays.stream(text.split(",")).map(String::trim).filter(item -> !item.isEmpty())
+                    .mapToInt(item -> {
+                        try {
+                            int value = Integer.parseInt(item);
+                            if (value >= 0 && value <= last) {
+                                return value;
+                            }
+                        } catch (NumberFormatException e) {
+                            // named below
+                        }
+                        throw new IllegalArgumentException(String.format(Locale.ROOT, "a list with '%s', not a"
+                                + " roster index in [0, %d]", item, last));
+                    }).toArray();
+            if (indices.length == 0) {
+                throw new IllegalArgumentException("an empty list");
+            }
+            return new Speakers(indices);
+        }
+
+        @Override
+        public String toString() {
+            return indices == null ? "all" : Arrays.stream(indices).mapToObj(Integer::toString)
+                    .collect(Collectors.joining(","));
+        }
+    }
+
+    /** A whole number in {@code [min, max]}. */
+    private static Option<Integer> range(String key, int min, int max, String help, int defaultValue) {
+        return new Option<>(key, "integer " + min + ".." + max, help, defaultValue, defaultValue, text -> {
+            int value;
+            try {
+                value = Integer.parseInt(text.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("not a whole number");
+            }
+            if (value < min || value > max) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "outside [%d, %d]", min, max));
+            }
+            return value;
+        });
+    }
+
+    /** Returns the options table of {@code kit build-data}. */
+    static Options options() {
+        return new Options("kit build-data", List.of(MNIST, REPS, TRAIN, VAL, TEST, SEED, SPEAKERS, THREADS, FORCE,
+                VERIFY));
+    }
+
     /**
-     * Command line:
+     * Command line ({@code lib/bin/kit build-data}; {@code data-scripts/av-mnist-tts/build.sh} calls it):
      * <pre>
-     *   AvMnistTts [OUTPUT_DIR] [--mnist DIR] [--reps N] [--train N] [--val N] [--test N] [--seed S]
-     *              [--speakers I,J,...] [--threads N] [--force]
-     *   AvMnistTts [OUTPUT_DIR] --verify
+     *   AvMnistTts [OUTPUT_DIR] [--mnist=DIR] [--reps=N] [--train=N] [--val=N] [--test=N] [--seed=S]
+     *              [--speakers=I,J,...] [--threads=N] [--force=true]
+     *   AvMnistTts [OUTPUT_DIR] --verify=true
+     *   AvMnistTts --help
      * </pre>
-     * OUTPUT_DIR defaults to {@code data/av-mnist-tts}, MNIST to {@code OUTPUT_DIR/mnist}. Exit code 0 on
-     * success, 1 on a failed build or check, 2 on a usage error.
+     * Settings may also come as {@code -Dfdcmkd.<key>=value}. OUTPUT_DIR defaults to {@code data/av-mnist-tts},
+     * MNIST to {@code OUTPUT_DIR/mnist}. Exit code 0 on success, 1 on a failed build or check, 2 on a usage error
+     * (an unknown key, a malformed value: one line, before any work).
      */
     public static void main(String[] args) {
-        Builder builder = builder();
-        Path output = DEFAULT_OUTPUT;
-        boolean verify = false;
-        try {
-            for (int i = 0; i < args.length; i++) {
-                String arg = args[i];
-                switch (arg) {
-                    case "--mnist" -> builder.optMnistDir(Path.of(value(args, ++i, arg)));
-                    case "--reps" -> builder.optReps(Integer.parseInt(value(args, ++i, arg)));
-                    case "--train" -> builder.optTrainPairs(Integer.parseInt(value(args, ++i, arg)));
-                    case "--val" -> builder.optValPairs(Integer.parseInt(value(args, ++i, arg)));
-                    case "--test" -> builder.optTestPairs(Integer.parseInt(value(args, ++i, arg)));
-                    case "--seed" -> builder.optSeed(Long.parseLong(value(args, ++i, arg)));
-                    case "--threads" -> builder.optThreads(Integer.parseInt(value(args, ++i, arg)));
-                    case "--speakers" -> builder.optSpeakers(Arrays.stream(value(args, ++i, arg).split(","))
-                            .mapToInt(s -> Integer.parseInt(s.trim())).toArray());
-                    case "--force" -> builder.optForce(true);
-                    case "--verify" -> verify = true;
-                    case "-h", "--help" -> {
-                        System.out.println(USAGE);
-                        return;
-                    }
-                    default -> {
-                        if (arg.startsWith("-")) {
-                            throw new IllegalArgumentException("unknown option " + arg);
-                        }
-                        output = Path.of(arg);
-                    }
-                }
-            }
-            builder.setOutputDir(output).optProgress(System.out::println);
-        } catch (IllegalArgumentException e) {
-            System.err.println("AvMnistTts: " + e.getMessage() + "\n" + USAGE);
-            System.exit(2);
-            return;
+        int status = run(args, System.getProperties());
+        if (status != 0) {
+            System.exit(status);
         }
+    }
+
+    /**
+     * Runs {@code kit build-data} with {@code args} and the {@code fdcmkd.*} settings in {@code properties}, and
+     * returns its exit status (0 done, 1 a failed build or check, 2 a usage error).
+     */
+    public static int run(String[] args, Properties properties) {
         try {
-            if (verify) {
+            return Cli.run(args, properties, positional -> options(), AvMnistTts::buildData);
+        } catch (Failed e) {
+            System.err.println("kit build-data: " + e.getCause().getMessage());
+            if (Boolean.parseBoolean(properties.getProperty(Options.PREFIX + "debug", "false"))) {
+                e.getCause().printStackTrace();
+            }
+            return 1;
+        }
+    }
+
+    /** A build or check that failed (exit status 1), as opposed to a usage error (2). */
+    private static final class Failed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Failed(RuntimeException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    private static void buildData(Settings settings, List<String> positional) {
+        if (positional.size() > 1) {
+            throw new Options.InvalidOption("kit build-data: more than one OUTPUT_DIR: " + positional
+                    + "; fix: lib/bin/kit build-data [OUTPUT_DIR] [--key=value ...]");
+        }
+        Path output = positional.isEmpty() ? DEFAULT_OUTPUT : Path.of(positional.get(0));
+        if (settings.get(VERIFY)) {
+            try {
                 int checked = verifyOrThrow(output);
                 System.out.println("verified " + checked + " files of " + output + " against " + MANIFEST);
-                return;
+            } catch (RuntimeException e) {
+                throw new Failed(e);
             }
-            AvMnistTts build = builder.build();
+            return;
+        }
+        int train = settings.get(TRAIN);
+        int val = settings.get(VAL);
+        if (train + val > 60_000) {
+            throw new Options.InvalidOption(String.format(Locale.ROOT, "kit build-data: train %d + val %d = %d"
+                    + " exceed MNIST's 60000 training images; fix: -D%sval=%d or less", train, val, train + val,
+                    Options.PREFIX, 60_000 - train));
+        }
+        Builder builder = builder().setOutputDir(output).optMnistDir(settings.get(MNIST)).optReps(settings.get(REPS))
+                .optTrainPairs(train).optValPairs(val).optTestPairs(settings.get(TEST)).optSeed(settings.get(SEED))
+                .optThreads(settings.get(THREADS)).optForce(settings.get(FORCE)).optProgress(System.out::println);
+        int[] speakers = settings.get(SPEAKERS).indices();
+        if (speakers != null) {
+            builder.optSpeakers(speakers);
+        }
+        AvMnistTts build = builder.build();
+        try {
             System.out.println("AV-MNIST-TTS " + build.arguments() + " -> " + output);
             Report report = build.run();
             System.out.println(report);
         } catch (RuntimeException e) {
-            System.err.println("AvMnistTts: " + e.getMessage());
-            System.exit(1);
+            throw new Failed(e);
         }
-    }
-
-    private static final String USAGE = "usage: AvMnistTts [OUTPUT_DIR] [--mnist DIR] [--reps N] [--train N] [--val N]"
-            + " [--test N] [--seed S] [--speakers I,J,...] [--threads N] [--force]\n"
-            + "       AvMnistTts [OUTPUT_DIR] --verify";
-
-    private static String value(String[] args, int i, String option) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return args[i];
     }
 
     /** Builder in DJL's style: {@code set*} required, {@code opt*} optional; validated in {@link #build()}. */

@@ -1,0 +1,191 @@
+package dev.cmkd.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cmkd.bench.Benchmarks;
+import dev.cmkd.data.avmnist.AvMnistTts;
+import dev.cmkd.tour.MethodTour;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The options layer of {@code kit tour}, {@code kit benchmark} and {@code kit build-data}: {@code --help} prints the
+ * table; an unknown key or a malformed value ends the command with status 2 and one line on standard error before
+ * any work (the output folder is never created).
+ */
+class EntryPointTest {
+
+    /** What one run printed and returned. */
+    private record Outcome(int status, String out, String err) {
+
+        /** Asserts a usage error: status 2, one line on standard error naming every one of {@code words}. */
+        void isUsageError(String... words) {
+            assertEquals(2, status, "status; stderr: " + err);
+            assertEquals(1, err.lines().count(), "one line: " + err);
+            for (String word : words) {
+                assertTrue(err.contains(word), "names '" + word + "': " + err);
+            }
+            assertFalse(err.contains("Exception") || err.contains("\tat "), "no stack trace: " + err);
+        }
+    }
+
+    private static Outcome run(BiFunction<String[], Properties, Integer> command, List<String> args,
+            String... properties) {
+        Properties settings = new Properties();
+        for (int i = 0; i < properties.length; i += 2) {
+            settings.setProperty(Options.PREFIX + properties[i], properties[i + 1]);
+        }
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
+            int status = command.apply(args.toArray(String[]::new), settings);
+            return new Outcome(status, outBytes.toString(StandardCharsets.UTF_8),
+                    errBytes.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    @Test
+    void tourHelpPrintsItsTable() {
+        Outcome help = run(MethodTour::run, List.of("--help"));
+        assertEquals(0, help.status());
+        assertTrue(help.out().startsWith("kit tour: settings as -Dfdcmkd.<key>=<value>"), help.out());
+        for (String text : List.of("profile", "output", "results/tour-ci", "classes", "width", "teacherSteps",
+                "studentSteps", "heldOut", "seed")) {
+            assertTrue(help.out().contains(text), "help names " + text + ": " + help.out());
+        }
+    }
+
+    @Test
+    void tourRefusesUnknownKeysAndMalformedValuesBeforeAnyWork(@TempDir Path dir) {
+        Path out = dir.resolve("tour");
+        run(MethodTour::run, List.of(), "output", out.toString(), "nosuch", "1")
+                .isUsageError("kit tour", "nosuch", "known: profile, output", "fix:");
+        run(MethodTour::run, List.of(out.toString()), "classes", "many")
+                .isUsageError("kit tour", "classes=many", "not a whole number", "integer >= 2", "fix:");
+        run(MethodTour::run, List.of("--studentSteps=0", out.toString()))
+                .isUsageError("studentSteps=0", "integer >= 1");
+        run(MethodTour::run, List.of("--output=" + out, "--width"))
+                .isUsageError("--width has no value", "--width=VALUE");
+        run(MethodTour::run, List.of(out.toString(), dir.resolve("other").toString()))
+                .isUsageError("more than one OUTPUT_DIR");
+        assertFalse(Files.exists(out), "nothing written");
+        assertFalse(Files.exists(dir.resolve("other")), "nothing written");
+    }
+
+    @Test
+    void aTinyTourWritesToItsPositionalOutputDir(@TempDir Path dir) {
+        Path out = dir.resolve("tour");
+        Outcome tour = run(MethodTour::run, List.of(out.toString(), "--teacherSteps=2", "--studentSteps=2",
+                "--batch=8", "--heldOut=16"), "profile", "ci");
+        assertEquals(0, tour.status(), tour.err());
+        assertTrue(Files.isRegularFile(out.resolve("terms.csv")), tour.out());
+        assertTrue(tour.out().contains("tour finished"), tour.out());
+    }
+
+    @Test
+    void benchmarkHelpPrintsItsTable() {
+        Outcome help = run(Benchmarks::run, List.of("--help"));
+        assertEquals(0, help.status());
+        assertTrue(help.out().startsWith("kit benchmark: settings as"), help.out());
+        for (String text : List.of("which", "all|features|step", "output", "results/benchmarks-ci", "featureRuns",
+                "stepRuns")) {
+            assertTrue(help.out().contains(text), "help names " + text + ": " + help.out());
+        }
+    }
+
+    @Test
+    void benchmarkRefusesUnknownKeysAndMalformedValuesBeforeAnyWork(@TempDir Path dir) {
+        Path out = dir.resolve("benchmarks");
+        run(Benchmarks::run, List.of("features"), "output", out.toString(), "nosuch", "1")
+                .isUsageError("kit benchmark", "nosuch", "which", "fix:");
+        run(Benchmarks::run, List.of(), "output", out.toString(), "which", "fast")
+                .isUsageError("kit benchmark", "which=fast", "all|features|step", "fix:");
+        run(Benchmarks::run, List.of("fast", "--output=" + out))
+                .isUsageError("kit benchmark", "'fast'", "all|features|step", "fix:");
+        run(Benchmarks::run, List.of("features", "--featureRuns=none", "--output=" + out))
+                .isUsageError("featureRuns=none", "not a whole number");
+        run(Benchmarks::run, List.of("features", "step", "--output=" + out))
+                .isUsageError("more than one argument");
+        assertFalse(Files.exists(out), "nothing written");
+    }
+
+    @Test
+    void buildDataHelpPrintsItsTable() {
+        Outcome help = run(AvMnistTts::run, List.of("--help"));
+        assertEquals(0, help.status());
+        assertTrue(help.out().startsWith("kit build-data: settings as"), help.out());
+        for (String text : List.of("mnist", "reps", "integer 1..1000", "train", "6000", "val", "test", "seed",
+                "20251125", "speakers", "threads", "force", "verify")) {
+            assertTrue(help.out().contains(text), "help names " + text + ": " + help.out());
+        }
+    }
+
+    @Test
+    void buildDataRefusesUnknownKeysAndMalformedValuesBeforeAnyWork(@TempDir Path dir) {
+        Path out = dir.resolve("av-mnist-tts");
+        List<String> output = List.of(out.toString());
+        run(AvMnistTts::run, output, "nosuch", "1").isUsageError("kit build-data", "nosuch", "reps", "fix:");
+        run(AvMnistTts::run, output, "reps", "x").isUsageError("reps=x", "not a whole number", "integer 1..1000");
+        run(AvMnistTts::run, List.of(out.toString(), "--reps=0")).isUsageError("reps=0", "outside [1, 1000]");
+        run(AvMnistTts::run, List.of(out.toString(), "--reps", "4")).isUsageError("--reps has no value",
+                "--reps=VALUE");
+        run(AvMnistTts::run, List.of(out.toString(), "--verify")).isUsageError("--verify has no value");
+        run(AvMnistTts::run, List.of(out.toString(), "--force=yes")).isUsageError("force=yes", "true|false");
+        run(AvMnistTts::run, List.of(out.toString(), "--speakers=1,200")).isUsageError("speakers=1,200", "'200'",
+                "[0, 142]");
+        run(AvMnistTts::run, List.of(out.toString(), "--train=59500")).isUsageError("train 59500 + val 1000",
+                "val=500");
+        run(AvMnistTts::run, List.of(out.toString(), dir.resolve("b").toString()))
+                .isUsageError("more than one OUTPUT_DIR");
+        assertFalse(Files.exists(out), "nothing written");
+    }
+
+    @Test
+    void buildDataKeepsStatusOneForAFailedCheck(@TempDir Path dir) {
+        Path out = dir.resolve("av-mnist-tts");
+        Outcome verify = run(AvMnistTts::run, List.of(out.toString(), "--verify=true"));
+        assertEquals(1, verify.status(), verify.err());
+        assertEquals(1, verify.err().lines().count(), verify.err());
+        assertTrue(verify.err().contains("does not verify"), verify.err());
+        Outcome build = run(AvMnistTts::run, List.of(out.toString(), "--mnist=" + dir.resolve("no-mnist")));
+        assertEquals(1, build.status(), build.err());
+        assertTrue(build.err().contains("no-mnist") && build.err().contains("fix:"), build.err());
+        assertFalse(Files.exists(out), "nothing written");
+    }
+
+    @Test
+    void aChildJvmWithAnUnknownKeyExitsWithTwoAndOneLine(@TempDir Path dir) throws Exception {
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "-Dfdcmkd.nosuch=1", "dev.cmkd.tour.MethodTour")
+                .directory(dir.toFile()).redirectOutput(dir.resolve("stdout.txt").toFile())
+                .redirectError(dir.resolve("stderr.txt").toFile()).start();
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the child JVM ends");
+        String err = Files.readString(dir.resolve("stderr.txt"));
+        assertEquals(2, process.exitValue(), err);
+        assertEquals(1, err.lines().count(), "one line: " + err);
+        assertTrue(err.startsWith("kit tour: unknown option 'nosuch'") && err.contains("fix:"), err);
+        assertFalse(err.contains("Exception") || err.contains("\tat "), "no stack trace: " + err);
+        assertEquals("", Files.readString(dir.resolve("stdout.txt")));
+        assertFalse(Files.exists(dir.resolve("results")), "nothing written");
+    }
+}
