@@ -53,7 +53,8 @@ public final class Cli {
         try {
             List<String> positional = new ArrayList<>();
             List<String> all = List.of(args);
-            Options options = table.apply(all.stream().filter(arg -> !arg.startsWith("--")).toList());
+            Options options = table.apply(all.stream().filter(arg -> !arg.startsWith("--") && !arg.equals("-h"))
+                    .toList());
             command = options.command();
             var raw = options.raw(settings, args, positional);
             if (all.contains("--help") || all.contains("-h")) {

@@ -72,12 +72,16 @@ public final class Options {
         for (String arg : args) {
             if (arg.startsWith("--") && !arg.equals("--help")) {
                 int equals = arg.indexOf('=');
-                if (equals < 0) {
+                Option<?> option = options.get(arg.substring(2));
+                if (equals < 0 && option != null && option.type().equals("true|false")) {
+                    raw.put(option.key(), "true"); // a bare flag, e.g. --force
+                } else if (equals < 0) {
                     throw new InvalidOption(command + ": " + arg + " has no value; fix: " + arg + "=VALUE (see "
                             + command + " --help)");
+                } else {
+                    raw.put(arg.substring(2, equals), arg.substring(equals + 1));
                 }
-                raw.put(arg.substring(2, equals), arg.substring(equals + 1));
-            } else if (!arg.equals("--help")) {
+            } else if (!arg.equals("--help") && !arg.equals("-h")) {
                 positional.add(arg);
             }
         }
@@ -114,7 +118,7 @@ public final class Options {
         try {
             return option.parse().apply(text);
         } catch (IllegalArgumentException e) {
-            throw new InvalidOption(String.format(Locale.ROOT, "%s: -D%s%s=%s is %s; allowed: %s; fix: e.g. -D%s%s=%s",
+            throw new InvalidOption(String.format(Locale.ROOT, "%s: -D%s%s=%s: %s; allowed: %s; fix: e.g. -D%s%s=%s",
                     command, PREFIX, option.key(), text, e.getMessage(), option.type(), PREFIX, option.key(),
                     Option.show(option.full() != null ? option.full() : option.ci())));
         }

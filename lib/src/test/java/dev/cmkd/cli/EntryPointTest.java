@@ -149,7 +149,6 @@ class EntryPointTest {
         run(AvMnistTts::run, List.of(out.toString(), "--reps=0")).isUsageError("reps=0", "outside [1, 1000]");
         run(AvMnistTts::run, List.of(out.toString(), "--reps", "4")).isUsageError("--reps has no value",
                 "--reps=VALUE");
-        run(AvMnistTts::run, List.of(out.toString(), "--verify")).isUsageError("--verify has no value");
         run(AvMnistTts::run, List.of(out.toString(), "--force=yes")).isUsageError("force=yes", "true|false");
         run(AvMnistTts::run, List.of(out.toString(), "--speakers=1,200")).isUsageError("speakers=1,200", "'200'",
                 "[0, 142]");
@@ -163,6 +162,8 @@ class EntryPointTest {
     @Test
     void buildDataKeepsStatusOneForAFailedCheck(@TempDir Path dir) {
         Path out = dir.resolve("av-mnist-tts");
+        Outcome bare = run(AvMnistTts::run, List.of(out.toString(), "--verify"));
+        assertEquals(1, bare.status(), "a bare flag is true: " + bare.err());
         Outcome verify = run(AvMnistTts::run, List.of(out.toString(), "--verify=true"));
         assertEquals(1, verify.status(), verify.err());
         assertEquals(1, verify.err().lines().count(), verify.err());
