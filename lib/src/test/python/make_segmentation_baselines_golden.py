@@ -4,7 +4,7 @@
     /usr/bin/python3 lib/src/test/python/make_segmentation_baselines_golden.py
 
 Writes lib/src/test/resources/golden/segmentation_baselines_golden.json, read by
-dev.cmkd.segmentation.SegmentationBaselineGoldenTest. Written from the formulas in the Javadoc of
+dev.cmkd.method.SegmentationBaselineGoldenTest. Written from the formulas in the Javadoc of
 PerPixelMethod and FitNet (FeatureLayout.MAP), not from the Java code:
 
   * task   F.cross_entropy(z_s, y, ignore_index=-1) on logits [B, K, H, W] (mean over labelled pixels);

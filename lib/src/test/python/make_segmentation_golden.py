@@ -4,7 +4,7 @@
     /usr/bin/python3 lib/src/test/python/make_segmentation_golden.py
 
 Writes lib/src/test/resources/golden/segmentation_golden.json, read by
-dev.cmkd.segmentation.SegmentationGoldenTest. Written from the formulas in the Javadoc of PixelCrossEntropy
+dev.cmkd.method.SegmentationGoldenTest. Written from the formulas in the Javadoc of PixelCrossEntropy
 and FdCmkd (FeatureLayout.MAP), not from the Java code:
 
   * pixel cross-entropy: torch.nn.functional.cross_entropy(logits, labels, ignore_index=-1), value and the

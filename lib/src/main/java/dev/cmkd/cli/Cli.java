@@ -1,6 +1,6 @@
 package dev.cmkd.cli;
 
-import dev.cmkd.data.loading.DatasetException;
+import dev.cmkd.data.DatasetException;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.cmkd.cli;
 
-import dev.cmkd.experiment.AvMnistTtsTask;
-import dev.cmkd.experiment.TaskRegistry;
+import dev.cmkd.tasks.AvMnistTtsTask;
+import dev.cmkd.tasks.TaskRegistry;
 
 /**
  * {@code lib/bin/kit main}, the kit's main job: the embedded benchmark ({@link AvMnistTtsTask}) end to end, the same

@@ -1,8 +1,8 @@
 package dev.cmkd.cli;
 
-import dev.cmkd.experiment.BenchmarkReport;
+import dev.cmkd.report.BenchmarkReport;
 import dev.cmkd.experiment.Runner;
-import dev.cmkd.experiment.TaskRegistry;
+import dev.cmkd.tasks.TaskRegistry;
 import dev.cmkd.experiment.TaskType;
 import dev.cmkd.results.ResultFiles;
 

@@ -1,7 +1,9 @@
 /**
- * Datasets of paired modalities: {@link dev.cmkd.data.PairedSplit} holds one split (in memory, or streamed
- * from files batch by batch) and hands out batches; sub-packages read and build each dataset. {@link dev.cmkd.data.Sha256} hashes files for
- * the builders' manifests and the loaders' cache keys; {@link dev.cmkd.data.idx} reads MNIST's IDX files
- * and {@link dev.cmkd.data.audio} WAV files for both.
+ * Datasets of paired modalities, one sub-package per dataset ({@code avmnist}, {@code av} for CREMA-D, AVE and
+ * VGGSound, {@code crisis}, {@code nyu}) and one for audio front-ends ({@code audio}). What every loader shares lives
+ * here: a {@link dev.cmkd.data.BatchSource} hands out {@link dev.cmkd.data.Batch}es ({@link dev.cmkd.data.PairedSplit}
+ * in memory or streamed), {@link dev.cmkd.data.Splits} groups a task's three, {@link dev.cmkd.data.CsvFile} and
+ * {@link dev.cmkd.data.Npy} read prepared files with errors that name the file, the field and the fix ({@link
+ * dev.cmkd.data.DatasetException}), and {@link dev.cmkd.data.Sha256} hashes files for manifests and cache keys.
  */
 package dev.cmkd.data;

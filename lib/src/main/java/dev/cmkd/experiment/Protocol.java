@@ -1,5 +1,6 @@
 package dev.cmkd.experiment;
 
+import dev.cmkd.report.BenchmarkReport;
 import dev.cmkd.method.MethodSpec;
 import dev.cmkd.method.NoDistillation;
 import dev.cmkd.train.RunSpec;

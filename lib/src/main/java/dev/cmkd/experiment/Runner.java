@@ -1,5 +1,8 @@
 package dev.cmkd.experiment;
 
+import dev.cmkd.report.BenchmarkReport;
+import dev.cmkd.report.EpochCostReport;
+import dev.cmkd.tasks.TaskRegistry;
 import dev.cmkd.bench.PeakMemory;
 import dev.cmkd.cli.Settings;
 import dev.cmkd.method.MethodRegistry;

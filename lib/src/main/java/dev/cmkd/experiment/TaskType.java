@@ -1,5 +1,6 @@
 package dev.cmkd.experiment;
 
+import dev.cmkd.tasks.TaskRegistry;
 import dev.cmkd.cli.Option;
 import dev.cmkd.cli.Settings;
 import dev.cmkd.method.FeatureLayout;

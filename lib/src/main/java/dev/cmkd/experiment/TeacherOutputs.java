@@ -14,7 +14,7 @@ import java.util.stream.IntStream;
  * fixed function of its input, so on a split without random views ({@link BatchSource#randomViews}) the outputs are
  * the same at every epoch; computing them once halves a student's training time.
  */
-final class TeacherOutputs {
+public final class TeacherOutputs {
 
     private static final int BATCH = 256;
 
@@ -31,7 +31,7 @@ final class TeacherOutputs {
     }
 
     /** Runs {@code teacher} on modality {@code modality} of every sample of {@code split}. */
-    static TeacherOutputs compute(FrozenTeacher teacher, BatchSource split, int modality, NDManager manager) {
+    public static TeacherOutputs compute(FrozenTeacher teacher, BatchSource split, int modality, NDManager manager) {
         float[][] logits = new float[split.size()][];
         float[][] features = new float[split.size()][];
         Shape logitShape = null;
@@ -59,7 +59,7 @@ final class TeacherOutputs {
     }
 
     /** Returns the outputs of the samples {@code indices}, created in {@code manager}. */
-    NetworkOutput rows(NDManager manager, int[] indices) {
+    public NetworkOutput rows(NDManager manager, int[] indices) {
         return new NetworkOutput(gather(manager, logits, logitShape, indices), gather(manager, features, featureShape,
                 indices));
     }

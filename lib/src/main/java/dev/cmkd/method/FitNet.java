@@ -31,7 +31,7 @@ import java.util.Locale;
  * constant. <b>Deviation from the paper (VECTOR):</b> the hint is the pooled feature of {@link NetworkOutput}
  * ({@code [B, D]}, the last residual block's output), not an intermediate feature map, so the regressor is a
  * linear layer instead of a convolution. On maps (the encoders' last maps, {@link
- * dev.cmkd.segmentation.SegmentationNet}) it is the paper's convolutional regressor; mdistiller's {@code ConvReg}
+ * dev.cmkd.model.SegmentationNet}) it is the paper's convolutional regressor; mdistiller's {@code ConvReg}
  * and CIRKD use the same 1x1 convolution (without their BatchNorm/ReLU, as in the paper). C2KD's FitNet hints
  * ResNet layer 2's map with weight 100; that weight balances a per-position map MSE whose scale has nothing to
  * do with a pooled vector's. Our default {@code lambda = 1} puts the hint on the same footing as {@code

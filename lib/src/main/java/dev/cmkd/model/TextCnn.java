@@ -31,7 +31,7 @@ import java.util.Locale;
  * {@link ResNet}, so that it can be a teacher or a student of every distillation method.
  *
  * <p><b>Architecture.</b> Input {@code NDList(ids)}, {@code ids} of shape {@code [B, L]} (token ids, any
- * numeric type; 0 is padding, see {@link dev.cmkd.data.text.Vocabulary}):
+ * numeric type; 0 is padding, see {@link dev.cmkd.data.crisis.Vocabulary}):
  * <pre>
  *   E       = embedding(ids)                                   [B, L, e]     (padding has its own vector)
  *   c_k     = max_t ReLU(conv1d_k(E^T))   for each kernel k     [B, F]        (valid convolution over time)

@@ -9,6 +9,8 @@
  *
  * <p>For text, {@link dev.cmkd.model.TextCnn} (Kim 2014's convolutional sentence encoder, trained from scratch)
  * and {@link dev.cmkd.model.FeatureMlp} (over precomputed text features) follow the same contract, with a
- * linear adapter that gives their feature the image network's dimension.
+ * linear adapter that gives their feature the image network's dimension. For segmentation, {@link
+ * dev.cmkd.model.SegmentationNet} is a ResNet encoder with a U-Net-lite decoder whose {@code feature} is the
+ * encoder's last map.
  */
 package dev.cmkd.model;

@@ -2,6 +2,7 @@ package dev.cmkd.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cmkd.tasks.AvMnistTtsTask;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cmkd.report.EpochCostReport;
+import dev.cmkd.tasks.TaskRegistry;
 import dev.cmkd.cli.Settings;
-import dev.cmkd.data.loading.DatasetException;
+import dev.cmkd.data.DatasetException;
 import dev.cmkd.testing.TestSettings;
 
 import java.nio.file.Files;

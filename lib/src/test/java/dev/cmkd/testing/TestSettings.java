@@ -1,7 +1,7 @@
 package dev.cmkd.testing;
 
 import dev.cmkd.cli.Settings;
-import dev.cmkd.experiment.TaskRegistry;
+import dev.cmkd.tasks.TaskRegistry;
 import dev.cmkd.experiment.TaskType;
 
 import java.util.LinkedHashMap;

@@ -3,8 +3,8 @@ package dev.cmkd.data.av;
 import dev.cmkd.data.PairedSplit;
 import dev.cmkd.data.audio.Wav;
 import dev.cmkd.data.audio.WavFormatException;
-import dev.cmkd.data.loading.CsvFile;
-import dev.cmkd.data.loading.DatasetException;
+import dev.cmkd.data.CsvFile;
+import dev.cmkd.data.DatasetException;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;

@@ -11,7 +11,6 @@ import dev.cmkd.cli.Option;
 import dev.cmkd.cli.Options;
 import dev.cmkd.cli.Settings;
 import dev.cmkd.data.Sha256;
-import dev.cmkd.data.idx.Idx;
 import dev.cmkd.results.ResultFiles;
 
 import java.io.IOException;

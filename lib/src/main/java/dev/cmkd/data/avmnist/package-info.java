@@ -9,7 +9,7 @@
  * dev.cmkd.data.avmnist.Split} fix the speakers, their prosody and their split; {@link
  * dev.cmkd.data.avmnist.EnergyGate} cuts batched speech into words; {@link
  * dev.cmkd.data.avmnist.ClipFormat} makes the 1-second 16 kHz clips, encoded by {@link
- * dev.cmkd.data.audio.Wav}; {@link dev.cmkd.data.idx.Idx} reads MNIST's IDX files. The shell entry point
+ * dev.cmkd.data.audio.Wav}; {@link dev.cmkd.data.avmnist.Idx} reads MNIST's IDX files. The shell entry point
  * is {@code data-scripts/av-mnist-tts/build.sh}.
  */
 package dev.cmkd.data.avmnist;

@@ -2,7 +2,7 @@ package dev.cmkd.data.nyu;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.cmkd.data.loading.DatasetException;
+import dev.cmkd.data.DatasetException;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;

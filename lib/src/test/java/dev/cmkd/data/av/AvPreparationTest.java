@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cmkd.testing.TestSettings;
 import dev.cmkd.cli.Settings;
 import dev.cmkd.experiment.Runner;
-import dev.cmkd.experiment.TaskRegistry;
+import dev.cmkd.tasks.TaskRegistry;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.cmkd.data.Batch;
 import dev.cmkd.data.PairedSplit;
 import dev.cmkd.data.audio.Wav;
-import dev.cmkd.experiment.BenchmarkReport;
+import dev.cmkd.report.BenchmarkReport;
 import dev.cmkd.testing.Scripts;
 
 import java.io.IOException;

@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cmkd.experiment.TaskType;
-import dev.cmkd.experiment.TaskRegistry;
+import dev.cmkd.tasks.TaskRegistry;
 import ai.djl.ndarray.NDManager;
 import dev.cmkd.data.PairedSplit;
 import dev.cmkd.data.audio.LogSpectrogram;
 import dev.cmkd.data.audio.Wav;
-import dev.cmkd.data.loading.DatasetException;
+import dev.cmkd.data.DatasetException;
 
 import java.io.IOException;
 import java.nio.file.Files;

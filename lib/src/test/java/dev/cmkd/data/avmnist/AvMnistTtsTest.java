@@ -25,8 +25,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import dev.cmkd.data.audio.Wav;
-import dev.cmkd.data.idx.Idx;
-import dev.cmkd.data.idx.MnistFixture;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -11,11 +11,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.cmkd.data.Batch;
 import dev.cmkd.data.PairedSplit;
-import dev.cmkd.data.loading.CrisisMmdFixture;
-import dev.cmkd.data.loading.CrisisMmdLoader;
-import dev.cmkd.data.loading.DatasetException;
-import dev.cmkd.data.loading.Npy;
-import dev.cmkd.data.text.TweetTokenizer;
+import dev.cmkd.data.DatasetException;
+import dev.cmkd.data.Npy;
 import dev.cmkd.testing.NpyFiles;
 
 import java.io.IOException;

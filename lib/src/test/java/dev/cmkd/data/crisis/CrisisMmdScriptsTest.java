@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.cmkd.data.Sha256;
-import dev.cmkd.data.loading.CrisisMmdFixture;
-import dev.cmkd.data.loading.CrisisMmdLoader;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;

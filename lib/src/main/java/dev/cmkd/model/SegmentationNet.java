@@ -1,0 +1,289 @@
+package dev.cmkd.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.training.initializer.XavierInitializer;
+import ai.djl.training.initializer.XavierInitializer.FactorType;
+import ai.djl.training.initializer.XavierInitializer.RandomType;
+import ai.djl.util.PairList;
+import dev.cmkd.method.FeatureMaps;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A small encoder-decoder for semantic segmentation: a ResNet encoder (the kit's {@link ResNet.BasicBlock}s)
+ * and a U-Net-lite decoder with additive skip connections. One network per modality: 3 input channels for
+ * RGB, 1 for depth.
+ *
+ * <pre>
+ *   stem       ReLU(BN(conv7x7/2(x))), maxpool3x3/2     (stride 4; default, as ResNet-18)
+ *              ReLU(BN(conv3x3/1(x)))                    (stride 1; optSmallInput(true))
+ *   encoder    S stages of basic blocks, w * 2^(s-1) channels, stride 2 at the first block of stages 2..S;
+ *              e_s = ReLU(S_s), S_s the residual sum of the last block of stage s
+ *   decoder    y_S = L_S(e_S);   y_s = ReLU(BN(conv3x3(up2(y_{s+1}) + L_s(e_s))))  for s = S-1 .. 1
+ *              L_s = conv1x1 to w channels (no bias); up2 = nearest-neighbour upsampling by 2
+ *   logits     up_stem(conv1x1(y_1) + b)                 [B, K, H, W], nearest upsampling by the stem's stride
+ *   feature    S_S, the last block's residual sum before its ReLU     [B, D, H / (stem * 2^(S-1)), ...]
+ * </pre>
+ *
+ * The output is {@code NDList(logits, feature)}, read by {@link dev.cmkd.method.NetworkOutput#of}: the dense
+ * feature map that {@link dev.cmkd.method.FdCmkd} ({@link dev.cmkd.method.FeatureLayout#MAP}) distils is the
+ * encoder's last pre-activation, as FD-CMKD's released code distils the last pre-activation of ResNet-18
+ * before pooling (method.md, section 2.2). Heights and widths must be multiples of {@code stem * 2^(S-1)} (32
+ * for ResNet-18; NYU's 480 x 640 is).
+ *
+ * <p>Initialisation as {@link ResNet}: convolutions Kaiming-normal (fan-out), BatchNorm 1 / 0, biases 0.
+ * The block creates no array itself, so it runs on whatever device its parameters and inputs are.
+ *
+ * <p>Our choice: the paper's segmentation network is not published (method.md, section 2.9 and 8).
+ */
+public final class SegmentationNet extends AbstractBlock {
+
+    private static final Initializer CONV_INITIALIZER = new XavierInitializer(RandomType.GAUSSIAN, FactorType.OUT, 2);
+    private static final Shape POOL_KERNEL = new Shape(3, 3);
+    private static final Shape POOL_STRIDE = new Shape(2, 2);
+    private static final Shape POOL_PADDING = new Shape(1, 1);
+
+    private final int numClasses;
+    private final int inputChannels;
+    private final int width;
+    private final int[] blocksPerStage;
+    private final boolean smallInput;
+    private final Conv2d stemConv;
+    private final BatchNorm stemBn;
+    private final List<List<ResNet.BasicBlock>> stages = new ArrayList<>();
+    private final List<Conv2d> laterals = new ArrayList<>();
+    private final List<Conv2d> fuseConvs = new ArrayList<>();
+    private final List<BatchNorm> fuseBns = new ArrayList<>();
+    private final Conv2d classifier;
+
+    private SegmentationNet(Builder b) {
+        this.numClasses = b.numClasses;
+        this.inputChannels = b.inputChannels;
+        this.width = b.width;
+        this.blocksPerStage = b.blocksPerStage.clone();
+        this.smallInput = b.smallInput;
+        stemConv = addChildBlock("conv1", smallInput ? conv(width, 3, 1, 1, false) : conv(width, 7, 2, 3, false));
+        stemBn = addChildBlock("bn1", BatchNorm.builder().build());
+        int channels = width;
+        for (int stage = 0; stage < blocksPerStage.length; stage++) {
+            int outChannels = width << stage;
+            List<ResNet.BasicBlock> blocks = new ArrayList<>();
+            for (int i = 0; i < blocksPerStage[stage]; i++) {
+                int stride = stage > 0 && i == 0 ? 2 : 1;
+                blocks.add(addChildBlock(String.format(Locale.ROOT, "layer%d_%d", stage + 1, i),
+                        new ResNet.BasicBlock(outChannels, stride, stride != 1 || channels != outChannels)));
+                channels = outChannels;
+            }
+            stages.add(blocks);
+            laterals.add(addChildBlock("lateral" + (stage + 1), conv(width, 1, 1, 0, false)));
+        }
+        for (int stage = blocksPerStage.length - 1; stage > 0; stage--) {
+            fuseConvs.add(addChildBlock("fuse" + stage + "_conv", conv(width, 3, 1, 1, false)));
+            fuseBns.add(addChildBlock("fuse" + stage + "_bn", BatchNorm.builder().build()));
+        }
+        classifier = addChildBlock("classifier", conv(numClasses, 1, 1, 0, true));
+    }
+
+    /** Returns a builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Returns the channels {@code D} of the distilled feature map: {@code width * 2^(S-1)}. */
+    public int getFeatureChannels() {
+        return width << (blocksPerStage.length - 1);
+    }
+
+    /** Returns the number of classes {@code K}. */
+    public int getNumClasses() {
+        return numClasses;
+    }
+
+    /** Returns the input channels. */
+    public int getInputChannels() {
+        return inputChannels;
+    }
+
+    /** Returns the factor by which the feature map is smaller than the input: {@code stem * 2^(S-1)}. */
+    public int getOutputStride() {
+        return stemStride() << (blocksPerStage.length - 1);
+    }
+
+    private int stemStride() {
+        return smallInput ? 1 : 4;
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
+            PairList<String, Object> params) {
+        NDArray x = inputs.head();
+        checkInput(x.getShape());
+        x = stemConv.forward(store, new NDList(x), training).head();
+        x = Activation.relu(stemBn.forward(store, new NDList(x), training).head());
+        if (!smallInput) {
+            x = Pool.maxPool2d(x, POOL_KERNEL, POOL_STRIDE, POOL_PADDING, false);
+        }
+        List<NDArray> skips = new ArrayList<>();
+        NDArray residualSum = null;
+        for (List<ResNet.BasicBlock> blocks : stages) {
+            for (ResNet.BasicBlock block : blocks) {
+                residualSum = block.forward(store, new NDList(x), training).head();
+                x = Activation.relu(residualSum);
+            }
+            skips.add(x);
+        }
+        int last = stages.size() - 1;
+        NDArray y = laterals.get(last).forward(store, new NDList(skips.get(last)), training).head();
+        for (int s = last - 1, f = 0; s >= 0; s--, f++) {
+            NDArray lateral = laterals.get(s).forward(store, new NDList(skips.get(s)), training).head();
+            y = upsample(y, 2).add(lateral);
+            y = fuseConvs.get(f).forward(store, new NDList(y), training).head();
+            y = Activation.relu(fuseBns.get(f).forward(store, new NDList(y), training).head());
+        }
+        NDArray logits = classifier.forward(store, new NDList(y), training).head();
+        return new NDList(upsample(logits, stemStride()), residualSum);
+    }
+
+    /** Returns {@code x [B, C, h, w]} upsampled to {@code [B, C, f h, f w]} by repeating each pixel. */
+    public static NDArray upsample(NDArray x, int factor) {
+        return FeatureMaps.upsample(x, factor);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape in = inputShapes[0];
+        checkInput(in);
+        int stride = getOutputStride();
+        return new Shape[] {new Shape(in.get(0), numClasses, in.get(2), in.get(3)),
+            new Shape(in.get(0), getFeatureChannels(), in.get(2) / stride, in.get(3) / stride)};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape in = inputShapes[0];
+        checkInput(in);
+        Shape[] shapes = {in};
+        stemConv.initialize(manager, dataType, shapes);
+        shapes = stemConv.getOutputShapes(shapes);
+        stemBn.initialize(manager, dataType, shapes);
+        if (!smallInput) {
+            shapes = new Shape[] {new Shape(in.get(0), width, in.get(2) / 4, in.get(3) / 4)};
+        }
+        List<Shape> skipShapes = new ArrayList<>();
+        for (List<ResNet.BasicBlock> blocks : stages) {
+            for (ResNet.BasicBlock block : blocks) {
+                block.initialize(manager, dataType, shapes);
+                shapes = block.getOutputShapes(shapes);
+            }
+            skipShapes.add(shapes[0]);
+        }
+        for (int s = 0; s < stages.size(); s++) {
+            laterals.get(s).initialize(manager, dataType, skipShapes.get(s));
+        }
+        for (int s = stages.size() - 2, f = 0; s >= 0; s--, f++) {
+            Shape fused = new Shape(in.get(0), width, skipShapes.get(s).get(2), skipShapes.get(s).get(3));
+            fuseConvs.get(f).initialize(manager, dataType, fused);
+            fuseBns.get(f).initialize(manager, dataType, fused);
+        }
+        Shape top = skipShapes.get(0);
+        classifier.initialize(manager, dataType, new Shape(in.get(0), width, top.get(2), top.get(3)));
+    }
+
+    private void checkInput(Shape shape) {
+        int stride = getOutputStride();
+        if (shape.dimension() != 4 || shape.get(1) != inputChannels || shape.get(2) % stride != 0
+                || shape.get(3) % stride != 0) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "SegmentationNet: input shape %s is not [batch, %d, height, width] with height and width"
+                            + " multiples of the output stride %d; crop or resize the images", shape,
+                    inputChannels, stride));
+        }
+    }
+
+    private static Conv2d conv(int filters, int kernel, int stride, int padding, boolean bias) {
+        Conv2d conv = Conv2d.builder().setFilters(filters).setKernelShape(new Shape(kernel, kernel))
+                .optStride(new Shape(stride, stride)).optPadding(new Shape(padding, padding)).optBias(bias).build();
+        conv.setInitializer(CONV_INITIALIZER, Parameter.Type.WEIGHT);
+        return conv;
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "SegmentationNet(in=%d, width=%d, blocks=%s, smallInput=%s, D=%d, K=%d)",
+                inputChannels, width, Arrays.toString(blocksPerStage), smallInput, getFeatureChannels(), numClasses);
+    }
+
+    /**
+     * Builder in DJL's style: {@code set*} required, {@code opt*} optional. The defaults give a ResNet-18
+     * encoder with an ImageNet stem.
+     */
+    public static final class Builder {
+
+        private int numClasses;
+        private int inputChannels = 3;
+        private int width = 64;
+        private int[] blocksPerStage = {2, 2, 2, 2};
+        private boolean smallInput;
+
+        private Builder() {}
+
+        /** Required: the number of classes {@code K} (40 for NYU-Depth V2). */
+        public Builder setNumClasses(int numClasses) {
+            this.numClasses = numClasses;
+            return this;
+        }
+
+        /** Optional: input channels, 3 for RGB, 1 for depth. Default 3. */
+        public Builder optInputChannels(int inputChannels) {
+            this.inputChannels = inputChannels;
+            return this;
+        }
+
+        /** Optional: base width {@code w} (encoder stage 1 and the decoder). Default 64 (ResNet-18). */
+        public Builder optWidth(int width) {
+            this.width = width;
+            return this;
+        }
+
+        /** Optional: basic blocks per encoder stage. Default {@code 2, 2, 2, 2} (ResNet-18). */
+        public Builder optBlocksPerStage(int... blocksPerStage) {
+            this.blocksPerStage = blocksPerStage == null ? null : blocksPerStage.clone();
+            return this;
+        }
+
+        /** Optional: a 3x3 stride-1 stem without max-pool, for small inputs. Default false. */
+        public Builder optSmallInput(boolean smallInput) {
+            this.smallInput = smallInput;
+            return this;
+        }
+
+        /** Validates and builds. */
+        public SegmentationNet build() {
+            if (numClasses < 2 || inputChannels < 1 || width < 1) {
+                throw new IllegalArgumentException("SegmentationNet: setNumClasses(" + numClasses + ") >= 2,"
+                        + " optInputChannels(" + inputChannels + ") >= 1 and optWidth(" + width + ") >= 1 required");
+            }
+            if (blocksPerStage == null || blocksPerStage.length == 0 || blocksPerStage.length > 8
+                    || Arrays.stream(blocksPerStage).anyMatch(n -> n < 1)) {
+                throw new IllegalArgumentException("SegmentationNet: optBlocksPerStage("
+                        + Arrays.toString(blocksPerStage) + ") needs 1 to 8 stages of at least 1 block");
+            }
+            return new SegmentationNet(this);
+        }
+    }
+}

@@ -1,0 +1,315 @@
+package dev.cmkd.report;
+
+import dev.cmkd.experiment.RunOutcome;
+import dev.cmkd.experiment.Task;
+import dev.cmkd.results.ResultFiles;
+import dev.cmkd.train.EpochRecord;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.Styler;
+
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * Turns finished runs of one task into its tables and figures: every run under every selection protocol as rows
+ * ({@code results.csv}, one {@code test_<metric>} column per metric of the task's {@link dev.cmkd.train.Evaluator},
+ * each row naming its data so that synthetic numbers cannot pass for real ones), the mean and standard deviation
+ * over seeds of the first metric per role, modality and method ({@code summary.csv}), that metric per method
+ * ({@code accuracy.png} or {@code miou.png}) and validation curves ({@code curves-<modality>.png}).
+ */
+public final class BenchmarkReport {
+
+    /**
+     * One finished run.
+     *
+     * @param role "teacher" or "student"
+     * @param modality the network's modality
+     * @param teacherModality the teacher's modality ("" for a teacher)
+     * @param method the method ("" for a teacher)
+     * @param seed the seed
+     * @param outcome the run's records
+     */
+    public record Entry(String role, String modality, String teacherModality, String method, long seed,
+            RunOutcome outcome) {}
+
+    private final String data;
+    private final List<String> metrics;
+    private final List<Entry> entries = new ArrayList<>();
+
+    /** Creates an empty report of runs on {@code data} ({@link Task#data()}) scored by {@code metrics}. */
+    public BenchmarkReport(String data, List<String> metrics) {
+        this.data = data;
+        this.metrics = List.copyOf(metrics);
+    }
+
+    /** Creates an empty report of the runs of {@code task}. */
+    public BenchmarkReport(Task task) {
+        this(task.data(), task.evaluator().metrics());
+    }
+
+    /** Returns the selecting metric's result column, e.g. {@code test_accuracy} or {@code test_miou}. */
+    public String metricColumn() {
+        return "test_" + metrics.get(0);
+    }
+
+    /** Adds a run. */
+    public void add(Entry entry) {
+        entries.add(entry);
+    }
+
+    /** Returns the runs, in the order they were added. */
+    public List<Entry> entries() {
+        return List.copyOf(entries);
+    }
+
+    /**
+     * Returns one report per student run, as one command of the protocol writes it: the run of its teacher (when
+     * the protocol trained one) and its own.
+     */
+    public List<BenchmarkReport> commands() {
+        List<BenchmarkReport> commands = new ArrayList<>();
+        for (Entry student : entries) {
+            if (student.role().equals("student")) {
+                BenchmarkReport command = new BenchmarkReport(data, metrics);
+                entries.stream().filter(e -> e.role().equals("teacher") && e.seed() == student.seed()
+                        && e.modality().equals(student.teacherModality())).findFirst().ifPresent(command::add);
+                command.add(student);
+                commands.add(command);
+            }
+        }
+        return commands;
+    }
+
+    /** Returns every run under every protocol, with the environment, one row each. */
+    public Table results() {
+        return Environment.appendTo(runs());
+    }
+
+    /** Returns every run under every protocol, one row each, without the environment. */
+    private Table runs() {
+        Table table = Table.create("results", StringColumn.create("data"), StringColumn.create("role"),
+                StringColumn.create("modality"), StringColumn.create("teacher_modality"), StringColumn.create("method"),
+                IntColumn.create("seed"), StringColumn.create("protocol"));
+        metrics.forEach(metric -> table.addColumns(DoubleColumn.create("test_" + metric)));
+        table.addColumns(IntColumn.create("best_val_epoch"), IntColumn.create("epochs"));
+        for (Entry entry : entries) {
+            for (String protocol : RunOutcome.PROTOCOLS) {
+                table.stringColumn("data").append(data);
+                table.stringColumn("role").append(entry.role());
+                table.stringColumn("modality").append(entry.modality());
+                table.stringColumn("teacher_modality").append(entry.teacherModality());
+                table.stringColumn("method").append(entry.method());
+                table.intColumn("seed").append((int) entry.seed());
+                table.stringColumn("protocol").append(protocol);
+                table.doubleColumn(metricColumn()).append(entry.outcome().testAccuracy(protocol));
+                for (String metric : metrics.subList(1, metrics.size())) {
+                    table.doubleColumn("test_" + metric).append(entry.outcome().testMetric(metric, protocol));
+                }
+                table.intColumn("best_val_epoch").append(entry.outcome().bestValidationEpoch() + 1);
+                table.intColumn("epochs").append(entry.outcome().records().size());
+            }
+        }
+        return table;
+    }
+
+    /**
+     * Returns, per role, modality and method, the mean and standard deviation (sample, n - 1) over seeds of
+     * the selecting metric under each protocol, and the number of seeds.
+     */
+    public Table summary() {
+        return summarize(runs(), metricColumn());
+    }
+
+    /**
+     * Returns the summary of a table of result rows (the layout of {@link #results()}) for the column {@code
+     * metric} ({@code test_accuracy}, {@code test_miou}): per role, modality, teacher modality
+     * and method, in the order of first appearance, the number of seeds and the mean and sample standard
+     * deviation over seeds of {@code metric} under each protocol ({@code <protocol>_mean}, {@code
+     * <protocol>_std}).
+     */
+    public static Table summarize(Table results, String metric) {
+        Table table = Table.create("Test " + metric.replace("test_", "").replace('_', ' ').replace("miou", "mIoU") + ", mean and standard"
+                + " deviation over seeds", StringColumn.create("role"), StringColumn.create("modality"),
+                StringColumn.create("teacher_modality"), StringColumn.create("method"), IntColumn.create("seeds"));
+        for (String protocol : RunOutcome.PROTOCOLS) {
+            table.addColumns(DoubleColumn.create(protocol + "_mean"), DoubleColumn.create(protocol + "_std"));
+        }
+        Map<String, Map<String, List<Double>>> groups = new LinkedHashMap<>();
+        for (int row = 0; row < results.rowCount(); row++) {
+            String key = String.join("|", results.getString(row, "role"), results.getString(row, "modality"),
+                    results.getString(row, "teacher_modality"), results.getString(row, "method"));
+            groups.computeIfAbsent(key, k -> new LinkedHashMap<>()).computeIfAbsent(results.getString(row,
+                    "protocol"), k -> new ArrayList<>()).add(((Number) results.column(metric).get(row)).doubleValue());
+        }
+        for (Map.Entry<String, Map<String, List<Double>>> group : groups.entrySet()) {
+            String[] key = group.getKey().split("\\|", -1);
+            table.stringColumn("role").append(key[0]);
+            table.stringColumn("modality").append(key[1]);
+            table.stringColumn("teacher_modality").append(key[2]);
+            table.stringColumn("method").append(key[3]);
+            table.intColumn("seeds").append(group.getValue().get(RunOutcome.PROTOCOLS.get(0)).size());
+            for (String protocol : RunOutcome.PROTOCOLS) {
+                double[] values = group.getValue().get(protocol).stream().mapToDouble(Double::doubleValue).toArray();
+                table.doubleColumn(protocol + "_mean").append(mean(values));
+                table.doubleColumn(protocol + "_std").append(std(values));
+            }
+        }
+        return table;
+    }
+
+    /** Returns the summary as text: "mean ± std" in percent per protocol. */
+    public static Table formatted(Table summary) {
+        Table table = Table.create(summary.name() + " (percent)");
+        for (String column : new String[] {"role", "modality", "teacher_modality", "method"}) {
+            table.addColumns(summary.stringColumn(column).copy());
+        }
+        table.addColumns(summary.intColumn("seeds").copy());
+        for (String protocol : RunOutcome.PROTOCOLS) {
+            StringColumn column = StringColumn.create(protocol);
+            for (int row = 0; row < summary.rowCount(); row++) {
+                column.append(meanAndStd(100 * summary.doubleColumn(protocol + "_mean").getDouble(row),
+                        100 * summary.doubleColumn(protocol + "_std").getDouble(row)));
+            }
+            table.addColumns(column);
+        }
+        return table;
+    }
+
+    /** Writes results.csv, summary.csv and the figures to {@code dir}; returns the paths written. */
+    public List<Path> write(Path dir) {
+        List<Path> files = new ArrayList<>();
+        Table summary = summary();
+        files.add(ResultFiles.writeCsv(results(), dir.resolve("results.csv")));
+        files.add(ResultFiles.writeCsv(summary, dir.resolve("summary.csv")));
+        String metric = metrics.get(0).equals("miou") ? "mIoU" : metrics.get(0);
+        files.add(ResultFiles.writePng(accuracyChart(summary, metric), dir.resolve(metrics.get(0) + ".png")));
+        for (String modality : studentModalities()) {
+            files.add(ResultFiles.writePng(curves(modality), dir.resolve("curves-" + modality + ".png")));
+        }
+        return files;
+    }
+
+    private TreeSet<String> studentModalities() {
+        TreeSet<String> modalities = new TreeSet<>();
+        entries.stream().filter(e -> e.role().equals("student")).forEach(e -> modalities.add(e.modality()));
+        return modalities;
+    }
+
+    /**
+     * The students' test {@code metric} (bestVal) per method, one group per student modality, with the spread over
+     * seeds, from a summary in the layout of {@link #summarize}.
+     *
+     * @param metric the metric's name in the title and axis, e.g. {@code accuracy} or {@code mIoU}
+     */
+    public static CategoryChart accuracyChart(Table summary, String metric) {
+        CategoryChart chart = new CategoryChartBuilder().width(ResultFiles.FIGURE_WIDTH)
+                .height(ResultFiles.FIGURE_HEIGHT).title("Student test " + metric + " (bestVal, mean ± std over seeds;"
+                        + " the axis does not start at 0)")
+                .xAxisTitle("student modality").yAxisTitle("test " + metric + " (%)").build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS)
+                .setLegendLayout(Styler.LegendLayout.Horizontal);
+        Table students = summary.where(summary.stringColumn("role").isEqualTo("student"));
+        List<String> modalities = new ArrayList<>(new TreeSet<>(students.stringColumn("modality").asList()));
+        double lowest = 100;
+        for (String method : students.stringColumn("method").asList().stream().distinct().toList()) {
+            List<Double> means = new ArrayList<>();
+            List<Double> errors = new ArrayList<>();
+            for (String modality : modalities) {
+                int row = find(summary, "student", modality, method);
+                means.add(row < 0 ? 0 : 100 * summary.doubleColumn("bestVal_mean").getDouble(row));
+                errors.add(row < 0 || summary.doubleColumn("bestVal_std").isMissing(row) ? 0
+                        : 100 * summary.doubleColumn("bestVal_std").getDouble(row));
+                lowest = Math.min(lowest, means.get(means.size() - 1) - errors.get(errors.size() - 1));
+            }
+            chart.addSeries(method, modalities, means, errors);
+        }
+        chart.getStyler().setYAxisMin(Math.max(0, Math.floor(lowest) - 1)).setYAxisMax(100.0);
+        return chart;
+    }
+
+    /** Returns the summary row of (role, modality, method), or -1. */
+    public static int find(Table summary, String role, String modality, String method) {
+        for (int row = 0; row < summary.rowCount(); row++) {
+            if (summary.stringColumn("role").get(row).equals(role)
+                    && summary.stringColumn("modality").get(row).equals(modality)
+                    && summary.stringColumn("method").get(row).equals(method)) {
+                return row;
+            }
+        }
+        return -1;
+    }
+
+    /** The students' methods in the order they were run, so that every figure gives a method one colour. */
+    private List<String> studentMethods() {
+        return entries.stream().filter(e -> e.role().equals("student")).map(Entry::method).distinct().toList();
+    }
+
+    /** The selecting metric of the main head on the validation split per epoch, mean over seeds, one line per method. */
+    private XYChart curves(String modality) {
+        XYChart chart = new XYChartBuilder().width(ResultFiles.FIGURE_WIDTH).height(ResultFiles.FIGURE_HEIGHT)
+                .title("Learning curves of the " + modality + " student (mean over seeds)").xAxisTitle("epoch")
+                .yAxisTitle("validation " + metrics.get(0).replace("miou", "mIoU") + " (%)").build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+        for (String method : studentMethods()) {
+            List<Entry> runs = entries.stream().filter(e -> e.role().equals("student")
+                    && e.modality().equals(modality) && e.method().equals(method)).toList();
+            if (runs.isEmpty()) {
+                continue;
+            }
+            int epochs = runs.stream().mapToInt(r -> r.outcome().records().size()).min().orElse(0);
+            double[] x = new double[epochs];
+            double[] y = new double[epochs];
+            for (int e = 0; e < epochs; e++) {
+                x[e] = e + 1;
+                for (Entry run : runs) {
+                    EpochRecord record = run.outcome().records().get(e);
+                    y[e] += 100 * record.validation().values().iterator().next() / runs.size();
+                }
+            }
+            chart.addSeries(method, x, y);
+        }
+        return chart;
+    }
+
+    /** "mean ± std" with two decimals, or "mean (one seed)" when the standard deviation is NaN. */
+    static String meanAndStd(double mean, double std) {
+        return Double.isNaN(std) ? String.format(Locale.ROOT, "%.2f (one seed)", mean)
+                : String.format(Locale.ROOT, "%.2f ± %.2f", mean, std);
+    }
+
+    /** The mean of {@code values}. */
+    static double mean(double[] values) {
+        double sum = 0;
+        for (double v : values) {
+            sum += v;
+        }
+        return sum / values.length;
+    }
+
+    /** The sample standard deviation (n - 1) of {@code values}; NaN for fewer than two. */
+    static double std(double[] values) {
+        if (values.length < 2) {
+            return Double.NaN;
+        }
+        double mean = mean(values);
+        double squares = 0;
+        for (double v : values) {
+            squares += (v - mean) * (v - mean);
+        }
+        return Math.sqrt(squares / (values.length - 1));
+    }
+}

@@ -1,0 +1,132 @@
+package dev.cmkd.tasks;
+
+import dev.cmkd.experiment.TaskType;
+import dev.cmkd.cli.Option;
+import dev.cmkd.cli.Options;
+import dev.cmkd.data.av.AvConvention;
+import dev.cmkd.method.MethodRegistry;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The benchmarks by name, an explicit map (no reflection), and the settings every one of them shares: the
+ * protocol's seeds, student modalities, methods, epochs, batch size and output folder, with each benchmark's own
+ * defaults. A new benchmark is one {@link #register} line below.
+ */
+public final class TaskRegistry {
+
+    /** What {@code kit run} does: train (and write the tables), gather the tables of earlier commands, or time. */
+    public static final Option<String> MODE = Option.choice("mode", List.of("train", "report", "epoch-cost"),
+            "train: run the protocol (finished runs are read back) and write its tables; report: gather the rows of"
+                    + " every command run so far into results.csv, summary.csv and the figure; epoch-cost: time one"
+                    + " teacher and one FD-CMKD student epoch on a stand-in at the paper's sizes", "train", "train");
+    /** The seeds. */
+    public static final Option<List<Long>> SEEDS = Option.seeds("seeds", "the seeds, each with its own teachers",
+            List.of(0L, 1L, 2L), List.of(0L));
+    /** Train both students of a method in one run, as the authors' code does. */
+    public static final Option<Boolean> JOINT = Option.flag("joint", "train both students of a method in one run"
+            + " with one optimizer, as the authors' code does (equal to separate runs with frozen teachers)", false,
+            false);
+
+    /** Epochs of each teacher (defaults: each benchmark's). */
+    public static final Option<Integer> TEACHER_EPOCHS = Option.integer("teacherEpochs", 1, "epochs of each teacher",
+            null, null);
+    /** Epochs of each student (defaults: each benchmark's). */
+    public static final Option<Integer> STUDENT_EPOCHS = Option.integer("studentEpochs", 1, "epochs of each student",
+            null, null);
+    /** The batch size of every run (defaults: each benchmark's). */
+    public static final Option<Integer> BATCH_SIZE = Option.integer("batchSize", 1, "the batch size of every run"
+            + " (64 in the paper)", null, null);
+
+    private static final Map<String, TaskType> TYPES = new LinkedHashMap<>();
+
+    static {
+        register(AvMnistTtsTask.TYPE);
+        register(AudioVisualTask.type(AvConvention.CREMA_D, "CREMA-D, 6 emotions, audio <-> face frames (7,442"
+                + " clips)", 6_698 * 9 / 10));
+        register(AudioVisualTask.type(AvConvention.AVE, "AVE, 28 audio-visual events (4,143 ten-second clips)",
+                3_339));
+        register(AudioVisualTask.type(AvConvention.VGGSOUND_50, "VGGSound, C2KD's 50-class subset (train_tiny /"
+                + " test_tiny)", 0));
+        register(CrisisMmdTask.TYPE);
+        register(SegmentationTask.TYPE);
+    }
+
+    private TaskRegistry() {}
+
+    private static void register(TaskType type) {
+        if (TYPES.putIfAbsent(type.name(), type) != null) {
+            throw new IllegalArgumentException("a benchmark named '" + type.name() + "' is already registered");
+        }
+    }
+
+    /** Returns the registered names, in registration order. */
+    public static List<String> names() {
+        return List.copyOf(TYPES.keySet());
+    }
+
+    /** Returns the benchmark {@code name}, or throws naming the known ones and the fix. */
+    public static TaskType get(String name) {
+        TaskType type = TYPES.get(name);
+        if (type == null) {
+            throw new Options.InvalidOption("kit run: no benchmark '" + name + "'; known: " + names()
+                    + "; fix: lib/bin/kit run <benchmark> (lib/bin/kit run list describes them)");
+        }
+        return type;
+    }
+
+    /** The protocol's settings of {@code type}: students, methods, epochs, batch size, output, with its defaults. */
+    public static List<Option<?>> protocolOptions(TaskType type) {
+        List<Option<?>> options = new ArrayList<>();
+        options.add(MODE);
+        options.add(SEEDS);
+        options.add(students(type));
+        options.add(methods(type));
+        options.add(TEACHER_EPOCHS.withDefaults(type.epochs()[0], type.epochs()[1]));
+        options.add(STUDENT_EPOCHS.withDefaults(type.epochs()[0], type.epochs()[1]));
+        options.add(BATCH_SIZE.withDefaults(type.batchSize()[0], type.batchSize()[1]));
+        options.add(JOINT);
+        options.add(output(type));
+        return options;
+    }
+
+    /** The student modalities of {@code type} (each taught by the other modality's teacher). */
+    public static Option<List<String>> students(TaskType type) {
+        return Option.choices("students", type.modalities(), "the student modalities, each taught by the other"
+                + " modality's teacher", type.modalities(), type.modalities());
+    }
+
+    /** The methods of {@code type}: those of its feature layout. */
+    public static Option<List<String>> methods(TaskType type) {
+        List<String> names = MethodRegistry.names(type.layout());
+        return Option.choices("methods", names, "the distillation methods of the students", names, names);
+    }
+
+    /** The output folder of {@code type}: its own under each profile. */
+    public static Option<Path> output(TaskType type) {
+        return Option.path("output", "where runs, tables and figures go", type.output(),
+                Path.of(type.output() + "-ci"));
+    }
+
+    /**
+     * Returns the options table of a study of {@code type} ({@code kit ablation}, {@code kit sensitivity}): the
+     * protocol's settings but the methods (the study chooses them) and the mode, and the task's own.
+     */
+    public static Options studyOptions(String command, TaskType type) {
+        List<Option<?>> options = protocolOptions(type);
+        options.removeIf(option -> option.key().equals(MODE.key()) || option.key().equals("methods"));
+        options.addAll(type.options());
+        return new Options(command, options);
+    }
+
+    /** Returns the options table of {@code kit run <name>} ({@code command} names it in messages). */
+    public static Options options(String command, TaskType type) {
+        List<Option<?>> options = protocolOptions(type);
+        options.addAll(type.options());
+        return new Options(command, options);
+    }
+}
