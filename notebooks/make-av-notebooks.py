@@ -43,34 +43,32 @@ rate 0.01 with the poly schedule, momentum 0.9, batch 64, 100 epochs, seeds 0, 1
 notebook runs the full protocol (days on a GPU; every run resumes where it stopped). Otherwise it says how to
 get the data and runs in **smoke mode** on a small synthetic stand-in in the same layout (tiny network, one
 epoch): the numbers then only show that the pipeline runs."""),
-        new_code_cell(f"""import dev.cmkd.experiment.*;
+        new_code_cell(f"""import dev.cmkd.cli.Settings;
+import dev.cmkd.experiment.*;
+import dev.cmkd.report.BenchmarkReport;
+import dev.cmkd.tasks.TaskRegistry;
 import java.nio.file.*;
-import java.util.List;
+import java.util.Map;
 import javax.imageio.ImageIO;
 
 String profile = System.getenv().getOrDefault("FDCMKD_PROFILE", "full");
-AudioVisualBenchmark benchmark = RealBenchmarks.audioVisual("{name}");
+TaskType benchmark = TaskRegistry.get("{name}");
 Path prepared = Path.of("../data/{name}/prepared");
 boolean present = Files.isRegularFile(prepared.resolve("clips.csv"));
 boolean smoke = profile.equals("ci") || !present;
 Path output = Path.of(smoke ? "../lib/target/executed-notebooks/{name}" : "../results/real/{name}");
-List<String> methods = smoke ? List.of("fd-cmkd") : dev.cmkd.method.MethodRegistry.names(dev.cmkd.method.FeatureLayout.VECTOR);
-List<Long> seeds = smoke ? List.of(0L) : List.of(0L, 1L, 2L);
-String.format("profile %s, prepared data %s, mode %s, methods %s, seeds %s", profile,
-        present ? "found at " + prepared : "absent", smoke ? "smoke" : "full", methods, seeds)"""),
+// smoke: one seed, FD-CMKD only, a tiny network for one epoch on a synthetic stand-in in the prepared layout
+Settings settings = TaskRegistry.settings(benchmark, smoke
+        ? Map.of("profile", "ci", "fixture", "true", "methods", "fd-cmkd", "output", output.toString())
+        : Map.of("profile", "full", "data", prepared.toString(), "output", output.toString()));
+settings"""),
         new_markdown_cell("## The data\n\nWhere it comes from and how to prepare it (or the synthetic stand-in of "
                           "smoke mode)."),
-        new_code_cell("""String data;
-if (smoke) {
-    prepared = benchmark.writeFixture(output.resolve("fixture"), 8, 0);
-    data = (present ? "" : "No prepared data at ../data/" + benchmark.name() + "/prepared. To get it: " + benchmark.howToGet()
-            + ".\\n") + "Smoke mode: a synthetic stand-in (8 clips per split, not the real data) in " + prepared;
-} else {
-    data = "Prepared data: " + prepared.toAbsolutePath().normalize();
-}
-data"""),
+        new_code_cell("""smoke ? (present ? "" : "No prepared data at ../data/" + benchmark.name() + "/prepared. To get it: " + benchmark.howToGet()
+        + ".\\n") + "Smoke mode: a synthetic stand-in (8 clips per split, not the real data) in " + output.resolve("fixture")
+        : "Prepared data: " + prepared.toAbsolutePath().normalize()"""),
         new_markdown_cell("## Training (or reading back) every run"),
-        new_code_cell("""BenchmarkReport report = benchmark.protocol(smoke, prepared, output, methods, seeds);
+        new_code_cell("""BenchmarkReport report = Runner.train(benchmark, settings);
 var files = report.write(output);
 files.stream().map(Path::getFileName).toList()"""),
         new_markdown_cell("## Test accuracy: mean ± standard deviation over seeds (percent)"),
@@ -80,8 +78,8 @@ files.stream().map(Path::getFileName).toList()"""),
         new_markdown_cell("Every run under every protocol, with its environment, is in `results.csv`; each "
                           "command's rows are in `results/<method>-<student>-seed<seed>.csv` and each run's "
                           "per-epoch metrics in `runs/<run>/metrics.csv`, under the output directory. One run "
-                          f"from the command line: `lib/bin/kit real {name} -Dfdcmkd.method=fd-cmkd "
-                          "-Dfdcmkd.student=audio -Dfdcmkd.seed=0`."),
+                          f"from the command line: `lib/bin/kit run {name} -Dfdcmkd.methods=fd-cmkd "
+                          "-Dfdcmkd.students=audio -Dfdcmkd.seeds=0`."),
     ]
     nb = new_notebook(cells=cells)
     nb.metadata = {

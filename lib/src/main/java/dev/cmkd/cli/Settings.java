@@ -39,6 +39,15 @@ public final class Settings {
         return new Settings(command, profile, changed);
     }
 
+    /** Returns the settings as {@code key=value} lines, in table order. */
+    @Override
+    public String toString() {
+        StringBuilder text = new StringBuilder(command + " (" + profile.label() + ")");
+        values.forEach((key, value) -> text.append(System.lineSeparator()).append("  ").append(key).append(" = ")
+                .append(Option.show(value)));
+        return text.toString();
+    }
+
     /** Returns every value by key, for the record (absent optional values are null). */
     public Map<String, Object> values() {
         return Collections.unmodifiableMap(values);

@@ -94,6 +94,20 @@ public final class BenchmarkReport {
         return commands;
     }
 
+    /** Returns the wall time of every epoch of every run (training and evaluation), one row each. */
+    public Table epochSeconds() {
+        Table table = Table.create("Wall time per epoch (training and evaluation)", StringColumn.create("run"),
+                IntColumn.create("epoch"), DoubleColumn.create("seconds"));
+        for (Entry entry : entries) {
+            for (EpochRecord record : entry.outcome().records()) {
+                table.stringColumn("run").append(entry.outcome().name());
+                table.intColumn("epoch").append(record.epoch() + 1);
+                table.doubleColumn("seconds").append(Math.round(record.seconds() * 100) / 100.0);
+            }
+        }
+        return table;
+    }
+
     /** Returns every run under every protocol, with the environment, one row each. */
     public Table results() {
         return Environment.appendTo(runs());

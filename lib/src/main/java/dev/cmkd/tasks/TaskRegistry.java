@@ -3,6 +3,7 @@ package dev.cmkd.tasks;
 import dev.cmkd.experiment.TaskType;
 import dev.cmkd.cli.Option;
 import dev.cmkd.cli.Options;
+import dev.cmkd.cli.Settings;
 import dev.cmkd.data.av.AvConvention;
 import dev.cmkd.method.MethodRegistry;
 
@@ -121,6 +122,14 @@ public final class TaskRegistry {
         options.removeIf(option -> option.key().equals(MODE.key()) || option.key().equals("methods"));
         options.addAll(type.options());
         return new Options(command, options);
+    }
+
+    /**
+     * Returns the settings of {@code kit run <type>} given as key and value texts (the notebooks' and tests' way of
+     * writing {@code -Dfdcmkd.<key>=<value>}), parsed and checked as the command line is.
+     */
+    public static Settings settings(TaskType type, Map<String, String> values) {
+        return options("settings of " + type.name(), type).parse(values);
     }
 
     /** Returns the options table of {@code kit run <name>} ({@code command} names it in messages). */

@@ -1,8 +1,8 @@
 package dev.cmkd.testing;
 
 import dev.cmkd.cli.Settings;
-import dev.cmkd.tasks.TaskRegistry;
 import dev.cmkd.experiment.TaskType;
+import dev.cmkd.tasks.TaskRegistry;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,6 +20,6 @@ public final class TestSettings {
             int equals = text.indexOf('=');
             raw.put(text.substring(0, equals), text.substring(equals + 1));
         }
-        return TaskRegistry.options("test", type).parse(raw);
+        return TaskRegistry.settings(type, raw);
     }
 }
