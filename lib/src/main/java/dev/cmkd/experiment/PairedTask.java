@@ -4,8 +4,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import dev.cmkd.data.PairedSplit;
 import dev.cmkd.data.Splits;
-import dev.cmkd.method.FeatureLayout;
-import dev.cmkd.train.Evaluator;
 
 import java.util.HashMap;
 import java.util.List;
@@ -83,16 +81,6 @@ public final class PairedTask implements Task {
     @Override
     public int featureDim() {
         return network.featureDim();
-    }
-
-    @Override
-    public FeatureLayout layout() {
-        return FeatureLayout.VECTOR;
-    }
-
-    @Override
-    public Evaluator evaluator() {
-        return Evaluator.accuracy();
     }
 
     @Override

@@ -49,11 +49,15 @@ public interface Task {
     /** Returns the channels {@code D} of the distilled feature, the same for both modalities. */
     int featureDim();
 
-    /** Returns the layout of the features and labels that the methods see. */
-    FeatureLayout layout();
+    /** Returns the layout of the features and labels that the methods see. Default: classification's vectors. */
+    default FeatureLayout layout() {
+        return FeatureLayout.VECTOR;
+    }
 
-    /** Returns how predictors are scored; its first metric selects the best epoch. */
-    Evaluator evaluator();
+    /** Returns how predictors are scored; its first metric selects the best epoch. Default: accuracy. */
+    default Evaluator evaluator() {
+        return Evaluator.accuracy();
+    }
 
     /** Returns the samples per evaluation batch for runs trained {@code trainingBatch} at a time. Default: the same. */
     default int evaluationBatch(int trainingBatch) {

@@ -14,7 +14,6 @@ import dev.cmkd.experiment.NetworkConfig;
 import dev.cmkd.experiment.Task;
 import dev.cmkd.experiment.TaskType;
 import dev.cmkd.method.FeatureLayout;
-import dev.cmkd.train.Evaluator;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -209,16 +208,6 @@ public final class CrisisMmdTask implements Task {
     @Override
     public int featureDim() {
         return networks.featureDim();
-    }
-
-    @Override
-    public FeatureLayout layout() {
-        return FeatureLayout.VECTOR;
-    }
-
-    @Override
-    public Evaluator evaluator() {
-        return Evaluator.accuracy();
     }
 
     /** The networks and what identifies the data: the prepared root and the loader's settings. */
