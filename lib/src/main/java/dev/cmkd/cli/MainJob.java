@@ -3,6 +3,8 @@ package dev.cmkd.cli;
 import dev.cmkd.tasks.AvMnistTtsTask;
 import dev.cmkd.tasks.TaskRegistry;
 
+import java.util.Properties;
+
 /**
  * {@code lib/bin/kit main}, the kit's main job: the embedded benchmark ({@link AvMnistTtsTask}) end to end, the same
  * as {@code lib/bin/kit run av-mnist-tts}: teachers per seed, a student of each modality with every method, the
@@ -14,8 +16,12 @@ public final class MainJob {
 
     /** Runs the main job; {@code --help} lists its settings. */
     public static void main(String[] args) {
-        String name = AvMnistTtsTask.TYPE.name();
-        Cli.main(args, positional -> TaskRegistry.options("kit main", AvMnistTtsTask.TYPE),
-                (settings, positional) -> RunCommand.run(name, settings));
+        System.exit(run(args, System.getProperties()));
+    }
+
+    /** Runs {@code kit main} with {@code args} and the {@code fdcmkd.*} settings in {@code properties}. */
+    public static int run(String[] args, Properties properties) {
+        return Cli.run(args, properties, positional -> TaskRegistry.options("kit main", AvMnistTtsTask.TYPE),
+                (settings, positional) -> RunCommand.run(AvMnistTtsTask.TYPE.name(), settings));
     }
 }

@@ -9,6 +9,7 @@ import dev.cmkd.results.ResultFiles;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Properties;
 
 /**
  * {@code lib/bin/kit run <benchmark>}: runs any registered benchmark ({@link TaskRegistry}) by its protocol, or
@@ -23,6 +24,12 @@ public final class RunCommand {
     /** Runs the command; a setting that cannot be used or missing data end it with status 2 and one line. */
     public static void main(String[] args) {
         Cli.main(args, RunCommand::options, (settings, positional) -> run(positional.get(0), settings));
+    }
+
+    /** Runs {@code kit run} with {@code args} and the {@code fdcmkd.*} settings in {@code properties}. */
+    public static int run(String[] args, Properties properties) {
+        return Cli.run(args, properties, RunCommand::options, (settings, positional) -> run(positional.get(0),
+                settings));
     }
 
     /** Returns the options table of {@code kit run <positional[0]>}. */

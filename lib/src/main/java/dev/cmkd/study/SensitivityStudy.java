@@ -21,6 +21,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.function.UnaryOperator;
 
 import tech.tablesaw.api.Table;
@@ -87,12 +88,18 @@ public final class SensitivityStudy {
      * the runs live beside the main job's, the tables in {@code <output>/sensitivity}).
      */
     public static void main(String[] args) {
-        Cli.main(args, positional -> TaskRegistry.studyOptions("kit sensitivity", AvMnistTtsTask.TYPE), (settings, p) -> {
-            Result result = run(settings, Runner.output(AvMnistTtsTask.TYPE, settings).resolve("sensitivity"));
-            System.out.println(result.formatted("bestVal").printAll());
-            System.out.println(result.findings("bestVal").printAll());
-            result.files().forEach(path -> System.out.println("wrote " + path));
-        });
+        System.exit(run(args, System.getProperties()));
+    }
+
+    /** Runs {@code kit sensitivity} with {@code args} and the {@code fdcmkd.*} settings in {@code properties}. */
+    public static int run(String[] args, Properties properties) {
+        return Cli.run(args, properties, positional -> TaskRegistry.studyOptions("kit sensitivity", AvMnistTtsTask.TYPE),
+                (settings, positional) -> {
+                    Result result = run(settings, Runner.output(AvMnistTtsTask.TYPE, settings).resolve("sensitivity"));
+                    System.out.println(result.formatted("bestVal").printAll());
+                    System.out.println(result.findings("bestVal").printAll());
+                    result.files().forEach(path -> System.out.println("wrote " + path));
+                });
     }
 
     /** Every point of every sweep, in table order. */

@@ -114,7 +114,7 @@ public final class MethodTour {
     /** ResNet-18 base width. */
     static final Option<Integer> WIDTH = Option.integer("width", 1, "ResNet-18 base width (64 in the paper)", 16, 8);
     /** Batch size. */
-    static final Option<Integer> BATCH = Option.integer("batch", 1, "batch size (64 in the paper)", 64, 32);
+    static final Option<Integer> BATCH = Option.integer("batchSize", 1, "batch size (64 in the paper)", 64, 32);
     /** SGD steps of the teacher. */
     static final Option<Integer> TEACHER_STEPS = Option.integer("teacherSteps", 1, "SGD steps of the teacher",
             100, 30);

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The options layer of {@code kit tour}, {@code kit benchmark} and {@code kit build-data}: {@code --help} prints the
+ * The options layer of every {@code lib/bin/kit} command (main, run, ablation, sensitivity, tour, benchmark,
+ * build-data): {@code --help} prints the
  * table; an unknown key or a malformed value ends the command with status 2 and one line on standard error before
  * any work (the output folder is never created).
  */
@@ -64,6 +65,62 @@ class EntryPointTest {
         }
     }
 
+    /**
+     * {@code kit main}, {@code kit run <benchmark>}, {@code kit ablation} and {@code kit sensitivity}: an unknown
+     * key, a malformed value and an unknown method or benchmark end the command with status 2 and one line before any
+     * network is built: the data folder (absent, so the dataset would be built) and the output folder stay absent.
+     */
+    @Test
+    void theExperimentCommandsRefuseBadSettingsBeforeAnyNetwork(@TempDir Path dir) {
+        Path data = dir.resolve("data");
+        Path out = dir.resolve("out");
+        List<BiFunction<String[], Properties, Integer>> commands = List.of(MainJob::run,
+                (args, properties) -> RunCommand.run(prepend("av-mnist-tts", args), properties),
+                (args, properties) -> RunCommand.run(prepend("crisismmd", args), properties),
+                (args, properties) -> RunCommand.run(prepend("nyu-depth-v2", args), properties),
+                dev.cmkd.study.AblationStudy::run, dev.cmkd.study.SensitivityStudy::run);
+        for (BiFunction<String[], Properties, Integer> command : commands) {
+            run(command, List.of(), "data", data.toString(), "output", out.toString(), "nosuch", "1")
+                    .isUsageError("unknown option 'nosuch'", "seeds", "fix:");
+            run(command, List.of(), "data", data.toString(), "output", out.toString(), "seeds", "0,x")
+                    .isUsageError("seeds=0,x", "not a whole number", "list of integers >= 0", "fix:");
+            run(command, List.of("--teacherEpochs=0"), "data", data.toString(), "output", out.toString())
+                    .isUsageError("teacherEpochs=0", "below the minimum 1");
+            run(command, List.of("--methods=dkdd"), "data", data.toString(), "output", out.toString())
+                    .isUsageError("methods");
+        }
+        run(MainJob::run, List.of("--methods=dkdd,fd-cmkd"), "data", data.toString(), "output", out.toString())
+                .isUsageError("'dkdd' is not one of", "fd-cmkd", "c2kd");
+        run(RunCommand::run, List.of("nope")).isUsageError("no benchmark 'nope'", "crema-d", "fix:");
+        run(RunCommand::run, List.of()).isUsageError("name a benchmark", "fix:");
+        run(RunCommand::run, List.of("nyu-depth-v2", "--methods=fd-cmkd-chanel"), "output", out.toString())
+                .isUsageError("fd-cmkd-chanel", "fd-cmkd-channel");
+        assertFalse(Files.exists(data), "no dataset built");
+        assertFalse(Files.exists(out), "nothing written");
+    }
+
+    @Test
+    void theExperimentCommandsPrintTheirTables() {
+        Outcome main = run(MainJob::run, List.of("--help"));
+        assertEquals(0, main.status());
+        for (String key : List.of("profile", "mode", "seeds", "students", "methods", "teacherEpochs", "studentEpochs",
+                "batchSize", "joint", "output", "results/embedded-ci", "data", "maxPairs", "snrDb", "width")) {
+            assertTrue(main.out().contains(key), "kit main --help names " + key + ": " + main.out());
+        }
+        Outcome nyu = run(RunCommand::run, List.of("nyu-depth-v2", "--help"));
+        assertEquals(0, nyu.status());
+        assertTrue(nyu.out().contains("crop") && nyu.out().contains("fd-cmkd-channel"), nyu.out());
+        assertFalse(run(dev.cmkd.study.AblationStudy::run, List.of("--help")).out().contains("methods"),
+                "the ablation chooses its own methods");
+    }
+
+    private static String[] prepend(String first, String[] rest) {
+        String[] args = new String[rest.length + 1];
+        args[0] = first;
+        System.arraycopy(rest, 0, args, 1, rest.length);
+        return args;
+    }
+
     @Test
     void tourHelpPrintsItsTable() {
         Outcome help = run(MethodTour::run, List.of("--help"));
@@ -96,7 +153,7 @@ class EntryPointTest {
     void aTinyTourWritesToItsPositionalOutputDir(@TempDir Path dir) {
         Path out = dir.resolve("tour");
         Outcome tour = run(MethodTour::run, List.of(out.toString(), "--teacherSteps=2", "--studentSteps=2",
-                "--batch=8", "--heldOut=16"), "profile", "ci");
+                "--batchSize=8", "--heldOut=16"), "profile", "ci");
         assertEquals(0, tour.status(), tour.err());
         assertTrue(Files.isRegularFile(out.resolve("terms.csv")), tour.out());
         assertTrue(tour.out().contains("tour finished"), tour.out());
