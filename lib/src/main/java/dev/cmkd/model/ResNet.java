@@ -159,7 +159,7 @@ public final class ResNet extends AbstractBlock {
     /**
      * The basic residual block. Its forward returns the residual sum
      * {@code S(x) = BN(conv3x3(ReLU(BN(conv3x3/stride(x))))) + shortcut(x)} <em>before</em> the final ReLU,
-     * which the caller applies ({@link ResNet}, and the segmentation encoder that reuses the block), so that
+     * which the caller applies (the encoder that {@link ResNet} and {@link SegmentationNet} share), so that
      * the last block's pre-activation can be distilled. Weights are initialised as in {@link ResNet}.
      */
     public static final class BasicBlock extends AbstractBlock {
@@ -230,56 +230,16 @@ public final class ResNet extends AbstractBlock {
     }
 
     /**
-     * Builder in DJL's style: {@code set*} required, {@code opt*} optional. The defaults give ResNet-18 on
-     * 3-channel images as in the released code.
+     * Builder in DJL's style: {@code setNumClasses} required ({@code C}, 6 for CREMA-D), {@code opt*} optional.
+     * The defaults give ResNet-18 on 3-channel images (512-d feature) as in the released code's visual network;
+     * its audio network has {@code optInputChannels(1)}.
      */
-    public static final class Builder {
-
-        private int numClasses;
-        private int inputChannels = 3;
-        private int width = 64;
-        private int[] blocksPerStage = {2, 2, 2, 2};
-        private boolean smallInput;
+    public static final class Builder extends ResidualEncoder.Builder<Builder> {
 
         private Builder() {}
 
-        /** Required: the number of classes {@code C} (6 for CREMA-D). */
-        public Builder setNumClasses(int numClasses) {
-            this.numClasses = numClasses;
-            return this;
-        }
-
-        /**
-         * Optional: the input channels {@code C_in}: 1 for audio spectrograms, 3 for images. Default 3
-         * (released code's visual network; its audio network uses 1).
-         */
-        public Builder optInputChannels(int inputChannels) {
-            this.inputChannels = inputChannels;
-            return this;
-        }
-
-        /** Optional: the channels of the stem and first stage. Default 64 (ResNet-18, 512-d feature). */
-        public Builder optWidth(int width) {
-            this.width = width;
-            return this;
-        }
-
-        /**
-         * Optional: the number of basic blocks in each stage; the number of stages is the array's length and
-         * stage {@code s} has {@code width * 2^(s-1)} channels. Default {@code 2, 2, 2, 2} (ResNet-18); e.g.
-         * {@code 1, 1} gives a tiny CPU model.
-         */
-        public Builder optBlocksPerStage(int... blocksPerStage) {
-            this.blocksPerStage = blocksPerStage == null ? null : blocksPerStage.clone();
-            return this;
-        }
-
-        /**
-         * Optional: true replaces the 7x7 stride-2 stem convolution and its max-pool by one 3x3 stride-1
-         * convolution, for 28x28-scale inputs. Default false (ResNet-18's ImageNet stem, released code).
-         */
-        public Builder optSmallInput(boolean smallInput) {
-            this.smallInput = smallInput;
+        @Override
+        protected Builder self() {
             return this;
         }
 

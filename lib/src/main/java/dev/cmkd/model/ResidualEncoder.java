@@ -134,6 +134,62 @@ final class ResidualEncoder {
         return stageShapes;
     }
 
+    /**
+     * The options that {@link ResNet.Builder} and {@link SegmentationNet.Builder} share, in DJL's builder style:
+     * {@code set*} required, {@code opt*} optional. The defaults give a ResNet-18 encoder with an ImageNet stem
+     * on 3-channel images.
+     *
+     * @param <B> the builder's own type, which the setters return
+     */
+    abstract static class Builder<B extends Builder<B>> {
+
+        int numClasses;
+        int inputChannels = 3;
+        int width = 64;
+        int[] blocksPerStage = {2, 2, 2, 2};
+        boolean smallInput;
+
+        /** Returns this builder as its own type. */
+        protected abstract B self();
+
+        /** Required: the number of classes ({@code C}; {@code K} for segmentation). */
+        public B setNumClasses(int numClasses) {
+            this.numClasses = numClasses;
+            return self();
+        }
+
+        /** Optional: the input channels {@code C_in}: 1 for audio spectrograms or depth, 3 for images. Default 3. */
+        public B optInputChannels(int inputChannels) {
+            this.inputChannels = inputChannels;
+            return self();
+        }
+
+        /** Optional: the channels {@code w} of the stem and the first stage. Default 64 (ResNet-18). */
+        public B optWidth(int width) {
+            this.width = width;
+            return self();
+        }
+
+        /**
+         * Optional: the number of basic blocks in each stage; the number of stages is the array's length and
+         * stage {@code s} has {@code width * 2^(s-1)} channels. Default {@code 2, 2, 2, 2} (ResNet-18); e.g.
+         * {@code 1, 1} gives a tiny CPU model.
+         */
+        public B optBlocksPerStage(int... blocksPerStage) {
+            this.blocksPerStage = blocksPerStage == null ? null : blocksPerStage.clone();
+            return self();
+        }
+
+        /**
+         * Optional: true replaces the 7x7 stride-2 stem convolution and its max-pool by one 3x3 stride-1
+         * convolution, for 28x28-scale inputs. Default false (ResNet-18's ImageNet stem, released code).
+         */
+        public B optSmallInput(boolean smallInput) {
+            this.smallInput = smallInput;
+            return self();
+        }
+    }
+
     private static Shape maxPoolShape(Shape in) {
         long h = (in.get(2) + 2 * POOL_PADDING.get(0) - POOL_KERNEL.get(0)) / POOL_STRIDE.get(0) + 1;
         long w = (in.get(3) + 2 * POOL_PADDING.get(1) - POOL_KERNEL.get(1)) / POOL_STRIDE.get(1) + 1;

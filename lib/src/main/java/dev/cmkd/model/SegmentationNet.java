@@ -169,46 +169,16 @@ public final class SegmentationNet extends AbstractBlock {
     }
 
     /**
-     * Builder in DJL's style: {@code set*} required, {@code opt*} optional. The defaults give a ResNet-18
-     * encoder with an ImageNet stem.
+     * Builder in DJL's style: {@code setNumClasses} required ({@code K}, 40 for NYU-Depth V2), {@code opt*}
+     * optional; {@code optWidth} is also the decoder's width. The defaults give a ResNet-18 encoder with an
+     * ImageNet stem on RGB; depth has {@code optInputChannels(1)}.
      */
-    public static final class Builder {
-
-        private int numClasses;
-        private int inputChannels = 3;
-        private int width = 64;
-        private int[] blocksPerStage = {2, 2, 2, 2};
-        private boolean smallInput;
+    public static final class Builder extends ResidualEncoder.Builder<Builder> {
 
         private Builder() {}
 
-        /** Required: the number of classes {@code K} (40 for NYU-Depth V2). */
-        public Builder setNumClasses(int numClasses) {
-            this.numClasses = numClasses;
-            return this;
-        }
-
-        /** Optional: input channels, 3 for RGB, 1 for depth. Default 3. */
-        public Builder optInputChannels(int inputChannels) {
-            this.inputChannels = inputChannels;
-            return this;
-        }
-
-        /** Optional: base width {@code w} (encoder stage 1 and the decoder). Default 64 (ResNet-18). */
-        public Builder optWidth(int width) {
-            this.width = width;
-            return this;
-        }
-
-        /** Optional: basic blocks per encoder stage. Default {@code 2, 2, 2, 2} (ResNet-18). */
-        public Builder optBlocksPerStage(int... blocksPerStage) {
-            this.blocksPerStage = blocksPerStage == null ? null : blocksPerStage.clone();
-            return this;
-        }
-
-        /** Optional: a 3x3 stride-1 stem without max-pool, for small inputs. Default false. */
-        public Builder optSmallInput(boolean smallInput) {
-            this.smallInput = smallInput;
+        @Override
+        protected Builder self() {
             return this;
         }
 
