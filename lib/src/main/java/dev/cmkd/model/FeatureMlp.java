@@ -7,13 +7,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
-import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.initializer.Initializer;
-import ai.djl.training.initializer.XavierInitializer;
-import ai.djl.training.initializer.XavierInitializer.FactorType;
-import ai.djl.training.initializer.XavierInitializer.RandomType;
 import ai.djl.util.PairList;
 
 import java.util.Locale;
@@ -31,14 +26,11 @@ import java.util.Locale;
  */
 public final class FeatureMlp extends AbstractBlock {
 
-    private static final Initializer LINEAR_INITIALIZER = new XavierInitializer(RandomType.GAUSSIAN, FactorType.AVG, 1);
-
     private final int numClasses;
     private final int hiddenDim;
     private final int featureDim;
     private final Linear hidden;
-    private final Linear adapter;
-    private final Linear fc;
+    private final FeatureHead head;
 
     /**
      * Creates the network.
@@ -55,15 +47,8 @@ public final class FeatureMlp extends AbstractBlock {
         this.numClasses = numClasses;
         this.hiddenDim = hiddenDim;
         this.featureDim = featureDim;
-        hidden = addChildBlock("hidden", linear(hiddenDim));
-        adapter = addChildBlock("adapter", linear(featureDim));
-        fc = addChildBlock("fc", linear(numClasses));
-    }
-
-    private static Linear linear(int units) {
-        Linear linear = Linear.builder().setUnits(units).build();
-        linear.setInitializer(LINEAR_INITIALIZER, Parameter.Type.WEIGHT);
-        return linear;
+        hidden = addChildBlock("hidden", Layers.linear(hiddenDim));
+        head = new FeatureHead(this::addChildBlock, featureDim, numClasses);
     }
 
     /** Returns the dimension {@code D} of the distilled feature. */
@@ -77,25 +62,20 @@ public final class FeatureMlp extends AbstractBlock {
         NDArray x = inputs.head();
         checkInput(x.getShape());
         NDArray h = Activation.relu(hidden.forward(store, new NDList(x), training).head());
-        NDArray feature = adapter.forward(store, new NDList(h), training).head();
-        NDArray logits = fc.forward(store, new NDList(Activation.relu(feature)), training).head();
-        return new NDList(logits, feature);
+        return head.forward(store, h, training);
     }
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         checkInput(inputShapes[0]);
-        long batch = inputShapes[0].get(0);
-        return new Shape[] {new Shape(batch, numClasses), new Shape(batch, featureDim)};
+        return head.getOutputShapes(inputShapes[0].get(0));
     }
 
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         checkInput(inputShapes[0]);
-        long batch = inputShapes[0].get(0);
         hidden.initialize(manager, dataType, inputShapes[0]);
-        adapter.initialize(manager, dataType, new Shape(batch, hiddenDim));
-        fc.initialize(manager, dataType, new Shape(batch, featureDim));
+        head.initialize(manager, dataType, new Shape(inputShapes[0].get(0), hiddenDim));
     }
 
     private static void checkInput(Shape shape) {

@@ -7,21 +7,14 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
-import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.initializer.Initializer;
-import ai.djl.training.initializer.XavierInitializer;
-import ai.djl.training.initializer.XavierInitializer.FactorType;
-import ai.djl.training.initializer.XavierInitializer.RandomType;
 import ai.djl.util.PairList;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -71,23 +64,13 @@ import java.util.Locale;
  */
 public final class ResNet extends AbstractBlock {
 
-    private static final Initializer CONV_INITIALIZER =
-            new XavierInitializer(RandomType.GAUSSIAN, FactorType.OUT, 2);
-    private static final Initializer LINEAR_INITIALIZER =
-            new XavierInitializer(RandomType.GAUSSIAN, FactorType.AVG, 1);
-    private static final Shape POOL_KERNEL = new Shape(3, 3);
-    private static final Shape POOL_STRIDE = new Shape(2, 2);
-    private static final Shape POOL_PADDING = new Shape(1, 1);
-
     private final int numClasses;
     private final int inputChannels;
     private final int width;
     private final int[] blocksPerStage;
     private final boolean smallInput;
     private final int featureDim;
-    private final Conv2d stemConv;
-    private final BatchNorm stemBn;
-    private final List<BasicBlock> blocks = new ArrayList<>();
+    private final ResidualEncoder encoder;
     private final Linear fc;
 
     private ResNet(Builder b) {
@@ -97,21 +80,11 @@ public final class ResNet extends AbstractBlock {
         this.blocksPerStage = b.blocksPerStage.clone();
         this.smallInput = b.smallInput;
         this.featureDim = featureDim(width, blocksPerStage.length);
-        stemConv = addChildBlock("conv1", smallInput ? conv(width, 3, 1, 1) : conv(width, 7, 2, 3));
-        stemBn = addChildBlock("bn1", BatchNorm.builder().build());
-        int channels = width;
-        for (int stage = 0; stage < blocksPerStage.length; stage++) {
-            int outChannels = width << stage;
-            for (int i = 0; i < blocksPerStage[stage]; i++) {
-                int stride = stage > 0 && i == 0 ? 2 : 1;
-                boolean projection = stride != 1 || channels != outChannels;
-                String name = String.format(Locale.ROOT, "layer%d_%d", stage + 1, i);
-                blocks.add(addChildBlock(name, new BasicBlock(outChannels, stride, projection)));
-                channels = outChannels;
-            }
+        encoder = new ResidualEncoder(this::addChildBlock, width, smallInput);
+        for (int blocks : blocksPerStage) {
+            encoder.addStage(blocks);
         }
-        fc = addChildBlock("fc", Linear.builder().setUnits(numClasses).build());
-        fc.setInitializer(LINEAR_INITIALIZER, Parameter.Type.WEIGHT);
+        fc = addChildBlock("fc", Layers.linear(numClasses));
     }
 
     /** Returns a builder. */
@@ -143,44 +116,23 @@ public final class ResNet extends AbstractBlock {
             PairList<String, Object> params) {
         NDArray x = inputs.head();
         checkInput(x.getShape());
-        x = stemConv.forward(store, new NDList(x), training).head();
-        x = stemBn.forward(store, new NDList(x), training).head();
-        x = Activation.relu(x);
-        if (!smallInput) {
-            x = Pool.maxPool2d(x, POOL_KERNEL, POOL_STRIDE, POOL_PADDING, false);
-        }
-        NDArray residualSum = null;
-        for (BasicBlock block : blocks) {
-            residualSum = block.forward(store, new NDList(x), training).head();
-            x = Activation.relu(residualSum);
-        }
-        NDArray feature = Pool.globalAvgPool2d(residualSum);
-        NDArray logits = fc.forward(store, new NDList(Pool.globalAvgPool2d(x)), training).head();
+        ResidualEncoder.Output encoded = encoder.forward(store, x, training);
+        NDArray feature = Pool.globalAvgPool2d(encoded.lastResidualSum());
+        NDArray logits = fc.forward(store, new NDList(Pool.globalAvgPool2d(encoded.last())), training).head();
         return new NDList(logits, feature);
     }
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         checkInput(inputShapes[0]);
-        long batch = inputShapes[0].get(0);
-        return new Shape[] {new Shape(batch, numClasses), new Shape(batch, featureDim)};
+        return Layers.logitsAndFeatureShapes(inputShapes[0].get(0), numClasses, featureDim);
     }
 
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         checkInput(inputShapes[0]);
-        Shape[] shapes = {inputShapes[0]};
-        stemConv.initialize(manager, dataType, shapes);
-        shapes = stemConv.getOutputShapes(shapes);
-        stemBn.initialize(manager, dataType, shapes);
-        if (!smallInput) {
-            shapes = new Shape[] {maxPoolShape(shapes[0])};
-        }
-        for (BasicBlock block : blocks) {
-            block.initialize(manager, dataType, shapes);
-            shapes = block.getOutputShapes(shapes);
-        }
-        fc.initialize(manager, dataType, new Shape(shapes[0].get(0), featureDim));
+        encoder.initialize(manager, dataType, inputShapes[0]);
+        fc.initialize(manager, dataType, new Shape(inputShapes[0].get(0), featureDim));
     }
 
     @Override
@@ -196,12 +148,6 @@ public final class ResNet extends AbstractBlock {
         }
     }
 
-    private static Shape maxPoolShape(Shape in) {
-        long h = (in.get(2) + 2 * POOL_PADDING.get(0) - POOL_KERNEL.get(0)) / POOL_STRIDE.get(0) + 1;
-        long w = (in.get(3) + 2 * POOL_PADDING.get(1) - POOL_KERNEL.get(1)) / POOL_STRIDE.get(1) + 1;
-        return new Shape(in.get(0), in.get(1), h, w);
-    }
-
     private static long featureDimLong(int width, int stages) {
         return (long) width << (stages - 1);
     }
@@ -210,23 +156,10 @@ public final class ResNet extends AbstractBlock {
         return Math.toIntExact(featureDimLong(width, stages));
     }
 
-    /** A bias-free square convolution with Kaiming-normal (fan-out) weights. */
-    private static Conv2d conv(int filters, int kernel, int stride, int padding) {
-        Conv2d conv = Conv2d.builder()
-                .setFilters(filters)
-                .setKernelShape(new Shape(kernel, kernel))
-                .optStride(new Shape(stride, stride))
-                .optPadding(new Shape(padding, padding))
-                .optBias(false)
-                .build();
-        conv.setInitializer(CONV_INITIALIZER, Parameter.Type.WEIGHT);
-        return conv;
-    }
-
     /**
      * The basic residual block. Its forward returns the residual sum
      * {@code S(x) = BN(conv3x3(ReLU(BN(conv3x3/stride(x))))) + shortcut(x)} <em>before</em> the final ReLU,
-     * which the caller applies ({@link ResNet}, and the segmentation encoder that reuses the block), so that
+     * which the caller applies (the encoder that {@link ResNet} and {@link SegmentationNet} share), so that
      * the last block's pre-activation can be distilled. Weights are initialised as in {@link ResNet}.
      */
     public static final class BasicBlock extends AbstractBlock {
@@ -247,12 +180,12 @@ public final class ResNet extends AbstractBlock {
          *     needed when the stride or the channel count changes
          */
         public BasicBlock(int channels, int stride, boolean projection) {
-            conv1 = addChildBlock("conv1", conv(channels, 3, stride, 1));
+            conv1 = addChildBlock("conv1", Layers.conv(channels, 3, stride, 1, false));
             bn1 = addChildBlock("bn1", BatchNorm.builder().build());
-            conv2 = addChildBlock("conv2", conv(channels, 3, 1, 1));
+            conv2 = addChildBlock("conv2", Layers.conv(channels, 3, 1, 1, false));
             bn2 = addChildBlock("bn2", BatchNorm.builder().build());
             if (projection) {
-                downsampleConv = addChildBlock("downsample_conv", conv(channels, 1, stride, 0));
+                downsampleConv = addChildBlock("downsample_conv", Layers.conv(channels, 1, stride, 0, false));
                 downsampleBn = addChildBlock("downsample_bn", BatchNorm.builder().build());
             } else {
                 downsampleConv = null;
@@ -297,56 +230,16 @@ public final class ResNet extends AbstractBlock {
     }
 
     /**
-     * Builder in DJL's style: {@code set*} required, {@code opt*} optional. The defaults give ResNet-18 on
-     * 3-channel images as in the released code.
+     * Builder in DJL's style: {@code setNumClasses} required ({@code C}, 6 for CREMA-D), {@code opt*} optional.
+     * The defaults give ResNet-18 on 3-channel images (512-d feature) as in the released code's visual network;
+     * its audio network has {@code optInputChannels(1)}.
      */
-    public static final class Builder {
-
-        private int numClasses;
-        private int inputChannels = 3;
-        private int width = 64;
-        private int[] blocksPerStage = {2, 2, 2, 2};
-        private boolean smallInput;
+    public static final class Builder extends ResidualEncoder.Builder<Builder> {
 
         private Builder() {}
 
-        /** Required: the number of classes {@code C} (6 for CREMA-D). */
-        public Builder setNumClasses(int numClasses) {
-            this.numClasses = numClasses;
-            return this;
-        }
-
-        /**
-         * Optional: the input channels {@code C_in}: 1 for audio spectrograms, 3 for images. Default 3
-         * (released code's visual network; its audio network uses 1).
-         */
-        public Builder optInputChannels(int inputChannels) {
-            this.inputChannels = inputChannels;
-            return this;
-        }
-
-        /** Optional: the channels of the stem and first stage. Default 64 (ResNet-18, 512-d feature). */
-        public Builder optWidth(int width) {
-            this.width = width;
-            return this;
-        }
-
-        /**
-         * Optional: the number of basic blocks in each stage; the number of stages is the array's length and
-         * stage {@code s} has {@code width * 2^(s-1)} channels. Default {@code 2, 2, 2, 2} (ResNet-18); e.g.
-         * {@code 1, 1} gives a tiny CPU model.
-         */
-        public Builder optBlocksPerStage(int... blocksPerStage) {
-            this.blocksPerStage = blocksPerStage == null ? null : blocksPerStage.clone();
-            return this;
-        }
-
-        /**
-         * Optional: true replaces the 7x7 stride-2 stem convolution and its max-pool by one 3x3 stride-1
-         * convolution, for 28x28-scale inputs. Default false (ResNet-18's ImageNet stem, released code).
-         */
-        public Builder optSmallInput(boolean smallInput) {
-            this.smallInput = smallInput;
+        @Override
+        protected Builder self() {
             return this;
         }
 

@@ -7,15 +7,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
-import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
-import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.initializer.Initializer;
-import ai.djl.training.initializer.XavierInitializer;
-import ai.djl.training.initializer.XavierInitializer.FactorType;
-import ai.djl.training.initializer.XavierInitializer.RandomType;
 import ai.djl.util.PairList;
 import dev.cmkd.method.FeatureMaps;
 
@@ -53,19 +47,12 @@ import java.util.Locale;
  */
 public final class SegmentationNet extends AbstractBlock {
 
-    private static final Initializer CONV_INITIALIZER = new XavierInitializer(RandomType.GAUSSIAN, FactorType.OUT, 2);
-    private static final Shape POOL_KERNEL = new Shape(3, 3);
-    private static final Shape POOL_STRIDE = new Shape(2, 2);
-    private static final Shape POOL_PADDING = new Shape(1, 1);
-
     private final int numClasses;
     private final int inputChannels;
     private final int width;
     private final int[] blocksPerStage;
     private final boolean smallInput;
-    private final Conv2d stemConv;
-    private final BatchNorm stemBn;
-    private final List<List<ResNet.BasicBlock>> stages = new ArrayList<>();
+    private final ResidualEncoder encoder;
     private final List<Conv2d> laterals = new ArrayList<>();
     private final List<Conv2d> fuseConvs = new ArrayList<>();
     private final List<BatchNorm> fuseBns = new ArrayList<>();
@@ -77,26 +64,16 @@ public final class SegmentationNet extends AbstractBlock {
         this.width = b.width;
         this.blocksPerStage = b.blocksPerStage.clone();
         this.smallInput = b.smallInput;
-        stemConv = addChildBlock("conv1", smallInput ? conv(width, 3, 1, 1, false) : conv(width, 7, 2, 3, false));
-        stemBn = addChildBlock("bn1", BatchNorm.builder().build());
-        int channels = width;
+        encoder = new ResidualEncoder(this::addChildBlock, width, smallInput);
         for (int stage = 0; stage < blocksPerStage.length; stage++) {
-            int outChannels = width << stage;
-            List<ResNet.BasicBlock> blocks = new ArrayList<>();
-            for (int i = 0; i < blocksPerStage[stage]; i++) {
-                int stride = stage > 0 && i == 0 ? 2 : 1;
-                blocks.add(addChildBlock(String.format(Locale.ROOT, "layer%d_%d", stage + 1, i),
-                        new ResNet.BasicBlock(outChannels, stride, stride != 1 || channels != outChannels)));
-                channels = outChannels;
-            }
-            stages.add(blocks);
-            laterals.add(addChildBlock("lateral" + (stage + 1), conv(width, 1, 1, 0, false)));
+            encoder.addStage(blocksPerStage[stage]);
+            laterals.add(addChildBlock("lateral" + (stage + 1), Layers.conv(width, 1, 1, 0, false)));
         }
         for (int stage = blocksPerStage.length - 1; stage > 0; stage--) {
-            fuseConvs.add(addChildBlock("fuse" + stage + "_conv", conv(width, 3, 1, 1, false)));
+            fuseConvs.add(addChildBlock("fuse" + stage + "_conv", Layers.conv(width, 3, 1, 1, false)));
             fuseBns.add(addChildBlock("fuse" + stage + "_bn", BatchNorm.builder().build()));
         }
-        classifier = addChildBlock("classifier", conv(numClasses, 1, 1, 0, true));
+        classifier = addChildBlock("classifier", Layers.conv(numClasses, 1, 1, 0, true));
     }
 
     /** Returns a builder. */
@@ -121,11 +98,7 @@ public final class SegmentationNet extends AbstractBlock {
 
     /** Returns the factor by which the feature map is smaller than the input: {@code stem * 2^(S-1)}. */
     public int getOutputStride() {
-        return stemStride() << (blocksPerStage.length - 1);
-    }
-
-    private int stemStride() {
-        return smallInput ? 1 : 4;
+        return encoder.stemStride() << (blocksPerStage.length - 1);
     }
 
     @Override
@@ -133,21 +106,9 @@ public final class SegmentationNet extends AbstractBlock {
             PairList<String, Object> params) {
         NDArray x = inputs.head();
         checkInput(x.getShape());
-        x = stemConv.forward(store, new NDList(x), training).head();
-        x = Activation.relu(stemBn.forward(store, new NDList(x), training).head());
-        if (!smallInput) {
-            x = Pool.maxPool2d(x, POOL_KERNEL, POOL_STRIDE, POOL_PADDING, false);
-        }
-        List<NDArray> skips = new ArrayList<>();
-        NDArray residualSum = null;
-        for (List<ResNet.BasicBlock> blocks : stages) {
-            for (ResNet.BasicBlock block : blocks) {
-                residualSum = block.forward(store, new NDList(x), training).head();
-                x = Activation.relu(residualSum);
-            }
-            skips.add(x);
-        }
-        int last = stages.size() - 1;
+        ResidualEncoder.Output encoded = encoder.forward(store, x, training);
+        List<NDArray> skips = encoded.stages();
+        int last = skips.size() - 1;
         NDArray y = laterals.get(last).forward(store, new NDList(skips.get(last)), training).head();
         for (int s = last - 1, f = 0; s >= 0; s--, f++) {
             NDArray lateral = laterals.get(s).forward(store, new NDList(skips.get(s)), training).head();
@@ -156,7 +117,7 @@ public final class SegmentationNet extends AbstractBlock {
             y = Activation.relu(fuseBns.get(f).forward(store, new NDList(y), training).head());
         }
         NDArray logits = classifier.forward(store, new NDList(y), training).head();
-        return new NDList(upsample(logits, stemStride()), residualSum);
+        return new NDList(upsample(logits, encoder.stemStride()), encoded.lastResidualSum());
     }
 
     /** Returns {@code x [B, C, h, w]} upsampled to {@code [B, C, f h, f w]} by repeating each pixel. */
@@ -177,25 +138,11 @@ public final class SegmentationNet extends AbstractBlock {
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         Shape in = inputShapes[0];
         checkInput(in);
-        Shape[] shapes = {in};
-        stemConv.initialize(manager, dataType, shapes);
-        shapes = stemConv.getOutputShapes(shapes);
-        stemBn.initialize(manager, dataType, shapes);
-        if (!smallInput) {
-            shapes = new Shape[] {new Shape(in.get(0), width, in.get(2) / 4, in.get(3) / 4)};
-        }
-        List<Shape> skipShapes = new ArrayList<>();
-        for (List<ResNet.BasicBlock> blocks : stages) {
-            for (ResNet.BasicBlock block : blocks) {
-                block.initialize(manager, dataType, shapes);
-                shapes = block.getOutputShapes(shapes);
-            }
-            skipShapes.add(shapes[0]);
-        }
-        for (int s = 0; s < stages.size(); s++) {
+        List<Shape> skipShapes = encoder.initialize(manager, dataType, in);
+        for (int s = 0; s < skipShapes.size(); s++) {
             laterals.get(s).initialize(manager, dataType, skipShapes.get(s));
         }
-        for (int s = stages.size() - 2, f = 0; s >= 0; s--, f++) {
+        for (int s = skipShapes.size() - 2, f = 0; s >= 0; s--, f++) {
             Shape fused = new Shape(in.get(0), width, skipShapes.get(s).get(2), skipShapes.get(s).get(3));
             fuseConvs.get(f).initialize(manager, dataType, fused);
             fuseBns.get(f).initialize(manager, dataType, fused);
@@ -215,13 +162,6 @@ public final class SegmentationNet extends AbstractBlock {
         }
     }
 
-    private static Conv2d conv(int filters, int kernel, int stride, int padding, boolean bias) {
-        Conv2d conv = Conv2d.builder().setFilters(filters).setKernelShape(new Shape(kernel, kernel))
-                .optStride(new Shape(stride, stride)).optPadding(new Shape(padding, padding)).optBias(bias).build();
-        conv.setInitializer(CONV_INITIALIZER, Parameter.Type.WEIGHT);
-        return conv;
-    }
-
     @Override
     public String toString() {
         return String.format(Locale.ROOT, "SegmentationNet(in=%d, width=%d, blocks=%s, smallInput=%s, D=%d, K=%d)",
@@ -229,46 +169,16 @@ public final class SegmentationNet extends AbstractBlock {
     }
 
     /**
-     * Builder in DJL's style: {@code set*} required, {@code opt*} optional. The defaults give a ResNet-18
-     * encoder with an ImageNet stem.
+     * Builder in DJL's style: {@code setNumClasses} required ({@code K}, 40 for NYU-Depth V2), {@code opt*}
+     * optional; {@code optWidth} is also the decoder's width. The defaults give a ResNet-18 encoder with an
+     * ImageNet stem on RGB; depth has {@code optInputChannels(1)}.
      */
-    public static final class Builder {
-
-        private int numClasses;
-        private int inputChannels = 3;
-        private int width = 64;
-        private int[] blocksPerStage = {2, 2, 2, 2};
-        private boolean smallInput;
+    public static final class Builder extends ResidualEncoder.Builder<Builder> {
 
         private Builder() {}
 
-        /** Required: the number of classes {@code K} (40 for NYU-Depth V2). */
-        public Builder setNumClasses(int numClasses) {
-            this.numClasses = numClasses;
-            return this;
-        }
-
-        /** Optional: input channels, 3 for RGB, 1 for depth. Default 3. */
-        public Builder optInputChannels(int inputChannels) {
-            this.inputChannels = inputChannels;
-            return this;
-        }
-
-        /** Optional: base width {@code w} (encoder stage 1 and the decoder). Default 64 (ResNet-18). */
-        public Builder optWidth(int width) {
-            this.width = width;
-            return this;
-        }
-
-        /** Optional: basic blocks per encoder stage. Default {@code 2, 2, 2, 2} (ResNet-18). */
-        public Builder optBlocksPerStage(int... blocksPerStage) {
-            this.blocksPerStage = blocksPerStage == null ? null : blocksPerStage.clone();
-            return this;
-        }
-
-        /** Optional: a 3x3 stride-1 stem without max-pool, for small inputs. Default false. */
-        public Builder optSmallInput(boolean smallInput) {
-            this.smallInput = smallInput;
+        @Override
+        protected Builder self() {
             return this;
         }
 

@@ -11,14 +11,9 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv1d;
-import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.UniformInitializer;
-import ai.djl.training.initializer.XavierInitializer;
-import ai.djl.training.initializer.XavierInitializer.FactorType;
-import ai.djl.training.initializer.XavierInitializer.RandomType;
 import ai.djl.util.PairList;
 
 import java.util.ArrayList;
@@ -54,9 +49,6 @@ import java.util.Locale;
  */
 public final class TextCnn extends AbstractBlock {
 
-    private static final Initializer CONV_INITIALIZER = new XavierInitializer(RandomType.GAUSSIAN, FactorType.OUT, 2);
-    private static final Initializer LINEAR_INITIALIZER = new XavierInitializer(RandomType.GAUSSIAN, FactorType.AVG, 1);
-
     private final int vocabularySize;
     private final int numClasses;
     private final int embeddingDim;
@@ -67,8 +59,7 @@ public final class TextCnn extends AbstractBlock {
     private final Parameter embedding;
     private final List<Conv1d> convolutions = new ArrayList<>();
     private final Dropout dropout;
-    private final Linear adapter;
-    private final Linear fc;
+    private final FeatureHead head;
 
     private TextCnn(Builder b) {
         this.vocabularySize = b.vocabularySize;
@@ -83,14 +74,11 @@ public final class TextCnn extends AbstractBlock {
                 .build());
         for (int k : kernelSizes) {
             Conv1d conv = Conv1d.builder().setKernelShape(new Shape(k)).setFilters(filters).build();
-            conv.setInitializer(CONV_INITIALIZER, Parameter.Type.WEIGHT);
+            conv.setInitializer(Layers.CONV_INITIALIZER, Parameter.Type.WEIGHT);
             convolutions.add(addChildBlock("conv" + k, conv));
         }
         dropout = addChildBlock("dropout", Dropout.builder().optRate(dropoutRate).build());
-        adapter = addChildBlock("adapter", Linear.builder().setUnits(featureDim).build());
-        adapter.setInitializer(LINEAR_INITIALIZER, Parameter.Type.WEIGHT);
-        fc = addChildBlock("fc", Linear.builder().setUnits(numClasses).build());
-        fc.setInitializer(LINEAR_INITIALIZER, Parameter.Type.WEIGHT);
+        head = new FeatureHead(this::addChildBlock, featureDim, numClasses);
     }
 
     /** Returns a builder. */
@@ -128,16 +116,13 @@ public final class TextCnn extends AbstractBlock {
         }
         NDArray h = pooled.size() == 1 ? pooled.head() : NDArrays.concat(pooled, 1);
         h = dropout.forward(store, new NDList(h), training).head();
-        NDArray feature = adapter.forward(store, new NDList(h), training).head();
-        NDArray logits = fc.forward(store, new NDList(Activation.relu(feature)), training).head();
-        return new NDList(logits, feature);
+        return head.forward(store, h, training);
     }
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         checkInput(inputShapes[0]);
-        long batch = inputShapes[0].get(0);
-        return new Shape[] {new Shape(batch, numClasses), new Shape(batch, featureDim)};
+        return head.getOutputShapes(inputShapes[0].get(0));
     }
 
     @Override
@@ -150,8 +135,7 @@ public final class TextCnn extends AbstractBlock {
         }
         Shape pooled = new Shape(batch, (long) filters * kernelSizes.length);
         dropout.initialize(manager, dataType, pooled);
-        adapter.initialize(manager, dataType, pooled);
-        fc.initialize(manager, dataType, new Shape(batch, featureDim));
+        head.initialize(manager, dataType, pooled);
     }
 
     private void checkInput(Shape shape) {

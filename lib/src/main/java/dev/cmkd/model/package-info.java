@@ -12,5 +12,11 @@
  * linear adapter that gives their feature the image network's dimension. For segmentation, {@link
  * dev.cmkd.model.SegmentationNet} is a ResNet encoder with a U-Net-lite decoder whose {@code feature} is the
  * encoder's last map.
+ *
+ * <p>The networks share their parts through package-private helpers that add their layers as the network's own
+ * children, so that the parameter names of saved runs stay what they were: {@code ResidualEncoder} (the stem and
+ * stages of basic blocks of {@code ResNet} and {@code SegmentationNet}, and their common builder options),
+ * {@code FeatureHead} (the adapter, ReLU and classifier of {@code TextCnn} and {@code FeatureMlp}) and
+ * {@code Layers} (the convolution, linear layer and initialisers of FD-CMKD's released code).
  */
 package dev.cmkd.model;
