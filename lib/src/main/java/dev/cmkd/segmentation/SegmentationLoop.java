@@ -13,6 +13,7 @@ import dev.cmkd.method.LossTerms;
 import dev.cmkd.results.ResultFiles;
 import dev.cmkd.train.Checkpoint;
 import dev.cmkd.train.EpochRecord;
+import dev.cmkd.train.NativeWork;
 import dev.cmkd.train.RunSpec;
 import dev.cmkd.train.SgdMomentum;
 import dev.cmkd.train.TrainingLoop;
@@ -92,11 +93,13 @@ public final class SegmentationLoop {
      * @param augmentation the training crop and flip
      * @param evaluationBatch images per evaluation batch
      */
+    @SuppressWarnings("try") // the NativeWork guards are held, not used
     public static List<Epoch> run(Block trainable, Objective objective, Predictors predictors, RgbdSplit train,
             RgbdSplit validation, RgbdSplit test, RunSpec spec, Augmentation augmentation, int evaluationBatch,
             Path runDir, NDManager manager, TrainingLoop.Listener listener) {
         SgdMomentum optimizer = new SgdMomentum(trainable.getParameters(), spec.momentum());
-        List<Epoch> epochs = resume(trainable, optimizer, runDir, manager);
+        List<Epoch> epochs = NativeWork.call("resuming " + runDir.getFileName(),
+                () -> resume(trainable, optimizer, runDir, manager));
         if (!epochs.isEmpty() && epochs.size() < spec.epochs()) {
             System.out.printf("resuming %s after epoch %d of %d%n", runDir, epochs.size(), spec.epochs());
         }
@@ -115,7 +118,8 @@ public final class SegmentationLoop {
                 int[] indices = Arrays.copyOfRange(order, b * spec.batchSize(), (b + 1) * spec.batchSize());
                 SplittableRandom random = new SplittableRandom(spec.seed() * 1_000_003L + epoch * 65_537L + b);
                 int at = epoch;
-                try (NDManager step = manager.newSubManager()) {
+                try (NativeWork.Step guard = NativeWork.enter("a training batch of " + runDir.getFileName());
+                        NDManager step = manager.newSubManager()) {
                     RgbdSplit.Batch batch = train.batch(step, indices, augmentation, random);
                     optimizer.minimize(lr, () -> objective.terms(store, batch, indices, at))
                             .forEach((name, value) -> sums.merge(name, value, Double::sum));
@@ -132,14 +136,16 @@ public final class SegmentationLoop {
                     scores(onTest, true));
             boolean best = epochs.stream().allMatch(e -> first(e.record().validation()) < first(validationMiou));
             epochs.add(new Epoch(record, scores(onValidation, false), scores(onTest, false)));
-            if (best) {
-                ResultFiles.write(runDir.resolve(BEST_PARAMETERS), path -> {
-                    try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(path))) {
-                        trainable.saveParameters(out);
-                    }
-                });
+            try (NativeWork.Step guard = NativeWork.enter("the checkpoint of " + runDir.getFileName())) {
+                if (best) {
+                    ResultFiles.write(runDir.resolve(BEST_PARAMETERS), path -> {
+                        try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(path))) {
+                            trainable.saveParameters(out);
+                        }
+                    });
+                }
+                Checkpoint.save(runDir, GSON.toJson(epochs), trainable, optimizer);
             }
-            Checkpoint.save(runDir, GSON.toJson(epochs), trainable, optimizer);
             ResultFiles.writeCsv(metrics(epochs), runDir.resolve(METRICS));
             listener.onEpoch(record, spec.epochs());
         }
@@ -147,12 +153,14 @@ public final class SegmentationLoop {
     }
 
     /** Returns the confusion matrix of every predictor on {@code split}'s full images, in inference mode. */
+    @SuppressWarnings("try")
     public static Map<String, ConfusionMatrix> evaluate(Predictors predictors, RgbdSplit split, int batchSize,
             ParameterStore store, NDManager manager) {
         Map<String, ConfusionMatrix> matrices = new LinkedHashMap<>();
         for (int from = 0; from < split.size(); from += batchSize) {
             int[] indices = IntStream.range(from, Math.min(split.size(), from + batchSize)).toArray();
-            try (NDManager step = manager.newSubManager()) {
+            try (NativeWork.Step guard = NativeWork.enter("an evaluation batch on " + split.name());
+                    NDManager step = manager.newSubManager()) {
                 RgbdSplit.Batch batch = split.batch(step, indices);
                 predictors.logits(store, batch).forEach((name, logits) -> matrices
                         .computeIfAbsent(name, n -> new ConfusionMatrix(split.numClasses()))

@@ -79,11 +79,13 @@ public final class TrainingLoop {
      * Trains {@code trainable} (initialised, in {@code manager}) and returns the records of all epochs,
      * including those of a previous interrupted run in {@code runDir}.
      */
+    @SuppressWarnings("try") // the NativeWork guards are held, not used
     public static List<EpochRecord> run(Block trainable, Objective objective, Predictors predictors,
             BatchSource train, BatchSource validation, BatchSource test, RunSpec spec, Path runDir,
             NDManager manager, Listener listener) {
         SgdMomentum optimizer = new SgdMomentum(trainable.getParameters(), spec.momentum());
-        List<EpochRecord> records = resume(trainable, optimizer, runDir, manager);
+        List<EpochRecord> records = NativeWork.call("resuming " + runDir.getFileName(),
+                () -> resume(trainable, optimizer, runDir, manager));
         if (!records.isEmpty() && records.size() < spec.epochs()) {
             System.out.printf("resuming %s after epoch %d of %d%n", runDir, records.size(), spec.epochs());
         }
@@ -100,7 +102,8 @@ public final class TrainingLoop {
             Map<String, Double> sums = new LinkedHashMap<>();
             for (int b = 0; b < batches; b++) {
                 int[] indices = java.util.Arrays.copyOfRange(order, b * spec.batchSize(), (b + 1) * spec.batchSize());
-                try (NDManager step = manager.newSubManager()) {
+                try (NativeWork.Step guard = NativeWork.enter("a training batch of " + runDir.getFileName());
+                        NDManager step = manager.newSubManager()) {
                     PairedSplit.Batch batch = train.batch(step, indices, epoch);
                     int at = epoch;
                     optimizer.minimize(lr, () -> objective.terms(store, batch, indices, at))
@@ -117,14 +120,16 @@ public final class TrainingLoop {
                     validationAccuracy, testAccuracy);
             boolean best = records.stream().allMatch(r -> first(r.validation()) < first(validationAccuracy));
             records.add(record);
-            if (best) {
-                ResultFiles.write(runDir.resolve(BEST_PARAMETERS), path -> {
-                    try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(path))) {
-                        trainable.saveParameters(out);
-                    }
-                });
+            try (NativeWork.Step guard = NativeWork.enter("the checkpoint of " + runDir.getFileName())) {
+                if (best) {
+                    ResultFiles.write(runDir.resolve(BEST_PARAMETERS), path -> {
+                        try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(path))) {
+                            trainable.saveParameters(out);
+                        }
+                    });
+                }
+                save(trainable, optimizer, records, runDir);
             }
-            save(trainable, optimizer, records, runDir);
             ResultFiles.writeCsv(metrics(records), runDir.resolve(METRICS));
             listener.onEpoch(record, spec.epochs());
         }
@@ -193,13 +198,15 @@ public final class TrainingLoop {
      * batch is done, so a larger evaluation batch can need more memory than training (CREMA-D's 257 x 1004
      * spectrograms through ResNet-18 took about 0.19 GB per evaluated sample on CPU: 14 GB at 64 a batch).
      */
+    @SuppressWarnings("try")
     public static Map<String, Double> accuracy(Predictors predictors, BatchSource split, ParameterStore store,
             NDManager manager, int batchSize) {
         Map<String, Double> correct = new LinkedHashMap<>();
         for (int from = 0; from < split.size(); from += batchSize) {
             int[] indices = java.util.stream.IntStream.range(from, Math.min(split.size(), from + batchSize))
                     .toArray();
-            try (NDManager step = manager.newSubManager()) {
+            try (NativeWork.Step guard = NativeWork.enter("an evaluation batch on " + split.name());
+                    NDManager step = manager.newSubManager()) {
                 PairedSplit.Batch batch = split.batch(step, indices, 0);
                 for (Map.Entry<String, NDArray> entry : predictors.logits(store, batch).entrySet()) {
                     double hits = entry.getValue().argMax(1).toType(DataType.INT64, false).eq(batch.labels())
