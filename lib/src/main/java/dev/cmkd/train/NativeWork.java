@@ -40,20 +40,28 @@ import java.util.function.Supplier;
  * "Before exit entered" at 439.192 s and the "Exit" VM operation at 439.193 s, and the crash at 439.52 s:
  * the 300 ms wait plus the destructors. The return address on the stack is libtorch_cpu.so+0x11379f6d,
  * inside oneDNN's {@code dnnl_primitive_execute}, just after {@code call *%rax} for the stream's virtual
- * {@code after_exec_hook}: the stream object (ideep's default CPU stream, a function-local static) had been
+ * {@code after_exec_hook}: the oneDNN stream object (a static of libtorch's oneDNN integration) had been
  * destroyed by {@code exit()} and its memory reused by malloc, so its "vtable" pointed into the C heap and
  * the call jumped into a non-executable heap page ({@code SEGV_ACCERR}, pc = rax = rdi = the stream's
  * address, in the malloc arena 7fe2a0000000-7fe2a3d4f000). Nothing in the kit or in its data is at
  * fault; any SIGTERM (or {@code System.exit}) that lands during a training step can do this.
  *
- * <p><b>Reproduction.</b> Run the ci main job with more epochs and pairs so that it trains for about a
- * minute, and send SIGTERM at a random moment, many times:
+ * <p><b>Reproduction.</b> The JVM waits 300 ms for a thread in native code, and each DJL operation is one
+ * JNI call, so the crash needs a single call that is still running 300 ms after the exit began: in
+ * practice {@code torchBackward}, the whole backward pass in one call. Large batches make it likely. Run
+ * the full-profile main job with one seed and 256 samples a batch, and send SIGTERM at a random moment:
  * <pre>
- *   java -Dfdcmkd.profile=ci -Dfdcmkd.methods=fd-cmkd -Dfdcmkd.teacherEpochs=20 -Dfdcmkd.studentEpochs=20 \
- *     -Dfdcmkd.maxPairs=2048 -Dfdcmkd.output=/tmp/run ... dev.cmkd.experiment.EmbeddedBenchmark &amp;
- *   sleep $((5 + RANDOM % 36)); kill -TERM $!; wait $!   # 143: clean; 134 and an hs_err_pid*.log: the crash
+ *   java -XX:ErrorFile=/tmp/r/hs_err_pid%p.log -Dai.djl.offline=true -Dfdcmkd.seeds=0 -Dfdcmkd.batchSize=256 \
+ *     -Dfdcmkd.methods=fd-cmkd -Dfdcmkd.teacherEpochs=1 -Dfdcmkd.studentEpochs=20 -Dfdcmkd.maxPairs=2048 \
+ *     -Dfdcmkd.output=/tmp/r/out -cp 'lib/target/classes:lib/target/lib/*' dev.cmkd.experiment.EmbeddedBenchmark &amp;
+ *   sleep $((5 + RANDOM % 36)); kill -TERM $!; wait $!   # 143: clean; 134 and an hs_err file: the crash
  * </pre>
- * Uninterrupted runs never crashed; the crash needs the exit path.
+ * Without this class that crashed 3 times in 16 SIGTERMs, each time the main thread in {@code
+ * torchBackward} and the crash 0.3 to 1.6 s after the "Exit" VM operation (twice inside oneDNN's
+ * convolution backward-weights reduction, libtorch_cpu.so+0x135d82e6, jumping to unmapped code; once into
+ * the Java heap). With 64-sample batches (short backward calls) none of 17 SIGTERMs crashed (9 with the ci
+ * profile, 8 with the full one), and no uninterrupted run did: the crash needs the exit path and a long
+ * native call.
  *
  * <p><b>Fix.</b> This guard: every interrupted run, started again, finishes with a {@code results.csv} and
  * {@code metrics.csv} identical to an uninterrupted run's (same thread count).
