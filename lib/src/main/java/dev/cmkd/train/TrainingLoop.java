@@ -98,13 +98,17 @@ public final class TrainingLoop {
 
     /**
      * Trains {@code trainable} (initialised, in {@code manager}) and returns the records of all epochs,
-     * including those of a previous interrupted run in {@code runDir}.
+     * including those of a previous interrupted run in {@code runDir}. Every native step (a training batch, an
+     * evaluation batch, the checkpoint, the resume) runs under {@link NativeWork}, so that a SIGTERM lets the step
+     * finish before the process exits.
      */
+    @SuppressWarnings("try") // the NativeWork guards are held, not used
     public static List<EpochRecord> run(Block trainable, Objective objective, Predictors predictors,
             BatchSource train, Evaluation evaluation, RunSpec spec, Path runDir, NDManager manager,
             Listener listener) {
         SgdMomentum optimizer = new SgdMomentum(trainable.getParameters(), spec.momentum());
-        List<EpochRecord> records = resume(trainable, optimizer, runDir, manager);
+        List<EpochRecord> records = NativeWork.call("resuming " + runDir.getFileName(),
+                () -> resume(trainable, optimizer, runDir, manager));
         if (!records.isEmpty() && records.size() < spec.epochs()) {
             System.out.printf("resuming %s after epoch %d of %d%n", runDir, records.size(), spec.epochs());
         }
@@ -125,7 +129,8 @@ public final class TrainingLoop {
             Map<String, Double> sums = new LinkedHashMap<>();
             for (int b = 0; b < batches; b++) {
                 int[] indices = Arrays.copyOfRange(order, b * spec.batchSize(), (b + 1) * spec.batchSize());
-                try (NDManager step = manager.newSubManager()) {
+                try (NativeWork.Step guard = NativeWork.enter("a training batch of " + runDir.getFileName());
+                        NDManager step = manager.newSubManager()) {
                     Batch batch = train.batch(step, indices, epoch);
                     int at = epoch;
                     optimizer.minimize(lr, () -> objective.terms(store, batch, indices, at))
@@ -148,14 +153,16 @@ public final class TrainingLoop {
             boolean best = records.stream().allMatch(r -> first(r.validation()) < first(record.validation()));
             records.add(record);
             ResultFiles.writeCsv(metrics(records), runDir.resolve(METRICS));
-            if (best) {
-                ResultFiles.write(runDir.resolve(BEST_PARAMETERS), path -> {
-                    try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(path))) {
-                        trainable.saveParameters(out);
-                    }
-                });
+            try (NativeWork.Step guard = NativeWork.enter("the checkpoint of " + runDir.getFileName())) {
+                if (best) {
+                    ResultFiles.write(runDir.resolve(BEST_PARAMETERS), path -> {
+                        try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(path))) {
+                            trainable.saveParameters(out);
+                        }
+                    });
+                }
+                Checkpoint.save(runDir, GSON.toJson(records), trainable, optimizer);
             }
-            Checkpoint.save(runDir, GSON.toJson(records), trainable, optimizer);
             listener.onEpoch(record, spec.epochs());
         }
         return records;
@@ -222,12 +229,14 @@ public final class TrainingLoop {
      * Returns each predictor's metrics ({@link Evaluator#metrics()} order) on {@code split}, in inference mode,
      * {@code evaluation.batchSize()} samples at a time.
      */
+    @SuppressWarnings("try")
     public static Map<String, double[]> score(Predictors predictors, Evaluation evaluation, BatchSource split,
             ParameterStore store, NDManager manager) {
         Map<String, Evaluator.Tally> tallies = new LinkedHashMap<>();
         for (int from = 0; from < split.size(); from += evaluation.batchSize()) {
             int[] indices = IntStream.range(from, Math.min(split.size(), from + evaluation.batchSize())).toArray();
-            try (NDManager step = manager.newSubManager()) {
+            try (NativeWork.Step guard = NativeWork.enter("an evaluation batch on " + split.name());
+                    NDManager step = manager.newSubManager()) {
                 Batch batch = split.batch(step, indices, 0);
                 predictors.logits(store, batch).forEach((name, logits) -> tallies.computeIfAbsent(name,
                         n -> evaluation.evaluator().tally()).add(logits, batch.labels()));
