@@ -68,20 +68,6 @@ public final class CrisisMmdSplit implements BatchSource {
         return CrisisMmdLoader.CLASSES.size();
     }
 
-    /** Returns the modalities' names: {@code [image, text]}. */
-    public List<String> modalities() {
-        return List.of(CrisisMmdLoader.IMAGE, CrisisMmdLoader.TEXT);
-    }
-
-    /** Returns the index (0 or 1) of a modality, or throws naming the known ones. */
-    public int modalityIndex(String modality) {
-        int index = modalities().indexOf(modality);
-        if (index < 0) {
-            throw new IllegalArgumentException("no modality '" + modality + "' in CrisisMMD; it has " + modalities());
-        }
-        return index;
-    }
-
     /** Returns the shape of one sample of modality {@code m}: {@code (3, S, S)} or the text's shape. */
     public Shape sampleShape(int m) {
         return m == 0 ? new Shape(3, transform.size(), transform.size()) : textShape;
