@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.cmkd.data.Batch;
 import dev.cmkd.data.BatchSource;
-import dev.cmkd.data.PairedSplit;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
