@@ -179,7 +179,8 @@ public final class Idx {
         if (Files.isRegularFile(gzipped)) {
             return gzipped;
         }
-        throw new FileFormatException(plain, "missing file " + plain + " (nor " + gzipped.getFileName() + "); fix: " + fix);
+        throw new FileFormatException(plain, "missing file " + plain + " (nor " + gzipped.getFileName() + "); fix: "
+                + fix);
     }
 
     private static DataInputStream open(Path file, String fix) throws IOException {
@@ -218,8 +219,8 @@ public final class Idx {
         try {
             return in.readInt();
         } catch (EOFException e) {
-            throw new FileFormatException(file, file + ": field '" + field + "' missing: the header is truncated; fix: " + fix,
-                    e);
+            throw new FileFormatException(file, file + ": field '" + field + "' missing: the header is truncated; fix: "
+                    + fix, e);
         }
     }
 
