@@ -4,6 +4,7 @@
  * here: a {@link dev.cmkd.data.BatchSource} hands out {@link dev.cmkd.data.Batch}es ({@link dev.cmkd.data.PairedSplit}
  * in memory or streamed), {@link dev.cmkd.data.Splits} groups a task's three, {@link dev.cmkd.data.CsvFile} and
  * {@link dev.cmkd.data.Npy} read prepared files with errors that name the file, the field and the fix ({@link
- * dev.cmkd.data.DatasetException}), and {@link dev.cmkd.data.Sha256} hashes files for manifests and cache keys.
+ * dev.cmkd.data.DatasetException}; {@link dev.cmkd.data.FileFormatException} where a file is not in its format, a
+ * WAV or an IDX file), and {@link dev.cmkd.data.Sha256} hashes files for manifests and cache keys.
  */
 package dev.cmkd.data;

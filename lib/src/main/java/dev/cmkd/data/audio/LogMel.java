@@ -1,10 +1,11 @@
 package dev.cmkd.data.audio;
 
+import static dev.cmkd.data.audio.FrontEnds.require;
+
 import ai.djl.ndarray.types.Shape;
 
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -53,7 +54,7 @@ public final class LogMel implements AudioFrontEnd {
         this.fMin = builder.fMin;
         this.fMax = builder.fMax;
         this.logFloor = builder.logFloor;
-        this.stft = new Stft(Window.hann().coefficients(fftSize), fftSize, hop, Padding.REFLECT, false);
+        this.stft = new Stft(Window.hann(), fftSize, fftSize, hop, Padding.REFLECT, false);
         double[][] bank = filterBank();
         this.firstBin = new int[melBands];
         this.weights = new double[melBands][];
@@ -94,21 +95,6 @@ public final class LogMel implements AudioFrontEnd {
     @Override
     public int sampleRate() {
         return sampleRate;
-    }
-
-    /** Returns the FFT length {@code N}. */
-    public int fftSize() {
-        return fftSize;
-    }
-
-    /** Returns the hop in samples. */
-    public int hop() {
-        return hop;
-    }
-
-    /** Returns the number of mel bands. */
-    public int melBands() {
-        return melBands;
     }
 
     /** Returns the {@code melBands + 2} filter edges in Hz; band {@code b} peaks at edge {@code b + 1}. */
@@ -176,13 +162,8 @@ public final class LogMel implements AudioFrontEnd {
 
     @Override
     public Map<String, Object> parameters() {
-        Map<String, Object> parameters = new LinkedHashMap<>();
-        parameters.put("frontEnd", name());
-        parameters.put("sampleRate", sampleRate);
-        parameters.put("fftSize", fftSize);
-        parameters.put("hop", hop);
-        parameters.put("window", "hann");
-        parameters.put("padding", "reflect");
+        Map<String, Object> parameters = FrontEnds.parameters(this);
+        stft.putFraming(parameters);
         parameters.put("melBands", melBands);
         parameters.put("melScale", "htk");
         parameters.put("fMin", fMin);
@@ -254,22 +235,16 @@ public final class LogMel implements AudioFrontEnd {
 
         /** Validates and builds the front-end. */
         public LogMel build() {
-            require(sampleRate >= 1, "sampleRate", sampleRate, "at least 1 Hz");
-            require(fftSize >= 2, "fftSize", fftSize, "at least 2");
-            require(hop >= 1, "hop", hop, "at least 1");
-            require(melBands >= 1, "melBands", melBands, "at least 1");
-            require(fMin >= 0 && Double.isFinite(fMin), "fMin", fMin, "finite and at least 0 Hz");
-            require(fMax > fMin && fMax <= sampleRate / 2.0, "fMax", fMax,
+            String owner = "LogMel";
+            require(owner, sampleRate >= 1, "sampleRate", sampleRate, "at least 1 Hz");
+            require(owner, fftSize >= 2, "fftSize", fftSize, "at least 2");
+            require(owner, hop >= 1, "hop", hop, "at least 1");
+            require(owner, melBands >= 1, "melBands", melBands, "at least 1");
+            require(owner, fMin >= 0 && Double.isFinite(fMin), "fMin", fMin, "finite and at least 0 Hz");
+            require(owner, fMax > fMin && fMax <= sampleRate / 2.0, "fMax", fMax,
                     "in (fMin, sampleRate / 2] = (" + fMin + ", " + sampleRate / 2.0 + "] Hz");
-            require(logFloor > 0 && Double.isFinite(logFloor), "logFloor", logFloor, "finite and above 0");
+            require(owner, logFloor > 0 && Double.isFinite(logFloor), "logFloor", logFloor, "finite and above 0");
             return new LogMel(this);
-        }
-
-        private static void require(boolean ok, String parameter, Object value, String range) {
-            if (!ok) {
-                throw new IllegalArgumentException(
-                        "LogMel: " + parameter + " " + value + " must be " + range);
-            }
         }
     }
 }

@@ -1,9 +1,10 @@
 package dev.cmkd.data.audio;
 
+import static dev.cmkd.data.audio.FrontEnds.require;
+
 import ai.djl.ndarray.types.Shape;
 
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -77,9 +78,6 @@ public final class LogSpectrogram implements AudioFrontEnd {
     private final int sampleRate;
     private final int segmentLength;
     private final int fftSize;
-    private final int hop;
-    private final Window window;
-    private final Padding padding;
     private final Detrend detrend;
     private final Spectrum spectrum;
     private final double logOffset;
@@ -91,20 +89,13 @@ public final class LogSpectrogram implements AudioFrontEnd {
         this.sampleRate = builder.sampleRate;
         this.segmentLength = builder.segmentLength;
         this.fftSize = builder.fftSize > 0 ? builder.fftSize : builder.segmentLength;
-        this.hop = builder.hop;
-        this.window = builder.window;
-        this.padding = builder.padding;
         this.detrend = builder.detrend;
         this.spectrum = builder.spectrum;
         this.logOffset = builder.logOffset;
         this.standardizePerClip = builder.standardizePerClip;
-        double[] coefficients = window.coefficients(segmentLength);
-        this.stft = new Stft(coefficients, fftSize, hop, padding, detrend == Detrend.CONSTANT);
-        double energy = 0;
-        for (double c : coefficients) {
-            energy += c * c;
-        }
-        this.densityScale = 1 / (sampleRate * energy);
+        this.stft = new Stft(builder.window, segmentLength, fftSize, builder.hop, builder.padding,
+                detrend == Detrend.CONSTANT);
+        this.densityScale = 1 / (sampleRate * stft.windowEnergy());
     }
 
     /** Returns a builder with FD-CMKD's CREMA-D defaults (see the class comment). */
@@ -201,14 +192,9 @@ public final class LogSpectrogram implements AudioFrontEnd {
 
     @Override
     public Map<String, Object> parameters() {
-        Map<String, Object> parameters = new LinkedHashMap<>();
-        parameters.put("frontEnd", name());
-        parameters.put("sampleRate", sampleRate);
+        Map<String, Object> parameters = FrontEnds.parameters(this);
         parameters.put("segmentLength", segmentLength);
-        parameters.put("fftSize", fftSize);
-        parameters.put("hop", hop);
-        parameters.put("window", window.toString());
-        parameters.put("padding", padding.name().toLowerCase(Locale.ROOT));
+        stft.putFraming(parameters);
         parameters.put("detrend", detrend.name().toLowerCase(Locale.ROOT));
         parameters.put("spectrum", spectrum.name().toLowerCase(Locale.ROOT));
         parameters.put("logOffset", logOffset);
@@ -299,24 +285,19 @@ public final class LogSpectrogram implements AudioFrontEnd {
 
         /** Validates and builds the front-end. */
         public LogSpectrogram build() {
-            require(sampleRate >= 1, "sampleRate", sampleRate, "at least 1 Hz");
-            require(segmentLength >= 2, "segmentLength", segmentLength, "at least 2");
-            require(fftSize == 0 || fftSize >= segmentLength, "fftSize", fftSize,
+            String owner = "LogSpectrogram";
+            require(owner, sampleRate >= 1, "sampleRate", sampleRate, "at least 1 Hz");
+            require(owner, segmentLength >= 2, "segmentLength", segmentLength, "at least 2");
+            require(owner, fftSize == 0 || fftSize >= segmentLength, "fftSize", fftSize,
                     "at least segmentLength = " + segmentLength);
-            require(hop >= 1, "hop", hop, "at least 1");
-            require(window != null, "window", null, "non-null");
-            require(padding != null, "padding", null, "non-null");
-            require(detrend != null, "detrend", null, "non-null");
-            require(spectrum != null, "spectrum", null, "non-null");
-            require(logOffset > 0 && Double.isFinite(logOffset), "logOffset", logOffset, "finite and above 0");
+            require(owner, hop >= 1, "hop", hop, "at least 1");
+            require(owner, window != null, "window", null, "non-null");
+            require(owner, padding != null, "padding", null, "non-null");
+            require(owner, detrend != null, "detrend", null, "non-null");
+            require(owner, spectrum != null, "spectrum", null, "non-null");
+            require(owner, logOffset > 0 && Double.isFinite(logOffset), "logOffset", logOffset,
+                    "finite and above 0");
             return new LogSpectrogram(this);
-        }
-
-        private static void require(boolean ok, String parameter, Object value, String range) {
-            if (!ok) {
-                throw new IllegalArgumentException(
-                        "LogSpectrogram: " + parameter + " " + value + " must be " + range);
-            }
         }
     }
 }

@@ -1,30 +1,65 @@
 package dev.cmkd.data.audio;
 
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The short-time power spectrum shared by the front-ends: frame {@code t} is the {@code segment}
  * samples {@code y[t * hop ..]} of the padded signal {@code y}, optionally minus their mean, times the
  * window, zero-padded at the end to {@code fftSize}; its power is {@code |rfft|^2} at bins {@code 0 ..
  * fftSize / 2}. Two real frames share one complex FFT (real part, imaginary part), separated by the
- * conjugate symmetry of real transforms. Immutable and thread-safe.
+ * conjugate symmetry of real transforms. It also records its framing for the front-ends' {@link
+ * AudioFrontEnd#parameters()} ({@link #putFraming}). Immutable and thread-safe.
  */
 final class Stft {
 
-    private final double[] window;
+    private final Window window;
+    private final double[] coefficients;
     private final int fftSize;
     private final int hop;
     private final Padding padding;
     private final boolean removeMean;
     private final Fft fft;
 
-    Stft(double[] window, int fftSize, int hop, Padding padding, boolean removeMean) {
-        this.window = window.clone();
+    /**
+     * Creates the transform.
+     *
+     * @param window the periodic window, of {@code segment} coefficients
+     * @param segment the samples per frame, at most {@code fftSize}
+     * @param fftSize the FFT length; each windowed frame is zero-padded at its end to it
+     * @param hop the samples between frame starts
+     * @param padding how the signal is extended before framing
+     * @param removeMean whether each frame's mean is subtracted before windowing (scipy's {@code
+     *     detrend='constant'})
+     */
+    Stft(Window window, int segment, int fftSize, int hop, Padding padding, boolean removeMean) {
+        this.window = window;
+        this.coefficients = window.coefficients(segment);
         this.fftSize = fftSize;
         this.hop = hop;
         this.padding = padding;
         this.removeMean = removeMean;
         this.fft = new Fft(fftSize);
+    }
+
+    /** Returns the window's energy {@code sum_j w[j]^2} (the denominator of a power spectral density). */
+    double windowEnergy() {
+        double energy = 0;
+        for (double c : coefficients) {
+            energy += c * c;
+        }
+        return energy;
+    }
+
+    /**
+     * Adds {@code fftSize}, {@code hop}, {@code window} ({@link Window#toString()}) and {@code padding}
+     * (lower case) to {@code parameters}, in this order: the framing part of a front-end's cache key.
+     */
+    void putFraming(Map<String, Object> parameters) {
+        parameters.put("fftSize", fftSize);
+        parameters.put("hop", hop);
+        parameters.put("window", window.toString());
+        parameters.put("padding", padding.name().toLowerCase(Locale.ROOT));
     }
 
     /** Returns the number of one-sided bins, {@code fftSize / 2 + 1}. */
@@ -39,21 +74,21 @@ final class Stft {
 
     /** Returns the fewest samples a signal needs. */
     int minimumSamples() {
-        int fromSegment = Math.max(1, window.length - 2 * pad());
+        int fromSegment = Math.max(1, coefficients.length - 2 * pad());
         return padding == Padding.REFLECT ? Math.max(fromSegment, pad() + 1) : fromSegment;
     }
 
     /** Returns {@code 1 + floor((n + 2 pad - segment) / hop)}. */
     int frames(int samples) {
         checkLength(samples);
-        return 1 + (samples + 2 * pad() - window.length) / hop;
+        return 1 + (samples + 2 * pad() - coefficients.length) / hop;
     }
 
     void checkLength(int samples) {
         if (samples < minimumSamples()) {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
                     "signal of %d samples is too short: segment %d, fftSize %d, padding %s need at least %d",
-                    samples, window.length, fftSize, padding, minimumSamples()));
+                    samples, coefficients.length, fftSize, padding, minimumSamples()));
         }
     }
 
@@ -95,7 +130,7 @@ final class Stft {
 
     /** Writes the windowed, optionally mean-removed segment at {@code start}, zero-padded to fftSize. */
     private void fill(double[] padded, int start, double[] frame) {
-        int segment = window.length;
+        int segment = coefficients.length;
         double mean = 0;
         if (removeMean) {
             for (int j = 0; j < segment; j++) {
@@ -104,7 +139,7 @@ final class Stft {
             mean /= segment;
         }
         for (int j = 0; j < segment; j++) {
-            frame[j] = (padded[start + j] - mean) * window[j];
+            frame[j] = (padded[start + j] - mean) * coefficients[j];
         }
         java.util.Arrays.fill(frame, segment, fftSize, 0);
     }

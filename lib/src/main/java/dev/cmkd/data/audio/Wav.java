@@ -1,5 +1,6 @@
 package dev.cmkd.data.audio;
 
+import dev.cmkd.data.FileFormatException;
 import dev.cmkd.results.ResultFiles;
 
 import java.io.IOException;
@@ -56,7 +57,7 @@ public final class Wav {
     /**
      * Reads a 16-bit PCM mono WAV file at any sample rate.
      *
-     * @throws WavFormatException if the file is not a 16-bit PCM mono WAV; the message names the field
+     * @throws FileFormatException if the file is not a 16-bit PCM mono WAV; the message names the field
      * @throws UncheckedIOException if the file cannot be read
      */
     public static Clip read(Path file) {
@@ -72,7 +73,7 @@ public final class Wav {
     /**
      * Reads a 16-bit PCM WAV file with any number of channels, keeping the 16-bit samples.
      *
-     * @throws WavFormatException if the file is not a 16-bit PCM WAV; the message names the field
+     * @throws FileFormatException if the file is not a 16-bit PCM WAV; the message names the field
      * @throws UncheckedIOException if the file cannot be read
      */
     public static Pcm readPcm(Path file) {
@@ -83,7 +84,7 @@ public final class Wav {
      * Decodes the bytes of a 16-bit PCM WAV file with any number of channels, as {@link #readPcm} does;
      * {@code source} (where the bytes come from) is named in errors.
      *
-     * @throws WavFormatException if the bytes are not a 16-bit PCM WAV; the message names the field
+     * @throws FileFormatException if the bytes are not a 16-bit PCM WAV; the message names the field
      */
     public static Pcm decode(byte[] bytes, Path source) {
         return parse(source, bytes, false);
@@ -92,12 +93,12 @@ public final class Wav {
     /**
      * Reads a 16-bit PCM mono WAV file and checks its sample rate.
      *
-     * @throws WavFormatException if the format or the sample rate differs; the message names the field
+     * @throws FileFormatException if the format or the sample rate differs; the message names the field
      */
     public static float[] readMono16(Path file, int expectedSampleRate) {
         Clip clip = read(file);
         if (clip.sampleRate() != expectedSampleRate) {
-            throw new WavFormatException(file, String.format(Locale.ROOT,
+            throw new FileFormatException(file, String.format(Locale.ROOT,
                     "%s: field 'sample rate' is %d Hz, expected %d Hz; resample it (e.g. sox in.wav -r %d out.wav)",
                     file, clip.sampleRate(), expectedSampleRate, expectedSampleRate));
         }
@@ -154,7 +155,7 @@ public final class Wav {
         ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         if (bytes.length < 12 || !tag(bytes, 0).equals("RIFF") || !tag(bytes, 8).equals("WAVE")) {
             String found = bytes.length < 12 ? bytes.length + " bytes" : "'" + tag(bytes, 0) + "'/'" + tag(bytes, 8) + "'";
-            throw new WavFormatException(file, file + ": field 'RIFF header' is " + found
+            throw new FileFormatException(file, file + ": field 'RIFF header' is " + found
                     + ", expected 'RIFF'/'WAVE' (a little-endian WAV file); convert it (e.g. sox in -b 16 -c 1 out.wav)");
         }
         int position = 12;
@@ -167,7 +168,7 @@ public final class Wav {
                 format = checkFormat(file, buffer, body, size, mono);
             } else if (id.equals("data")) {
                 if (format == null) {
-                    throw new WavFormatException(file, file + ": field 'fmt chunk' is missing before the data"
+                    throw new FileFormatException(file, file + ": field 'fmt chunk' is missing before the data"
                             + " chunk; rewrite the file (e.g. sox in.wav -b 16 out.wav)");
                 }
                 int available = bytes.length - body;
@@ -180,7 +181,7 @@ public final class Wav {
             }
             position = (int) Math.min((long) bytes.length, body + size + (size & 1));
         }
-        throw new WavFormatException(file, file + ": field '" + (format == null ? "fmt chunk" : "data chunk")
+        throw new FileFormatException(file, file + ": field '" + (format == null ? "fmt chunk" : "data chunk")
                 + "' is missing; the file is truncated or not a WAV file; regenerate it");
     }
 
@@ -190,7 +191,7 @@ public final class Wav {
     /** Checks the fmt chunk and returns its sample rate and channels. */
     private static Format checkFormat(Path file, ByteBuffer buffer, int body, long size, boolean mono) {
         if (size < 16 || body + 16 > buffer.limit()) {
-            throw new WavFormatException(file, file + ": field 'fmt chunk' has " + size
+            throw new FileFormatException(file, file + ": field 'fmt chunk' has " + size
                     + " bytes, expected at least 16; the file is truncated; regenerate it");
         }
         int format = Short.toUnsignedInt(buffer.getShort(body));
@@ -201,22 +202,22 @@ public final class Wav {
             format = Short.toUnsignedInt(buffer.getShort(body + 24));
         }
         if (format != FORMAT_PCM) {
-            throw new WavFormatException(file, String.format(Locale.ROOT,
+            throw new FileFormatException(file, String.format(Locale.ROOT,
                     "%s: field 'format' is %s, expected 1 (integer PCM); convert it (e.g. sox in.wav -e signed-integer -b 16 out.wav)",
                     file, format == 3 ? "3 (IEEE float)" : String.valueOf(format)));
         }
         if (mono && channels != 1) {
-            throw new WavFormatException(file, String.format(Locale.ROOT,
+            throw new FileFormatException(file, String.format(Locale.ROOT,
                     "%s: field 'channels' is %d, expected 1 (mono); convert it (e.g. sox in.wav -c 1 out.wav)",
                     file, channels));
         }
         if (bits != 16) {
-            throw new WavFormatException(file, String.format(Locale.ROOT,
+            throw new FileFormatException(file, String.format(Locale.ROOT,
                     "%s: field 'bits per sample' is %d, expected 16; convert it (e.g. sox in.wav -b 16 out.wav)",
                     file, bits));
         }
         if (sampleRate <= 0) {
-            throw new WavFormatException(file, String.format(Locale.ROOT,
+            throw new FileFormatException(file, String.format(Locale.ROOT,
                     "%s: field 'sample rate' is %d Hz, expected a positive rate; regenerate the file",
                     file, Integer.toUnsignedLong(sampleRate)));
         }

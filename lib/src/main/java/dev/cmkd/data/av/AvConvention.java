@@ -47,22 +47,12 @@ public record AvConvention(String name, int numClasses, AudioPipeline audio, int
     public static final AvConvention VGGSOUND_50 = new AvConvention("vggsound-50", 50,
             AudioPipeline.cropped(LogSpectrogram.vggSoundBuilder().build(), 160_000, 80_000, 80_000), 224);
 
-    /** The three conventions. */
-    public static final List<AvConvention> ALL = List.of(CREMA_D, AVE, VGGSOUND_50);
-
     /** Validates the values. */
     public AvConvention {
         if (numClasses < 2 || frameSize < 1) {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
                     "AvConvention %s: numClasses %d must be >= 2 and frameSize %d >= 1", name, numClasses, frameSize));
         }
-    }
-
-    /** Returns the convention named {@code name}, or throws listing the known names. */
-    public static AvConvention named(String name) {
-        return ALL.stream().filter(c -> c.name.equals(name)).findFirst().orElseThrow(() ->
-                new IllegalArgumentException("no audio-visual dataset '" + name + "'; known: "
-                        + ALL.stream().map(AvConvention::name).toList()));
     }
 
     /** Returns the shape of one visual input, {@code (3, frameSize, frameSize)}. */

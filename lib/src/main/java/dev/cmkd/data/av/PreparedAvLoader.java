@@ -2,7 +2,7 @@ package dev.cmkd.data.av;
 
 import dev.cmkd.data.PairedSplit;
 import dev.cmkd.data.audio.Wav;
-import dev.cmkd.data.audio.WavFormatException;
+import dev.cmkd.data.FileFormatException;
 import dev.cmkd.data.CsvFile;
 import dev.cmkd.data.DatasetException;
 
@@ -210,7 +210,7 @@ public final class PreparedAvLoader {
                             + " listed on %s line %d; fix: %s", clip.audio(), table, clip.line(), convention.fix()));
                 }
                 return samples;
-            } catch (WavFormatException | UncheckedIOException e) {
+            } catch (FileFormatException | UncheckedIOException e) {
                 throw new DatasetException(String.format(Locale.ROOT, "%s (listed on %s line %d): %s; fix: %s",
                         clip.audio(), table, clip.line(), e.getMessage(), convention.fix()), e);
             }

@@ -9,7 +9,7 @@ import dev.cmkd.data.Sha256;
 import dev.cmkd.data.audio.AudioFrontEnd;
 import dev.cmkd.data.audio.LogMel;
 import dev.cmkd.data.audio.Wav;
-import dev.cmkd.data.audio.WavFormatException;
+import dev.cmkd.data.FileFormatException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -114,11 +114,6 @@ public final class AvMnistTtsLoader {
         return new Builder();
     }
 
-    /** Returns the audio front-end. */
-    public AudioFrontEnd frontEnd() {
-        return frontEnd;
-    }
-
     /** Returns the shape of one audio sample, {@code (1, rows, frames)}. */
     public Shape audioShape() {
         return new Shape(1).addAll(frontEnd.outputShape(CLIP_SAMPLES));
@@ -218,11 +213,11 @@ public final class AvMnistTtsLoader {
         }
     }
 
-    /** Runs an MNIST read, turning an {@link IdxException} (its message names the file, field and fix) into ours. */
+    /** Runs an MNIST read, turning a {@link FileFormatException} (its message names file, field and fix) into ours. */
     private static <T> T mnist(Supplier<T> read) {
         try {
             return read.get();
-        } catch (IdxException e) {
+        } catch (FileFormatException e) {
             throw new DatasetException(e.getMessage(), e);
         }
     }
@@ -314,7 +309,7 @@ public final class AvMnistTtsLoader {
         float[] samples;
         try {
             samples = Wav.readMono16(file, SAMPLE_RATE);
-        } catch (WavFormatException | UncheckedIOException e) {
+        } catch (FileFormatException | UncheckedIOException e) {
             throw new DatasetException(String.format(Locale.ROOT, "%s line %d, field 'wav': %s; fix: %s",
                     root.resolve("pairs.csv"), pair.row.line(), e.getMessage(), FIX), e);
         }

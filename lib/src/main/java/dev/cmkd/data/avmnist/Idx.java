@@ -1,5 +1,7 @@
 package dev.cmkd.data.avmnist;
 
+import dev.cmkd.data.FileFormatException;
+
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -26,7 +28,7 @@ import java.util.zip.GZIPInputStream;
  * requires it to end right after its last item; reading only the first {@code limit} items
  * tolerates anything after them (a truncated download keeps its complete leading items readable).
  *
- * <p>Every error is an {@link IdxException} that names the file, the field that is wrong and the fix,
+ * <p>Every error is a {@link FileFormatException} that names the file, the field that is wrong and the fix,
  * e.g. {@code train-images-idx3-ubyte: field 'magic number' is 0x00000801, expected 0x00000803 (IDX
  * ubyte images); fix: download the file again}. Each method takes the fix to name (what a user of the
  * caller should do, e.g. which script rebuilds the data); the overloads without one name {@link
@@ -123,7 +125,7 @@ public final class Idx {
             int n = Math.min(count, Math.max(0, limit));
             long size = (long) n * rows * columns;
             if (size > Integer.MAX_VALUE - 8) {
-                throw new IdxException(file, String.format(Locale.ROOT,
+                throw new FileFormatException(file, String.format(Locale.ROOT,
                         "%s: fields 'count' x 'rows' x 'columns' = %d x %d x %d is too large to hold in memory"
                                 + " (read fewer images with a limit); fix: %s",
                         file, n, rows, columns, fix));
@@ -149,7 +151,7 @@ public final class Idx {
         try (DataInputStream in = open(file, fix)) {
             int magic = readInt(file, in, "magic number", fix);
             if (magic != LABELS_MAGIC && magic != IMAGES_MAGIC) {
-                throw new IdxException(file, String.format(Locale.ROOT,
+                throw new FileFormatException(file, String.format(Locale.ROOT,
                         "%s: field 'magic number' is 0x%08x, expected 0x%08x (labels) or 0x%08x (images): not an"
                                 + " IDX ubyte file; fix: %s", file, magic, LABELS_MAGIC, IMAGES_MAGIC, fix));
             }
@@ -177,12 +179,13 @@ public final class Idx {
         if (Files.isRegularFile(gzipped)) {
             return gzipped;
         }
-        throw new IdxException(plain, "missing file " + plain + " (nor " + gzipped.getFileName() + "); fix: " + fix);
+        throw new FileFormatException(plain, "missing file " + plain + " (nor " + gzipped.getFileName() + "); fix: "
+                + fix);
     }
 
     private static DataInputStream open(Path file, String fix) throws IOException {
         if (!Files.isRegularFile(file)) {
-            throw new IdxException(file, "missing file " + file + "; fix: " + fix);
+            throw new FileFormatException(file, "missing file " + file + "; fix: " + fix);
         }
         InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
         raw.mark(2);
@@ -197,7 +200,7 @@ public final class Idx {
             throws IOException {
         int magic = readInt(file, in, "magic number", fix);
         if (magic != expected) {
-            throw new IdxException(file, String.format(Locale.ROOT,
+            throw new FileFormatException(file, String.format(Locale.ROOT,
                     "%s: field 'magic number' is 0x%08x, expected 0x%08x (IDX ubyte %s); fix: %s", file, magic,
                     expected, what, fix));
         }
@@ -206,7 +209,7 @@ public final class Idx {
     private static int readCount(Path file, DataInputStream in, String field, String fix) throws IOException {
         int value = readInt(file, in, field, fix);
         if (value < 0) {
-            throw new IdxException(file, String.format(Locale.ROOT,
+            throw new FileFormatException(file, String.format(Locale.ROOT,
                     "%s: field '%s' is %d, must not be negative; fix: %s", file, field, value, fix));
         }
         return value;
@@ -216,8 +219,8 @@ public final class Idx {
         try {
             return in.readInt();
         } catch (EOFException e) {
-            throw new IdxException(file, file + ": field '" + field + "' missing: the header is truncated; fix: " + fix,
-                    e);
+            throw new FileFormatException(file, file + ": field '" + field + "' missing: the header is truncated; fix: "
+                    + fix, e);
         }
     }
 
@@ -226,7 +229,7 @@ public final class Idx {
         byte[] bytes = new byte[n];
         int read = in.readNBytes(bytes, 0, n);
         if (read < n) {
-            throw new IdxException(file, String.format(Locale.ROOT,
+            throw new FileFormatException(file, String.format(Locale.ROOT,
                     "%s: field '%s' truncated: the header declares %d items but the file ends after %d of the"
                             + " %d bytes needed; fix: %s", file, field, declared, read, n, fix));
         }
@@ -238,7 +241,7 @@ public final class Idx {
             throws IOException {
         long extra = in.transferTo(OutputStream.nullOutputStream());
         if (extra > 0) {
-            throw new IdxException(file, String.format(Locale.ROOT,
+            throw new FileFormatException(file, String.format(Locale.ROOT,
                     "%s: field 'length' is %d bytes, expected %s = %d: %d bytes follow the last item; the file is"
                             + " corrupt; fix: %s", file, header + body + extra, formula, header + body, extra, fix));
         }

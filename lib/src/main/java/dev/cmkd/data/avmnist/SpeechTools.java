@@ -23,9 +23,6 @@ public final class SpeechTools {
 
     /** The tools, in the order of {@link #versions()}. */
     public static final List<String> TOOLS = List.of("espeak-ng", "flite", "sox");
-    /** The Debian 12 package versions the committed expected manifest was built with (data.md, section 3.1). */
-    public static final Map<String, String> PINNED_DEBIAN_VERSIONS = Map.of("espeak-ng", "1.51+dfsg-10+deb12u2",
-            "flite", "2.2-5", "sox", "14.4.2+git20190427-3.5");
 
     private static final long TIMEOUT_SECONDS = 120;
 

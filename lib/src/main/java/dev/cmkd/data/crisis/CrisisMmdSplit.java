@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.cmkd.data.Batch;
 import dev.cmkd.data.BatchSource;
-import dev.cmkd.data.PairedSplit;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -66,20 +65,6 @@ public final class CrisisMmdSplit implements BatchSource {
     /** Returns the number of classes (8). */
     public int numClasses() {
         return CrisisMmdLoader.CLASSES.size();
-    }
-
-    /** Returns the modalities' names: {@code [image, text]}. */
-    public List<String> modalities() {
-        return List.of(CrisisMmdLoader.IMAGE, CrisisMmdLoader.TEXT);
-    }
-
-    /** Returns the index (0 or 1) of a modality, or throws naming the known ones. */
-    public int modalityIndex(String modality) {
-        int index = modalities().indexOf(modality);
-        if (index < 0) {
-            throw new IllegalArgumentException("no modality '" + modality + "' in CrisisMMD; it has " + modalities());
-        }
-        return index;
     }
 
     /** Returns the shape of one sample of modality {@code m}: {@code (3, S, S)} or the text's shape. */

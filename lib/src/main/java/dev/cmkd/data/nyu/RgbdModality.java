@@ -21,11 +21,6 @@ public enum RgbdModality {
         return channels;
     }
 
-    /** Returns the other modality: the teacher's when this is the student's. */
-    public RgbdModality other() {
-        return this == RGB ? DEPTH : RGB;
-    }
-
     /** Returns the lower-case name used in run names and tables: {@code rgb} or {@code depth}. */
     public String label() {
         return name().toLowerCase(Locale.ROOT);

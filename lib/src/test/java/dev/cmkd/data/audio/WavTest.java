@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cmkd.data.FileFormatException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,7 +57,7 @@ class WavTest {
         expect(wav(3, 1, 16_000, 32, pcm, false, -1), "'format' is 3 (IEEE float)", "signed-integer");
         expect("not a wav file at all".getBytes(StandardCharsets.US_ASCII), "'RIFF header'", "sox");
         Path file = Files.write(dir.resolve("rate.wav"), wav(1, 1, 22_050, 16, pcm, false, -1));
-        WavFormatException e = assertThrows(WavFormatException.class, () -> Wav.readMono16(file, 16_000));
+        FileFormatException e = assertThrows(FileFormatException.class, () -> Wav.readMono16(file, 16_000));
         assertTrue(e.getMessage().contains("rate.wav") && e.getMessage().contains("'sample rate' is 22050 Hz")
                 && e.getMessage().contains("-r 16000"), e.getMessage());
         UncheckedIOException missing = assertThrows(UncheckedIOException.class, () -> Wav.read(dir.resolve("no.wav")));
@@ -104,14 +105,14 @@ class WavTest {
         assertEquals(2, read.channels());
         assertArrayEquals(pcm, read.samples());
         assertArrayEquals(pcm, Wav.decode(Files.readAllBytes(stereo), stereo).samples());
-        WavFormatException mono = assertThrows(WavFormatException.class, () -> Wav.read(stereo));
+        FileFormatException mono = assertThrows(FileFormatException.class, () -> Wav.read(stereo));
         assertTrue(mono.getMessage().contains("'channels' is 2"), mono.getMessage());
 
         Path eightBit = Files.write(dir.resolve("8bit.wav"), wav(1, 1, 16_000, 8, pcm, false, -1));
-        WavFormatException e = assertThrows(WavFormatException.class, () -> Wav.readPcm(eightBit));
+        FileFormatException e = assertThrows(FileFormatException.class, () -> Wav.readPcm(eightBit));
         assertTrue(e.getMessage().contains("8bit.wav") && e.getMessage().contains("'bits per sample' is 8"),
                 e.getMessage());
-        e = assertThrows(WavFormatException.class,
+        e = assertThrows(FileFormatException.class,
                 () -> Wav.decode("not a wav".getBytes(StandardCharsets.US_ASCII), Path.of("clip")));
         assertTrue(e.getMessage().startsWith("clip: field 'RIFF header'"), e.getMessage());
         assertEquals(Path.of("clip"), e.file());
@@ -119,7 +120,7 @@ class WavTest {
 
     private void expect(byte[] bytes, String field, String fix) throws IOException {
         Path file = Files.write(dir.resolve("bad.wav"), bytes);
-        WavFormatException e = assertThrows(WavFormatException.class, () -> Wav.read(file));
+        FileFormatException e = assertThrows(FileFormatException.class, () -> Wav.read(file));
         assertTrue(e.getMessage().contains("bad.wav") && e.getMessage().contains(field)
                 && e.getMessage().contains(fix), e.getMessage());
         assertEquals(file, e.file());

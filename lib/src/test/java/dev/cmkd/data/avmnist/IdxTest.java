@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cmkd.data.FileFormatException;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -91,7 +93,7 @@ class IdxTest {
         assertTrue(e.getMessage().endsWith("; fix: " + Idx.DEFAULT_FIX), e.getMessage());
 
         // the other way round, with the caller's fix (as the loader reads labels)
-        IdxException labels = expect(() -> Idx.readLabels(file(TEST_IMAGES), FIX), TEST_IMAGES,
+        FileFormatException labels = expect(() -> Idx.readLabels(file(TEST_IMAGES), FIX), TEST_IMAGES,
                 TEST_IMAGES + ": field 'magic number' is 0x00000803", "0x00000801");
         assertEquals(file(TEST_IMAGES), labels.file());
         expect(() -> Idx.count(file(TEST_IMAGES).getParent().resolve("README.md"), FIX), "README.md",
@@ -161,9 +163,9 @@ class IdxTest {
         expect(() -> Idx.resolve(dir, "t10k-images-idx3-ubyte", FIX), "missing file", "t10k-images-idx3-ubyte.gz");
     }
 
-    /** Asserts an {@link IdxException} whose message has every fragment and ends with {@code "; fix: " + FIX}. */
-    private static IdxException expect(Executable action, String... fragments) {
-        IdxException e = assertThrows(IdxException.class, action);
+    /** Asserts a {@link FileFormatException} whose message has every fragment and ends with {@code "; fix: " + FIX}. */
+    private static FileFormatException expect(Executable action, String... fragments) {
+        FileFormatException e = assertThrows(FileFormatException.class, action);
         for (String fragment : fragments) {
             assertTrue(e.getMessage().contains(fragment), "'" + fragment + "' missing from: " + e.getMessage());
         }
