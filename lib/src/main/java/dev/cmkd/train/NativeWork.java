@@ -53,7 +53,7 @@ import java.util.function.Supplier;
  * <pre>
  *   java -XX:ErrorFile=/tmp/r/hs_err_pid%p.log -Dai.djl.offline=true -Dfdcmkd.seeds=0 -Dfdcmkd.batchSize=256 \
  *     -Dfdcmkd.methods=fd-cmkd -Dfdcmkd.teacherEpochs=1 -Dfdcmkd.studentEpochs=20 -Dfdcmkd.maxPairs=2048 \
- *     -Dfdcmkd.output=/tmp/r/out -cp 'lib/target/classes:lib/target/lib/*' dev.cmkd.experiment.EmbeddedBenchmark &amp;
+ *     -Dfdcmkd.output=/tmp/r/out -cp 'lib/target/classes:lib/target/lib/*' dev.cmkd.cli.MainJob &amp;
  *   sleep $((5 + RANDOM % 36)); kill -TERM $!; wait $!   # 143: clean; 134 and an hs_err file: the crash
  * </pre>
  * Without this class that crashed 3 times in 16 SIGTERMs, each time the main thread in {@code
