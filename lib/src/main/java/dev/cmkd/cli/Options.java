@@ -1,6 +1,5 @@
 package dev.cmkd.cli;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,7 +20,7 @@ public final class Options {
 
     /** The profile, in every table. */
     public static final Option<String> PROFILE = Option.choice("profile", List.of("full", "ci"),
-            "the sizes: full, or a smoke run (ci) whose output goes to a separate folder", "full", "ci");
+            "the sizes: full, or a smoke run (ci) whose output goes to a separate folder", "full", "full");
 
     private final String command;
     private final Map<String, Option<?>> options = new LinkedHashMap<>();
@@ -124,27 +123,15 @@ public final class Options {
         }
     }
 
-    /** Returns the help text: one line per option with its type, defaults and meaning. */
+    /** Returns the help text: per option its key and type, its defaults under both profiles, and its meaning. */
     public String help() {
         StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "%s: settings as -D%s<key>=<value> (or"
-                + " --<key>=<value>)%n%n", command, PREFIX));
-        List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"key", "type", "full", "ci", "meaning"});
+                + " --<key>=<value>)%n", command, PREFIX));
         for (Option<?> option : options.values()) {
-            rows.add(new String[] {option.key(), option.type(), Option.show(option.full()), Option.show(option.ci()),
-                option.help()});
-        }
-        int[] widths = new int[4];
-        for (String[] row : rows) {
-            for (int c = 0; c < 4; c++) {
-                widths[c] = Math.min(Math.max(widths[c], row[c].length()), 40);
-            }
-        }
-        for (String[] row : rows) {
-            for (int c = 0; c < 4; c++) {
-                text.append(String.format(Locale.ROOT, "%-" + widths[c] + "s  ", row[c]));
-            }
-            text.append(row[4]).append(System.lineSeparator());
+            String full = Option.show(option.full());
+            String ci = Option.show(option.ci());
+            text.append(String.format(Locale.ROOT, "%n  %s=<%s>%n      default %s%s%n      %s%n", option.key(),
+                    option.type(), full, full.equals(ci) ? "" : " (ci: " + ci + ")", option.help()));
         }
         return text.toString();
     }
