@@ -22,6 +22,18 @@ import java.util.Map;
  */
 public abstract class AbstractMethod extends AbstractBlock implements DistillationMethod {
 
+    private final String name;
+
+    /** Creates a method with the registry name {@code name}, e.g. {@code "fd-cmkd"}. */
+    protected AbstractMethod(String name) {
+        this.name = name;
+    }
+
+    @Override
+    public final String getName() {
+        return name;
+    }
+
     @Override
     public void initialize(NDManager manager, DataType dataType, int featureDim, int numClasses) {
         initialize(FeatureLayout.VECTOR, manager, dataType, featureDim);

@@ -80,6 +80,7 @@ public final class C2kd extends AbstractMethod {
     private final SequentialBlock teacherProxy;
 
     private C2kd(Builder builder) {
+        super(NAME);
         this.layout = builder.layout;
         this.featureDim = builder.featureDim;
         this.numClasses = builder.numClasses;
@@ -100,11 +101,6 @@ public final class C2kd extends AbstractMethod {
     /** Returns a builder. */
     public static Builder builder() {
         return new Builder();
-    }
-
-    @Override
-    public String getName() {
-        return NAME;
     }
 
     /** C2KD trains its teacher with the student. */

@@ -37,6 +37,7 @@ public final class Dist extends AbstractMethod {
     private final double temperature;
 
     private Dist(Builder builder) {
+        super(NAME);
         this.beta = builder.beta;
         this.gamma = builder.gamma;
         this.temperature = builder.temperature;
@@ -45,11 +46,6 @@ public final class Dist extends AbstractMethod {
     /** Returns a builder. */
     public static Builder builder() {
         return new Builder();
-    }
-
-    @Override
-    public String getName() {
-        return NAME;
     }
 
     @Override

@@ -38,6 +38,7 @@ public final class Dkd extends AbstractMethod {
     private int epoch;
 
     private Dkd(Builder builder) {
+        super(NAME);
         this.alpha = builder.alpha;
         this.beta = builder.beta;
         this.temperature = builder.temperature;
@@ -47,11 +48,6 @@ public final class Dkd extends AbstractMethod {
     /** Returns a builder. */
     public static Builder builder() {
         return new Builder();
-    }
-
-    @Override
-    public String getName() {
-        return NAME;
     }
 
     @Override

@@ -111,6 +111,7 @@ public final class FdCmkd extends AbstractMethod {
     private NDManager splitManager;
 
     private FdCmkd(Builder b) {
+        super(b.layout == FeatureLayout.MAP && b.mapDecoupling == MapDecoupling.CHANNEL ? CHANNEL_NAME : NAME);
         this.layout = b.layout;
         this.mapDecoupling = layout == FeatureLayout.VECTOR ? null
                 : b.mapDecoupling != null ? b.mapDecoupling : MapDecoupling.SPATIAL;
@@ -169,11 +170,6 @@ public final class FdCmkd extends AbstractMethod {
     /** Returns a builder. */
     public static Builder builder() {
         return new Builder();
-    }
-
-    @Override
-    public String getName() {
-        return mapDecoupling == MapDecoupling.CHANNEL ? CHANNEL_NAME : NAME;
     }
 
     /** Returns how the bands are computed. */

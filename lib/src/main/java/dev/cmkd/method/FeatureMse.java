@@ -34,13 +34,9 @@ public final class FeatureMse extends AbstractMethod {
 
     /** Creates the method for {@code layout} with feature weight {@code lambda >= 0}. */
     public FeatureMse(double weight, FeatureLayout layout) {
+        super(NAME);
         this.weight = Hyperparameters.requireNonNegative("FeatureMse: weight", weight);
         this.layout = Hyperparameters.requireLayout("FeatureMse", layout);
-    }
-
-    @Override
-    public String getName() {
-        return NAME;
     }
 
     @Override

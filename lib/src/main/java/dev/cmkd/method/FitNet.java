@@ -43,6 +43,7 @@ public final class FitNet extends AbstractMethod {
     private final Block regressor;
 
     private FitNet(Builder builder) {
+        super(NAME);
         this.layout = builder.layout;
         this.teacherFeatureDim = builder.teacherFeatureDim;
         this.hintWeight = builder.hintWeight;
@@ -52,11 +53,6 @@ public final class FitNet extends AbstractMethod {
     /** Returns a builder. */
     public static Builder builder() {
         return new Builder();
-    }
-
-    @Override
-    public String getName() {
-        return NAME;
     }
 
     /** Initialises the regressor for student features of {@code featureDim} channels. */

@@ -27,6 +27,7 @@ public final class LogitKd extends AbstractMethod {
     private final double alpha;
 
     private LogitKd(Builder builder) {
+        super(NAME);
         this.temperature = builder.temperature;
         this.alpha = builder.alpha;
     }
@@ -34,11 +35,6 @@ public final class LogitKd extends AbstractMethod {
     /** Returns a builder. */
     public static Builder builder() {
         return new Builder();
-    }
-
-    @Override
-    public String getName() {
-        return NAME;
     }
 
     @Override

@@ -22,12 +22,8 @@ public final class NoDistillation extends AbstractMethod {
 
     /** Creates the method for {@code layout}. */
     public NoDistillation(FeatureLayout layout) {
+        super(NAME);
         this.layout = Hyperparameters.requireLayout("NoDistillation", layout);
-    }
-
-    @Override
-    public String getName() {
-        return NAME;
     }
 
     @Override
