@@ -12,7 +12,8 @@ import ai.djl.ndarray.NDArray;
  *   L_high = MSE( g(Std(f_s^high)), g(Std(f_t^high)) )            relaxed alignment  (Eq. 9)
  * </pre>
  *
- * with {@code Std} of {@link LossFunctions#standardize}. The teacher's input is detached.
+ * with {@code Std} of {@link LossFunctions#standardize} (norm floor {@link LossFunctions#STANDARDIZE_EPSILON}, the
+ * released code's). The teacher's input is detached.
  *
  * <p>Paper: J. Liu, Y. Zhang, T. Huang, W. Xu, R. Yang, "Distilling Cross-Modal Knowledge via Feature
  * Disentanglement", AAAI 2026, arXiv 2511.19887. Equation numbers follow third-party readings of the
@@ -23,13 +24,11 @@ public final class BandLoss {
     private final boolean standardize;
     private final boolean signedLog;
     private final Reduction reduction;
-    private final double epsilon;
 
     private BandLoss(Builder builder) {
         this.standardize = builder.standardize;
         this.signedLog = builder.signedLog;
         this.reduction = builder.reduction;
-        this.epsilon = builder.epsilon;
     }
 
     /** Returns a builder. */
@@ -62,7 +61,7 @@ public final class BandLoss {
     }
 
     private NDArray transform(NDArray band) {
-        NDArray x = standardize ? LossFunctions.standardize(band, epsilon) : band;
+        NDArray x = standardize ? LossFunctions.standardize(band, LossFunctions.STANDARDIZE_EPSILON) : band;
         return signedLog ? LossFunctions.signedLog(x) : x;
     }
 
@@ -77,7 +76,6 @@ public final class BandLoss {
         private boolean standardize = true;
         private boolean signedLog;
         private Reduction reduction = Reduction.MEAN;
-        private double epsilon = LossFunctions.STANDARDIZE_EPSILON;
 
         private Builder() {}
 
@@ -99,19 +97,10 @@ public final class BandLoss {
             return this;
         }
 
-        /** Optional: the norm floor of the standardization. Default 1e-8, as in the released code. */
-        public Builder optEpsilon(double epsilon) {
-            this.epsilon = epsilon;
-            return this;
-        }
-
         /** Validates and builds. */
         public BandLoss build() {
             if (reduction == null) {
                 throw new IllegalArgumentException("BandLoss: reduction must not be null");
-            }
-            if (!(epsilon > 0)) {
-                throw new IllegalArgumentException("BandLoss: epsilon " + epsilon + " must be positive");
             }
             return new BandLoss(this);
         }

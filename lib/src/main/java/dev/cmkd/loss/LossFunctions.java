@@ -32,6 +32,30 @@ public final class LossFunctions {
         }
     }
 
+    /** Returns {@code factor * x}, the factor a {@link #constant} of {@code x}'s type (a weight, {@code T^2}, ...). */
+    public static NDArray times(NDArray x, double factor) {
+        return x.mul(constant(x, factor));
+    }
+
+    /** Returns the one-hot rows {@code [B, C]} of integer labels {@code [B]}, in the type of logits {@code [B, C]}. */
+    public static NDArray oneHot(NDArray logits, NDArray labels) {
+        return labels.oneHot(Math.toIntExact(logits.getShape().get(1))).toType(logits.getDataType(), false);
+    }
+
+    /** Returns {@code 1 - oneHot(logits, labels)}: 1 at every non-target class, 0 at the target. */
+    public static NDArray nonTargetMask(NDArray logits, NDArray labels) {
+        NDArray oneHot = oneHot(logits, labels);
+        return oneHot.neg().add(constant(oneHot, 1));
+    }
+
+    /**
+     * Returns each row's {@code KL(p || q) = sum_c p (log p - log q)}, {@code [B]}, from the log-probabilities
+     * {@code log p} and {@code log q} ({@code [B, C]}): the KL of {@link #klDivergence}, DKD's and C2KD's.
+     */
+    public static NDArray klRows(NDArray logP, NDArray logQ) {
+        return logP.exp().mul(logP.sub(logQ)).sum(new int[] {1});
+    }
+
     /** Returns {@code x - mean(x)}, the mean taken per sample. */
     public static NDArray centre(NDArray x) {
         NDArray rows = perSample(x);
@@ -65,9 +89,7 @@ public final class LossFunctions {
      * C]} against integer labels {@code [B]}.
      */
     public static NDArray crossEntropy(NDArray logits, NDArray labels) {
-        int classes = Math.toIntExact(logits.getShape().get(1));
-        NDArray oneHot = labels.oneHot(classes).toType(logits.getDataType(), false);
-        return logits.logSoftmax(1).mul(oneHot).sum(new int[] {1}).mean().neg();
+        return logits.logSoftmax(1).mul(oneHot(logits, labels)).sum(new int[] {1}).mean().neg();
     }
 
     /**
@@ -78,7 +100,7 @@ public final class LossFunctions {
         NDArray inverse = constant(studentLogits, 1 / temperature);
         NDArray teacherLog = teacherLogits.stopGradient().mul(inverse).logSoftmax(1);
         NDArray studentLog = studentLogits.mul(inverse).logSoftmax(1);
-        return teacherLog.exp().mul(teacherLog.sub(studentLog)).sum(new int[] {1}).mean();
+        return klRows(teacherLog, studentLog).mean();
     }
 
     private static NDArray perSample(NDArray x) {

@@ -9,19 +9,39 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.cmkd.loss.LossFunctions;
+import dev.cmkd.loss.Reduction;
 
 import java.util.Map;
 
 /**
  * The shared shape of a distillation method: a block whose children (if any) are its trainable parts,
- * initialised for {@code [1, featureDim]} features, and run through {@link #evaluate} rather than
- * {@code forward}.
+ * initialised for {@code [1, featureDim]} features (or {@code [1, D, 1, 1]} maps, {@link #initialize(FeatureLayout,
+ * NDManager, DataType, int)}), and run through {@link #evaluate} rather than {@code forward}. The static helpers
+ * are the pieces the methods share: the task term, a child block on one array, the feature MSE.
  */
 public abstract class AbstractMethod extends AbstractBlock implements DistillationMethod {
 
+    private final String name;
+
+    /** Creates a method with the registry name {@code name}, e.g. {@code "fd-cmkd"}. */
+    protected AbstractMethod(String name) {
+        this.name = name;
+    }
+
+    @Override
+    public final String getName() {
+        return name;
+    }
+
     @Override
     public void initialize(NDManager manager, DataType dataType, int featureDim, int numClasses) {
-        initialize(manager, dataType, new Shape(1, featureDim));
+        initialize(FeatureLayout.VECTOR, manager, dataType, featureDim);
+    }
+
+    /** Initialises the children for features {@code [1, D]}, or maps {@code [1, D, 1, 1]} (MAP). */
+    protected final void initialize(FeatureLayout layout, NDManager manager, DataType dataType, int featureDim) {
+        initialize(manager, dataType, layout.unitShape(featureDim));
     }
 
     @Override
@@ -35,6 +55,24 @@ public abstract class AbstractMethod extends AbstractBlock implements Distillati
     @Override
     public Map<String, NDArray> auxiliaryLogits(ParameterStore store, NetworkOutput student, boolean training) {
         return Map.of();
+    }
+
+    /**
+     * Returns the terms with the first, {@code task}: {@code weight CE(z_s, y)}, CE the layout's task loss ({@link
+     * FeatureLayout#taskLoss}).
+     */
+    protected static LossTerms taskTerm(FeatureLayout layout, double weight, NetworkOutput student, NDArray labels) {
+        return new LossTerms().add("task", weight, layout.taskLoss(student.logits(), labels));
+    }
+
+    /** Returns {@code block}'s single output on {@code input}. */
+    protected static NDArray apply(Block block, ParameterStore store, NDArray input, boolean training) {
+        return block.forward(store, new NDList(input), training).singletonOrThrow();
+    }
+
+    /** Returns the mean squared error of {@code studentFeature} and the teacher's feature, held constant. */
+    protected static NDArray featureMse(NDArray studentFeature, NetworkOutput teacher) {
+        return LossFunctions.meanSquaredError(studentFeature, teacher.feature().stopGradient(), Reduction.MEAN);
     }
 
     /** A method is run through {@link #evaluate}, usually inside a {@link DistillationObjective}. */

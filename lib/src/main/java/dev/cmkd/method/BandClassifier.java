@@ -1,11 +1,9 @@
 package dev.cmkd.method;
 
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.core.Linear;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.initializer.XavierInitializer.FactorType;
 import ai.djl.training.initializer.XavierInitializer.RandomType;
@@ -21,22 +19,10 @@ public final class BandClassifier {
 
     private BandClassifier() {}
 
-    /** Returns a new {@code ReLU -> Linear(numClasses)} block. */
-    public static SequentialBlock create(int numClasses) {
-        SequentialBlock block = new SequentialBlock()
-                .add(Activation::relu)
-                .add(Linear.builder().setUnits(numClasses).build());
-        block.setInitializer(new XavierInitializer(RandomType.GAUSSIAN, FactorType.AVG, 1), Parameter.Type.WEIGHT);
-        return block;
-    }
-
-    /** Returns a new classifier for {@code layout}: {@link #create(int)}, or {@code ReLU -> Conv1x1(numClasses)}. */
+    /** Returns a new classifier for {@code layout}: {@code ReLU -> Linear(numClasses)} or {@code ReLU -> Conv1x1}. */
     public static SequentialBlock create(FeatureLayout layout, int numClasses) {
-        if (layout == FeatureLayout.VECTOR) {
-            return create(numClasses);
-        }
-        Conv2d conv = Conv2d.builder().setFilters(numClasses).setKernelShape(new Shape(1, 1)).build();
-        conv.setInitializer(new XavierInitializer(RandomType.GAUSSIAN, FactorType.AVG, 1), Parameter.Type.WEIGHT);
-        return new SequentialBlock().add(Activation::relu).add(conv);
+        Block classifier = layout.pointwise(numClasses, true);
+        classifier.setInitializer(new XavierInitializer(RandomType.GAUSSIAN, FactorType.AVG, 1), Parameter.Type.WEIGHT);
+        return new SequentialBlock().add(Activation::relu).add(classifier);
     }
 }

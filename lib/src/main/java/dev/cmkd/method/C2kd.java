@@ -1,14 +1,11 @@
 package dev.cmkd.method;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import dev.cmkd.loss.LossFunctions;
@@ -83,6 +80,7 @@ public final class C2kd extends AbstractMethod {
     private final SequentialBlock teacherProxy;
 
     private C2kd(Builder builder) {
+        super(NAME);
         this.layout = builder.layout;
         this.featureDim = builder.featureDim;
         this.numClasses = builder.numClasses;
@@ -91,29 +89,18 @@ public final class C2kd extends AbstractMethod {
         this.teacherProxy = addChildBlock("teacherProxy", proxy(layout, featureDim, numClasses));
     }
 
+    /** Returns a proxy head: pointwise(D, no bias) - BatchNorm - LeakyReLU(0.1) - pointwise(C) (class comment). */
     private static SequentialBlock proxy(FeatureLayout layout, int width, int classes) {
-        if (layout == FeatureLayout.MAP) {
-            return new SequentialBlock()
-                    .add(Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(width).optBias(false).build())
-                    .add(BatchNorm.builder().build())
-                    .add(Activation.leakyReluBlock(LEAKY_SLOPE))
-                    .add(Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(classes).build());
-        }
         return new SequentialBlock()
-                .add(Linear.builder().setUnits(width).optBias(false).build())
+                .add(layout.pointwise(width, false))
                 .add(BatchNorm.builder().build())
                 .add(Activation.leakyReluBlock(LEAKY_SLOPE))
-                .add(Linear.builder().setUnits(classes).build());
+                .add(layout.pointwise(classes, true));
     }
 
     /** Returns a builder. */
     public static Builder builder() {
         return new Builder();
-    }
-
-    @Override
-    public String getName() {
-        return NAME;
     }
 
     /** C2KD trains its teacher with the student. */
@@ -125,11 +112,7 @@ public final class C2kd extends AbstractMethod {
     /** Initialises the proxies for features, or maps, of {@code featureDim} channels. */
     @Override
     public void initialize(NDManager manager, DataType dataType, int featureDim, int numClasses) {
-        if (layout == FeatureLayout.VECTOR) {
-            super.initialize(manager, dataType, featureDim, numClasses);
-        } else {
-            initialize(manager, dataType, new Shape(1, featureDim, 1, 1));
-        }
+        initialize(layout, manager, dataType, featureDim);
     }
 
     @Override
@@ -138,8 +121,8 @@ public final class C2kd extends AbstractMethod {
         if (layout == FeatureLayout.MAP) {
             return evaluateMaps(store, student, teacher, labels, training);
         }
-        NDArray qs = studentProxy.forward(store, new NDList(student.feature()), training).singletonOrThrow();
-        NDArray qt = teacherProxy.forward(store, new NDList(teacher.feature()), training).singletonOrThrow();
+        NDArray qs = apply(studentProxy, store, student.feature(), training);
+        NDArray qt = apply(teacherProxy, store, teacher.feature(), training);
         NDArray selected = kendallTau(qt, qs).gt(LossFunctions.constant(qt, kappa)).toType(qt.getDataType(), false);
         LossTerms terms = new LossTerms();
         addSideTerms(terms, "", student.logits(), qs, qt, labels, selected);
@@ -150,14 +133,10 @@ public final class C2kd extends AbstractMethod {
     /** The terms on maps, per labelled pixel (see the class comment). */
     private LossTerms evaluateMaps(ParameterStore store, NetworkOutput student, NetworkOutput teacher, NDArray labels,
             boolean training) {
-        Shape map = student.feature().getShape();
-        if (!map.equals(teacher.feature().getShape())) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "C2kd: the student's map %s and the"
-                    + " teacher's %s differ", map, teacher.feature().getShape()));
-        }
+        Shape map = FeatureMaps.requireSameShape("C2kd", student.feature(), teacher.feature());
         int factor = FeatureMaps.upsampleFactor("C2kd", student.logits().getShape(), map);
-        NDArray qsMap = studentProxy.forward(store, new NDList(student.feature()), training).singletonOrThrow();
-        NDArray qtMap = teacherProxy.forward(store, new NDList(teacher.feature()), training).singletonOrThrow();
+        NDArray qsMap = apply(studentProxy, store, student.feature(), training);
+        NDArray qtMap = apply(teacherProxy, store, teacher.feature(), training);
         NDArray tau = kendallTau(FeatureMaps.rows(qtMap), FeatureMaps.rows(qsMap));
         NDArray selectedMap = tau.gt(LossFunctions.constant(tau, kappa)).toType(qsMap.getDataType(), false)
                 .reshape(map.get(0), 1, map.get(2), map.get(3));
@@ -213,11 +192,10 @@ public final class C2kd extends AbstractMethod {
      * {@code [B]} ({@code t} constant): C2KD's non-target KL.
      */
     public static NDArray nonTargetKl(NDArray teacherLogits, NDArray studentLogits, NDArray labels) {
-        NDArray others = labels.oneHot(Math.toIntExact(studentLogits.getShape().get(1)))
-                .toType(studentLogits.getDataType(), false).neg().add(LossFunctions.constant(studentLogits, 1));
+        NDArray others = LossFunctions.nonTargetMask(studentLogits, labels);
         NDArray t = teacherLogits.stopGradient().mul(others).logSoftmax(1);
         NDArray s = studentLogits.mul(others).logSoftmax(1);
-        return t.exp().mul(t.sub(s)).sum(new int[] {1});
+        return LossFunctions.klRows(t, s);
     }
 
     /** Describes the settings; for VECTOR the string recorded as {@code methodConfig} of existing runs (keep it). */
@@ -267,15 +245,9 @@ public final class C2kd extends AbstractMethod {
 
         /** Validates and builds. */
         public C2kd build() {
-            if (layout == null) {
-                throw new IllegalArgumentException("C2kd: optFeatureLayout(null); use VECTOR or MAP");
-            }
-            if (featureDim <= 0) {
-                throw new IllegalArgumentException("C2kd: featureDim " + featureDim + " must be > 0 (setFeatureDim)");
-            }
-            if (numClasses < 2) {
-                throw new IllegalArgumentException("C2kd: numClasses " + numClasses + " must be >= 2 (setNumClasses)");
-            }
+            Hyperparameters.requireLayout("C2kd", layout);
+            Hyperparameters.requireAtLeast("C2kd", "setFeatureDim", featureDim, 1);
+            Hyperparameters.requireAtLeast("C2kd", "setNumClasses", numClasses, 2);
             if (!(kappa >= -1 && kappa < 1)) {
                 throw new IllegalArgumentException("C2kd: kappa " + kappa + " must lie in [-1, 1)");
             }

@@ -37,6 +37,7 @@ public final class Dist extends AbstractMethod {
     private final double temperature;
 
     private Dist(Builder builder) {
+        super(NAME);
         this.beta = builder.beta;
         this.gamma = builder.gamma;
         this.temperature = builder.temperature;
@@ -48,21 +49,15 @@ public final class Dist extends AbstractMethod {
     }
 
     @Override
-    public String getName() {
-        return NAME;
-    }
-
-    @Override
     public LossTerms evaluate(ParameterStore store, NetworkOutput student, NetworkOutput teacher, NDArray labels,
             boolean training) {
         NDArray inverse = LossFunctions.constant(student.logits(), 1 / temperature);
         NDArray ys = student.logits().mul(inverse).softmax(1);
         NDArray yt = teacher.logits().stopGradient().mul(inverse).softmax(1);
-        NDArray scale = LossFunctions.constant(ys, temperature * temperature);
-        return new LossTerms()
-                .add("task", 1, LossFunctions.crossEntropy(student.logits(), labels))
-                .add("inter", beta, relationLoss(ys, yt).mul(scale))
-                .add("intra", gamma, relationLoss(ys.transpose(), yt.transpose()).mul(scale));
+        double scale = temperature * temperature;
+        return taskTerm(FeatureLayout.VECTOR, 1, student, labels)
+                .add("inter", beta, LossFunctions.times(relationLoss(ys, yt), scale))
+                .add("intra", gamma, LossFunctions.times(relationLoss(ys.transpose(), yt.transpose()), scale));
     }
 
     /** Returns {@code 1 - mean_i rho(a[i,:], b[i,:])} for {@code [N, K]} arrays. */

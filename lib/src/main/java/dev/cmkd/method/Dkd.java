@@ -38,6 +38,7 @@ public final class Dkd extends AbstractMethod {
     private int epoch;
 
     private Dkd(Builder builder) {
+        super(NAME);
         this.alpha = builder.alpha;
         this.beta = builder.beta;
         this.temperature = builder.temperature;
@@ -47,11 +48,6 @@ public final class Dkd extends AbstractMethod {
     /** Returns a builder. */
     public static Builder builder() {
         return new Builder();
-    }
-
-    @Override
-    public String getName() {
-        return NAME;
     }
 
     @Override
@@ -68,8 +64,7 @@ public final class Dkd extends AbstractMethod {
     public LossTerms evaluate(ParameterStore store, NetworkOutput student, NetworkOutput teacher, NDArray labels,
             boolean training) {
         double w = warmupFactor();
-        return new LossTerms()
-                .add("task", 1, LossFunctions.crossEntropy(student.logits(), labels))
+        return taskTerm(FeatureLayout.VECTOR, 1, student, labels)
                 .add("tckd", w * alpha, targetClassKl(teacher.logits(), student.logits(), labels, temperature))
                 .add("nckd", w * beta, nonTargetClassKl(teacher.logits(), student.logits(), labels, temperature));
     }
@@ -80,7 +75,7 @@ public final class Dkd extends AbstractMethod {
         NDArray[] t = binaryLog(teacherLogits.stopGradient(), labels, temperature);
         NDArray[] s = binaryLog(studentLogits, labels, temperature);
         NDArray kl = t[0].exp().mul(t[0].sub(s[0])).add(t[1].exp().mul(t[1].sub(s[1])));
-        return kl.mean().mul(LossFunctions.constant(kl, temperature * temperature));
+        return LossFunctions.times(kl.mean(), temperature * temperature);
     }
 
     /** Returns {@code NCKD = T^2 KL(p^_t || p^_s)}, the batch mean; the teacher's logits are constant. */
@@ -88,32 +83,24 @@ public final class Dkd extends AbstractMethod {
             double temperature) {
         NDArray t = nonTargetLogSoftmax(teacherLogits.stopGradient(), labels, temperature);
         NDArray s = nonTargetLogSoftmax(studentLogits, labels, temperature);
-        NDArray kl = t.exp().mul(t.sub(s)).sum(new int[] {1});
-        return kl.mean().mul(LossFunctions.constant(kl, temperature * temperature));
+        return LossFunctions.times(LossFunctions.klRows(t, s).mean(), temperature * temperature);
     }
 
     /** Returns {@code [log p_y, log(1 - p_y)]}, each {@code [B]}. */
     private static NDArray[] binaryLog(NDArray logits, NDArray labels, double temperature) {
-        NDArray oneHot = oneHot(logits, labels);
-        NDArray all = logits.mul(LossFunctions.constant(logits, 1 / temperature)).logSoftmax(1);
+        NDArray all = LossFunctions.times(logits, 1 / temperature).logSoftmax(1);
         NDArray rest = nonTargetLogSoftmax(logits, labels, temperature);
         // For every non-target class j: log p_j - log p^_j = log(1 - p_y); average it over the C - 1 of them.
-        NDArray others = oneHot.neg().add(LossFunctions.constant(oneHot, 1));
         long classes = logits.getShape().get(1);
-        NDArray logRest = all.sub(rest).mul(others).sum(new int[] {1})
-                .mul(LossFunctions.constant(logits, 1.0 / (classes - 1)));
-        return new NDArray[] {all.mul(oneHot).sum(new int[] {1}), logRest};
+        NDArray logRest = LossFunctions.times(all.sub(rest).mul(LossFunctions.nonTargetMask(logits, labels))
+                .sum(new int[] {1}), 1.0 / (classes - 1));
+        return new NDArray[] {all.mul(LossFunctions.oneHot(logits, labels)).sum(new int[] {1}), logRest};
     }
 
     /** Returns {@code log softmax} over the non-target classes ({@code [B, C]}, about -1000 at the target). */
     private static NDArray nonTargetLogSoftmax(NDArray logits, NDArray labels, double temperature) {
-        NDArray oneHot = oneHot(logits, labels);
-        return logits.mul(LossFunctions.constant(logits, 1 / temperature))
-                .sub(oneHot.mul(LossFunctions.constant(oneHot, MASK))).logSoftmax(1);
-    }
-
-    private static NDArray oneHot(NDArray logits, NDArray labels) {
-        return labels.oneHot(Math.toIntExact(logits.getShape().get(1))).toType(logits.getDataType(), false);
+        return LossFunctions.times(logits, 1 / temperature)
+                .sub(LossFunctions.times(LossFunctions.oneHot(logits, labels), MASK)).logSoftmax(1);
     }
 
     @Override
@@ -161,9 +148,7 @@ public final class Dkd extends AbstractMethod {
             Hyperparameters.requireNonNegative("Dkd: alpha", alpha);
             Hyperparameters.requireNonNegative("Dkd: beta", beta);
             Hyperparameters.requirePositive("Dkd: temperature", temperature);
-            if (warmupEpochs < 0) {
-                throw new IllegalArgumentException("Dkd: warmupEpochs " + warmupEpochs + " must be >= 0");
-            }
+            Hyperparameters.requireAtLeast("Dkd", "optWarmupEpochs", warmupEpochs, 0);
             return new Dkd(this);
         }
     }

@@ -1,7 +1,6 @@
 package dev.cmkd.method;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -112,6 +111,7 @@ public final class FdCmkd extends AbstractMethod {
     private NDManager splitManager;
 
     private FdCmkd(Builder b) {
+        super(b.layout == FeatureLayout.MAP && b.mapDecoupling == MapDecoupling.CHANNEL ? CHANNEL_NAME : NAME);
         this.layout = b.layout;
         this.mapDecoupling = layout == FeatureLayout.VECTOR ? null
                 : b.mapDecoupling != null ? b.mapDecoupling : MapDecoupling.SPATIAL;
@@ -131,51 +131,45 @@ public final class FdCmkd extends AbstractMethod {
         this.scaleWeight = b.scaleWeight;
         this.implementation = b.implementation != null ? b.implementation
                 : layout == FeatureLayout.VECTOR ? Implementation.PROJECTION : Implementation.FFT;
-        boolean standardizeBands = scaleMode == ScaleMode.PER_BAND;
         // With the split off, the one band is matched like the high band: signed log if "Log" is on.
-        this.lowLoss = BandLoss.builder().optStandardize(standardizeBands).optReduction(b.reduction)
-                .optSignedLog(!frequencySplit && b.signedLog).build();
-        this.highLoss = BandLoss.builder().optStandardize(standardizeBands).optReduction(b.reduction)
-                .optSignedLog(b.signedLog).build();
+        this.lowLoss = bandLoss(!frequencySplit && b.signedLog);
+        this.highLoss = bandLoss(b.signedLog);
         if (frequencySplit && layout == FeatureLayout.VECTOR) {
-            FrequencySplit split = FrequencySplit.builder().setChannels(featureDim)
-                    .optCutoffRatio(b.cutoffRatio).optDcMode(b.dcMode).build();
-            decoupling = addChildBlock("decoupling", new FrequencyDecoupling(split, implementation));
+            decoupling = addChildBlock("decoupling", new FrequencyDecoupling(channelSplit().build(), implementation));
         } else {
             decoupling = null; // maps: split per map size (splitFor), not a child, as in old checkpoints
             if (mapDecoupling == MapDecoupling.CHANNEL) {
-                // Fails early, in the builder's terms, if D leaves a band empty.
-                FrequencySplit.builder().setChannels(featureDim).optCutoffRatio(cutoffRatio).optDcMode(dcMode).build();
+                channelSplit().build(); // fails early, in the builder's terms, if D leaves a band empty
             }
         }
         boolean heads = bandHeadWeight != 0;
         boolean phi = sharedClassifier && alignWeight != 0;
-        psiLow = heads ? addChildBlock(frequencySplit ? "psiLow" : "psi", BandClassifier.create(layout, numClasses))
-                : null;
-        psiHigh = heads && frequencySplit ? addChildBlock("psiHigh", BandClassifier.create(layout, numClasses)) : null;
-        phiLow = phi ? addChildBlock(frequencySplit ? "phiLow" : "phi", BandClassifier.create(layout, numClasses))
-                : null;
-        phiHigh = phi && frequencySplit ? addChildBlock("phiHigh", BandClassifier.create(layout, numClasses)) : null;
+        // Children in this order, named as in old checkpoints.
+        psiLow = bandClassifier(heads, frequencySplit ? "psiLow" : "psi");
+        psiHigh = bandClassifier(heads && frequencySplit, "psiHigh");
+        phiLow = bandClassifier(phi, frequencySplit ? "phiLow" : "phi");
+        phiHigh = bandClassifier(phi && frequencySplit, "phiHigh");
+    }
+
+    /** Returns a band-matching loss with the method's scale mode and reduction. */
+    private BandLoss bandLoss(boolean signedLog) {
+        return BandLoss.builder().optStandardize(scaleMode == ScaleMode.PER_BAND).optReduction(reduction)
+                .optSignedLog(signedLog).build();
+    }
+
+    /** Returns the split over the {@code D} channels, with the method's cutoff and DC mode. */
+    private FrequencySplit.Builder channelSplit() {
+        return FrequencySplit.builder().setChannels(featureDim).optCutoffRatio(cutoffRatio).optDcMode(dcMode);
+    }
+
+    /** Adds and returns a band classifier named {@code name} if {@code present}, else returns null. */
+    private Block bandClassifier(boolean present, String name) {
+        return present ? addChildBlock(name, BandClassifier.create(layout, numClasses)) : null;
     }
 
     /** Returns a builder. */
     public static Builder builder() {
         return new Builder();
-    }
-
-    @Override
-    public String getName() {
-        return mapDecoupling == MapDecoupling.CHANNEL ? CHANNEL_NAME : NAME;
-    }
-
-    /** Returns the layout of the features. */
-    public FeatureLayout getFeatureLayout() {
-        return layout;
-    }
-
-    /** Returns how maps are split, or null for {@link FeatureLayout#VECTOR}. */
-    public MapDecoupling getMapDecoupling() {
-        return mapDecoupling;
     }
 
     /** Returns how the bands are computed. */
@@ -196,12 +190,10 @@ public final class FdCmkd extends AbstractMethod {
                     "FdCmkd was built for %d-d features and %d classes, not %d and %d", featureDim, numClasses,
                     dim, classes));
         }
-        if (layout == FeatureLayout.VECTOR) {
-            super.initialize(manager, dataType, dim, classes);
-        } else {
+        if (layout == FeatureLayout.MAP) {
             this.splitManager = manager;
-            initialize(manager, dataType, new Shape(1, featureDim, 1, 1));
         }
+        initialize(layout, manager, dataType, dim);
     }
 
     /**
@@ -232,12 +224,9 @@ public final class FdCmkd extends AbstractMethod {
     private FrequencyDecoupling splitFor(NDArray map, int height, int width) {
         String key = height + "x" + width + "/" + map.getDataType();
         return mapSplits.computeIfAbsent(key, k -> {
-            FrequencySplit.Builder split = FrequencySplit.builder().optCutoffRatio(cutoffRatio).optDcMode(dcMode);
-            if (mapDecoupling == MapDecoupling.SPATIAL) {
-                split.setSpatial(height, width);
-            } else {
-                split.setChannels(featureDim);
-            }
+            FrequencySplit.Builder split = mapDecoupling == MapDecoupling.SPATIAL
+                    ? FrequencySplit.builder().setSpatial(height, width).optCutoffRatio(cutoffRatio).optDcMode(dcMode)
+                    : channelSplit();
             NDManager manager = splitManager != null ? splitManager : map.getManager();
             return FrequencyDecoupling.initialized(split.build(), implementation, manager, map.getDataType());
         });
@@ -273,13 +262,11 @@ public final class FdCmkd extends AbstractMethod {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
                     "FdCmkd: student feature shape %s is not [batch, %d]", fs.getShape(), featureDim));
         }
-        if (layout == FeatureLayout.MAP && !fs.getShape().equals(ft.getShape())) {
-            throw new IllegalArgumentException("FdCmkd: student map " + fs.getShape() + " and teacher map "
-                    + ft.getShape() + " differ; use the same encoder on both modalities");
+        if (layout == FeatureLayout.MAP) {
+            FeatureMaps.requireSameShape("FdCmkd", fs, ft);
         }
         int factor = upsampleFactor(student);
-        LossTerms terms = new LossTerms();
-        terms.add("task", taskWeight, layout.taskLoss(student.logits(), labels));
+        LossTerms terms = taskTerm(layout, taskWeight, student, labels);
         if (!frequencySplit) {
             addBandTerms(store, terms, "", fs, ft, matched(fs), matched(ft), lowLoss, psiLow, phiLow, labels,
                     lowWeight, factor, training);
@@ -343,7 +330,7 @@ public final class FdCmkd extends AbstractMethod {
 
     /** Returns a head's logits on a band, upsampled by {@code factor} (1 for VECTOR). */
     private static NDArray head(ParameterStore store, Block head, NDArray band, int factor, boolean training) {
-        return FeatureMaps.upsample(head.forward(store, new NDList(band), training).singletonOrThrow(), factor);
+        return FeatureMaps.upsample(apply(head, store, band, training), factor);
     }
 
     /** Returns how many times the logits' grid is the feature map's (1 for VECTOR). */
@@ -512,15 +499,9 @@ public final class FdCmkd extends AbstractMethod {
 
         /** Validates and builds. */
         public FdCmkd build() {
-            if (layout == null) {
-                throw new IllegalArgumentException("FdCmkd: optFeatureLayout(null); use VECTOR or MAP");
-            }
-            if (featureDim < 4) {
-                throw new IllegalArgumentException("FdCmkd: setFeatureDim(" + featureDim + ") must be at least 4");
-            }
-            if (numClasses < 2) {
-                throw new IllegalArgumentException("FdCmkd: setNumClasses(" + numClasses + ") must be at least 2");
-            }
+            Hyperparameters.requireLayout("FdCmkd", layout);
+            Hyperparameters.requireAtLeast("FdCmkd", "setFeatureDim", featureDim, 4);
+            Hyperparameters.requireAtLeast("FdCmkd", "setNumClasses", numClasses, 2);
             if (dcMode == DcMode.SEPARATE) {
                 throw new IllegalArgumentException("FdCmkd: DcMode.SEPARATE is for analysis; use EXCLUDED"
                         + " (released training code) or IN_LOW");
@@ -541,8 +522,8 @@ public final class FdCmkd extends AbstractMethod {
                         + reduction + ") and optScaleWeight(" + scaleWeight + ") must keep their defaults (true,"
                         + " MEAN, 0) for FeatureLayout.MAP");
             }
-            double[] weights = {taskWeight, bandHeadWeight, lowWeight, highWeight, alignWeight, scaleWeight};
-            for (double weight : weights) {
+            for (double weight : new double[] {taskWeight, bandHeadWeight, lowWeight, highWeight, alignWeight,
+                    scaleWeight}) {
                 Hyperparameters.requireNonNegative("FdCmkd: loss weight", weight);
             }
             return new FdCmkd(this);

@@ -40,6 +40,20 @@ public final class FeatureMaps {
         return Math.toIntExact(factor);
     }
 
+    /**
+     * Returns the student's map shape if the teacher's map has the same one.
+     *
+     * @param method the method's name, for the message
+     */
+    static Shape requireSameShape(String method, NDArray studentMap, NDArray teacherMap) {
+        Shape shape = studentMap.getShape();
+        if (!shape.equals(teacherMap.getShape())) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "%s: the student's map %s and the teacher's"
+                    + " %s differ; use the same encoder on both modalities", method, shape, teacherMap.getShape()));
+        }
+        return shape;
+    }
+
     /** Returns {@code [B, K, H, W]} as {@code [B H W, K]}, one row per pixel in row-major {@code (b, y, x)}. */
     static NDArray rows(NDArray logits) {
         return logits.transpose(0, 2, 3, 1).reshape(-1, logits.getShape().get(1));
@@ -59,8 +73,7 @@ public final class FeatureMaps {
         LossTerms any = terms.apply(valid.logicalNot(), flatLabels.zerosLike()); // every pixel, as class 0
         LossTerms zero = new LossTerms();
         for (String name : any.names()) {
-            NDArray value = any.get(name);
-            zero.add(name, any.weight(name), value.mul(LossFunctions.constant(value, 0)));
+            zero.add(name, any.weight(name), LossFunctions.times(any.get(name), 0));
         }
         return zero;
     }

@@ -2,8 +2,6 @@ package dev.cmkd.method;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.training.ParameterStore;
-import dev.cmkd.loss.LossFunctions;
-import dev.cmkd.loss.Reduction;
 
 import java.util.Locale;
 
@@ -36,25 +34,15 @@ public final class FeatureMse extends AbstractMethod {
 
     /** Creates the method for {@code layout} with feature weight {@code lambda >= 0}. */
     public FeatureMse(double weight, FeatureLayout layout) {
+        super(NAME);
         this.weight = Hyperparameters.requireNonNegative("FeatureMse: weight", weight);
-        if (layout == null) {
-            throw new IllegalArgumentException("FeatureMse: layout must be VECTOR or MAP, not null");
-        }
-        this.layout = layout;
-    }
-
-    @Override
-    public String getName() {
-        return NAME;
+        this.layout = Hyperparameters.requireLayout("FeatureMse", layout);
     }
 
     @Override
     public LossTerms evaluate(ParameterStore store, NetworkOutput student, NetworkOutput teacher, NDArray labels,
             boolean training) {
-        return new LossTerms()
-                .add("task", 1, layout.taskLoss(student.logits(), labels))
-                .add("feature", weight, LossFunctions.meanSquaredError(student.feature(),
-                        teacher.feature().stopGradient(), Reduction.MEAN));
+        return taskTerm(layout, 1, student, labels).add("feature", weight, featureMse(student.feature(), teacher));
     }
 
     /** Describes the settings; for VECTOR the string recorded as {@code methodConfig} of existing runs (keep it). */

@@ -1,17 +1,11 @@
 package dev.cmkd.method;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
-import dev.cmkd.loss.LossFunctions;
 import dev.cmkd.loss.PixelCrossEntropy;
-import dev.cmkd.loss.Reduction;
 
 import java.util.Locale;
 
@@ -49,12 +43,11 @@ public final class FitNet extends AbstractMethod {
     private final Block regressor;
 
     private FitNet(Builder builder) {
+        super(NAME);
         this.layout = builder.layout;
         this.teacherFeatureDim = builder.teacherFeatureDim;
         this.hintWeight = builder.hintWeight;
-        this.regressor = addChildBlock("regressor", layout == FeatureLayout.VECTOR
-                ? Linear.builder().setUnits(teacherFeatureDim).build()
-                : Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(teacherFeatureDim).build());
+        this.regressor = addChildBlock("regressor", layout.pointwise(teacherFeatureDim, true));
     }
 
     /** Returns a builder. */
@@ -62,19 +55,10 @@ public final class FitNet extends AbstractMethod {
         return new Builder();
     }
 
-    @Override
-    public String getName() {
-        return NAME;
-    }
-
     /** Initialises the regressor for student features of {@code featureDim} channels. */
     @Override
     public void initialize(NDManager manager, DataType dataType, int featureDim, int numClasses) {
-        if (layout == FeatureLayout.VECTOR) {
-            super.initialize(manager, dataType, featureDim, numClasses);
-        } else {
-            initialize(manager, dataType, new Shape(1, featureDim, 1, 1));
-        }
+        initialize(layout, manager, dataType, featureDim);
     }
 
     /**
@@ -92,11 +76,8 @@ public final class FitNet extends AbstractMethod {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "FitNet: the student's map %s is not"
                     + " [B, D, h, w]", student.feature().getShape()));
         }
-        NDArray regressed = regressor.forward(store, new NDList(student.feature()), training).singletonOrThrow();
-        return new LossTerms()
-                .add("task", 1, layout.taskLoss(student.logits(), labels))
-                .add("hint", hintWeight, LossFunctions.meanSquaredError(regressed, teacher.feature().stopGradient(),
-                        Reduction.MEAN));
+        NDArray regressed = apply(regressor, store, student.feature(), training);
+        return taskTerm(layout, 1, student, labels).add("hint", hintWeight, featureMse(regressed, teacher));
     }
 
     /** Describes the settings; for VECTOR the string recorded as {@code methodConfig} of existing runs (keep it). */
@@ -139,13 +120,8 @@ public final class FitNet extends AbstractMethod {
 
         /** Validates and builds. */
         public FitNet build() {
-            if (layout == null) {
-                throw new IllegalArgumentException("FitNet: optFeatureLayout(null); use VECTOR or MAP");
-            }
-            if (teacherFeatureDim <= 0) {
-                throw new IllegalArgumentException("FitNet: teacherFeatureDim " + teacherFeatureDim
-                        + " must be > 0 (setTeacherFeatureDim)");
-            }
+            Hyperparameters.requireLayout("FitNet", layout);
+            Hyperparameters.requireAtLeast("FitNet", "setTeacherFeatureDim", teacherFeatureDim, 1);
             Hyperparameters.requireNonNegative("FitNet: hintWeight", hintWeight);
             return new FitNet(this);
         }

@@ -27,6 +27,7 @@ public final class LogitKd extends AbstractMethod {
     private final double alpha;
 
     private LogitKd(Builder builder) {
+        super(NAME);
         this.temperature = builder.temperature;
         this.alpha = builder.alpha;
     }
@@ -37,17 +38,11 @@ public final class LogitKd extends AbstractMethod {
     }
 
     @Override
-    public String getName() {
-        return NAME;
-    }
-
-    @Override
     public LossTerms evaluate(ParameterStore store, NetworkOutput student, NetworkOutput teacher, NDArray labels,
             boolean training) {
         NDArray kl = LossFunctions.klDivergence(teacher.logits(), student.logits(), temperature);
-        return new LossTerms()
-                .add("task", 1 - alpha, LossFunctions.crossEntropy(student.logits(), labels))
-                .add("kd", alpha, kl.mul(LossFunctions.constant(kl, temperature * temperature)));
+        return taskTerm(FeatureLayout.VECTOR, 1 - alpha, student, labels)
+                .add("kd", alpha, LossFunctions.times(kl, temperature * temperature));
     }
 
     @Override
@@ -77,9 +72,7 @@ public final class LogitKd extends AbstractMethod {
 
         /** Validates and builds. */
         public LogitKd build() {
-            if (!(temperature > 0) || Double.isInfinite(temperature)) {
-                throw new IllegalArgumentException("LogitKd: temperature " + temperature + " must be > 0");
-            }
+            Hyperparameters.requirePositive("LogitKd: temperature", temperature);
             if (!(alpha >= 0 && alpha <= 1)) {
                 throw new IllegalArgumentException("LogitKd: alpha " + alpha + " must lie in [0, 1]");
             }

@@ -67,7 +67,7 @@ public final class LossTerms {
                 // The weight in the term's type (a double scalar would promote the product to float64, and
                 // DJL's toType on the product would cut it from the autograd graph), in memory that
                 // outlives this call (LossFunctions.constant).
-                NDArray weighted = value.mul(LossFunctions.constant(value, weights.get(term.getKey())));
+                NDArray weighted = LossFunctions.times(value, weights.get(term.getKey()));
                 total = total == null ? weighted : total.add(weighted);
             }
         }

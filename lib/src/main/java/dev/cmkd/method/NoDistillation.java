@@ -22,21 +22,14 @@ public final class NoDistillation extends AbstractMethod {
 
     /** Creates the method for {@code layout}. */
     public NoDistillation(FeatureLayout layout) {
-        if (layout == null) {
-            throw new IllegalArgumentException("NoDistillation: layout must be VECTOR or MAP, not null");
-        }
-        this.layout = layout;
-    }
-
-    @Override
-    public String getName() {
-        return NAME;
+        super(NAME);
+        this.layout = Hyperparameters.requireLayout("NoDistillation", layout);
     }
 
     @Override
     public LossTerms evaluate(ParameterStore store, NetworkOutput student, NetworkOutput teacher, NDArray labels,
             boolean training) {
-        return new LossTerms().add("task", 1, layout.taskLoss(student.logits(), labels));
+        return taskTerm(layout, 1, student, labels);
     }
 
     /** Describes the method; for VECTOR the string recorded as {@code methodConfig} of existing runs (keep it). */

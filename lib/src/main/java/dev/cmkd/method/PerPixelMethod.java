@@ -43,6 +43,7 @@ public final class PerPixelMethod extends AbstractMethod {
     private final DistillationMethod classification;
 
     private PerPixelMethod(DistillationMethod classification) {
+        super(classification.getName());
         this.classification = classification;
     }
 
@@ -62,11 +63,6 @@ public final class PerPixelMethod extends AbstractMethod {
     /** Returns the classification method applied at each pixel. */
     public DistillationMethod classification() {
         return classification;
-    }
-
-    @Override
-    public String getName() {
-        return classification.getName();
     }
 
     @Override

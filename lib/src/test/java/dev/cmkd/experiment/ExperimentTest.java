@@ -143,12 +143,8 @@ class ExperimentTest {
         private final List<Integer> epochs;
 
         EpochProbe(List<Integer> epochs) {
+            super("epoch-probe");
             this.epochs = epochs;
-        }
-
-        @Override
-        public String getName() {
-            return "epoch-probe";
         }
 
         @Override
