@@ -1,7 +1,5 @@
 package dev.cmkd.cli;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The parsed settings of one entry point: every option of its {@link Options} table, given or defaulted. */
@@ -31,14 +29,6 @@ public final class Settings {
         return (T) values.get(option.key());
     }
 
-    /** Returns the settings with {@code option} set to {@code value} (a narrower command of a protocol). */
-    public <T> Settings with(Option<T> option, T value) {
-        get(option);
-        Map<String, Object> changed = new LinkedHashMap<>(values);
-        changed.put(option.key(), value);
-        return new Settings(command, profile, changed);
-    }
-
     /** Returns the settings as {@code key=value} lines, in table order. */
     @Override
     public String toString() {
@@ -46,10 +36,5 @@ public final class Settings {
         values.forEach((key, value) -> text.append(System.lineSeparator()).append("  ").append(key).append(" = ")
                 .append(Option.show(value)));
         return text.toString();
-    }
-
-    /** Returns every value by key, for the record (absent optional values are null). */
-    public Map<String, Object> values() {
-        return Collections.unmodifiableMap(values);
     }
 }

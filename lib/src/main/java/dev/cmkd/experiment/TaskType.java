@@ -34,7 +34,7 @@ public record TaskType(String name, String description, String howToGet, Path ou
     /** Builds a task from settings. */
     @FunctionalInterface
     public interface Factory {
-        /** Returns the task of {@code settings}, whose output folder is {@code output} (stand-ins are written there). */
+        /** Returns the task of {@code settings} with output folder {@code output} (stand-ins are written there). */
         Task create(Settings settings, Path output);
     }
 

@@ -156,7 +156,8 @@ public final class BenchmarkReport {
      * <protocol>_std}).
      */
     public static Table summarize(Table results, String metric) {
-        Table table = Table.create("Test " + metric.replace("test_", "").replace('_', ' ').replace("miou", "mIoU") + ", mean and standard"
+        String name = metric.replace("test_", "").replace('_', ' ').replace("miou", "mIoU");
+        Table table = Table.create("Test " + name + ", mean and standard"
                 + " deviation over seeds", StringColumn.create("role"), StringColumn.create("modality"),
                 StringColumn.create("teacher_modality"), StringColumn.create("method"), IntColumn.create("seeds"));
         for (String protocol : RunOutcome.PROTOCOLS) {
@@ -272,7 +273,7 @@ public final class BenchmarkReport {
         return entries.stream().filter(e -> e.role().equals("student")).map(Entry::method).distinct().toList();
     }
 
-    /** The selecting metric of the main head on the validation split per epoch, mean over seeds, one line per method. */
+    /** The selecting metric of the main head on validation per epoch, mean over seeds, one line per method. */
     private XYChart curves(String modality) {
         XYChart chart = new XYChartBuilder().width(ResultFiles.FIGURE_WIDTH).height(ResultFiles.FIGURE_HEIGHT)
                 .title("Learning curves of the " + modality + " student (mean over seeds)").xAxisTitle("epoch")

@@ -31,7 +31,8 @@ public final class VariantTable {
      * modality of {@code report}, the columns {@code <modality>_mean}, {@code <modality>_std} and
      * {@code <modality>_seeds} of the test accuracy under {@code protocol}.
      */
-    public static Table accuracies(String title, BenchmarkReport report, String protocol, List<Map<String, String>> rows) {
+    public static Table accuracies(String title, BenchmarkReport report, String protocol,
+            List<Map<String, String>> rows) {
         Table summary = report.summary();
         List<String> modalities = studentModalities(summary);
         Table table = Table.create(title);

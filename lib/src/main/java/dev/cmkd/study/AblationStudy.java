@@ -165,7 +165,8 @@ public final class AblationStudy {
         BenchmarkReport report = Runner.run(AvMnistTtsTask.TYPE, settings, methods);
         List<Path> files = new ArrayList<>();
         for (String protocol : RunOutcome.PROTOCOLS) {
-            files.add(ResultFiles.writeCsv(table(report, protocol), outputDir.resolve("ablation-" + protocol + ".csv")));
+            files.add(ResultFiles.writeCsv(table(report, protocol),
+                    outputDir.resolve("ablation-" + protocol + ".csv")));
         }
         files.add(ResultFiles.writeCsv(report.results(), outputDir.resolve("results.csv")));
         files.add(ResultFiles.writePng(VariantTable.chart("Component ablation of FD-CMKD (bestVal)",

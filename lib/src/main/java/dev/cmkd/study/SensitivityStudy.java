@@ -93,7 +93,8 @@ public final class SensitivityStudy {
 
     /** Runs {@code kit sensitivity} with {@code args} and the {@code fdcmkd.*} settings in {@code properties}. */
     public static int run(String[] args, Properties properties) {
-        return Cli.run(args, properties, positional -> TaskRegistry.studyOptions("kit sensitivity", AvMnistTtsTask.TYPE),
+        return Cli.run(args, properties,
+                positional -> TaskRegistry.studyOptions("kit sensitivity", AvMnistTtsTask.TYPE),
                 (settings, positional) -> {
                     Result result = run(settings, Runner.output(AvMnistTtsTask.TYPE, settings).resolve("sensitivity"));
                     System.out.println(result.formatted("bestVal").printAll());

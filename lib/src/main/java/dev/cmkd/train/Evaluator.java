@@ -27,7 +27,7 @@ public interface Evaluator {
 
     /** Counts of one predictor on one split. */
     interface Tally {
-        /** Adds a batch: logits {@code [n, C]} or {@code [n, K, H, W]} against labels {@code [n]} or {@code [n, H, W]}. */
+        /** Adds a batch: logits {@code [n, C]} or {@code [n, K, H, W]}, labels {@code [n]} or {@code [n, H, W]}. */
         void add(NDArray logits, NDArray labels);
 
         /** Returns each metric's value, in {@link #metrics()} order. */

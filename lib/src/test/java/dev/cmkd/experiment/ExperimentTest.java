@@ -73,7 +73,7 @@ class ExperimentTest {
     void everyRegisteredMethodTrainsAStudent(String method, @TempDir Path dir) {
         Experiment experiment = experiment(dir);
         experiment.teacher("b", spec(2));
-        RunOutcome student = experiment.student("a", MethodRegistry.spec(method, FeatureLayout.VECTOR), spec(2), spec(2));
+        RunOutcome student = experiment.student("a", method(method), spec(2), spec(2));
         EpochRecord last = student.records().get(1);
         last.trainTerms().values().forEach(v -> assertTrue(Double.isFinite(v), method + " loss terms finite"));
         assertTrue(last.test().containsKey("head"));
@@ -91,12 +91,12 @@ class ExperimentTest {
     void anInterruptedRunResumesToTheSameResult(String method, @TempDir Path dir) {
         Experiment uninterrupted = experiment(dir.resolve("a"));
         uninterrupted.teacher("b", spec(3));
-        Map<String, Double> expected = uninterrupted.student("a", MethodRegistry.spec(method, FeatureLayout.VECTOR), spec(3), spec(3)).records()
+        Map<String, Double> expected = uninterrupted.student("a", method(method), spec(3), spec(3)).records()
                 .get(2).test();
 
         Experiment interrupted = experiment(dir.resolve("b"));
         interrupted.teacher("b", spec(3));
-        assertThrows(Interruption.class, () -> interrupted.student("a", MethodRegistry.spec(method, FeatureLayout.VECTOR), spec(3), spec(3),
+        assertThrows(Interruption.class, () -> interrupted.student("a", method(method), spec(3), spec(3),
                 new TrainingLoop.Listener() {
                     @Override
                     public void onBatch(int epoch, int batch, int batches) {
@@ -105,7 +105,7 @@ class ExperimentTest {
                         }
                     }
                 }));
-        RunOutcome resumed = interrupted.student("a", MethodRegistry.spec(method, FeatureLayout.VECTOR), spec(3), spec(3));
+        RunOutcome resumed = interrupted.student("a", method(method), spec(3), spec(3));
         assertEquals(3, resumed.records().size());
         Map<String, Double> actual = resumed.records().get(2).test();
         assertEquals(expected.keySet(), actual.keySet());
@@ -118,7 +118,7 @@ class ExperimentTest {
         experiment.teacher("b", spec(2));
         Path teacherParameters = dir.resolve("teacher-b-seed1").resolve(TrainingLoop.BEST_PARAMETERS);
         byte[] before = Files.readAllBytes(teacherParameters);
-        RunOutcome student = experiment.student("a", MethodRegistry.spec("c2kd", FeatureLayout.VECTOR), spec(2), spec(2));
+        RunOutcome student = experiment.student("a", method("c2kd"), spec(2), spec(2));
         assertTrue(student.records().get(0).trainTerms().keySet().containsAll(List.of("task", "crossProxy",
                 "teacher.task", "teacher.crossProxy")), student.records().get(0).trainTerms().toString());
         assertArrayEquals(before, Files.readAllBytes(teacherParameters), "the teacher's own run is unchanged");
@@ -169,10 +169,10 @@ class ExperimentTest {
         Experiment experiment = experiment(dir);
         experiment.teacher("a", spec(2));
         experiment.teacher("b", spec(2));
-        Map<String, RunOutcome> joint = experiment.jointStudents(MethodRegistry.spec("fd-cmkd", FeatureLayout.VECTOR), spec(2), spec(2));
+        Map<String, RunOutcome> joint = experiment.jointStudents(method("fd-cmkd"), spec(2), spec(2));
         assertEquals(List.of("a", "b"), List.copyOf(joint.keySet()));
         for (String modality : joint.keySet()) {
-            RunOutcome separate = experiment.student(modality, MethodRegistry.spec("fd-cmkd", FeatureLayout.VECTOR), spec(2), spec(2));
+            RunOutcome separate = experiment.student(modality, method("fd-cmkd"), spec(2), spec(2));
             for (int epoch = 0; epoch < 2; epoch++) {
                 EpochRecord expected = separate.records().get(epoch);
                 EpochRecord actual = joint.get(modality).records().get(epoch);
@@ -215,5 +215,9 @@ class ExperimentTest {
     /** Thrown by the test listener to stop a run in the middle of an epoch. */
     private static final class Interruption extends RuntimeException {
         private static final long serialVersionUID = 1L;
+    }
+
+    private static MethodSpec method(String name) {
+        return MethodRegistry.spec(name, FeatureLayout.VECTOR);
     }
 }

@@ -28,7 +28,8 @@ class AvMnistTtsTaskTest {
     void settingsOverrideTheMainJobsDefaultsAndEachProfileHasItsOwnOutput() {
         Settings defaults = TestSettings.of(AvMnistTtsTask.TYPE);
         assertEquals(List.of(0L, 1L, 2L), defaults.get(TaskRegistry.SEEDS));
-        assertEquals(MethodRegistry.names(FeatureLayout.VECTOR), defaults.get(TaskRegistry.methods(AvMnistTtsTask.TYPE)));
+        assertEquals(MethodRegistry.names(FeatureLayout.VECTOR),
+                defaults.get(TaskRegistry.methods(AvMnistTtsTask.TYPE)));
         assertEquals(Path.of("results/embedded"), Runner.output(AvMnistTtsTask.TYPE, defaults));
         Settings read = TestSettings.of(AvMnistTtsTask.TYPE, "seeds=4,5");
         assertEquals(List.of(4L, 5L), read.get(TaskRegistry.SEEDS));
@@ -60,7 +61,8 @@ class AvMnistTtsTaskTest {
         assertTrue(Files.exists(out.resolve("runs/student-audio-fd-cmkd-seed1/checkpoint.bin")));
         // Started again, the job reads every finished run back instead of training it.
         BenchmarkReport again = Runner.train(AvMnistTtsTask.TYPE, settings);
-        assertEquals(summary.doubleColumn("bestVal_mean").asList(), again.summary().doubleColumn("bestVal_mean").asList());
+        assertEquals(summary.doubleColumn("bestVal_mean").asList(),
+                again.summary().doubleColumn("bestVal_mean").asList());
         // The gathered report of every command equals the invocation's summary.
         assertEquals(summary.doubleColumn("bestVal_mean").asList().stream().sorted().toList(), Runner.report(out)
                 .doubleColumn("bestVal_mean").asList().stream().sorted().toList());

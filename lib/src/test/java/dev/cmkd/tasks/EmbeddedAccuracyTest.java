@@ -9,6 +9,7 @@ import dev.cmkd.method.FeatureLayout;
 import dev.cmkd.data.Splits;
 import dev.cmkd.data.avmnist.AvMnistTtsLoader;
 import dev.cmkd.method.MethodRegistry;
+import dev.cmkd.method.MethodSpec;
 import dev.cmkd.train.RunSpec;
 
 import java.nio.file.Path;
@@ -38,7 +39,8 @@ class EmbeddedAccuracyTest {
         RunSpec spec = RunSpec.paper(3, 0);
         assertBand("image teacher", experiment.teacher("image", spec).testAccuracy("bestVal"), 0.955, 0.985);
         assertBand("audio teacher", experiment.teacher("audio", spec).testAccuracy("bestVal"), 0.945, 0.99);
-        assertBand("FD-CMKD audio student", experiment.student("audio", MethodRegistry.spec("fd-cmkd", FeatureLayout.VECTOR), spec, spec)
+        MethodSpec fdCmkd = MethodRegistry.spec("fd-cmkd", FeatureLayout.VECTOR);
+        assertBand("FD-CMKD audio student", experiment.student("audio", fdCmkd, spec, spec)
                 .testAccuracy("bestVal"), 0.955, 0.99);
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cmkd.experiment.Experiment;
 import dev.cmkd.experiment.RunOutcome;
 import dev.cmkd.method.MethodRegistry;
+import dev.cmkd.method.MethodSpec;
 import dev.cmkd.method.FeatureLayout;
 import dev.cmkd.data.nyu.Augmentation;
 import dev.cmkd.data.nyu.NyuDepthV2;
@@ -73,21 +74,21 @@ class SegmentationMethodsTrainingTest {
     @ParameterizedTest
     @MethodSource("methods")
     void oneEpochOfEveryMethod(String method) {
-        RunOutcome run = experiment.student("rgb", MethodRegistry.spec(method, FeatureLayout.MAP), spec(1), spec(1),
+        RunOutcome run = experiment.student("rgb", method(method), spec(1), spec(1),
                 new TrainingLoop.Listener() {});
         EpochRecord record = run.records().get(0);
         assertTrue(record.trainTerms().containsKey("task"), record.trainTerms().toString());
         record.trainTerms().forEach((term, value) -> assertTrue(Double.isFinite(value), term + " = " + value));
         assertTrue(record.trainTerms().get(LossTerms.TOTAL) > 0);
         record.test().values().forEach(miou -> assertTrue(miou >= 0 && miou <= 1, record.test().toString()));
-        if (MethodRegistry.spec(method, FeatureLayout.MAP).create(4, 2).trainsTeacher()) {
+        if (method(method).create(4, 2).trainsTeacher()) {
             assertTrue(record.trainTerms().containsKey("teacher.task"), record.trainTerms().toString());
         }
     }
 
     @Test
     void anInterruptedC2kdRunResumesToTheSameResult() {
-        List<EpochRecord> straight = experiment.student("rgb", MethodRegistry.spec("c2kd", FeatureLayout.MAP), spec(2, 8), spec(1),
+        List<EpochRecord> straight = experiment.student("rgb", method("c2kd"), spec(2, 8), spec(1),
                 new TrainingLoop.Listener() {}).records();
         Experiment elsewhere = experiment(dir.resolve("resumed"));
         copyTeacher(elsewhere);
@@ -97,9 +98,9 @@ class SegmentationMethodsTrainingTest {
                 throw new IllegalStateException("stop");
             }
         };
-        assertThrows(IllegalStateException.class, () -> elsewhere.student("rgb", MethodRegistry.spec("c2kd", FeatureLayout.MAP), spec(2, 8),
+        assertThrows(IllegalStateException.class, () -> elsewhere.student("rgb", method("c2kd"), spec(2, 8),
                 spec(1), stopAfterFirst));
-        List<EpochRecord> resumed = elsewhere.student("rgb", MethodRegistry.spec("c2kd", FeatureLayout.MAP), spec(2, 8), spec(1),
+        List<EpochRecord> resumed = elsewhere.student("rgb", method("c2kd"), spec(2, 8), spec(1),
                 new TrainingLoop.Listener() {}).records();
         assertEquals(2, resumed.size());
         for (int e = 0; e < 2; e++) {
@@ -131,13 +132,13 @@ class SegmentationMethodsTrainingTest {
     void aCoTrainedTeacherLeavesTheTeachersRunIntact() throws Exception {
         Path teacher = experiment.teacherDir("depth", spec(1)).resolve(TrainingLoop.BEST_PARAMETERS);
         byte[] before = Files.readAllBytes(teacher);
-        experiment.student("rgb", MethodRegistry.spec("c2kd", FeatureLayout.MAP), spec(1, 7), spec(1), new TrainingLoop.Listener() {});
+        experiment.student("rgb", method("c2kd"), spec(1, 7), spec(1), new TrainingLoop.Listener() {});
         assertArrayEquals(before, Files.readAllBytes(teacher));
     }
 
     @Test
     void theEpochReachesDkdsWarmUp() {
-        List<EpochRecord> records = experiment.student("rgb", MethodRegistry.spec("dkd", FeatureLayout.MAP), spec(2, 6), spec(1),
+        List<EpochRecord> records = experiment.student("rgb", method("dkd"), spec(2, 6), spec(1),
                 new TrainingLoop.Listener() {}).records();
         for (int epoch = 0; epoch < 2; epoch++) {
             Map<String, Double> t = records.get(epoch).trainTerms();
@@ -145,5 +146,9 @@ class SegmentationMethodsTrainingTest {
             assertEquals(t.get("task") + warm * (t.get("tckd") + 8 * t.get("nckd")), t.get(LossTerms.TOTAL),
                     1e-5 * t.get(LossTerms.TOTAL), "epoch " + epoch + ": " + t);
         }
+    }
+
+    private static MethodSpec method(String name) {
+        return MethodRegistry.spec(name, FeatureLayout.MAP);
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cmkd.experiment.Experiment;
 import dev.cmkd.experiment.RunOutcome;
 import dev.cmkd.method.MethodRegistry;
+import dev.cmkd.method.MethodSpec;
 import dev.cmkd.method.FeatureLayout;
 import dev.cmkd.data.nyu.Augmentation;
 import dev.cmkd.data.nyu.NyuDepthV2;
@@ -58,7 +59,7 @@ class SegmentationTaskTest {
     void teacherAndFdCmkdStudentTrain() {
         Experiment experiment = experiment(dir.resolve("runs"));
         RunOutcome teacher = experiment.teacher("depth", spec(1), new TrainingLoop.Listener() {});
-        RunOutcome student = experiment.student("rgb", MethodRegistry.spec("fd-cmkd", FeatureLayout.MAP), spec(1), spec(1),
+        RunOutcome student = experiment.student("rgb", method("fd-cmkd"), spec(1), spec(1),
                 new TrainingLoop.Listener() {});
         EpochRecord t = teacher.records().get(0);
         EpochRecord s = student.records().get(0);
@@ -73,7 +74,8 @@ class SegmentationTaskTest {
         double pixelAccuracy = student.testMetric("pixel_accuracy", "bestVal");
         assertTrue(pixelAccuracy >= 0 && pixelAccuracy <= 1);
         assertTrue(Files.exists(experiment.studentDir("rgb", "fd-cmkd", spec(1)).resolve(TrainingLoop.METRICS)));
-        assertThrows(IllegalStateException.class, () -> experiment.student("depth", MethodRegistry.spec("fd-cmkd", FeatureLayout.MAP), spec(1), spec(1), new TrainingLoop.Listener() {}), "the rgb teacher has not been trained");
+        assertThrows(IllegalStateException.class, () -> experiment.student("depth", method("fd-cmkd"), spec(1),
+                spec(1), new TrainingLoop.Listener() {}), "the rgb teacher has not been trained");
     }
 
     @Test
@@ -96,5 +98,9 @@ class SegmentationTaskTest {
             assertEquals(expected.get(e).test().get("head"), resumed.get(e).test().get("head"), 1e-9);
             assertEquals(expected.get(e).otherMetrics(), resumed.get(e).otherMetrics());
         }
+    }
+
+    private static MethodSpec method(String name) {
+        return MethodRegistry.spec(name, FeatureLayout.MAP);
     }
 }
