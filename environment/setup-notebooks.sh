@@ -40,7 +40,8 @@ cat > "$KERNEL_DIR/kernel.json.part" <<JSON
   "language": "java",
   "interrupt_mode": "message",
   "env": {"RJK_CLASSPATH": "$ROOT/lib/target/classes;$ROOT/lib/target/lib/*.jar",
-          "RJK_COMPILER_OPTIONS": "", "RJK_INIT_SCRIPT": "", "RJK_TIMEOUT_MILLIS": "-1",
+          "RJK_COMPILER_OPTIONS": "", "RJK_INIT_SCRIPT": "$ROOT/environment/jupyter/init.jshell",
+          "RJK_TIMEOUT_MILLIS": "-1",
           "RJK_MIMA_CACHE": "mima_cache",
           "MALLOC_MMAP_THRESHOLD_": "33554432", "MALLOC_TRIM_THRESHOLD_": "4294967296"}
 }
