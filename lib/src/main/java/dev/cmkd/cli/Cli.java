@@ -2,8 +2,8 @@ package dev.cmkd.cli;
 
 import dev.cmkd.data.DatasetException;
 
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.function.Function;
 
@@ -15,6 +15,9 @@ import java.util.function.Function;
  * keeps its stack trace.
  */
 public final class Cli {
+
+    /** The key that prints the stack trace of an expected error too. */
+    private static final String DEBUG = "debug";
 
     /** Exit status of a setting or input that cannot be used. */
     public static final int USAGE = 2;
@@ -45,18 +48,15 @@ public final class Cli {
      * @param body the work
      */
     public static int run(String[] args, Properties properties, Function<List<String>, Options> table, Body body) {
-        boolean debug = Boolean.parseBoolean(properties.getProperty(Options.PREFIX + "debug", "false"));
-        Properties settings = new Properties();
-        properties.stringPropertyNames().stream().filter(name -> !name.equals(Options.PREFIX + "debug"))
-                .forEach(name -> settings.setProperty(name, properties.getProperty(name)));
+        boolean debug = Boolean.parseBoolean(properties.getProperty(Options.PREFIX + DEBUG, "false"));
         String command = "kit";
         try {
-            List<String> positional = new ArrayList<>();
             List<String> all = List.of(args);
-            Options options = table.apply(all.stream().filter(arg -> !arg.startsWith("--") && !arg.equals("-h"))
-                    .toList());
+            List<String> positional = all.stream().filter(arg -> !arg.startsWith("--") && !arg.equals("-h")).toList();
+            Options options = table.apply(positional);
             command = options.command();
-            var raw = options.raw(settings, args, positional);
+            Map<String, String> raw = options.raw(properties, args);
+            raw.remove(DEBUG); // Cli's own, in every command
             if (all.contains("--help") || all.contains("-h")) {
                 System.out.print(options.help());
                 return 0;

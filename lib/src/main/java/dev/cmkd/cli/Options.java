@@ -57,11 +57,12 @@ public final class Options {
 
     /**
      * Returns the raw values of {@code fdcmkd.*} in {@code properties} and of {@code --key=value} in {@code args}
-     * (arguments win), by key; other arguments are returned in {@code positional}.
+     * (arguments win), by key; a bare {@code --key} of a true|false option is {@code true}. Other arguments are
+     * positional and not read here.
      *
      * @throws InvalidOption for an argument {@code --key} without {@code =value}
      */
-    public Map<String, String> raw(Properties properties, String[] args, List<String> positional) {
+    public Map<String, String> raw(Properties properties, String[] args) {
         Map<String, String> raw = new LinkedHashMap<>();
         for (String name : properties.stringPropertyNames()) {
             if (name.startsWith(PREFIX)) {
@@ -80,8 +81,6 @@ public final class Options {
                 } else {
                     raw.put(arg.substring(2, equals), arg.substring(equals + 1));
                 }
-            } else if (!arg.equals("--help") && !arg.equals("-h")) {
-                positional.add(arg);
             }
         }
         return raw;

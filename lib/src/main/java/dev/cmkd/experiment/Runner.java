@@ -35,7 +35,6 @@ import tech.tablesaw.io.csv.CsvReadOptions;
 public final class Runner {
 
     private static final Set<String> INTEGER_COLUMNS = Set.of("seed", "best_val_epoch", "epochs");
-    private static final Set<String> DOUBLE_COLUMNS = Set.of("test_accuracy", "test_miou", "test_pixel_accuracy");
 
     private Runner() {}
 
@@ -111,7 +110,7 @@ public final class Runner {
         for (Path file : files) {
             Table one = Table.read().usingOptions(CsvReadOptions.builder(file.toFile()).columnTypes(
                     column -> INTEGER_COLUMNS.contains(column) ? ColumnType.INTEGER
-                            : DOUBLE_COLUMNS.contains(column) ? ColumnType.DOUBLE : ColumnType.STRING));
+                            : column.startsWith("test_") ? ColumnType.DOUBLE : ColumnType.STRING));
             Table kept = one.emptyCopy();
             for (int row = 0; row < one.rowCount(); row++) {
                 String key = String.join("|", one.getString(row, "role"), one.getString(row, "modality"),
