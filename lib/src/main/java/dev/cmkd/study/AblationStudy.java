@@ -5,8 +5,6 @@ import dev.cmkd.experiment.Runner;
 import dev.cmkd.report.BenchmarkReport;
 import dev.cmkd.report.VariantTable;
 import dev.cmkd.tasks.AvMnistTtsTask;
-import dev.cmkd.tasks.TaskRegistry;
-import dev.cmkd.cli.Cli;
 import dev.cmkd.cli.Settings;
 import dev.cmkd.method.FdCmkd;
 import dev.cmkd.method.FeatureLayout;
@@ -102,14 +100,14 @@ public final class AblationStudy {
      * @param report every run (teachers and students)
      * @param files the files written
      */
-    public record Result(BenchmarkReport report, List<Path> files) {
+    public record Result(BenchmarkReport report, List<Path> files) implements VariantStudy {
 
         /** The ablation in the paper's layout under {@code protocol}, numbers as fractions. */
         public Table table(String protocol) {
             return AblationStudy.table(report, protocol);
         }
 
-        /** The same table with "mean ± std" in percent, for reading. */
+        @Override
         public Table formatted(String protocol) {
             return VariantTable.formatted(table(protocol));
         }
@@ -118,6 +116,7 @@ public final class AblationStudy {
          * The full method against the student without distillation, the row with no component, and the
          * method with each component left out: difference, standard error and verdict per student modality.
          */
+        @Override
         public Table findings(String protocol) {
             List<String[]> comparisons = new ArrayList<>();
             comparisons.add(new String[] {"without distillation", NoDistillation.NAME});
@@ -144,13 +143,7 @@ public final class AblationStudy {
 
     /** Runs {@code kit ablation} with {@code args} and the {@code fdcmkd.*} settings in {@code properties}. */
     public static int run(String[] args, Properties properties) {
-        return Cli.run(args, properties, positional -> TaskRegistry.studyOptions("kit ablation", AvMnistTtsTask.TYPE),
-                (settings, positional) -> {
-                    Result result = run(settings, Runner.output(AvMnistTtsTask.TYPE, settings).resolve("ablation"));
-                    System.out.println(result.formatted("bestVal").printAll());
-                    System.out.println(result.findings("bestVal").printAll());
-                    result.files().forEach(path -> System.out.println("wrote " + path));
-                });
+        return VariantStudy.command("ablation", args, properties, AblationStudy::run);
     }
 
     /**

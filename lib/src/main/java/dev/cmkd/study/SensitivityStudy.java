@@ -5,8 +5,6 @@ import dev.cmkd.experiment.Runner;
 import dev.cmkd.report.BenchmarkReport;
 import dev.cmkd.report.VariantTable;
 import dev.cmkd.tasks.AvMnistTtsTask;
-import dev.cmkd.tasks.TaskRegistry;
-import dev.cmkd.cli.Cli;
 import dev.cmkd.cli.Settings;
 import dev.cmkd.frequency.DcMode;
 import dev.cmkd.method.FdCmkd;
@@ -53,19 +51,20 @@ public final class SensitivityStudy {
     public record Point(String factor, String value, MethodSpec method) {}
 
     /** The study's outcome: every run, and the files written. */
-    public record Result(BenchmarkReport report, List<Path> files) {
+    public record Result(BenchmarkReport report, List<Path> files) implements VariantStudy {
 
         /** Accuracy per point under {@code protocol}, numbers as fractions. */
         public Table table(String protocol) {
             return SensitivityStudy.table(report, protocol);
         }
 
-        /** The same table with "mean ± std" in percent, for reading. */
+        @Override
         public Table formatted(String protocol) {
             return VariantTable.formatted(table(protocol));
         }
 
         /** Every point against the default: difference, standard error and verdict per student modality. */
+        @Override
         public Table findings(String protocol) {
             List<String[]> comparisons = new ArrayList<>();
             for (Point point : points()) {
@@ -93,14 +92,7 @@ public final class SensitivityStudy {
 
     /** Runs {@code kit sensitivity} with {@code args} and the {@code fdcmkd.*} settings in {@code properties}. */
     public static int run(String[] args, Properties properties) {
-        return Cli.run(args, properties,
-                positional -> TaskRegistry.studyOptions("kit sensitivity", AvMnistTtsTask.TYPE),
-                (settings, positional) -> {
-                    Result result = run(settings, Runner.output(AvMnistTtsTask.TYPE, settings).resolve("sensitivity"));
-                    System.out.println(result.formatted("bestVal").printAll());
-                    System.out.println(result.findings("bestVal").printAll());
-                    result.files().forEach(path -> System.out.println("wrote " + path));
-                });
+        return VariantStudy.command("sensitivity", args, properties, SensitivityStudy::run);
     }
 
     /** Every point of every sweep, in table order. */

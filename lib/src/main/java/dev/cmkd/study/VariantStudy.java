@@ -1,0 +1,46 @@
+package dev.cmkd.study;
+
+import dev.cmkd.cli.Cli;
+import dev.cmkd.cli.Settings;
+import dev.cmkd.experiment.Runner;
+import dev.cmkd.tasks.AvMnistTtsTask;
+import dev.cmkd.tasks.TaskRegistry;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.BiFunction;
+
+import tech.tablesaw.api.Table;
+
+/**
+ * What the ablation and the sensitivity study share: variants of FD-CMKD on the embedded benchmark, reported as a
+ * table and findings per selection protocol, run the same way from the command line.
+ */
+public interface VariantStudy {
+
+    /** Returns the variants' table under {@code protocol} with "mean ± std" in percent, for reading. */
+    Table formatted(String protocol);
+
+    /** Returns each comparison's difference, standard error and verdict under {@code protocol}. */
+    Table findings(String protocol);
+
+    /** Returns the files written. */
+    List<Path> files();
+
+    /**
+     * Runs {@code kit <name>}: the settings of the embedded benchmark less its methods, the study in {@code
+     * <output>/<name>}, then prints the bestVal table and findings and the files written.
+     */
+    static int command(String name, String[] args, Properties properties,
+            BiFunction<Settings, Path, VariantStudy> study) {
+        return Cli.run(args, properties, positional -> TaskRegistry.studyOptions("kit " + name, AvMnistTtsTask.TYPE),
+                (settings, positional) -> {
+                    VariantStudy result = study.apply(settings, Runner.output(AvMnistTtsTask.TYPE, settings)
+                            .resolve(name));
+                    System.out.println(result.formatted("bestVal").printAll());
+                    System.out.println(result.findings("bestVal").printAll());
+                    result.files().forEach(path -> System.out.println("wrote " + path));
+                });
+    }
+}
