@@ -1,6 +1,7 @@
 package dev.cmkd.cli;
 
 import dev.cmkd.data.DatasetException;
+import dev.cmkd.train.RunDirectoryException;
 
 import java.util.List;
 import java.util.Map;
@@ -10,7 +11,8 @@ import java.util.function.Function;
 /**
  * Runs an entry point the same way for every {@code lib/bin/kit} command: {@code --help} prints its options table;
  * otherwise the settings are parsed once, before any work, and the command runs. A setting that cannot be used, a
- * missing dataset or another expected error ends it with one line {@code <command>: <what>; fix: <how>} on standard
+ * missing or damaged dataset, a run directory that holds another run, is locked by another process or has a damaged
+ * file (the expected errors) ends it with one line {@code <command>: <what>; fix: <how>} on standard
  * error and status 2, without a stack trace ({@code -Dfdcmkd.debug=true} prints it too); anything else is a bug and
  * keeps its stack trace.
  */
@@ -63,7 +65,7 @@ public final class Cli {
             }
             body.run(options.parse(raw), positional);
             return 0;
-        } catch (IllegalArgumentException | DatasetException e) {
+        } catch (IllegalArgumentException | DatasetException | RunDirectoryException e) {
             String message = e.getMessage();
             System.err.println(message.startsWith(command) || message.startsWith("kit") ? message
                     : command + ": " + message);

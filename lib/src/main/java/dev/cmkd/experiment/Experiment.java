@@ -16,9 +16,11 @@ import dev.cmkd.method.FrozenTeacher;
 import dev.cmkd.method.LossTerms;
 import dev.cmkd.method.MethodSpec;
 import dev.cmkd.method.NetworkOutput;
-import dev.cmkd.results.ResultFiles;
+import dev.cmkd.train.Environment;
 import dev.cmkd.train.EpochRecord;
+import dev.cmkd.train.NonFiniteLossException;
 import dev.cmkd.train.ProgressPrinter;
+import dev.cmkd.train.RunDirectory;
 import dev.cmkd.train.RunSpec;
 import dev.cmkd.train.TrainingLoop;
 
@@ -94,7 +96,6 @@ public final class Experiment {
         claims.put("role", "teacher");
         claims.put("modality", modality);
         claims.put("spec", spec);
-        ResultFiles.claimRunDirectory(dir, withIdentity(claims));
         Splits splits = task.splits(spec.seed());
         try (NDManager manager = NDManager.newBaseManager()) {
             Block net = initialized(modality, spec.seed(), manager);
@@ -102,9 +103,7 @@ public final class Experiment {
                     task.layout().taskLoss(output(net, store, batch.input(m), true).logits(), batch.labels()));
             TrainingLoop.Predictors predictors = (store, batch) -> Map.of("head",
                     output(net, store, batch.input(m), false).logits());
-            List<EpochRecord> records = TrainingLoop.run(net, objective, predictors, splits.train(),
-                    evaluation(splits, spec), spec, dir, manager, listener);
-            return new RunOutcome(dir.getFileName().toString(), records);
+            return train(dir, claims, net, objective, predictors, splits, spec, manager, listener);
         }
     }
 
@@ -131,10 +130,8 @@ public final class Experiment {
             claims.put("methodConfig", student.method.toString());
             claims.put("spec", spec);
             claims.put("teacherSpec", teacherSpec);
-            ResultFiles.claimRunDirectory(dir, withIdentity(claims));
-            List<EpochRecord> records = TrainingLoop.run(student.objective, student::terms, student::predictors,
-                    splits.train(), evaluation(splits, spec), spec, dir, manager, listener);
-            return new RunOutcome(dir.getFileName().toString(), records);
+            return train(dir, claims, student.objective, student::terms, student::predictors, splits, spec, manager,
+                    listener);
         }
     }
 
@@ -158,7 +155,6 @@ public final class Experiment {
             claims.put("methodConfig", students.get(0).method.toString());
             claims.put("spec", spec);
             claims.put("teacherSpec", teacherSpec);
-            ResultFiles.claimRunDirectory(dir, withIdentity(claims));
             TrainingLoop.Objective loss = (store, batch, indices, epoch) -> {
                 LossTerms sum = new LossTerms();
                 for (Student student : students) {
@@ -176,13 +172,12 @@ public final class Experiment {
                 }
                 return logits;
             };
-            List<EpochRecord> records = TrainingLoop.run(new BlockGroup(students.get(0).objective,
-                    students.get(1).objective), loss, predictors, splits.train(), evaluation(splits, spec), spec, dir,
-                    manager, progress(dir));
+            RunOutcome joint = train(dir, claims, new BlockGroup(students.get(0).objective,
+                    students.get(1).objective), loss, predictors, splits, spec, manager, progress(dir));
             Map<String, RunOutcome> outcomes = new LinkedHashMap<>();
             for (Student student : students) {
                 outcomes.put(student.modality, new RunOutcome(dir.getFileName() + "/" + student.modality,
-                        only(records, student.modality + ".")));
+                        only(joint.records(), student.modality + "."), joint.environment(), joint.failure()));
             }
             return outcomes;
         }
@@ -280,9 +275,27 @@ public final class Experiment {
                 task.evaluationBatch(spec.batchSize()));
     }
 
-    private Map<String, Object> withIdentity(Map<String, Object> claims) {
+    /**
+     * Claims {@code dir} for the run {@code claims} describe, with the task's identity (networks, data) and the
+     * engine's thread count, and trains or reads it back. A loss that becomes NaN or infinite ends the run, not the
+     * job: the outcome says why.
+     */
+    private RunOutcome train(Path dir, Map<String, Object> claims, Block trainable, TrainingLoop.Objective objective,
+            TrainingLoop.Predictors predictors, Splits splits, RunSpec spec, NDManager manager,
+            TrainingLoop.Listener listener) {
         claims.putAll(task.identity());
-        return claims;
+        claims.put("intraOpThreads", Environment.intraOpThreads());
+        String name = dir.getFileName().toString();
+        try (RunDirectory run = RunDirectory.claim(dir, claims)) {
+            try {
+                List<EpochRecord> records = TrainingLoop.run(trainable, objective, predictors, splits.train(),
+                        evaluation(splits, spec), spec, run, manager, listener);
+                return new RunOutcome(name, records, run.environment(), null);
+            } catch (NonFiniteLossException e) {
+                System.err.println(e.getMessage() + "; the job goes on with its next run");
+                return new RunOutcome(name, e.records(), run.environment(), e.getMessage());
+            }
+        }
     }
 
     private static NetworkOutput output(Block net, ParameterStore store, NDArray input, boolean training) {
@@ -308,7 +321,7 @@ public final class Experiment {
 
     /** Reads the best parameters of the trained teacher of {@code modality} with {@code reader}. */
     private void readTeacher(String modality, RunSpec spec, TrainingLoop.ParameterReader reader) {
-        TrainingLoop.readBestParameters(teacherDir(modality, spec), "the " + modality + " teacher (Experiment.teacher)",
+        TrainingLoop.readBestParameters(teacherDir(modality, spec), spec.epochs(), "the " + modality + " teacher",
                 reader);
     }
 }

@@ -21,6 +21,7 @@ public final class PairedTask implements Task {
     private final String data;
     private final NetworkConfig network;
     private final LongFunction<Splits> loader;
+    private final Map<String, Object> dataIdentity;
     private final Map<Long, Splits> loaded = new HashMap<>();
 
     /**
@@ -30,12 +31,16 @@ public final class PairedTask implements Task {
      * @param data the data's name in result rows
      * @param network the backbone of both modalities
      * @param loader loads the splits (each a {@link PairedSplit}) for a seed
+     * @param dataIdentity what identifies the data in a run's identity ({@link dev.cmkd.data.DataIdentity}; empty
+     *     for data made in memory by a test)
      */
-    public PairedTask(String name, String data, NetworkConfig network, LongFunction<Splits> loader) {
+    public PairedTask(String name, String data, NetworkConfig network, LongFunction<Splits> loader,
+            Map<String, Object> dataIdentity) {
         this.name = name;
         this.data = data;
         this.network = network;
         this.loader = loader;
+        this.dataIdentity = Map.copyOf(dataIdentity);
     }
 
     @Override
@@ -85,6 +90,6 @@ public final class PairedTask implements Task {
 
     @Override
     public Map<String, Object> identity() {
-        return Map.of("network", network);
+        return dataIdentity.isEmpty() ? Map.of("network", network) : Map.of("network", network, "data", dataIdentity);
     }
 }

@@ -14,7 +14,8 @@ import java.util.Map;
  * the other modality's teacher) a student with each method. Every run resumes or is read back when it has run
  * before. One rule holds for every task: without distillation ({@code none}) a student is its modality's network
  * trained alone, which with the teachers' schedule is that modality's teacher run (same network, seed, data order
- * and loss), so that run is reused (and trained if no student needed it as a teacher).
+ * and loss), so that run is reused (and trained if no student needed it as a teacher). A run whose loss becomes NaN
+ * or infinite fails alone: its students are not trained, and the protocol goes on with the next seed.
  *
  * @param seeds the seeds, each with its own teachers
  * @param students the student modalities
@@ -76,17 +77,32 @@ public record Protocol(List<Long> seeds, List<String> students, List<MethodSpec>
                     report.add(new BenchmarkReport.Entry("teacher", modality, "", "", seed, teachers.get(modality)));
                 }
             }
+            List<RunOutcome> failedTeachers = teachers.values().stream().filter(t -> !t.finished()).toList();
             Map<String, Map<String, RunOutcome>> jointRuns = new LinkedHashMap<>();
             if (joint) {
                 for (MethodSpec method : methods) {
-                    jointRuns.put(method.name(), experiment.jointStudents(method, studentSpec, teacherSpec));
+                    jointRuns.put(method.name(), failedTeachers.isEmpty()
+                            ? experiment.jointStudents(method, studentSpec, teacherSpec) : Map.of());
                 }
             }
             for (String student : students) {
+                RunOutcome teacher = teachers.get(task.otherModality(student));
+                RunOutcome failedTeacher = teacher != null && !teacher.finished() ? teacher
+                        : joint && !failedTeachers.isEmpty() ? failedTeachers.get(0) : null;
                 for (MethodSpec method : methods) {
-                    RunOutcome outcome = joint ? jointRuns.get(method.name()).get(student)
-                            : reuseTeachers && NoDistillation.NAME.equals(method.name()) ? teachers.get(student)
-                            : experiment.student(student, method, studentSpec, teacherSpec);
+                    boolean none = reuseTeachers && NoDistillation.NAME.equals(method.name());
+                    RunOutcome outcome;
+                    if (none) {
+                        outcome = teachers.get(student);
+                    } else if (failedTeacher != null) {
+                        String name = experiment.studentDir(student, method.name(), studentSpec).getFileName()
+                                .toString();
+                        outcome = new RunOutcome(name, List.of(), Map.of(), "not trained: its teacher "
+                                + failedTeacher.name() + " failed");
+                    } else {
+                        outcome = joint ? jointRuns.get(method.name()).get(student)
+                                : experiment.student(student, method, studentSpec, teacherSpec);
+                    }
                     report.add(new BenchmarkReport.Entry("student", student, task.otherModality(student),
                             method.name(), seed, outcome));
                 }

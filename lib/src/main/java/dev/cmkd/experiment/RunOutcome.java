@@ -2,6 +2,8 @@ package dev.cmkd.experiment;
 
 import dev.cmkd.train.EpochRecord;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,13 +18,29 @@ import java.util.Map;
  *       released code reports (selection on the test set, including the choice of head).
  * </ul>
  *
+ * <p>A run that failed (a loss term became NaN or infinite, or its teacher failed) has a {@code failure} and no
+ * test values: its records are those committed before the failure.
+ *
  * @param name the run's name
  * @param records one record per epoch
+ * @param environment where the run was trained ({@link dev.cmkd.train.RunDirectory#environment()})
+ * @param failure why the run did not finish, or null when it did
  */
-public record RunOutcome(String name, List<EpochRecord> records) {
+public record RunOutcome(String name, List<EpochRecord> records, Map<String, String> environment, String failure) {
 
     /** The protocols, in report order. */
     public static final List<String> PROTOCOLS = List.of("bestVal", "lastEpoch", "paperBestTest");
+
+    /** Copies the lists. */
+    public RunOutcome {
+        records = List.copyOf(records);
+        environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
+    }
+
+    /** Returns whether the run finished. */
+    public boolean finished() {
+        return failure == null;
+    }
 
     /** Returns the epoch (from 0) with the best validation accuracy of the main predictor. */
     public int bestValidationEpoch() {
@@ -35,8 +53,11 @@ public record RunOutcome(String name, List<EpochRecord> records) {
         return best;
     }
 
-    /** Returns the test accuracy under {@code protocol}, one of {@link #PROTOCOLS}. */
+    /** Returns the test accuracy under {@code protocol}, one of {@link #PROTOCOLS}; NaN for a failed run. */
     public double testAccuracy(String protocol) {
+        if (!finished()) {
+            return Double.NaN;
+        }
         switch (protocol) {
             case "bestVal":
                 return main(records.get(bestValidationEpoch()).test());
@@ -61,7 +82,7 @@ public record RunOutcome(String name, List<EpochRecord> records) {
             case "lastEpoch" -> records.size() - 1;
             default -> -1;
         };
-        Map<String, Double> values = epoch < 0 ? null : records.get(epoch).otherMetrics().get("test_" + metric);
+        Map<String, Double> values = epoch < 0 || !finished() ? null : records.get(epoch).otherMetrics().get("test_" + metric);
         return values == null || values.isEmpty() ? Double.NaN : main(values);
     }
 

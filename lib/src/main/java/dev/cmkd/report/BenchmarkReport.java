@@ -3,6 +3,7 @@ package dev.cmkd.report;
 import dev.cmkd.experiment.RunOutcome;
 import dev.cmkd.experiment.Task;
 import dev.cmkd.results.ResultFiles;
+import dev.cmkd.train.Environment;
 import dev.cmkd.train.EpochRecord;
 
 import java.nio.file.Path;
@@ -45,6 +46,11 @@ public final class BenchmarkReport {
      */
     public record Entry(String role, String modality, String teacherModality, String method, long seed,
             RunOutcome outcome) {}
+
+    /** The result column that says whether a run finished, and its value for one that did. */
+    public static final String STATUS = "status";
+    /** The {@link #STATUS} of a run that finished. */
+    public static final String FINISHED = "finished";
 
     private final String data;
     private final List<String> metrics;
@@ -108,19 +114,19 @@ public final class BenchmarkReport {
         return table;
     }
 
-    /** Returns every run under every protocol, with the environment, one row each. */
+    /**
+     * Returns every run under every protocol, one row each: its test metrics (NaN for a run that failed), {@code
+     * status} ({@code finished}, or why it failed) and the environment that trained it ({@link Environment#KEYS}).
+     */
     public Table results() {
-        return Environment.appendTo(runs());
-    }
-
-    /** Returns every run under every protocol, one row each, without the environment. */
-    private Table runs() {
         Table table = Table.create("results", StringColumn.create("data"), StringColumn.create("role"),
                 StringColumn.create("modality"), StringColumn.create("teacher_modality"), StringColumn.create("method"),
                 IntColumn.create("seed"), StringColumn.create("protocol"));
         metrics.forEach(metric -> table.addColumns(DoubleColumn.create("test_" + metric)));
-        table.addColumns(IntColumn.create("best_val_epoch"), IntColumn.create("epochs"));
+        table.addColumns(IntColumn.create("best_val_epoch"), IntColumn.create("epochs"), StringColumn.create(STATUS));
+        Environment.KEYS.forEach(key -> table.addColumns(StringColumn.create(key)));
         for (Entry entry : entries) {
+            RunOutcome outcome = entry.outcome();
             for (String protocol : RunOutcome.PROTOCOLS) {
                 table.stringColumn("data").append(data);
                 table.stringColumn("role").append(entry.role());
@@ -129,12 +135,19 @@ public final class BenchmarkReport {
                 table.stringColumn("method").append(entry.method());
                 table.intColumn("seed").append((int) entry.seed());
                 table.stringColumn("protocol").append(protocol);
-                table.doubleColumn(metricColumn()).append(entry.outcome().testAccuracy(protocol));
+                table.doubleColumn(metricColumn()).append(outcome.testAccuracy(protocol));
                 for (String metric : metrics.subList(1, metrics.size())) {
-                    table.doubleColumn("test_" + metric).append(entry.outcome().testMetric(metric, protocol));
+                    table.doubleColumn("test_" + metric).append(outcome.testMetric(metric, protocol));
                 }
-                table.intColumn("best_val_epoch").append(entry.outcome().bestValidationEpoch() + 1);
-                table.intColumn("epochs").append(entry.outcome().records().size());
+                if (outcome.finished()) {
+                    table.intColumn("best_val_epoch").append(outcome.bestValidationEpoch() + 1);
+                } else {
+                    table.intColumn("best_val_epoch").appendMissing();
+                }
+                table.intColumn("epochs").append(outcome.records().size());
+                table.stringColumn(STATUS).append(outcome.finished() ? FINISHED : "failed: " + outcome.failure());
+                Environment.KEYS.forEach(key -> table.stringColumn(key).append(outcome.environment()
+                        .getOrDefault(key, "unknown")));
             }
         }
         return table;
@@ -145,7 +158,7 @@ public final class BenchmarkReport {
      * the selecting metric under each protocol, and the number of seeds.
      */
     public Table summary() {
-        return summarize(runs(), metricColumn());
+        return summarize(results(), metricColumn());
     }
 
     /**
@@ -153,7 +166,7 @@ public final class BenchmarkReport {
      * metric} ({@code test_accuracy}, {@code test_miou}): per role, modality, teacher modality
      * and method, in the order of first appearance, the number of seeds and the mean and sample standard
      * deviation over seeds of {@code metric} under each protocol ({@code <protocol>_mean}, {@code
-     * <protocol>_std}).
+     * <protocol>_std}). Runs that failed are left out; their rows in the results say why.
      */
     public static Table summarize(Table results, String metric) {
         String name = metric.replace("test_", "").replace('_', ' ').replace("miou", "mIoU");
@@ -165,6 +178,9 @@ public final class BenchmarkReport {
         }
         Map<String, Map<String, List<Double>>> groups = new LinkedHashMap<>();
         for (int row = 0; row < results.rowCount(); row++) {
+            if (results.columnNames().contains(STATUS) && !FINISHED.equals(results.getString(row, STATUS))) {
+                continue;
+            }
             String key = String.join("|", results.getString(row, "role"), results.getString(row, "modality"),
                     results.getString(row, "teacher_modality"), results.getString(row, "method"));
             groups.computeIfAbsent(key, k -> new LinkedHashMap<>()).computeIfAbsent(results.getString(row,

@@ -1,8 +1,5 @@
 package dev.cmkd.results;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonParser;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,9 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 
 import javax.imageio.ImageIO;
 
@@ -32,8 +26,6 @@ public final class ResultFiles {
     /** One theme and size for every figure of the kit. */
     public static final int FIGURE_HEIGHT = 500;
 
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
-
     private ResultFiles() {}
 
     /** Writes {@code table} as CSV to {@code target}. */
@@ -50,33 +42,6 @@ public final class ResultFiles {
     /** Writes {@code text} (UTF-8) to {@code target}. */
     public static Path writeString(String text, Path target) {
         return write(target, temporary -> Files.writeString(temporary, text));
-    }
-
-    /**
-     * Claims {@code dir} for a run described by {@code config}: writes {@code config.json} (keys sorted) if the
-     * directory holds none, or checks that it holds the same configuration, so a run is never resumed or read
-     * back under settings it was not trained with. The check compares JSON values, not text: the order of keys in
-     * nested maps (which for {@code Map.of} changes from one JVM to the next) does not matter.
-     *
-     * @throws IllegalStateException naming both configurations and the fix when they differ
-     */
-    public static void claimRunDirectory(Path dir, Map<String, Object> config) {
-        String json = GSON.toJson(new TreeMap<>(config));
-        Path file = dir.resolve("config.json");
-        try {
-            if (Files.exists(file)) {
-                String existing = Files.readString(file);
-                if (!JsonParser.parseString(existing).equals(JsonParser.parseString(json))) {
-                    throw new IllegalStateException(String.format(Locale.ROOT,
-                            "%s holds a run with another configuration; delete %s or choose another results"
-                                    + " directory.%nexisting: %s%nrequested: %s", file, dir, existing, json));
-                }
-                return;
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
-        writeString(json, file);
     }
 
     /** Something that writes a whole file. */

@@ -8,6 +8,7 @@ import dev.cmkd.cli.Option;
 import dev.cmkd.cli.Profile;
 import dev.cmkd.cli.Settings;
 import dev.cmkd.data.PairedSplit;
+import dev.cmkd.data.DataIdentity;
 import dev.cmkd.data.Splits;
 import dev.cmkd.data.av.AvConvention;
 import dev.cmkd.data.av.PreparedAvLoader;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * An audio-visual benchmark as the paper runs it (CREMA-D, AVE, VGGSound-50): {@link PreparedAvLoader} on the
@@ -96,7 +98,7 @@ public final class AudioVisualTask {
             System.out.printf(Locale.ROOT, "%s: %d train, %d validation, %d test samples from %s%n", convention.name(),
                     train.size(), splits.validation().size(), splits.test().size(), root);
             return splits;
-        });
+        }, DataIdentity.of(root, Map.of("maxClips", maxClips)));
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.cmkd.experiment.TaskType;
 import dev.cmkd.cli.Option;
 import dev.cmkd.cli.Profile;
 import dev.cmkd.cli.Settings;
+import dev.cmkd.data.DataIdentity;
 import dev.cmkd.data.Splits;
 import dev.cmkd.data.avmnist.AvMnistTtsLoader;
 import dev.cmkd.method.FeatureLayout;
@@ -15,8 +16,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The embedded benchmark, AV-MNIST-TTS, the kit's main job ({@code lib/bin/kit main}): MNIST digits paired with
@@ -68,7 +71,11 @@ public final class AvMnistTtsTask {
         Splits splits = new Splits(data.load(root, "train"), data.load(root, "val"), data.load(root, "test"));
         System.out.printf(Locale.ROOT, "AV-MNIST-TTS: %d train, %d validation, %d test pairs; %s%n",
                 splits.train().size(), splits.validation().size(), splits.test().size(), data);
-        return new PairedTask(TYPE.name(), "AV-MNIST-TTS", network(settings), seed -> splits);
+        Map<String, Object> loading = new LinkedHashMap<>();
+        loading.put("snrDb", settings.get(SNR_DB));
+        loading.put("maxPairs", settings.get(MAX_PAIRS));
+        return new PairedTask(TYPE.name(), "AV-MNIST-TTS", network(settings), seed -> splits,
+                DataIdentity.of(root, loading));
     }
 
     /** Returns the nearest directory at or above the working directory that holds {@code data-scripts/}. */

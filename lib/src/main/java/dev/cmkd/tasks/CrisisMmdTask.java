@@ -9,6 +9,7 @@ import dev.cmkd.data.Splits;
 import dev.cmkd.data.crisis.CrisisMmdFixture;
 import dev.cmkd.data.crisis.CrisisMmdLoader;
 import dev.cmkd.data.crisis.CrisisMmdSplit;
+import dev.cmkd.data.DataIdentity;
 import dev.cmkd.data.DatasetException;
 import dev.cmkd.experiment.NetworkConfig;
 import dev.cmkd.experiment.Task;
@@ -210,14 +211,13 @@ public final class CrisisMmdTask implements Task {
         return networks.featureDim();
     }
 
-    /** The networks and what identifies the data: the prepared root and the loader's settings. */
+    /** The networks and what identifies the data: the prepared folder, its digest and the loader's settings. */
     @Override
     public Map<String, Object> identity() {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("root", root.toAbsolutePath().normalize().toString());
-        data.put("imageSize", imageSize);
-        data.put("maxRows", maxRows);
-        data.put("textFeatures", String.valueOf(textFeatures));
-        return Map.of("networks", networks, "data", data);
+        Map<String, Object> loading = new LinkedHashMap<>();
+        loading.put("imageSize", imageSize);
+        loading.put("maxRows", maxRows);
+        loading.put("textFeatures", String.valueOf(textFeatures));
+        return Map.of("networks", networks, "data", DataIdentity.of(root, loading));
     }
 }

@@ -7,6 +7,7 @@ import ai.djl.nn.Block;
 import dev.cmkd.cli.Option;
 import dev.cmkd.cli.Profile;
 import dev.cmkd.cli.Settings;
+import dev.cmkd.data.DataIdentity;
 import dev.cmkd.data.Splits;
 import dev.cmkd.data.DatasetException;
 import dev.cmkd.data.nyu.Augmentation;
@@ -119,8 +120,12 @@ public final class SegmentationTask implements Task {
         RgbdSplit test = loader.load(prepared, "test");
         System.out.printf(Locale.ROOT, "%s%n%s%n%s%n", train, validation, test);
         int[] crop = settings.get(CROP);
+        Map<String, Object> loading = new LinkedHashMap<>();
+        loading.put("downsample", settings.get(DOWNSAMPLE));
+        loading.put("maxImages", settings.get(MAX_IMAGES));
+        loading.put("trainSplit", settings.get(TRAIN_SPLIT));
         return new SegmentationTask(train, validation, test, backbone(settings), new Augmentation(crop[0], crop[1],
-                true), ci ? 8 : 4);
+                true), ci ? 8 : 4, DataIdentity.of(prepared, loading));
     }
 
     private static Path synthetic(Path prepared, int[] size, int[] counts) {
@@ -142,7 +147,8 @@ public final class SegmentationTask implements Task {
         Backbone backbone = new Backbone(settings.get(WIDTH), Backbone.resNet18().blocksPerStage(), false);
         int[] crop = settings.get(CROP);
         Task task = new SegmentationTask(loader.load(prepared, "train"), loader.load(prepared, "val"),
-                loader.load(prepared, "test"), backbone, new Augmentation(crop[0], crop[1], true), 4);
+                loader.load(prepared, "test"), backbone, new Augmentation(crop[0], crop[1], true), 4,
+                DataIdentity.of(prepared, Map.of("downsample", settings.get(DOWNSAMPLE))));
         String setup = String.format(Locale.ROOT, "ResNet width %d, blocks %s, U-Net-lite decoder; crop %d x %d,"
                 + " downsample %d, batch %d; evaluation on whole images, 4 per batch", backbone.width(),
                 Arrays.toString(backbone.blocksPerStage()), crop[0], crop[1], settings.get(DOWNSAMPLE), COST_BATCH);
@@ -155,21 +161,25 @@ public final class SegmentationTask implements Task {
     private final Backbone backbone;
     private final Augmentation augmentation;
     private final int evaluationBatch;
+    private final Map<String, Object> dataIdentity;
 
     /**
      * Creates the task.
      *
      * @param augmentation the training crop (multiples of the network's output stride) and flip
      * @param evaluationBatch full images per evaluation batch
+     * @param dataIdentity what identifies the data in a run's identity ({@link DataIdentity}; empty for splits made
+     *     in memory by a test)
      */
     public SegmentationTask(RgbdSplit train, RgbdSplit validation, RgbdSplit test, Backbone backbone,
-            Augmentation augmentation, int evaluationBatch) {
+            Augmentation augmentation, int evaluationBatch, Map<String, Object> dataIdentity) {
         this.train = train;
         this.validation = validation;
         this.test = test;
         this.backbone = backbone;
         this.augmentation = augmentation;
         this.evaluationBatch = evaluationBatch;
+        this.dataIdentity = Map.copyOf(dataIdentity);
     }
 
     @Override
@@ -234,6 +244,9 @@ public final class SegmentationTask implements Task {
         identity.put("backbone", backbone);
         identity.put("augmentation", augmentation);
         identity.put("data", Map.of("train", train.toString(), "val", validation.toString(), "test", test.toString()));
+        if (!dataIdentity.isEmpty()) {
+            identity.put("dataset", dataIdentity);
+        }
         return identity;
     }
 }

@@ -18,6 +18,8 @@ import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.Table;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -97,24 +99,28 @@ public final class TrainingLoop {
     private TrainingLoop() {}
 
     /**
-     * Trains {@code trainable} (initialised, in {@code manager}) and returns the records of all epochs,
-     * including those of a previous interrupted run in {@code runDir}. Every native step (a training batch, an
-     * evaluation batch, the checkpoint, the resume) runs under {@link NativeWork}, so that a SIGTERM lets the step
-     * finish before the process exits.
+     * Trains {@code trainable} (initialised, in {@code manager}) and returns the records of all epochs, including
+     * those of earlier sessions of the run. Every native step (a training batch, an evaluation batch, the commit,
+     * the resume) runs under {@link NativeWork}, so that a SIGTERM lets the step finish before the process exits.
+     *
+     * @throws NonFiniteLossException when a loss term is NaN or infinite: the run stops before committing that
+     *     epoch, so its last commit stays as it was
      */
     @SuppressWarnings("try") // the NativeWork guards are held, not used
     public static List<EpochRecord> run(Block trainable, Objective objective, Predictors predictors,
-            BatchSource train, Evaluation evaluation, RunSpec spec, Path runDir, NDManager manager,
+            BatchSource train, Evaluation evaluation, RunSpec spec, RunDirectory run, NDManager manager,
             Listener listener) {
+        String name = run.dir().getFileName().toString();
         SgdMomentum optimizer = new SgdMomentum(trainable.getParameters(), spec.momentum());
-        List<EpochRecord> records = NativeWork.call("resuming " + runDir.getFileName(),
-                () -> resume(trainable, optimizer, runDir, manager));
+        List<EpochRecord> records = NativeWork.call("resuming " + name, () -> resume(trainable, optimizer, run,
+                manager));
         if (!records.isEmpty() && records.size() < spec.epochs()) {
-            System.out.printf("resuming %s after epoch %d of %d%n", runDir, records.size(), spec.epochs());
+            System.out.printf("resuming %s after epoch %d of %d%n", run.dir(), records.size(), spec.epochs());
         }
-        if (!records.isEmpty()) {
-            // from the checkpoint's records: repairs files of the old row-by-row writer (shifted one row down)
-            ResultFiles.writeCsv(metrics(records), runDir.resolve(METRICS));
+        if (!records.isEmpty() && records.size() == run.epochs() && !run.matches(METRICS)) {
+            System.err.printf("%s: %s did not match the manifest; rewritten from the checkpoint%n", run.dir(),
+                    METRICS);
+            run.commit(records.size(), Map.of(METRICS, metricsWriter(records)));
         }
         ParameterStore store = new ParameterStore(manager, false);
         int batches = train.size() / spec.batchSize(); // the last partial batch is dropped, as in the released code
@@ -129,17 +135,23 @@ public final class TrainingLoop {
             Map<String, Double> sums = new LinkedHashMap<>();
             for (int b = 0; b < batches; b++) {
                 int[] indices = Arrays.copyOfRange(order, b * spec.batchSize(), (b + 1) * spec.batchSize());
-                try (NativeWork.Step guard = NativeWork.enter("a training batch of " + runDir.getFileName());
+                Map<String, Double> terms;
+                try (NativeWork.Step guard = NativeWork.enter("a training batch of " + name);
                         NDManager step = manager.newSubManager()) {
                     Batch batch = train.batch(step, indices, epoch);
                     int at = epoch;
-                    optimizer.minimize(lr, () -> objective.terms(store, batch, indices, at))
-                            .forEach((name, value) -> sums.merge(name, value, Double::sum));
+                    terms = optimizer.minimize(lr, () -> objective.terms(store, batch, indices, at));
+                }
+                for (Map.Entry<String, Double> term : terms.entrySet()) {
+                    if (!Double.isFinite(term.getValue())) {
+                        throw new NonFiniteLossException(name, epoch, b, term.getKey(), term.getValue(), records);
+                    }
+                    sums.merge(term.getKey(), term.getValue(), Double::sum);
                 }
                 listener.onBatch(epoch, b, batches);
             }
             Map<String, Double> means = new LinkedHashMap<>();
-            sums.forEach((name, sum) -> means.put(name, sum / batches));
+            sums.forEach((term, sum) -> means.put(term, sum / batches));
             Map<String, double[]> validation = score(predictors, evaluation, evaluation.validation(), store, manager);
             Map<String, double[]> test = score(predictors, evaluation, evaluation.test(), store, manager);
             Map<String, Map<String, Double>> others = new LinkedHashMap<>();
@@ -152,20 +164,29 @@ public final class TrainingLoop {
                     metric(validation, 0), metric(test, 0), others);
             boolean best = records.stream().allMatch(r -> first(r.validation()) < first(record.validation()));
             records.add(record);
-            ResultFiles.writeCsv(metrics(records), runDir.resolve(METRICS));
-            try (NativeWork.Step guard = NativeWork.enter("the checkpoint of " + runDir.getFileName())) {
-                if (best) {
-                    ResultFiles.write(runDir.resolve(BEST_PARAMETERS), path -> {
-                        try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(path))) {
-                            trainable.saveParameters(out);
-                        }
-                    });
-                }
-                Checkpoint.save(runDir, GSON.toJson(records), trainable, optimizer);
+            Map<String, ResultFiles.Writer> files = new LinkedHashMap<>();
+            String json = GSON.toJson(records);
+            files.put(CHECKPOINT, path -> Checkpoint.save(path, json, trainable, optimizer));
+            files.put(METRICS, metricsWriter(records));
+            if (best) {
+                files.put(BEST_PARAMETERS, path -> {
+                    try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
+                            Files.newOutputStream(path)))) {
+                        trainable.saveParameters(out);
+                    }
+                });
+            }
+            try (NativeWork.Step guard = NativeWork.enter("the commit of " + name)) {
+                run.commit(records.size(), files);
             }
             listener.onEpoch(record, spec.epochs());
         }
         return records;
+    }
+
+    private static ResultFiles.Writer metricsWriter(List<EpochRecord> records) {
+        Table table = metrics(records);
+        return path -> table.write().csv(path.toFile());
     }
 
     /**
@@ -206,23 +227,18 @@ public final class TrainingLoop {
     }
 
     /**
-     * Reads the {@link #BEST_PARAMETERS} of the finished run in {@code runDir} with {@code reader}.
+     * Reads the {@link #BEST_PARAMETERS} of the run in {@code runDir}, which must have finished {@code epochs}
+     * epochs, with {@code reader}, after checking them against the run's manifest ({@link RunDirectory#readFinished}).
      *
-     * @param trainFirst what to run when there are none, e.g. {@code "the audio teacher"}
-     * @throws IllegalStateException saying to train that run first, or to delete and retrain an unreadable one
+     * @param trainFirst what trains that run, e.g. {@code "the audio teacher"}
+     * @throws RunDirectoryException saying to train that run first, or to delete and retrain a damaged one
      */
-    public static void readBestParameters(Path runDir, String trainFirst, ParameterReader reader) {
-        Path parameters = runDir.resolve(BEST_PARAMETERS);
-        if (!Files.exists(parameters)) {
-            throw new IllegalStateException("no trained parameters at " + parameters + ": train " + trainFirst
-                    + " first");
-        }
-        try (DataInputStream in = new DataInputStream(Files.newInputStream(parameters))) {
-            reader.read(in);
-        } catch (IOException | MalformedModelException e) {
-            throw new IllegalStateException("cannot read " + parameters + ": " + e.getMessage() + "; delete "
-                    + runDir + " and train it again", e);
-        }
+    public static void readBestParameters(Path runDir, int epochs, String trainFirst, ParameterReader reader) {
+        RunDirectory.readFinished(runDir, epochs, trainFirst, BEST_PARAMETERS, file -> {
+            try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+                reader.read(in);
+            }
+        });
     }
 
     /**
@@ -270,12 +286,14 @@ public final class TrainingLoop {
         return values.values().iterator().next();
     }
 
-    private static List<EpochRecord> resume(Block trainable, SgdMomentum optimizer, Path runDir, NDManager manager) {
-        String json = Checkpoint.resume(runDir, trainable, optimizer, manager);
+    private static List<EpochRecord> resume(Block trainable, SgdMomentum optimizer, RunDirectory run,
+            NDManager manager) {
+        Path checkpoint = run.checkpoint();
         List<EpochRecord> records = new ArrayList<>();
-        if (json == null) {
+        if (checkpoint == null) {
             return records;
         }
+        String json = Checkpoint.resume(checkpoint, trainable, optimizer, manager);
         for (JsonElement element : JsonParser.parseString(json).getAsJsonArray()) {
             records.add(GSON.fromJson(element, EpochRecord.class));
         }

@@ -18,6 +18,7 @@ import dev.cmkd.method.MethodSpec;
 import dev.cmkd.method.NetworkOutput;
 import dev.cmkd.tour.SyntheticPairs;
 import dev.cmkd.train.EpochRecord;
+import dev.cmkd.train.RunDirectoryException;
 import dev.cmkd.train.RunSpec;
 import dev.cmkd.train.TrainingLoop;
 
@@ -43,7 +44,7 @@ class ExperimentTest {
             DATA.split("test", 64, 2000));
 
     private static Experiment experiment(Path dir) {
-        return new Experiment(new PairedTask("synthetic", "SYNTHETIC", TINY, seed -> SPLITS), dir);
+        return new Experiment(new PairedTask("synthetic", "SYNTHETIC", TINY, seed -> SPLITS, Map.of()), dir);
     }
 
     private static RunSpec spec(int epochs) {
@@ -194,9 +195,10 @@ class ExperimentTest {
     void aRunDirectoryWithAnotherConfigurationIsRefused(@TempDir Path dir) {
         Experiment experiment = experiment(dir);
         experiment.teacher("b", spec(1));
-        IllegalStateException refused = assertThrows(IllegalStateException.class,
+        RunDirectoryException refused = assertThrows(RunDirectoryException.class,
                 () -> experiment.teacher("b", new RunSpec(2, 32, 0.05, 1e-4, 0.9, 0.9, 1)));
         assertTrue(refused.getMessage().contains("another configuration"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("spec.epochs: the run has 1, the settings 2"), refused.getMessage());
     }
 
     @Test
@@ -206,7 +208,7 @@ class ExperimentTest {
         experiment.student("a", new MethodSpec("kd-variant", (d, c) -> LogitKd.builder().optTemperature(2).build()),
                 spec(1), spec(1));
         MethodSpec changed = new MethodSpec("kd-variant", (d, c) -> LogitKd.builder().optTemperature(8).build());
-        IllegalStateException refused = assertThrows(IllegalStateException.class,
+        RunDirectoryException refused = assertThrows(RunDirectoryException.class,
                 () -> experiment.student("a", changed, spec(1), spec(1)));
         assertTrue(refused.getMessage().contains("another configuration"), refused.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new MethodSpec("Has Space", changed.factory()));

@@ -33,7 +33,7 @@ class BenchmarkReportTest {
     @Test
     void theThreeProtocolsSelectAsDocumented() {
         RunOutcome run = new RunOutcome("r", List.of(epoch(0, 0.50, 0.40, 0.10), epoch(1, 0.70, 0.60, 0.90),
-                epoch(2, 0.70, 0.65, 0.20), epoch(3, 0.60, 0.55, 0.30)));
+                epoch(2, 0.70, 0.65, 0.20), epoch(3, 0.60, 0.55, 0.30)), Map.of(), null);
         assertEquals(1, run.bestValidationEpoch(), "the first epoch with the best validation accuracy");
         assertEquals(0.60, run.testAccuracy("bestVal"));
         assertEquals(0.55, run.testAccuracy("lastEpoch"));
@@ -45,11 +45,11 @@ class BenchmarkReportTest {
         BenchmarkReport report = new BenchmarkReport("test data", List.of("accuracy"));
         double[] accuracies = {0.80, 0.90, 0.85};
         for (int seed = 0; seed < 3; seed++) {
-            RunOutcome run = new RunOutcome("s" + seed, List.of(epoch(0, 0.5, accuracies[seed], 0)));
+            RunOutcome run = new RunOutcome("s" + seed, List.of(epoch(0, 0.5, accuracies[seed], 0)), Map.of(), null);
             report.add(new BenchmarkReport.Entry("student", "audio", "image", "fd-cmkd", seed, run));
         }
         report.add(new BenchmarkReport.Entry("teacher", "image", "", "", 0,
-                new RunOutcome("t", List.of(epoch(0, 0.9, 0.95, 0)))));
+                new RunOutcome("t", List.of(epoch(0, 0.9, 0.95, 0)), Map.of(), null)));
         Table summary = report.summary();
         assertEquals(2, summary.rowCount());
         assertEquals(0.85, summary.doubleColumn("bestVal_mean").getDouble(0), 1e-12);

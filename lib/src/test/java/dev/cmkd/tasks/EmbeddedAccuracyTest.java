@@ -13,6 +13,7 @@ import dev.cmkd.method.MethodSpec;
 import dev.cmkd.train.RunSpec;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,7 @@ class EmbeddedAccuracyTest {
         AvMnistTtsLoader loader = AvMnistTtsLoader.builder().optSnrDb(-5).optCacheDir(data.resolve("cache")).build();
         Splits splits = new Splits(loader.load(data, "train"), loader.load(data, "val"), loader.load(data, "test"));
         Experiment experiment = new Experiment(new PairedTask("av-mnist-tts", "AV-MNIST-TTS",
-                new NetworkConfig(16, new int[] {1, 1, 1, 1}, false), seed -> splits), runs);
+                new NetworkConfig(16, new int[] {1, 1, 1, 1}, false), seed -> splits, Map.of()), runs);
         RunSpec spec = RunSpec.paper(3, 0);
         assertBand("image teacher", experiment.teacher("image", spec).testAccuracy("bestVal"), 0.955, 0.985);
         assertBand("audio teacher", experiment.teacher("audio", spec).testAccuracy("bestVal"), 0.945, 0.99);

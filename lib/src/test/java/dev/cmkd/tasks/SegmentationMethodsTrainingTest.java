@@ -56,7 +56,7 @@ class SegmentationMethodsTrainingTest {
     private static Experiment experiment(Path runs) {
         return new Experiment(new SegmentationTask(loader.load(prepared, "train"), loader.load(prepared, "val"),
                 loader.load(prepared, "test"), new SegmentationTask.Backbone(4, new int[] {1, 1}, true),
-                new Augmentation(16, 16, true), 2), runs);
+                new Augmentation(16, 16, true), 2, Map.of()), runs);
     }
 
     private static RunSpec spec(int epochs) {

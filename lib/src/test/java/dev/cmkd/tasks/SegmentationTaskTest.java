@@ -15,6 +15,7 @@ import dev.cmkd.data.nyu.RgbdSplit;
 import dev.cmkd.data.nyu.SyntheticRgbd;
 import dev.cmkd.train.EpochRecord;
 import dev.cmkd.train.RunSpec;
+import dev.cmkd.train.RunDirectoryException;
 import dev.cmkd.train.TrainingLoop;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One short training of a teacher and an FD-CMKD student of the segmentation task on SYNTHETIC RGB-D data, and the
@@ -48,7 +50,7 @@ class SegmentationTaskTest {
 
     private static Experiment experiment(Path runs) {
         return new Experiment(new SegmentationTask(train, validation, test,
-                new SegmentationTask.Backbone(4, new int[] {1, 1, 1}, true), new Augmentation(16, 16, true), 4), runs);
+                new SegmentationTask.Backbone(4, new int[] {1, 1, 1}, true), new Augmentation(16, 16, true), 4, Map.of()), runs);
     }
 
     private static RunSpec spec(int epochs) {
@@ -74,7 +76,7 @@ class SegmentationTaskTest {
         double pixelAccuracy = student.testMetric("pixel_accuracy", "bestVal");
         assertTrue(pixelAccuracy >= 0 && pixelAccuracy <= 1);
         assertTrue(Files.exists(experiment.studentDir("rgb", "fd-cmkd", spec(1)).resolve(TrainingLoop.METRICS)));
-        assertThrows(IllegalStateException.class, () -> experiment.student("depth", method("fd-cmkd"), spec(1),
+        assertThrows(RunDirectoryException.class, () -> experiment.student("depth", method("fd-cmkd"), spec(1),
                 spec(1), new TrainingLoop.Listener() {}), "the rgb teacher has not been trained");
     }
 

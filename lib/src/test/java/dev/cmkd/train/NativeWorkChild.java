@@ -54,16 +54,18 @@ public final class NativeWorkChild {
             TrainingLoop.Predictors predictors = (store, batch) -> Map.of("head",
                     net.forward(store, new NDList(batch.input(0).flatten(1, -1)), false).head());
             RunSpec spec = new RunSpec(epochs, 32, 0.05, 1e-4, 0.9, 0.9, 1);
-            List<EpochRecord> records = TrainingLoop.run(net, objective, predictors, train,
-                    new TrainingLoop.Evaluation(Evaluator.accuracy(), validation, test, spec.batchSize()), spec,
-                    runDir, manager, new TrainingLoop.Listener() {
-                        @Override
-                        public void onEpoch(EpochRecord record, int total) {
-                            System.out.println("epoch " + (record.epoch() + 1) + " of " + total + " finished");
-                            System.out.flush();
-                        }
-                    });
-            System.out.println("done: " + records.size() + " epochs");
+            try (RunDirectory run = RunDirectory.claim(runDir, Map.of("run", "NativeWorkChild", "epochs", epochs))) {
+                List<EpochRecord> records = TrainingLoop.run(net, objective, predictors, train,
+                        new TrainingLoop.Evaluation(Evaluator.accuracy(), validation, test, spec.batchSize()), spec,
+                        run, manager, new TrainingLoop.Listener() {
+                            @Override
+                            public void onEpoch(EpochRecord record, int total) {
+                                System.out.println("epoch " + (record.epoch() + 1) + " of " + total + " finished");
+                                System.out.flush();
+                            }
+                        });
+                System.out.println("done: " + records.size() + " epochs");
+            }
         }
     }
 

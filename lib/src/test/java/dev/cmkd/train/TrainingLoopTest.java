@@ -64,10 +64,12 @@ class TrainingLoopTest {
             TrainingLoop.Predictors predictors = (store, batch) -> Map.of("head",
                     linear.forward(store, new NDList(batch.input(0).flatten(1, -1)), false).singletonOrThrow());
             RunSpec spec = new RunSpec(1, 8, 0.05, 1e-4, 0.9, 0.9, 1);
-            List<EpochRecord> records = TrainingLoop.run(linear, objective, predictors, train,
-                    new TrainingLoop.Evaluation(Evaluator.accuracy(), validation, test, spec.batchSize()), spec, dir,
-                    manager, new TrainingLoop.Listener() {});
-            assertEquals(1, records.size());
+            try (RunDirectory run = RunDirectory.claim(dir, Map.of("run", "evaluation batches"))) {
+                List<EpochRecord> records = TrainingLoop.run(linear, objective, predictors, train,
+                        new TrainingLoop.Evaluation(Evaluator.accuracy(), validation, test, spec.batchSize()), spec,
+                        run, manager, new TrainingLoop.Listener() {});
+                assertEquals(1, records.size());
+            }
         }
         assertEquals(List.of(8, 8, 8, 8, 8), train.sizes());
         assertTrue(validation.sizes().stream().allMatch(size -> size <= 8), validation.sizes().toString());
