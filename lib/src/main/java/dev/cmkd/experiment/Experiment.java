@@ -39,10 +39,11 @@ import java.util.Map;
  * and trains it with the student, inside the student's run (its checkpoint holds both); the trained teacher's own
  * run is left as it is.
  *
- * <p>Every run lives in its own directory under {@code runsDir} with its {@code config.json} (role, modalities,
- * method, schedule and the task's {@link Task#identity()}), its checkpoint and its records ({@link TrainingLoop}); a
- * finished run is read back, not trained again, an interrupted one resumes, and a directory holding another
- * configuration is refused.
+ * <p>Every run lives in its own directory under {@code runsDir} ({@link RunDirectory}) with its identity in {@code
+ * config.json} (role, modalities, method, schedule, the task's {@link Task#identity()} with its data, and the
+ * engine's thread count), its checkpoint and its records ({@link TrainingLoop}); a finished run is read back, not
+ * trained again, an interrupted one resumes, and a directory holding another identity is refused, naming the fields
+ * that differ. A run whose loss becomes NaN or infinite fails alone: its outcome says why.
  */
 public final class Experiment {
 

@@ -1,7 +1,7 @@
 /**
  * Tables and figures from finished runs: {@link dev.cmkd.report.BenchmarkReport} (rows under every selection
- * protocol, mean and standard deviation over seeds, charts), the variant tables and findings of the studies, the
- * environment recorded with every row, the cost of an epoch, and the paper's numbers beside the kit's ({@link
- * dev.cmkd.report.PaperNumbers}, {@link dev.cmkd.report.PaperComparison}).
+ * protocol with each run's status and the environment it recorded when it trained, mean and standard deviation over
+ * seeds, charts), the variant tables and findings of the studies, the cost of an epoch, and the paper's numbers
+ * beside the kit's ({@link dev.cmkd.report.PaperNumbers}, {@link dev.cmkd.report.PaperComparison}).
  */
 package dev.cmkd.report;

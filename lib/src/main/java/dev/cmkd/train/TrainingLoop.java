@@ -294,8 +294,13 @@ public final class TrainingLoop {
             return records;
         }
         String json = Checkpoint.resume(checkpoint, trainable, optimizer, manager);
-        for (JsonElement element : JsonParser.parseString(json).getAsJsonArray()) {
-            records.add(GSON.fromJson(element, EpochRecord.class));
+        try {
+            for (JsonElement element : JsonParser.parseString(json).getAsJsonArray()) {
+                records.add(GSON.fromJson(element, EpochRecord.class));
+            }
+        } catch (RuntimeException e) {
+            throw new RunDirectoryException("cannot read the records in " + checkpoint + ": " + RunDirectory.describe(e)
+                    + "; fix: delete " + run.dir() + " to train the run again", e);
         }
         return records;
     }

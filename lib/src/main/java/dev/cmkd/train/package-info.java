@@ -1,7 +1,9 @@
 /**
- * Training: {@link dev.cmkd.train.TrainingLoop} (epochs, evaluation, atomic checkpoints, resume), {@link
- * dev.cmkd.train.Checkpoint} (the checkpoint file every training loop of the kit writes and resumes from), {@link
- * dev.cmkd.train.SgdMomentum} (the optimizer, whose state is saved), {@link dev.cmkd.train.RunSpec} (the
- * released code's schedule) and progress reporting.
+ * Training: {@link dev.cmkd.train.TrainingLoop} (epochs, evaluation, resume; a NaN or infinite loss ends the run with
+ * {@link dev.cmkd.train.NonFiniteLossException}), {@link dev.cmkd.train.RunDirectory} (a run's identity, its lock,
+ * one commit of its files per epoch and verified reads; {@link dev.cmkd.train.RunDirectoryException} when it cannot
+ * be used), {@link dev.cmkd.train.Checkpoint} (the state a run resumes from), {@link dev.cmkd.train.Environment}
+ * (where a run was trained), {@link dev.cmkd.train.SgdMomentum} (the optimizer, whose state is saved), {@link
+ * dev.cmkd.train.RunSpec} (the released code's schedule) and progress reporting.
  */
 package dev.cmkd.train;
