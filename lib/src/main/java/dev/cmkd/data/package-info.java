@@ -5,6 +5,7 @@
  * in memory or streamed), {@link dev.cmkd.data.Splits} groups a task's three, {@link dev.cmkd.data.CsvFile} and
  * {@link dev.cmkd.data.Npy} read prepared files with errors that name the file, the field and the fix ({@link
  * dev.cmkd.data.DatasetException}; {@link dev.cmkd.data.FileFormatException} where a file is not in its format, a
- * WAV or an IDX file), and {@link dev.cmkd.data.Sha256} hashes files for manifests and cache keys.
+ * WAV or an IDX file), {@link dev.cmkd.data.Sha256} hashes files for manifests and cache keys, and {@link
+ * dev.cmkd.data.DatasetBuild} runs a dataset's build script once per folder and never longer than the job.
  */
 package dev.cmkd.data;

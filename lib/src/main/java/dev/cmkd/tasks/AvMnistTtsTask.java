@@ -8,12 +8,11 @@ import dev.cmkd.cli.Option;
 import dev.cmkd.cli.Profile;
 import dev.cmkd.cli.Settings;
 import dev.cmkd.data.DataIdentity;
+import dev.cmkd.data.DatasetBuild;
 import dev.cmkd.data.Splits;
 import dev.cmkd.data.avmnist.AvMnistTtsLoader;
 import dev.cmkd.method.FeatureLayout;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -96,20 +95,7 @@ public final class AvMnistTtsTask {
             return;
         }
         System.out.println("AV-MNIST-TTS not found at " + root + ": building it (data-scripts/av-mnist-tts/build.sh)");
-        Path repository = repositoryRoot();
-        try {
-            Process build = new ProcessBuilder("bash", "data-scripts/av-mnist-tts/build.sh",
-                    root.toAbsolutePath().toString()).directory(repository.toFile()).inheritIO().start();
-            int code = build.waitFor();
-            if (code != 0) {
-                throw new IllegalStateException("data-scripts/av-mnist-tts/build.sh failed with exit code " + code
-                        + "; see its output above");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + repository.resolve("data-scripts/av-mnist-tts/build.sh"), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while building the dataset", e);
-        }
+        DatasetBuild.ensure(root, "manifest.sha256", repositoryRoot(), "data-scripts/av-mnist-tts/build.sh",
+                root.toAbsolutePath().toString());
     }
 }

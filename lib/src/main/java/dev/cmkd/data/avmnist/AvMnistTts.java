@@ -71,9 +71,9 @@ import java.util.stream.Stream;
  * espeak-ng). In {@code pairs.csv}, {@code image_set} is {@code train} or {@code t10k} and {@code
  * image_index} the image's position in that IDX file.
  *
- * <p>Every file is written atomically; {@code build.json} is written last, so a build is complete iff
- * {@code build.json} names the same parameters and {@link #verify} passes. An interrupted build simply
- * runs again.
+ * <p>Every file is written atomically; {@code manifest.sha256} is written last, so a folder without it is an
+ * unfinished build ({@code AvMnistTtsTask.ensureDataset} builds when it is missing), and a build is up to date iff
+ * {@code build.json} names the same parameters and {@link #verify} passes. An interrupted build simply runs again.
  */
 public final class AvMnistTts {
 
@@ -303,7 +303,8 @@ public final class AvMnistTts {
         List<Clip> clips = clips();
         List<Pair> pairs = pairs(clips, trainLabels, t10kLabels, trainPairs, valPairs, testPairs, seed);
         if (!force && isUpToDate()) {
-            return report(true, clips, pairs, readFallbacks(), start);
+            return report(true, clips, pairs, readFallbacks(), Manifest.read(outputDir.resolve(MANIFEST)).keySet(),
+                    start);
         }
         SpeechTools.requireAll();
         try {
@@ -320,11 +321,11 @@ public final class AvMnistTts {
             hashes.put(CLIPS_CSV, writeCsv(CLIPS_CSV, CLIPS_HEADER, clips.stream().map(Clip::csvRow)));
             hashes.put(PAIRS_CSV, writeCsv(PAIRS_CSV, PAIRS_HEADER, pairs.stream().map(Pair::csvRow)));
             removeStaleAudio(clips);
-            writeBytes(outputDir.resolve(MANIFEST), Manifest.format(hashes).getBytes(StandardCharsets.UTF_8));
-            Report report = report(false, clips, pairs, fallbacks, start);
+            Report report = report(false, clips, pairs, fallbacks, hashes.keySet(), start);
             writeBytes(outputDir.resolve(BUILD_JSON),
                     buildJson(clips, pairs, fallbacks, report.seconds()).getBytes(StandardCharsets.UTF_8));
             ResultFiles.deleteRecursively(work);
+            writeBytes(outputDir.resolve(MANIFEST), Manifest.format(hashes).getBytes(StandardCharsets.UTF_8));
             return report;
         } catch (IOException e) {
             throw new UncheckedIOException("AV-MNIST-TTS: could not build in " + outputDir + ": " + e.getMessage(), e);
@@ -500,13 +501,14 @@ public final class AvMnistTts {
         }
     }
 
-    private Report report(boolean upToDate, List<Clip> clips, List<Pair> pairs, List<String> fallbacks, long start) {
+    private Report report(boolean upToDate, List<Clip> clips, List<Pair> pairs, List<String> fallbacks,
+            Set<String> files, long start) {
         Map<Split, Integer> counts = new EnumMap<>(Split.class);
         for (Split split : Split.values()) {
             counts.put(split, (int) pairs.stream().filter(p -> p.split() == split).count());
         }
         long bytes = 0;
-        for (String name : Manifest.read(outputDir.resolve(MANIFEST)).keySet()) {
+        for (String name : files) {
             bytes += outputDir.resolve(name).toFile().length();
         }
         return new Report(outputDir, upToDate, clips.size(), counts, List.copyOf(fallbacks), bytes,
