@@ -11,11 +11,16 @@ import tech.tablesaw.api.Table;
  * beyond seed noise when it exceeds twice its standard error; with one seed the noise is unknown (NaN). With
  * many comparisons some cross that line by chance (about one in twenty when nothing differs).
  *
+ * <p>Only for tables that hold means and standard deviations but no per-seed rows. Runs of one seed share the
+ * teacher and the data order; compare them paired by seed with {@link PairedComparison} instead.
+ *
  * @param delta {@code to − from}, in points
  * @param standardError the standard error of {@code delta}, in points
  * @param from the first accuracy, in percent
  * @param to the second accuracy, in percent
+ * @deprecated unpaired and uncorrected for multiple comparisons; use {@link PairedComparison}.
  */
+@Deprecated
 public record AccuracyDifference(double delta, double standardError, double from, double to) {
 
     /** Differences below this many points are rounding in the means, not a difference. */

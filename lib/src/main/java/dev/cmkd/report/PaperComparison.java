@@ -29,7 +29,8 @@ import tech.tablesaw.api.Table;
  * <ul>
  *   <li><b>claims</b>: each claim the paper's known numbers support, with the paper's evidence (from
  *       {@link PaperNumbers}), the kit's measurement on the embedded benchmark, and a verdict computed from the
- *       measurement; differences of accuracy are judged against their seed noise ({@link AccuracyDifference});
+ *       measurement; differences of accuracy are paired by seed, with a 95 % confidence interval, and judged
+ *       after Holm's correction over every accuracy comparison of the table ({@link PairedComparison});
  *   <li><b>paper versus kit</b>: every row of the paper's numbers with the kit's value for the same dataset,
  *       student modality, method and metric where the kit has run it ({@code results/real/<dataset>/summary.csv});
  *       empty where either side is unknown.
@@ -40,40 +41,84 @@ public final class PaperComparison {
     /** The paper's metrics a kit summary holds: accuracy (classification) and mIoU (segmentation), as fractions. */
     private static final Set<String> KIT_METRICS = Set.of("top1_accuracy", "miou");
 
+    /** The ablation's rows of the frequency claim: no component, and the frequency split alone. */
+    private static final String PLAIN = AblationStudy.ROWS.get(0).method().name();
+    private static final String FREQUENCY = AblationStudy.ROWS.get(1).method().name();
+    private static final String FREQUENCY_ONLY = "frequency only vs plain";
+
     /**
      * The comparison.
      *
      * @param claims one row per claim: claim, paper evidence, kit measurement, verdict
+     * @param accuracyComparisons the claims' accuracy comparisons, one Holm family ({@link PairedComparison#table})
      * @param paperVersusKit the paper's numbers with the kit's value beside each
      * @param files the CSV files written
      */
-    public record Result(Table claims, Table paperVersusKit, List<Path> files) {}
+    public record Result(Table claims, Table accuracyComparisons, Table paperVersusKit, List<Path> files) {
+
+        /** The accuracy comparisons' conclusions, as sentences ({@link PairedComparison#conclusions}). */
+        public List<String> conclusions() {
+            return PairedComparison.conclusions(accuracyComparisons);
+        }
+    }
 
     private PaperComparison() {}
 
     /**
      * Builds both tables from the embedded benchmark's runs (trained first if missing), the ablation and the
-     * similarity study, with accuracies under {@code protocol}, and writes {@code claims.csv} and
-     * {@code paper-versus-kit.csv} to {@code outputDir}. Real benchmarks' summaries are looked up in
-     * {@code resultsRoot/real/<dataset>/summary.csv}.
+     * similarity study, with accuracies under {@code protocol}, and writes {@code claims.csv}, {@code
+     * accuracy-comparisons.csv} and {@code paper-versus-kit.csv} to {@code outputDir}. Real benchmarks' summaries
+     * are looked up in {@code resultsRoot/real/<dataset>/summary.csv}.
      */
     public static Result run(Settings settings, String protocol, Path resultsRoot, Path outputDir) {
         Table paper = PaperNumbers.load();
         TaskType type = AvMnistTtsTask.TYPE;
         Path output = Runner.output(type, settings);
-        Table main = Runner.run(type, settings, MethodRegistry.specs(MethodRegistry.names(type.layout()),
-                type.layout())).summary();
-        Table ablation = AblationStudy.run(settings, output.resolve("ablation")).table(protocol);
+        BenchmarkReport main = Runner.run(type, settings, MethodRegistry.specs(MethodRegistry.names(type.layout()),
+                type.layout()));
+        BenchmarkReport ablation = AblationStudy.run(settings, output.resolve("ablation")).report();
         SimilarityStudy.Result similarity = SimilarityStudy.run(settings, settings.get(TaskRegistry.SEEDS).get(0), 0.5,
                 output.resolve("similarity"));
-        Table claims = claims(paper, main, ablation, similarity.cosine(), similarity.cka(), protocol);
+        Table comparisons = accuracyComparisons(main.results(), ablation.results(), protocol, main.metricColumn());
+        Table claims = claims(paper, comparisons, similarity.cosine(), similarity.cka(), protocol);
         Table versus = paperVersusKit(paper, resultsRoot, protocol);
         List<Path> files = List.of(ResultFiles.writeCsv(claims, outputDir.resolve("claims.csv")),
+                ResultFiles.writeCsv(comparisons, outputDir.resolve("accuracy-comparisons.csv")),
                 ResultFiles.writeCsv(versus, outputDir.resolve("paper-versus-kit.csv")));
-        return new Result(claims, versus, files);
+        return new Result(claims, comparisons, versus, files);
     }
 
-    static Table claims(Table paper, Table main, Table ablation, Table cosine, Table cka, String protocol) {
+    /**
+     * The accuracy comparisons the claims rest on, one family for Holm's correction: per student modality of the
+     * ablation, frequency only ({@code fd-cmkd-f}) against no component ({@code fd-cmkd-plain}); per student
+     * modality of the main job, {@code fd-cmkd} against every other method. Each is paired by seed within its own
+     * per-run rows ({@link BenchmarkReport#results()}).
+     */
+    static Table accuracyComparisons(Table mainResults, Table ablationResults, String protocol, String metric) {
+        List<PairedComparison.Pairing> pairings = new ArrayList<>();
+        for (String modality : studentModalities(ablationResults)) {
+            pairings.add(new PairedComparison.Pairing(FREQUENCY_ONLY, ablationResults, modality, PLAIN, FREQUENCY));
+        }
+        for (String modality : studentModalities(mainResults)) {
+            List<String> methods = new ArrayList<>();
+            for (int row = 0; row < mainResults.rowCount(); row++) {
+                String method = mainResults.getString(row, "method");
+                if (mainResults.getString(row, "role").equals("student")
+                        && mainResults.getString(row, "modality").equals(modality) && !methods.contains(method)) {
+                    methods.add(method);
+                }
+            }
+            if (!methods.remove(FdCmkd.NAME)) {
+                continue;
+            }
+            methods.forEach(method -> pairings.add(new PairedComparison.Pairing(FdCmkd.NAME + " vs " + method,
+                    mainResults, modality, method, FdCmkd.NAME)));
+        }
+        return PairedComparison.table("The claims' accuracy comparisons on AV-MNIST-TTS (" + protocol + ")",
+                pairings, protocol, metric);
+    }
+
+    static Table claims(Table paper, Table comparisons, Table cosine, Table cka, String protocol) {
         Table claims = Table.create("Claims: the paper's evidence and the kit's measurement on AV-MNIST-TTS ("
                 + protocol + ")", StringColumn.create("claim"), StringColumn.create("paper evidence"),
                 StringColumn.create("paper source"), StringColumn.create("kit measurement"),
@@ -104,35 +149,40 @@ public final class PaperComparison {
                 ckaLow > ckaRaw ? "holds (low above raw)" : "does not hold (low not above raw)");
         double before = known(paper, "Table 3", "crema-d", "audio", "fd-cmkd-plain", "top1_accuracy");
         double after = known(paper, "Table 3", "crema-d", "audio", "fd-cmkd-f", "top1_accuracy");
-        for (String modality : modalities(ablation)) {
-            int plain = ablation.stringColumn("method").indexOf("fd-cmkd-plain");
-            int frequency = ablation.stringColumn("method").indexOf("fd-cmkd-f");
-            AccuracyDifference d = AccuracyDifference.betweenVariants(ablation, modality, frequency, plain);
-            add(claims, "Adding the frequency decomposition alone barely changes accuracy (" + modality
-                            + " student)",
-                    String.format(Locale.ROOT, "%.1f → %.1f (CREMA-D, audio student)", before, after),
-                    source(paper, "top1_accuracy", "Table 3"), d.text("plain → frequency only"),
-                    Double.isNaN(d.standardError()) ? "undetermined (one seed: noise unknown)" : d.beyondNoise()
-                            ? "does not hold (a change beyond seed noise)" : "holds (within seed noise)");
-        }
-        for (String modality : modalities(main)) {
-            int fdCmkd = BenchmarkReport.find(main, "student", modality, FdCmkd.NAME);
-            if (fdCmkd < 0) {
-                continue;
-            }
-            for (int row = 0; row < main.rowCount(); row++) {
-                String method = main.stringColumn("method").get(row);
-                if (!main.stringColumn("role").get(row).equals("student") || method.equals(FdCmkd.NAME)
-                        || !main.stringColumn("modality").get(row).equals(modality)) {
-                    continue;
-                }
-                AccuracyDifference d = AccuracyDifference.between(main, protocol, fdCmkd, row);
+        int family = PairedComparison.family(comparisons);
+        for (int row = 0; row < comparisons.rowCount(); row++) {
+            String modality = comparisons.stringColumn("student").get(row);
+            String verdict = comparisons.stringColumn("verdict").get(row);
+            String measurement = measurement(comparisons, row, family);
+            boolean tested = verdict.equals(PairedComparison.HIGHER) || verdict.equals(PairedComparison.LOWER)
+                    || verdict.equals(PairedComparison.NO_DIFFERENCE);
+            if (comparisons.stringColumn("comparison").get(row).equals(FREQUENCY_ONLY)) {
+                add(claims, "Adding the frequency decomposition alone barely changes accuracy (" + modality
+                                + " student)",
+                        String.format(Locale.ROOT, "%.1f → %.1f (CREMA-D, audio student)", before, after),
+                        source(paper, "top1_accuracy", "Table 3"), measurement,
+                        !tested ? "undetermined (" + verdict + ")" : verdict.equals(PairedComparison.NO_DIFFERENCE)
+                                ? "not contradicted (no difference detected; the interval bounds the change)"
+                                : "does not hold (" + verdict + " after Holm)");
+            } else {
+                String method = comparisons.stringColumn("reference").get(row);
                 add(claims, "FD-CMKD beats " + method + " (" + modality + " student)",
-                        "Table 1 values not obtained", "see paper-versus-kit", d.text(method + " → fd-cmkd"),
-                        d.verdict());
+                        "Table 1 values not obtained", "see paper-versus-kit", measurement,
+                        !tested ? "undetermined (" + verdict + ")" : verdict.equals(PairedComparison.HIGHER)
+                                ? "holds (higher after Holm)" : verdict.equals(PairedComparison.LOWER)
+                                ? "does not hold (lower after Holm)" : "not shown (no difference detected)");
             }
         }
         return claims;
+    }
+
+    /** "compared vs reference: +1.23 [−0.40, +2.86] points, n = 5 seeds, Holm p = 0.031 over 16 comparisons". */
+    private static String measurement(Table comparisons, int row, int family) {
+        return comparisons.stringColumn("method").get(row) + " vs " + comparisons.stringColumn("reference").get(row)
+                + ": " + PairedComparison.interval(comparisons, row, 2) + " points (95 % CI, paired), n = "
+                + comparisons.intColumn("seeds").getInt(row) + " seeds, Holm p = "
+                + PairedComparison.pValue(comparisons.doubleColumn("p_holm").getDouble(row)) + " over " + family
+                + " comparisons";
     }
 
     static Table paperVersusKit(Table paper, Path resultsRoot, String protocol) {
@@ -186,18 +236,13 @@ public final class PaperComparison {
         return similarity.doubleColumn(1).getDouble(row);
     }
 
-    private static List<String> modalities(Table table) {
+    private static List<String> studentModalities(Table results) {
         List<String> modalities = new ArrayList<>();
-        if (table.columnNames().contains("role")) {
-            for (int row = 0; row < table.rowCount(); row++) {
-                String modality = table.stringColumn("modality").get(row);
-                if (table.stringColumn("role").get(row).equals("student") && !modalities.contains(modality)) {
-                    modalities.add(modality);
-                }
+        for (int row = 0; row < results.rowCount(); row++) {
+            String modality = results.getString(row, "modality");
+            if (results.getString(row, "role").equals("student") && !modalities.contains(modality)) {
+                modalities.add(modality);
             }
-        } else {
-            table.columnNames().stream().filter(name -> name.endsWith("_mean"))
-                    .forEach(name -> modalities.add(name.substring(0, name.length() - "_mean".length())));
         }
         return modalities;
     }

@@ -106,11 +106,31 @@ public final class VariantTable {
     }
 
     /**
+     * Compares variants with a reference method over seeds, per student modality: each comparison paired by seed,
+     * its mean difference in points with a 95 % confidence interval and its verdict after Holm's correction over
+     * every comparison of the table ({@link PairedComparison#table}; {@link PairedComparison#formatted} and {@link
+     * PairedComparison#conclusions} render it).
+     *
+     * @param report the study's runs, every seed of every variant
+     * @param protocol the selection protocol, e.g. {@code bestVal}
+     * @param comparisons pairs {description, method of the compared variant}
+     */
+    public static Table findings(String title, BenchmarkReport report, String protocol, String referenceMethod,
+            List<String[]> comparisons) {
+        Table results = report.results();
+        return PairedComparison.table(title, PairedComparison.everyModality(results, referenceMethod, comparisons),
+                protocol, report.metricColumn());
+    }
+
+    /**
      * Compares rows of a variant table with a reference row, per student modality: one finding per pair, its
      * measurement ({@link AccuracyDifference#text}) and its verdict.
      *
      * @param comparisons pairs {description, method of the compared row}
+     * @deprecated unpaired, uncorrected for the number of comparisons, and "beyond noise" at two standard errors;
+     *     use {@link #findings(String, BenchmarkReport, String, String, List)}, which pairs the runs by seed.
      */
+    @Deprecated
     public static Table findings(String title, Table table, String referenceMethod, List<String[]> comparisons) {
         Table findings = Table.create(title, StringColumn.create("student"), StringColumn.create("comparison"),
                 StringColumn.create("measurement"), StringColumn.create("verdict"));

@@ -15,34 +15,62 @@ import tech.tablesaw.api.Table;
 
 class PaperComparisonTest {
 
+    /**
+     * Main job, audio students over seeds 0–2: fd-cmkd − none = {7.0, 7.1, 6.9} points (mean 7, sd 0.1, se
+     * 0.1 / sqrt(3) = 0.057735, t(0.975, 2) = 4.302653, CI 7 ± 0.248414 = [6.75, 7.25]); fd-cmkd − kd = {0.1,
+     * −0.4, 0.7}, no difference. Ablation: fd-cmkd-f − fd-cmkd-plain = {10, 10.2, 10}. One family of 3.
+     */
     @Test
-    void verdictsFollowTheMeasurementsAndTheirSeedNoise() {
-        Table main = Table.create("main", StringColumn.create("role", "teacher", "student", "student", "student"),
-                StringColumn.create("modality", "audio", "audio", "audio", "audio"),
-                StringColumn.create("teacher_modality", "", "image", "image", "image"),
-                StringColumn.create("method", "", "none", "kd", "fd-cmkd"), IntColumn.create("seeds", 3, 3, 3, 3),
-                DoubleColumn.create("bestVal_mean", 0.90, 0.80, 0.869, 0.87),
-                DoubleColumn.create("bestVal_std", 0.01, 0.01, 0.01, 0.01));
-        Table ablation = Table.create("ablation", StringColumn.create("method", "fd-cmkd-plain", "fd-cmkd-f"),
-                DoubleColumn.create("audio_mean", 0.60, 0.70), DoubleColumn.create("audio_std", 0.01, 0.01),
-                IntColumn.create("audio_seeds", 3, 3));
+    void verdictsFollowThePairedIntervalsAfterHolm() {
+        Table main = results("main");
+        rows(main, "none", 0.80, 0.81, 0.79);
+        rows(main, "kd", 0.869, 0.885, 0.852);
+        rows(main, "fd-cmkd", 0.87, 0.881, 0.859);
+        Table ablation = results("ablation");
+        rows(ablation, "fd-cmkd-plain", 0.60, 0.61, 0.59);
+        rows(ablation, "fd-cmkd-f", 0.70, 0.712, 0.69);
         Table cosine = Table.create("cosine", StringColumn.create("band", "raw", "low with DC", "low without DC",
                 "high"), DoubleColumn.create("trained teachers", 0.5, 0.3, 0.2, 0.4));
         Table cka = Table.create("cka", StringColumn.create("band", "raw", "low with DC", "low without DC", "high"),
                 DoubleColumn.create("trained teachers", 0.2, 0.3, 0.25, 0.1));
 
-        Table claims = PaperComparison.claims(PaperNumbers.load(), main, ablation, cosine, cka, "bestVal");
+        Table comparisons = PaperComparison.accuracyComparisons(main, ablation, "bestVal", "test_accuracy");
+        assertEquals(3, PairedComparison.family(comparisons));
+        Table claims = PaperComparison.claims(PaperNumbers.load(), comparisons, cosine, cka, "bestVal");
         assertEquals(5, claims.rowCount());
         StringColumn verdict = claims.stringColumn("verdict on our data");
         assertEquals("does not hold (low not above high)", verdict.get(0));
         assertEquals("holds (low above raw)", verdict.get(1));
-        assertEquals("does not hold (a change beyond seed noise)", verdict.get(2));
-        // 87.0 - 80.0 = 7 points with a standard error of 0.82: beyond noise; 87.0 - 86.9 is within it.
-        assertEquals("higher, beyond seed noise", verdict.get(3));
-        assertEquals("higher, within seed noise", verdict.get(4));
+        assertEquals("does not hold (higher after Holm)", verdict.get(2));
+        assertEquals("holds (higher after Holm)", verdict.get(3));
+        assertEquals("not shown (no difference detected)", verdict.get(4));
+        assertEquals("FD-CMKD beats kd (audio student)", claims.stringColumn("claim").get(4));
         assertTrue(claims.stringColumn("paper evidence").get(0).contains("0.9113"));
-        assertTrue(claims.stringColumn("kit measurement").get(3).contains("+7.00 ± 0.82"),
-                claims.stringColumn("kit measurement").get(3));
+        String measurement = claims.stringColumn("kit measurement").get(3);
+        assertTrue(measurement.startsWith("fd-cmkd vs none: +7.00 [+6.75, +7.25] points (95 % CI, paired), n = 3"
+                + " seeds, Holm p = "), measurement);
+        assertTrue(measurement.endsWith(" over 3 comparisons"), measurement);
+        assertTrue(claims.stringColumn("kit measurement").get(4).contains("[−"), "the kd interval straddles 0");
+    }
+
+    private static Table results(String name) {
+        return Table.create(name, StringColumn.create("role"), StringColumn.create("modality"),
+                StringColumn.create("teacher_modality"), StringColumn.create("method"), IntColumn.create("seed"),
+                StringColumn.create("protocol"), DoubleColumn.create("test_accuracy"), StringColumn.create("status"));
+    }
+
+    /** One finished audio student run of {@code method} per seed 0, 1, …, under bestVal. */
+    private static void rows(Table results, String method, double... bySeed) {
+        for (int seed = 0; seed < bySeed.length; seed++) {
+            results.stringColumn("role").append("student");
+            results.stringColumn("modality").append("audio");
+            results.stringColumn("teacher_modality").append("image");
+            results.stringColumn("method").append(method);
+            results.intColumn("seed").append(seed);
+            results.stringColumn("protocol").append("bestVal");
+            results.doubleColumn("test_accuracy").append(bySeed[seed]);
+            results.stringColumn("status").append("finished");
+        }
     }
 
     @Test
