@@ -2,7 +2,7 @@ package dev.cmkd.data;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,8 +69,10 @@ public final class CsvFile {
                 }
                 rows.add(table.new Row(number, rows.size(), fields));
             }
+        } catch (CharacterCodingException e) {
+            throw new DatasetException(file + " is not UTF-8 text (damaged); fix: " + fix, e);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not read " + file + ": " + e.getMessage(), e);
+            throw new DatasetException("could not read " + file + ": " + e + "; fix: " + fix, e);
         }
         return table;
     }

@@ -289,16 +289,15 @@ public final class RunDirectory implements AutoCloseable {
     private void checkIdentity(String json) {
         Path file = dir.resolve(CONFIG);
         if (!Files.exists(file)) {
-            ResultFiles.writeString(json, file);
+            try {
+                ResultFiles.writeString(json, file);
+            } catch (UncheckedIOException e) {
+                throw new RunDirectoryException("could not write " + file + ": " + describe(e) + "; fix: free space"
+                        + " on its disk and run the command again", e);
+            }
             return;
         }
-        JsonElement existing;
-        try {
-            existing = JsonParser.parseString(Files.readString(file));
-        } catch (IOException | JsonParseException e) {
-            throw new RunDirectoryException("cannot read " + file + ": " + describe(e) + "; fix: delete " + dir
-                    + " to train the run again", e);
-        }
+        JsonObject existing = readObject(file);
         List<String> differences = new ArrayList<>();
         differences(existing, JsonParser.parseString(json), "", differences);
         if (!differences.isEmpty()) {
@@ -331,14 +330,14 @@ public final class RunDirectory implements AutoCloseable {
     private void recover(boolean writer) {
         Path file = dir.resolve(MANIFEST);
         if (Files.exists(file)) {
+            manifest = readObject(file);
             try {
-                manifest = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
                 manifest.get("epochs").getAsInt();
                 manifest.getAsJsonObject("files").keySet();
                 manifest.getAsJsonArray("sessions").size();
-            } catch (IOException | RuntimeException e) {
-                throw new RunDirectoryException("cannot read " + file + ": " + describe(e) + "; fix: delete " + dir
-                        + " to train the run again", e);
+            } catch (RuntimeException e) {
+                throw new RunDirectoryException("cannot read " + file + ": it lacks epochs, files or sessions (damaged,"
+                        + " or changed after it was written); fix: delete " + dir + " to train the run again", e);
             }
         }
         for (Path pending : writer ? list(PENDING) : List.<Path>of()) {
@@ -370,6 +369,21 @@ public final class RunDirectory implements AutoCloseable {
             throw new RunDirectoryException(dir + ": " + problem(CONFIG) + "; fix: delete " + dir + " to train the run"
                     + " again with the configuration you want");
         }
+    }
+
+    /** Reads a JSON object, or throws naming the file when it is not one (empty, truncated, damaged). */
+    private JsonObject readObject(Path file) {
+        try {
+            JsonElement json = JsonParser.parseString(Files.readString(file));
+            if (json.isJsonObject()) {
+                return json.getAsJsonObject();
+            }
+        } catch (IOException | JsonParseException e) {
+            throw new RunDirectoryException("cannot read " + file + ": " + describe(e) + "; fix: delete " + dir
+                    + " to train the run again", e);
+        }
+        throw new RunDirectoryException("cannot read " + file + ": it is not a JSON object (empty or damaged); fix:"
+                + " delete " + dir + " to train the run again");
     }
 
     /** Returns what is wrong with a committed file, or null when it matches its digest. */
@@ -423,7 +437,7 @@ public final class RunDirectory implements AutoCloseable {
             return channel;
         } catch (IOException e) {
             throw new RunDirectoryException("cannot lock " + file + ": " + describe(e) + "; fix: check that the"
-                    + " results folder is writable", e);
+                    + " results folder is writable and its disk has free space", e);
         }
     }
 
@@ -447,7 +461,7 @@ public final class RunDirectory implements AutoCloseable {
     static String describe(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t.getMessage() != null && !t.getMessage().isBlank()) {
-                return t.getMessage();
+                return t.getMessage().lines().findFirst().orElseThrow().strip(); // Gson adds a second line
             }
         }
         return e.getClass().getSimpleName();

