@@ -39,10 +39,10 @@ import java.util.stream.IntStream;
 /**
  * Trains one block for a {@link RunSpec}, epoch by epoch, and scores every predictor on the validation and test
  * splits after each epoch with the task's {@link Evaluator} (accuracy, or mIoU and pixel accuracy). Nothing is lost:
- * after each epoch the records go to {@code metrics.csv}, the parameters of the best validation epoch (of the main
- * predictor, by the evaluator's first metric) to {@code best.params}, and last, atomically, the parameters, the
- * optimizer's velocities and the records to {@code checkpoint.bin}; a run started again on the same directory
- * resumes after the last finished epoch. The data order of epoch {@code e} depends only on the seed and {@code e}
+ * each epoch is one commit of the {@link RunDirectory}: the records ({@code metrics.csv}), the parameters of the best
+ * validation epoch (of the main predictor, by the evaluator's first metric; {@code best.params}) and the parameters,
+ * the optimizer's velocities and the records ({@code checkpoint.bin}); a run started again on the same directory
+ * resumes after the last committed epoch, from a checkpoint checked against its digest. The data order of epoch {@code e} depends only on the seed and {@code e}
  * (and random views on the seed, {@code e} and the sample, {@link BatchSource}), so a resumed run repeats an
  * uninterrupted one.
  */
