@@ -101,7 +101,7 @@ public final class FrameTransform {
      * aspect ratio in {@code [3/4, 4/3]}, {@code w = round(sqrt(A r))}, {@code h = round(sqrt(A / r))}, accepted
      * if it fits, at a uniform position; otherwise the largest centred crop whose ratio lies in the range.
      */
-    static int[] randomResizedCrop(int width, int height, SplittableRandom random) {
+    public static int[] randomResizedCrop(int width, int height, SplittableRandom random) {
         double area = (double) width * height;
         for (int attempt = 0; attempt < 10; attempt++) {
             double target = area * (MIN_SCALE + (MAX_SCALE - MIN_SCALE) * random.nextDouble());
