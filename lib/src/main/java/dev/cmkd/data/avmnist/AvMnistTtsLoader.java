@@ -1,5 +1,6 @@
 package dev.cmkd.data.avmnist;
 
+import dev.cmkd.data.BatchSource;
 import dev.cmkd.data.CsvFile;
 import dev.cmkd.data.DatasetException;
 import dev.cmkd.data.ImageNormalization;
@@ -336,7 +337,7 @@ public final class AvMnistTtsLoader {
             return noisy;
         }
         double sigma = Math.sqrt(power / Math.pow(10, snrDb / 10));
-        SplittableRandom random = new SplittableRandom(mix(seed, pairIndex));
+        SplittableRandom random = new SplittableRandom(BatchSource.mix64(seed + (pairIndex + 1) * 0x9E3779B97F4A7C15L));
         for (int t = 0; t < noisy.length; t += 2) {
             double u1 = 1 - random.nextDouble();
             double u2 = random.nextDouble();
@@ -347,13 +348,6 @@ public final class AvMnistTtsLoader {
             }
         }
         return noisy;
-    }
-
-    private static long mix(long seed, long index) {
-        long z = seed + (index + 1) * 0x9E3779B97F4A7C15L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 
     private String cacheHeader(Path root, String split, int count, Path pairsFile) {
