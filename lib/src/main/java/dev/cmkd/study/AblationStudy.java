@@ -103,13 +103,9 @@ public final class AblationStudy {
     public record Result(BenchmarkReport report, List<Path> files) implements VariantStudy {
 
         /** The ablation in the paper's layout under {@code protocol}, numbers as fractions. */
+        @Override
         public Table table(String protocol) {
             return AblationStudy.table(report, protocol);
-        }
-
-        @Override
-        public Table formatted(String protocol) {
-            return VariantTable.formatted(table(protocol));
         }
 
         /**
