@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -187,10 +188,7 @@ public final class PairedSplit implements BatchSource {
             source.fill(m, indices, gathered);
             inputs[m] = manager.create(gathered, new Shape(indices.length).addAll(sampleShapes.get(m)));
         }
-        long[] batchLabels = new long[indices.length];
-        for (int i = 0; i < indices.length; i++) {
-            batchLabels[i] = labels[indices[i]];
-        }
+        long[] batchLabels = Arrays.stream(indices).mapToLong(i -> labels[i]).toArray();
         return new Batch(List.of(inputs), manager.create(batchLabels).toType(DataType.INT64, false));
     }
 }
