@@ -80,11 +80,6 @@ public final class FrequencySplit {
         return new Shape(fftSizes());
     }
 
-    /** Returns the cutoff ratio {@code r} in (0, 1). */
-    public double cutoffRatio() {
-        return cutoffRatio;
-    }
-
     /** Returns where the DC bin goes. */
     public DcMode dcMode() {
         return dcMode;

@@ -84,11 +84,6 @@ public final class PreparedAvLoader {
         return new Builder();
     }
 
-    /** Returns the dataset's convention. */
-    public AvConvention convention() {
-        return convention;
-    }
-
     /**
      * Opens split {@code split} of the prepared dataset at {@code root}: reads {@code clips.csv} and checks
      * that every clip of the split has frames and audio (their contents are read batch by batch).

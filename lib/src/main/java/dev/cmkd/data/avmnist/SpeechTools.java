@@ -91,7 +91,7 @@ public final class SpeechTools {
     }
 
     /** Returns the installed Debian package version of {@code tool}, or null without dpkg. */
-    public static String debianVersion(String tool) {
+    private static String debianVersion(String tool) {
         try {
             String version = run(List.of("dpkg-query", "-W", "-f=${Version}", tool)).trim();
             return version.isEmpty() ? null : version;
