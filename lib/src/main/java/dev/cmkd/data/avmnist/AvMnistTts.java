@@ -478,11 +478,7 @@ public final class AvMnistTts {
     private List<String> readFallbacks() {
         try {
             JsonObject build = JsonParser.parseString(Files.readString(outputDir.resolve(BUILD_JSON))).getAsJsonObject();
-            List<String> fallbacks = new ArrayList<>();
-            for (JsonElement element : build.getAsJsonArray("fallbacks")) {
-                fallbacks.add(element.getAsString());
-            }
-            return fallbacks;
+            return build.getAsJsonArray("fallbacks").asList().stream().map(JsonElement::getAsString).toList();
         } catch (IOException | RuntimeException e) {
             return List.of();
         }
