@@ -48,7 +48,7 @@ public enum Split {
 
     /** Parses a CSV name ({@code train}, {@code val}, {@code test}); throws listing the known names otherwise. */
     public static Split fromCsv(String name) {
-        return Arrays.stream(values()).filter(split -> split.csvName.equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("unknown split '" + name + "'; known: train, val, test"));
+        return Arrays.stream(values()).filter(split -> split.csvName.equals(name)).findFirst().orElseThrow(
+                () -> new IllegalArgumentException("unknown split '" + name + "'; known: train, val, test"));
     }
 }
