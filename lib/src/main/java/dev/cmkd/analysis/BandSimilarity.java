@@ -8,8 +8,10 @@ import dev.cmkd.frequency.FrequencyDecoupling;
 import dev.cmkd.frequency.FrequencySplit;
 import dev.cmkd.frequency.Implementation;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.StringColumn;
@@ -87,7 +89,7 @@ public final class BandSimilarity {
         NDArray dot = fa.mul(fb).sum(new int[] {2});
         NDArray norms = fa.norm(new int[] {2}).mul(fb.norm(new int[] {2})).maximum(1e-300);
         double[] cosine = dot.div(norms).mean(new int[] {0}).toDoubleArray();
-        return java.util.Arrays.copyOf(cosine, dim / 2 + 1);
+        return Arrays.copyOf(cosine, dim / 2 + 1);
     }
 
     /** The channel split of {@code features}' width with the DC bin as a band of its own. */
@@ -102,11 +104,8 @@ public final class BandSimilarity {
         int n = Math.toIntExact(x.getShape().get(0));
         int d = Math.toIntExact(x.getShape().get(1));
         double[] values = x.toType(DataType.FLOAT64, false).toDoubleArray();
-        double[][] rows = new double[n][d];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(values, i * d, rows[i], 0, d);
-        }
-        return rows;
+        return IntStream.range(0, n).mapToObj(i -> Arrays.copyOfRange(values, i * d, (i + 1) * d))
+                .toArray(double[][]::new);
     }
 
     /** Returns {@link #perBand} results of several feature pairs as one table, a column per pair. */
@@ -114,16 +113,12 @@ public final class BandSimilarity {
         Table table = Table.create(title);
         StringColumn bands = StringColumn.create("band");
         table.addColumns(bands);
-        boolean first = true;
-        for (Map.Entry<String, Map<String, Double>> pair : pairs.entrySet()) {
-            DoubleColumn column = DoubleColumn.create(pair.getKey());
-            pair.getValue().forEach((band, value) -> column.append(value));
-            if (first) {
-                pair.getValue().keySet().forEach(bands::append);
-                first = false;
-            }
+        pairs.values().stream().findFirst().ifPresent(first -> first.keySet().forEach(bands::append));
+        pairs.forEach((name, similarity) -> {
+            DoubleColumn column = DoubleColumn.create(name);
+            similarity.values().forEach(column::append);
             table.addColumns(column);
-        }
+        });
         return table;
     }
 }

@@ -1,5 +1,7 @@
 package dev.cmkd.analysis;
 
+import java.util.Arrays;
+
 /**
  * Linear centred kernel alignment between two sets of features of the same samples (S. Kornblith, M.
  * Norouzi, H. Lee, G. Hinton, "Similarity of Neural Network Representations Revisited", ICML 2019):
@@ -50,13 +52,7 @@ public final class LinearCka {
     }
 
     private static double frobeniusSquared(double[][] m) {
-        double sum = 0;
-        for (double[] row : m) {
-            for (double v : row) {
-                sum += v * v;
-            }
-        }
-        return sum;
+        return Arrays.stream(m).flatMapToDouble(Arrays::stream).map(v -> v * v).reduce(0, Double::sum);
     }
 
     private static double[][] centred(double[][] x) {

@@ -86,7 +86,8 @@ public final class Benchmarks {
         if (!"features".equals(which)) {
             report(StepShareBenchmark.run(1, settings.get(STEP_RUNS)), out.resolve("step-share.csv"));
         }
-        System.out.printf(Locale.ROOT, "peak resident memory: %.0f MiB%n", Timing.peakRssMiB());
+        long peak = PeakMemory.peakBytes();
+        System.out.printf(Locale.ROOT, "peak resident memory: %.0f MiB%n", peak < 0 ? Double.NaN : peak / 1048576.0);
     }
 
     private static void report(Table table, Path csv) {

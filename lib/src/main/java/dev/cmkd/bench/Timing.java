@@ -1,11 +1,8 @@
 package dev.cmkd.bench;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 
-/** Repeated wall-clock timing with warm-up, and the process's peak resident memory. */
+/** Repeated wall-clock timing with warm-up. */
 final class Timing {
 
     private Timing() {}
@@ -30,19 +27,5 @@ final class Timing {
         Arrays.sort(sorted);
         int rank = (int) Math.ceil(q * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank))];
-    }
-
-    /** Peak resident set size of this process in MiB (Linux), or NaN where unknown. */
-    static double peakRssMiB() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return Double.NaN;
-        }
-        return Double.NaN;
     }
 }

@@ -37,7 +37,12 @@ public interface BatchSource {
      * a SplitMix64 finaliser of the three, so that it depends on nothing else (batch order, threads, resume).
      */
     static long sampleSeed(long seed, int epoch, int sample) {
-        long z = seed * 0x9E3779B97F4A7C15L + (epoch + 1L) * 0xC2B2AE3D27D4EB4FL + (sample + 1L) * 0xD6E8FEB86659FD93L;
+        return mix64(seed * 0x9E3779B97F4A7C15L + (epoch + 1L) * 0xC2B2AE3D27D4EB4FL
+                + (sample + 1L) * 0xD6E8FEB86659FD93L);
+    }
+
+    /** Returns SplitMix64's finaliser of {@code z}, the mixing step of every seed derived from several keys. */
+    static long mix64(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -78,16 +79,7 @@ public final class PairedSplit implements BatchSource {
         this.numClasses = numClasses;
     }
 
-    /**
-     * Creates a split whose samples {@code source} produces batch by batch.
-     *
-     * @param name the split's name, e.g. {@code "train"}
-     * @param modalities the two modalities' names, e.g. {@code ["audio", "visual"]}
-     * @param sampleShapes per modality, the shape of one sample, e.g. {@code (3, 224, 224)}
-     * @param labels the label of each sample, in {@code [0, numClasses)}
-     * @param numClasses the number of classes
-     * @param source produces the samples
-     */
+    /** Creates a split whose samples {@code source} produces batch by batch; the rest as for the constructor. */
     public static PairedSplit streamed(String name, List<String> modalities, List<Shape> sampleShapes, int[] labels,
             int numClasses, SampleSource source) {
         return new PairedSplit(name, modalities, sampleShapes, labels, numClasses, source);
@@ -124,13 +116,11 @@ public final class PairedSplit implements BatchSource {
         };
     }
 
-    /** Returns the split's name. */
     @Override
     public String name() {
         return name;
     }
 
-    /** Returns the number of samples. */
     @Override
     public int size() {
         return labels.length;
@@ -161,7 +151,6 @@ public final class PairedSplit implements BatchSource {
         return sampleShapes.get(m);
     }
 
-    /** Returns true if batches draw random views of the samples (training augmentation, see {@link SampleSource}). */
     @Override
     public boolean randomViews() {
         return source.randomViews();
@@ -187,10 +176,7 @@ public final class PairedSplit implements BatchSource {
             source.fill(m, indices, gathered);
             inputs[m] = manager.create(gathered, new Shape(indices.length).addAll(sampleShapes.get(m)));
         }
-        long[] batchLabels = new long[indices.length];
-        for (int i = 0; i < indices.length; i++) {
-            batchLabels[i] = labels[indices[i]];
-        }
+        long[] batchLabels = Arrays.stream(indices).mapToLong(i -> labels[i]).toArray();
         return new Batch(List.of(inputs), manager.create(batchLabels).toType(DataType.INT64, false));
     }
 }

@@ -24,16 +24,10 @@ public enum DcMode {
 
     /** Returns the output band the spectral bin of {@code natural} band is routed to, or null. */
     Band route(Band natural) {
-        if (natural != Band.DC) {
-            return natural;
-        }
-        switch (this) {
-            case IN_LOW:
-                return Band.LOW;
-            case SEPARATE:
-                return Band.DC;
-            default:
-                return null;
-        }
+        return natural != Band.DC ? natural : switch (this) {
+            case IN_LOW -> Band.LOW;
+            case SEPARATE -> Band.DC;
+            case EXCLUDED -> null;
+        };
     }
 }

@@ -80,11 +80,6 @@ public final class FrequencySplit {
         return new Shape(fftSizes());
     }
 
-    /** Returns the cutoff ratio {@code r} in (0, 1). */
-    public double cutoffRatio() {
-        return cutoffRatio;
-    }
-
     /** Returns where the DC bin goes. */
     public DcMode dcMode() {
         return dcMode;
@@ -102,22 +97,12 @@ public final class FrequencySplit {
 
     /** Returns the number of full-spectrum bins whose frequency routes them to {@code band}. */
     public int binCount(Band band) {
-        int count = 0;
-        for (Band natural : naturalBands) {
-            if (dcMode.route(natural) == band) {
-                count++;
-            }
-        }
-        return count;
+        return (int) Arrays.stream(naturalBands).filter(natural -> dcMode.route(natural) == band).count();
     }
 
     /** Returns the 0/1 mask over the full spectrum (row-major) that keeps {@code band}. */
     public double[] mask(Band band) {
-        double[] mask = new double[size()];
-        for (int bin = 0; bin < mask.length; bin++) {
-            mask[bin] = dcMode.route(naturalBands[bin]) == band ? 1 : 0;
-        }
-        return mask;
+        return Arrays.stream(naturalBands).mapToDouble(natural -> dcMode.route(natural) == band ? 1 : 0).toArray();
     }
 
     /**

@@ -23,9 +23,7 @@ public final class FeatureMaps {
 
     /**
      * Returns {@code f = H / h}, checking that logits {@code [B, K, H, W]} are the map {@code [B, D, h, w]}
-     * upsampled by an integer {@code f} in both directions.
-     *
-     * @param method the method's name, for the message
+     * upsampled by an integer {@code f} in both directions; errors name {@code method}.
      */
     static int upsampleFactor(String method, Shape logits, Shape map) {
         if (logits.dimension() != 4 || map.dimension() != 4) {
@@ -40,11 +38,7 @@ public final class FeatureMaps {
         return Math.toIntExact(factor);
     }
 
-    /**
-     * Returns the student's map shape if the teacher's map has the same one.
-     *
-     * @param method the method's name, for the message
-     */
+    /** Returns the student's map shape if the teacher's map has the same one; errors name {@code method}. */
     static Shape requireSameShape(String method, NDArray studentMap, NDArray teacherMap) {
         Shape shape = studentMap.getShape();
         if (!shape.equals(teacherMap.getShape())) {

@@ -8,12 +8,7 @@ public final class Hyperparameters {
 
     private Hyperparameters() {}
 
-    /**
-     * Returns {@code value} if it is finite and at least 0.
-     *
-     * @param what the method and the parameter, e.g. {@code "Dkd: beta"}
-     * @throws IllegalArgumentException "{@code <what> <value> must be finite and >= 0}" otherwise
-     */
+    /** Returns {@code value} if it is finite and at least 0; {@code what} names it, e.g. {@code "Dkd: beta"}. */
     public static double requireNonNegative(String what, double value) {
         if (!(value >= 0) || Double.isInfinite(value)) {
             throw new IllegalArgumentException(what + " " + value + " must be finite and >= 0");
@@ -21,12 +16,7 @@ public final class Hyperparameters {
         return value;
     }
 
-    /**
-     * Returns {@code value} if it is finite and above 0.
-     *
-     * @param what the method and the parameter, e.g. {@code "Dkd: temperature"}
-     * @throws IllegalArgumentException "{@code <what> <value> must be finite and > 0}" otherwise
-     */
+    /** Returns {@code value} if it is finite and above 0; {@code what} names it, e.g. {@code "Dkd: temperature"}. */
     public static double requirePositive(String what, double value) {
         if (!(value > 0) || Double.isInfinite(value)) {
             throw new IllegalArgumentException(what + " " + value + " must be finite and > 0");
@@ -34,13 +24,7 @@ public final class Hyperparameters {
         return value;
     }
 
-    /**
-     * Returns {@code value} if it is at least {@code min}.
-     *
-     * @param method the method, e.g. {@code "C2kd"}
-     * @param setter the builder's setter, e.g. {@code "setNumClasses"}
-     * @throws IllegalArgumentException "{@code <method>: <setter>(<value>) must be at least <min>}" otherwise
-     */
+    /** Returns {@code value} if it is at least {@code min}; the error names the method and its builder's setter. */
     public static int requireAtLeast(String method, String setter, int value, int min) {
         if (value < min) {
             throw new IllegalArgumentException(method + ": " + setter + "(" + value + ") must be at least " + min);
@@ -48,12 +32,7 @@ public final class Hyperparameters {
         return value;
     }
 
-    /**
-     * Returns {@code layout} if it is not null.
-     *
-     * @param method the method, e.g. {@code "FitNet"}
-     * @throws IllegalArgumentException "{@code <method>: the feature layout must be VECTOR or MAP, not null}"
-     */
+    /** Returns {@code layout} if it is not null; the error names {@code method}, e.g. {@code "FitNet"}. */
     public static FeatureLayout requireLayout(String method, FeatureLayout layout) {
         if (layout == null) {
             throw new IllegalArgumentException(method + ": the feature layout must be VECTOR or MAP, not null");

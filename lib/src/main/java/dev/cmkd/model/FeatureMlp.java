@@ -51,11 +51,6 @@ public final class FeatureMlp extends AbstractBlock {
         head = new FeatureHead(this::addChildBlock, featureDim, numClasses);
     }
 
-    /** Returns the dimension {@code D} of the distilled feature. */
-    public int getFeatureDim() {
-        return featureDim;
-    }
-
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
             PairList<String, Object> params) {

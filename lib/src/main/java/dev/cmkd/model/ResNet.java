@@ -79,7 +79,7 @@ public final class ResNet extends AbstractBlock {
         this.width = b.width;
         this.blocksPerStage = b.blocksPerStage.clone();
         this.smallInput = b.smallInput;
-        this.featureDim = featureDim(width, blocksPerStage.length);
+        this.featureDim = Math.toIntExact((long) width << (blocksPerStage.length - 1));
         encoder = new ResidualEncoder(this::addChildBlock, width, smallInput);
         for (int blocks : blocksPerStage) {
             encoder.addStage(blocks);
@@ -95,11 +95,6 @@ public final class ResNet extends AbstractBlock {
     /** Returns the dimension {@code D} of the distilled feature: {@code width * 2^(stages-1)} (512 for ResNet-18). */
     public int getFeatureDim() {
         return featureDim;
-    }
-
-    /** Returns the number of classes {@code C}. */
-    public int getNumClasses() {
-        return numClasses;
     }
 
     /** Returns the number of input channels {@code C_in}. */
@@ -146,14 +141,6 @@ public final class ResNet extends AbstractBlock {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
                     "ResNet: input shape %s is not [batch, %d, height, width]", shape, inputChannels));
         }
-    }
-
-    private static long featureDimLong(int width, int stages) {
-        return (long) width << (stages - 1);
-    }
-
-    private static int featureDim(int width, int stages) {
-        return Math.toIntExact(featureDimLong(width, stages));
     }
 
     /**
@@ -266,7 +253,7 @@ public final class ResNet extends AbstractBlock {
                             + ") must have at least 1 block in every stage");
                 }
             }
-            if (blocksPerStage.length > 31 || featureDimLong(width, blocksPerStage.length) > Integer.MAX_VALUE) {
+            if (blocksPerStage.length > 31 || ((long) width << (blocksPerStage.length - 1)) > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("ResNet: optWidth(" + width + ") with "
                         + blocksPerStage.length + " stages gives a feature dimension width * 2^(stages-1) above "
                         + Integer.MAX_VALUE);

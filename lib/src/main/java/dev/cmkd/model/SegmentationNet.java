@@ -82,18 +82,8 @@ public final class SegmentationNet extends AbstractBlock {
     }
 
     /** Returns the channels {@code D} of the distilled feature map: {@code width * 2^(S-1)}. */
-    public int getFeatureChannels() {
+    private int featureChannels() {
         return width << (blocksPerStage.length - 1);
-    }
-
-    /** Returns the number of classes {@code K}. */
-    public int getNumClasses() {
-        return numClasses;
-    }
-
-    /** Returns the input channels. */
-    public int getInputChannels() {
-        return inputChannels;
     }
 
     /** Returns the factor by which the feature map is smaller than the input: {@code stem * 2^(S-1)}. */
@@ -131,7 +121,7 @@ public final class SegmentationNet extends AbstractBlock {
         checkInput(in);
         int stride = getOutputStride();
         return new Shape[] {new Shape(in.get(0), numClasses, in.get(2), in.get(3)),
-            new Shape(in.get(0), getFeatureChannels(), in.get(2) / stride, in.get(3) / stride)};
+            new Shape(in.get(0), featureChannels(), in.get(2) / stride, in.get(3) / stride)};
     }
 
     @Override
@@ -165,7 +155,7 @@ public final class SegmentationNet extends AbstractBlock {
     @Override
     public String toString() {
         return String.format(Locale.ROOT, "SegmentationNet(in=%d, width=%d, blocks=%s, smallInput=%s, D=%d, K=%d)",
-                inputChannels, width, Arrays.toString(blocksPerStage), smallInput, getFeatureChannels(), numClasses);
+                inputChannels, width, Arrays.toString(blocksPerStage), smallInput, featureChannels(), numClasses);
     }
 
     /**

@@ -86,16 +86,6 @@ public final class TextCnn extends AbstractBlock {
         return new Builder();
     }
 
-    /** Returns the dimension {@code D} of the distilled feature. */
-    public int getFeatureDim() {
-        return featureDim;
-    }
-
-    /** Returns the number of classes {@code C}. */
-    public int getNumClasses() {
-        return numClasses;
-    }
-
     /**
      * Forward pass; see the class documentation. Input {@code NDList(ids [B, L])}, output {@code NDList(logits
      * [B, C], feature [B, D])}.

@@ -20,7 +20,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.StringJoiner;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import tech.tablesaw.api.Table;
 
@@ -55,20 +56,9 @@ public final class AblationStudy {
 
         /** The enabled components' initials, "F+S+L+A"; "plain" when none is on. */
         public String label() {
-            StringJoiner label = new StringJoiner("+");
-            if (frequency) {
-                label.add("F");
-            }
-            if (scale) {
-                label.add("S");
-            }
-            if (log) {
-                label.add("L");
-            }
-            if (align) {
-                label.add("A");
-            }
-            return label.length() == 0 ? "plain" : label.toString();
+            String label = Stream.of(frequency ? "F" : "", scale ? "S" : "", log ? "L" : "", align ? "A" : "")
+                    .filter(initial -> !initial.isEmpty()).collect(Collectors.joining("+"));
+            return label.isEmpty() ? "plain" : label;
         }
 
         /** The method of this row: the registered {@code fd-cmkd} when every component is on. */
@@ -103,13 +93,9 @@ public final class AblationStudy {
     public record Result(BenchmarkReport report, List<Path> files) implements VariantStudy {
 
         /** The ablation in the paper's layout under {@code protocol}, numbers as fractions. */
+        @Override
         public Table table(String protocol) {
             return AblationStudy.table(report, protocol);
-        }
-
-        @Override
-        public Table formatted(String protocol) {
-            return VariantTable.formatted(table(protocol));
         }
 
         /**

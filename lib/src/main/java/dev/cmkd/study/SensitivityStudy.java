@@ -54,13 +54,9 @@ public final class SensitivityStudy {
     public record Result(BenchmarkReport report, List<Path> files) implements VariantStudy {
 
         /** Accuracy per point under {@code protocol}, numbers as fractions. */
+        @Override
         public Table table(String protocol) {
             return SensitivityStudy.table(report, protocol);
-        }
-
-        @Override
-        public Table formatted(String protocol) {
-            return VariantTable.formatted(table(protocol));
         }
 
         /** Every point against the default: difference, standard error and verdict per student modality. */

@@ -3,6 +3,7 @@ package dev.cmkd.study;
 import dev.cmkd.cli.Cli;
 import dev.cmkd.cli.Settings;
 import dev.cmkd.experiment.Runner;
+import dev.cmkd.report.VariantTable;
 import dev.cmkd.tasks.AvMnistTtsTask;
 import dev.cmkd.tasks.TaskRegistry;
 
@@ -19,8 +20,13 @@ import tech.tablesaw.api.Table;
  */
 public interface VariantStudy {
 
+    /** Returns the variants' table under {@code protocol}, numbers as fractions. */
+    Table table(String protocol);
+
     /** Returns the variants' table under {@code protocol} with "mean ± std" in percent, for reading. */
-    Table formatted(String protocol);
+    default Table formatted(String protocol) {
+        return VariantTable.formatted(table(protocol));
+    }
 
     /** Returns each comparison's difference, standard error and verdict under {@code protocol}. */
     Table findings(String protocol);

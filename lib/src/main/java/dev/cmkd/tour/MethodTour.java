@@ -30,11 +30,13 @@ import dev.cmkd.train.SgdMomentum;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.stream.IntStream;
 
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -210,7 +212,8 @@ public final class MethodTour {
                             settings.studentSteps(), curves.get(LossTerms.TOTAL)[step]);
                 }
             }
-            LossTerms finalTerms = evaluateTerms(objective, teacher, heldOut, manager);
+            LossTerms finalTerms = objective.evaluate(new ParameterStore(manager, false), heldOut.modalityA(),
+                    teacher.forward(heldOut.modalityB()), heldOut.labels(), false);
             finalTerms.names().forEach(name -> weights.put(name, finalTerms.weight(name)));
 
             NetworkOutput teacherOut = teacher.forward(heldOut.modalityB());
@@ -260,12 +263,6 @@ public final class MethodTour {
         }
     }
 
-    private static LossTerms evaluateTerms(DistillationObjective objective, FrozenTeacher teacher,
-            SyntheticPairs.Batch batch, NDManager manager) {
-        return objective.evaluate(new ParameterStore(manager, false), batch.modalityA(),
-                teacher.forward(batch.modalityB()), batch.labels(), false);
-    }
-
     private static Table termsTable(Map<String, double[]> curves, Map<String, Double> weights) {
         Table table = Table.create("FD-CMKD loss terms over the student's training steps",
                 StringColumn.create("term"), DoubleColumn.create("weight"), DoubleColumn.create("first_step"),
@@ -274,12 +271,8 @@ public final class MethodTour {
             table.stringColumn("term").append(name);
             table.doubleColumn("weight").append(weights.getOrDefault(name, Double.NaN));
             table.doubleColumn("first_step").append(values[0]);
-            double sum = 0;
-            int from = Math.max(0, values.length - 10);
-            for (int i = from; i < values.length; i++) {
-                sum += values[i];
-            }
-            table.doubleColumn("mean_of_last_10_steps").append(sum / (values.length - from));
+            table.doubleColumn("mean_of_last_10_steps").append(Arrays.stream(values, Math.max(0, values.length - 10),
+                    values.length).average().orElseThrow());
         });
         return table;
     }
@@ -331,15 +324,8 @@ public final class MethodTour {
                 .build();
         chart.getStyler().setYAxisLogarithmic(true).setLegendPosition(Styler.LegendPosition.OutsideE)
                 .setMarkerSize(0);
-        curves.forEach((name, values) -> {
-            double[] steps = new double[values.length];
-            double[] positive = new double[values.length];
-            for (int i = 0; i < values.length; i++) {
-                steps[i] = i + 1;
-                positive[i] = Math.max(values[i], 1e-12);
-            }
-            chart.addSeries(name, steps, positive);
-        });
+        curves.forEach((name, values) -> chart.addSeries(name,
+                IntStream.rangeClosed(1, values.length).asDoubleStream().toArray(), positive(values)));
         return chart;
     }
 
@@ -348,28 +334,19 @@ public final class MethodTour {
                 .title("Mean power spectrum of the features along channels").xAxisTitle("frequency bin k")
                 .yAxisTitle("mean |F_k|^2 / D (log)").build();
         chart.getStyler().setYAxisLogarithmic(true).setMarkerSize(0).setLegendPosition(Styler.LegendPosition.InsideNE);
-        addSpectrum(chart, "teacher (modality B)", Spectrum.meanPower(teacher));
-        addSpectrum(chart, "FD-CMKD student (modality A)", Spectrum.meanPower(student));
+        double[] teacherPower = positive(Spectrum.meanPower(teacher));
+        double[] bins = IntStream.range(0, teacherPower.length).asDoubleStream().toArray();
+        chart.addSeries("teacher (modality B)", bins, teacherPower);
+        chart.addSeries("FD-CMKD student (modality A)", bins, positive(Spectrum.meanPower(student)));
         int cutoff = FrequencySplit.builder().setChannels(dim).build().lowBinCount();
-        double[] all = Spectrum.meanPower(teacher);
-        double top = 0;
-        double bottom = Double.MAX_VALUE;
-        for (double v : all) {
-            top = Math.max(top, v);
-            bottom = Math.min(bottom, Math.max(v, 1e-12));
-        }
         chart.addSeries(String.format(Locale.ROOT, "cutoff (bin %d)", cutoff), new double[] {cutoff + 0.5, cutoff + 0.5},
-                new double[] {bottom, top});
+                new double[] {Arrays.stream(teacherPower).min().orElseThrow(),
+                    Arrays.stream(teacherPower).max().orElseThrow()});
         return chart;
     }
 
-    private static void addSpectrum(XYChart chart, String name, double[] power) {
-        double[] bins = new double[power.length];
-        double[] positive = new double[power.length];
-        for (int k = 0; k < power.length; k++) {
-            bins[k] = k;
-            positive[k] = Math.max(power[k], 1e-12);
-        }
-        chart.addSeries(name, bins, positive);
+    /** Returns {@code values} floored at 1e-12, for a logarithmic axis. */
+    private static double[] positive(double[] values) {
+        return Arrays.stream(values).map(value -> Math.max(value, 1e-12)).toArray();
     }
 }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.cmkd.data.PairedSplit;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -53,20 +54,10 @@ public final class SyntheticPairs {
 
     /** Returns batch number {@code index} of {@code n} samples, created in {@code manager}. */
     public Batch batch(NDManager manager, int n, long index) {
-        Random random = new Random(index * 1_000_003L + 17);
-        int pixels = size * size;
-        float[] a = new float[n * pixels];
-        float[] b = new float[n * pixels];
-        long[] labels = new long[n];
-        for (int i = 0; i < n; i++) {
-            int label = (int) ((index * n + i) % templatesA.length);
-            labels[i] = label;
-            fill(a, i * pixels, templatesA[label], random);
-            fill(b, i * pixels, templatesB[label], random);
-        }
+        Samples samples = samples(n, index);
         Shape shape = new Shape(n, 1, size, size);
-        return new Batch(manager.create(a, shape), manager.create(b, shape),
-                manager.create(labels).toType(DataType.INT64, false));
+        return new Batch(manager.create(samples.a(), shape), manager.create(samples.b(), shape),
+                manager.create(Arrays.stream(samples.labels()).asLongStream().toArray()).toType(DataType.INT64, false));
     }
 
     /**
@@ -74,19 +65,26 @@ public final class SyntheticPairs {
      * are those of batch {@code index} of size {@code n}, so different indices give disjoint noise.
      */
     public PairedSplit split(String name, int n, long index) {
-        int pixels = size * size;
-        float[] a = new float[n * pixels];
-        float[] b = new float[n * pixels];
-        int[] labels = new int[n];
-        Random random = new Random(index * 1_000_003L + 17);
-        for (int i = 0; i < n; i++) {
-            labels[i] = (int) ((index * n + i) % templatesA.length);
-            fill(a, i * pixels, templatesA[labels[i]], random);
-            fill(b, i * pixels, templatesB[labels[i]], random);
-        }
+        Samples samples = samples(n, index);
         Shape sample = new Shape(1, size, size);
-        return new PairedSplit(name, List.of("a", "b"), List.of(a, b), List.of(sample, sample), labels,
-                templatesA.length);
+        return new PairedSplit(name, List.of("a", "b"), List.of(samples.a(), samples.b()), List.of(sample, sample),
+                samples.labels(), templatesA.length);
+    }
+
+    /** The {@code n} samples of batch {@code index}: both modalities, sample after sample, and the labels. */
+    private record Samples(float[] a, float[] b, int[] labels) {}
+
+    private Samples samples(int n, long index) {
+        Random random = new Random(index * 1_000_003L + 17);
+        int pixels = size * size;
+        Samples samples = new Samples(new float[n * pixels], new float[n * pixels], new int[n]);
+        for (int i = 0; i < n; i++) {
+            int label = (int) ((index * n + i) % templatesA.length);
+            samples.labels()[i] = label;
+            fill(samples.a(), i * pixels, templatesA[label], random);
+            fill(samples.b(), i * pixels, templatesB[label], random);
+        }
+        return samples;
     }
 
     private void fill(float[] out, int offset, float[] template, Random random) {

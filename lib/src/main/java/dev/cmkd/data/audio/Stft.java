@@ -1,5 +1,6 @@
 package dev.cmkd.data.audio;
 
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 
@@ -44,11 +45,7 @@ final class Stft {
 
     /** Returns the window's energy {@code sum_j w[j]^2} (the denominator of a power spectral density). */
     double windowEnergy() {
-        double energy = 0;
-        for (double c : coefficients) {
-            energy += c * c;
-        }
-        return energy;
+        return Arrays.stream(coefficients).map(c -> c * c).reduce(0, Double::sum);
     }
 
     /**
@@ -108,7 +105,7 @@ final class Stft {
             if (pair) {
                 fill(padded, (t + 1) * hop, im);
             } else {
-                java.util.Arrays.fill(im, 0);
+                Arrays.fill(im, 0);
             }
             fft.forward(re, im, outRe, outIm);
             int first = t * bins;
@@ -141,7 +138,7 @@ final class Stft {
         for (int j = 0; j < segment; j++) {
             frame[j] = (padded[start + j] - mean) * coefficients[j];
         }
-        java.util.Arrays.fill(frame, segment, fftSize, 0);
+        Arrays.fill(frame, segment, fftSize, 0);
     }
 
     private double[] padded(float[] signal) {

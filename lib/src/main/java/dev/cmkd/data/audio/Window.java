@@ -47,11 +47,6 @@ public final class Window {
         return new Window(alpha);
     }
 
-    /** Returns the taper fraction: 1 for Hann, 0 for rectangular. */
-    public double alpha() {
-        return alpha;
-    }
-
     /** Returns the {@code length} periodic window coefficients. */
     public double[] coefficients(int length) {
         if (length < 1) {

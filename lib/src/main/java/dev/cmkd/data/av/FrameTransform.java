@@ -63,19 +63,12 @@ public final class FrameTransform {
      * @param random the training view's randomness; null for the test view
      */
     public void apply(int[] rgb, int width, int height, SplittableRandom random, float[] out, int offset) {
-        int top = 0;
-        int left = 0;
-        int cropHeight = height;
-        int cropWidth = width;
-        boolean flip = false;
-        if (random != null) {
-            int[] crop = randomResizedCrop(width, height, random);
-            top = crop[0];
-            left = crop[1];
-            cropHeight = crop[2];
-            cropWidth = crop[3];
-            flip = random.nextDouble() < 0.5;
-        }
+        int[] crop = random == null ? new int[] {0, 0, height, width} : randomResizedCrop(width, height, random);
+        boolean flip = random != null && random.nextDouble() < 0.5;
+        int top = crop[0];
+        int left = crop[1];
+        int cropHeight = crop[2];
+        int cropWidth = crop[3];
         int plane = size * size;
         for (int c = 0; c < 3; c++) {
             int shift = 16 - 8 * c;
@@ -101,7 +94,7 @@ public final class FrameTransform {
      * aspect ratio in {@code [3/4, 4/3]}, {@code w = round(sqrt(A r))}, {@code h = round(sqrt(A / r))}, accepted
      * if it fits, at a uniform position; otherwise the largest centred crop whose ratio lies in the range.
      */
-    static int[] randomResizedCrop(int width, int height, SplittableRandom random) {
+    public static int[] randomResizedCrop(int width, int height, SplittableRandom random) {
         double area = (double) width * height;
         for (int attempt = 0; attempt < 10; attempt++) {
             double target = area * (MIN_SCALE + (MAX_SCALE - MIN_SCALE) * random.nextDouble());

@@ -1,5 +1,6 @@
 package dev.cmkd.data.av;
 
+import dev.cmkd.data.BatchSource;
 import dev.cmkd.data.PairedSplit;
 import dev.cmkd.data.audio.Wav;
 import dev.cmkd.data.FileFormatException;
@@ -81,11 +82,6 @@ public final class PreparedAvLoader {
     /** Returns a builder; the convention is required. */
     public static Builder builder() {
         return new Builder();
-    }
-
-    /** Returns the dataset's convention. */
-    public AvConvention convention() {
-        return convention;
     }
 
     /**
@@ -238,10 +234,7 @@ public final class PreparedAvLoader {
     static long mix(long seed, long sample, long modality, long batch) {
         long z = seed;
         for (long key : new long[] {sample, modality, batch}) {
-            z += (key + 1) * 0x9E3779B97F4A7C15L;
-            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-            z ^= z >>> 31;
+            z = BatchSource.mix64(z + (key + 1) * 0x9E3779B97F4A7C15L);
         }
         return z;
     }

@@ -47,7 +47,8 @@ public final class PreparedFixture {
                     table.append(String.format(Locale.ROOT, "%s,%d,%s,class%02d%n", id, label, split, label));
                     Path frames = Files.createDirectories(root.resolve("frames").resolve(id));
                     for (int f = 1; f <= 3; f++) {
-                        ImageIO.write(frame(label, classes, width, height, random), "jpg",
+                        int base = java.awt.Color.HSBtoRGB((float) label / classes, 0.8f, 0.8f);
+                        ImageIO.write(noisyImage(width, height, base, random), "jpg",
                                 frames.resolve(String.format(Locale.ROOT, "%03d.jpg", f)).toFile());
                     }
                     float[] samples = new float[rate];
@@ -68,10 +69,12 @@ public final class PreparedFixture {
         return root;
     }
 
-    private static BufferedImage frame(int label, int classes, int width, int height, SplittableRandom random) {
+    /**
+     * Returns a {@code width x height} picture of the colour {@code base} ({@code 0xRRGGBB}) plus uniform noise
+     * in [-20, 20] per channel, clamped to 8 bits, drawn pixel by pixel from {@code random}.
+     */
+    public static BufferedImage noisyImage(int width, int height, int base, SplittableRandom random) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        float hue = (float) label / classes;
-        int base = java.awt.Color.HSBtoRGB(hue, 0.8f, 0.8f);
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
                 int rgb = 0;

@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -235,17 +234,8 @@ public final class AvMnistTts {
      */
     public static List<Pair> pairs(List<Clip> clips, int[] trainLabels, int[] t10kLabels, int nTrain, int nVal,
             int nTest, long seed) {
-        Map<Split, List<List<Clip>>> candidates = new EnumMap<>(Split.class);
-        for (Split split : Split.values()) {
-            List<List<Clip>> byDigit = new ArrayList<>();
-            for (int digit = 0; digit < 10; digit++) {
-                byDigit.add(new ArrayList<>());
-            }
-            candidates.put(split, byDigit);
-        }
-        for (Clip clip : clips) {
-            candidates.get(clip.split()).get(clip.label()).add(clip);
-        }
+        Map<Split, Map<Integer, List<Clip>>> candidates = clips.stream()
+                .collect(Collectors.groupingBy(Clip::split, Collectors.groupingBy(Clip::label)));
         SplittableRandom random = new SplittableRandom(seed);
         List<Pair> pairs = new ArrayList<>(nTrain + nVal + nTest);
         pairRange(pairs, candidates, random, Split.TRAIN, "train", trainLabels, 0, nTrain);
@@ -254,15 +244,15 @@ public final class AvMnistTts {
         return pairs;
     }
 
-    private static void pairRange(List<Pair> pairs, Map<Split, List<List<Clip>>> candidates, SplittableRandom random,
-            Split split, String imageSet, int[] labels, int from, int to) {
+    private static void pairRange(List<Pair> pairs, Map<Split, Map<Integer, List<Clip>>> candidates,
+            SplittableRandom random, Split split, String imageSet, int[] labels, int from, int to) {
         for (int index = from; index < to; index++) {
             int label = labels[index];
             if (label > 9) {
                 throw new IllegalArgumentException(String.format(Locale.ROOT,
                         "%s label %d of image %d is not a digit", imageSet, label, index));
             }
-            List<Clip> options = candidates.get(split).get(label);
+            List<Clip> options = candidates.getOrDefault(split, Map.of()).getOrDefault(label, List.of());
             if (options.isEmpty()) {
                 throw new IllegalArgumentException(String.format(Locale.ROOT,
                         "no clip of digit %d by a %s speaker: choose speakers with i mod 5 %s, or pair no %s images",
@@ -409,10 +399,8 @@ public final class AvMnistTts {
     }
 
     private void removeStaleAudio(List<Clip> clips) throws IOException {
-        Set<Path> keep = new HashSet<>();
-        for (Clip clip : clips) {
-            keep.add(outputDir.resolve(clip.wav()).toAbsolutePath().normalize());
-        }
+        Set<Path> keep = clips.stream().map(clip -> outputDir.resolve(clip.wav()).toAbsolutePath().normalize())
+                .collect(Collectors.toSet());
         try (Stream<Path> files = Files.list(outputDir.resolve(AUDIO_DIR))) {
             for (Path file : files.collect(Collectors.toList())) {
                 if (!keep.contains(file.toAbsolutePath().normalize())) {
@@ -491,11 +479,7 @@ public final class AvMnistTts {
     private List<String> readFallbacks() {
         try {
             JsonObject build = JsonParser.parseString(Files.readString(outputDir.resolve(BUILD_JSON))).getAsJsonObject();
-            List<String> fallbacks = new ArrayList<>();
-            for (JsonElement element : build.getAsJsonArray("fallbacks")) {
-                fallbacks.add(element.getAsString());
-            }
-            return fallbacks;
+            return build.getAsJsonArray("fallbacks").asList().stream().map(JsonElement::getAsString).toList();
         } catch (IOException | RuntimeException e) {
             return List.of();
         }
@@ -507,10 +491,7 @@ public final class AvMnistTts {
         for (Split split : Split.values()) {
             counts.put(split, (int) pairs.stream().filter(p -> p.split() == split).count());
         }
-        long bytes = 0;
-        for (String name : files) {
-            bytes += outputDir.resolve(name).toFile().length();
-        }
+        long bytes = files.stream().mapToLong(name -> outputDir.resolve(name).toFile().length()).sum();
         return new Report(outputDir, upToDate, clips.size(), counts, List.copyOf(fallbacks), bytes,
                 (System.nanoTime() - start) / 1e9);
     }

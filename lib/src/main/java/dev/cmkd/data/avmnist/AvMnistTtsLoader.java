@@ -1,5 +1,6 @@
 package dev.cmkd.data.avmnist;
 
+import dev.cmkd.data.BatchSource;
 import dev.cmkd.data.CsvFile;
 import dev.cmkd.data.DatasetException;
 import dev.cmkd.data.ImageNormalization;
@@ -34,20 +35,12 @@ import java.util.stream.IntStream;
  * modalities {@code "image"} ({@code 1 x 28 x 28}) and {@code "audio"} ({@code 1 x rows x frames} of the
  * audio front-end: {@code 1 x 40 x 101} for the default {@link LogMel}); 10 classes (the digits).
  *
- * <p><b>On-disk contract</b> under {@code root}, written by the dataset builder:
- *
- * <pre>
- *   mnist/{train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte}
- *   audio/&lt;digit&gt;_spk&lt;NNN&gt;_&lt;rep&gt;.wav   16 kHz mono 16-bit PCM, exactly 16,000 samples
- *   clips.csv   wav,label,speaker,split,engine,voice,pitch_shift_cents,speed,pitch,rep
- *   pairs.csv   split,image_set,image_index,label,wav     (split train|val|test, image_set train|t10k)
- *   manifest.sha256, build.json
- * </pre>
- *
- * A split is the rows of {@code pairs.csv} with that {@code split}, in file order (the first {@code
- * maxPairs} of them if set). Each row's label must equal the MNIST label of its image and the {@code
- * clips.csv} label of its WAV. Only {@code wav} and {@code label} of {@code clips.csv} are read; {@code
- * manifest.sha256} is read only to key the feature cache; {@code build.json} is not read.
+ * <p><b>On-disk contract</b> under {@code root}: the output layout of the dataset builder ({@link
+ * AvMnistTts}), every WAV exactly 16,000 samples of 16 kHz mono 16-bit PCM. A split is the rows of {@code
+ * pairs.csv} with that {@code split}, in file order (the first {@code maxPairs} of them if set). Each row's
+ * label must equal the MNIST label of its image and the {@code clips.csv} label of its WAV. Only {@code wav}
+ * and {@code label} of {@code clips.csv} are read; {@code manifest.sha256} is read only to key the feature
+ * cache; {@code build.json} is not read.
  *
  * <p><b>Images</b>: {@link ImageNormalization#UNIT_INTERVAL} ({@code x / 255}, default) or {@link
  * ImageNormalization#TRAIN_STANDARDIZED} ({@code (x / 255 - mean) / std}, scalar statistics over the
@@ -336,7 +329,7 @@ public final class AvMnistTtsLoader {
             return noisy;
         }
         double sigma = Math.sqrt(power / Math.pow(10, snrDb / 10));
-        SplittableRandom random = new SplittableRandom(mix(seed, pairIndex));
+        SplittableRandom random = new SplittableRandom(BatchSource.mix64(seed + (pairIndex + 1) * 0x9E3779B97F4A7C15L));
         for (int t = 0; t < noisy.length; t += 2) {
             double u1 = 1 - random.nextDouble();
             double u2 = random.nextDouble();
@@ -347,13 +340,6 @@ public final class AvMnistTtsLoader {
             }
         }
         return noisy;
-    }
-
-    private static long mix(long seed, long index) {
-        long z = seed + (index + 1) * 0x9E3779B97F4A7C15L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 
     private String cacheHeader(Path root, String split, int count, Path pairsFile) {

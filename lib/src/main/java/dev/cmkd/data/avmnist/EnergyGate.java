@@ -38,13 +38,7 @@ public final class EnergyGate {
      * @param start first sample
      * @param end one past the last sample
      */
-    public record Segment(int start, int end) {
-
-        /** Returns the number of samples. */
-        public int length() {
-            return end - start;
-        }
-    }
+    public record Segment(int start, int end) {}
 
     /** Returns the segments of {@code samples}, in time order (empty if nothing is active). */
     public static List<Segment> segments(short[] samples) {
@@ -73,18 +67,9 @@ public final class EnergyGate {
 
     /** Returns the span from the first to the last active frame with margins, or the whole signal if none is active. */
     public static Segment span(short[] samples) {
-        boolean[] active = activeFrames(samples);
-        int first = -1;
-        int last = -1;
-        for (int f = 0; f < active.length; f++) {
-            if (active[f]) {
-                if (first < 0) {
-                    first = f;
-                }
-                last = f;
-            }
-        }
-        return first < 0 ? new Segment(0, samples.length) : cut(first, last, samples.length);
+        List<Segment> segments = segments(samples);
+        return segments.isEmpty() ? new Segment(0, samples.length)
+                : new Segment(segments.get(0).start(), segments.get(segments.size() - 1).end());
     }
 
     private static boolean[] activeFrames(short[] samples) {

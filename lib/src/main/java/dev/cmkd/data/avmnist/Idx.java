@@ -31,8 +31,8 @@ import java.util.zip.GZIPInputStream;
  * <p>Every error is a {@link FileFormatException} that names the file, the field that is wrong and the fix,
  * e.g. {@code train-images-idx3-ubyte: field 'magic number' is 0x00000801, expected 0x00000803 (IDX
  * ubyte images); fix: download the file again}. Each method takes the fix to name (what a user of the
- * caller should do, e.g. which script rebuilds the data); the overloads without one name {@link
- * #DEFAULT_FIX}. An I/O error is an {@link UncheckedIOException} naming the file.
+ * caller should do, e.g. which script rebuilds the data). An I/O error is an {@link UncheckedIOException}
+ * naming the file.
  */
 public final class Idx {
 
@@ -40,8 +40,6 @@ public final class Idx {
     public static final int LABELS_MAGIC = 0x00000801;
     /** Magic number of an IDX file of unsigned-byte images (three dimensions). */
     public static final int IMAGES_MAGIC = 0x00000803;
-    /** The fix errors name when the caller names none. */
-    public static final String DEFAULT_FIX = "download the file again";
 
     private static final int LABELS_HEADER_BYTES = 8;
     private static final int IMAGES_HEADER_BYTES = 16;
@@ -65,17 +63,7 @@ public final class Idx {
         }
     }
 
-    /** Reads all labels of an IDX label file ({@code idx1-ubyte}), each in [0, 255]. */
-    public static int[] readLabels(Path file) {
-        return readLabels(file, Integer.MAX_VALUE, DEFAULT_FIX);
-    }
-
-    /** Reads the first {@code min(limit, count)} labels of an IDX label file. */
-    public static int[] readLabels(Path file, int limit) {
-        return readLabels(file, limit, DEFAULT_FIX);
-    }
-
-    /** Reads all labels of an IDX label file; errors name {@code fix}. */
+    /** Reads all labels of an IDX label file ({@code idx1-ubyte}), each in [0, 255]; errors name {@code fix}. */
     public static int[] readLabels(Path file, String fix) {
         return readLabels(file, Integer.MAX_VALUE, fix);
     }
@@ -100,17 +88,7 @@ public final class Idx {
         }
     }
 
-    /** Reads all images of an IDX image file ({@code idx3-ubyte}). */
-    public static Images readImages(Path file) {
-        return readImages(file, Integer.MAX_VALUE, DEFAULT_FIX);
-    }
-
-    /** Reads the first {@code min(limit, count)} images of an IDX image file. */
-    public static Images readImages(Path file, int limit) {
-        return readImages(file, limit, DEFAULT_FIX);
-    }
-
-    /** Reads all images of an IDX image file; errors name {@code fix}. */
+    /** Reads all images of an IDX image file ({@code idx3-ubyte}); errors name {@code fix}. */
     public static Images readImages(Path file, String fix) {
         return readImages(file, Integer.MAX_VALUE, fix);
     }
@@ -141,12 +119,7 @@ public final class Idx {
         }
     }
 
-    /** Reads only the number of items a label or image file declares (its {@code count} field). */
-    public static int count(Path file) {
-        return count(file, DEFAULT_FIX);
-    }
-
-    /** Reads only the number of items a label or image file declares; errors name {@code fix}. */
+    /** Reads only the number of items a label or image file declares ({@code count}); errors name {@code fix}. */
     public static int count(Path file, String fix) {
         try (DataInputStream in = open(file, fix)) {
             int magic = readInt(file, in, "magic number", fix);
@@ -161,15 +134,11 @@ public final class Idx {
         }
     }
 
+
     /**
      * Returns {@code dir/name}, or {@code dir/name.gz} if only the compressed file exists; throws naming
-     * both if neither does.
+     * both and {@code fix} if neither does.
      */
-    public static Path resolve(Path dir, String name) {
-        return resolve(dir, name, DEFAULT_FIX);
-    }
-
-    /** Like {@link #resolve(Path, String)}; the error names {@code fix}. */
     public static Path resolve(Path dir, String name, String fix) {
         Path plain = dir.resolve(name);
         if (Files.isRegularFile(plain)) {

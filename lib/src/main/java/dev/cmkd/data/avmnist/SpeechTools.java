@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,21 +31,9 @@ public final class SpeechTools {
 
     /** Returns the tools of {@link #TOOLS} that are not on the {@code PATH}. */
     public static List<String> missing() {
-        List<String> missing = new ArrayList<>();
-        String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
-        for (String tool : TOOLS) {
-            boolean found = false;
-            for (String dir : path.split(":")) {
-                if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {
-                    found = true;
-                    break;
-                }
-            }
-            if (!found) {
-                missing.add(tool);
-            }
-        }
-        return missing;
+        String[] path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":");
+        return TOOLS.stream().filter(tool -> Arrays.stream(path)
+                .noneMatch(dir -> !dir.isEmpty() && Files.isExecutable(Path.of(dir, tool)))).toList();
     }
 
     /** Throws if a tool is missing, saying how to install it. */
@@ -102,7 +91,7 @@ public final class SpeechTools {
     }
 
     /** Returns the installed Debian package version of {@code tool}, or null without dpkg. */
-    public static String debianVersion(String tool) {
+    private static String debianVersion(String tool) {
         try {
             String version = run(List.of("dpkg-query", "-W", "-f=${Version}", tool)).trim();
             return version.isEmpty() ? null : version;

@@ -1,5 +1,7 @@
 package dev.cmkd.data.avmnist;
 
+import java.util.Arrays;
+
 /**
  * The three speaker-disjoint splits of AV-MNIST-TTS. Speaker {@code i} belongs to
  *
@@ -37,23 +39,16 @@ public enum Split {
         if (index < 0) {
             throw new IllegalArgumentException("speaker index " + index + " must not be negative");
         }
-        switch (index % 5) {
-            case 2:
-                return TEST;
-            case 4:
-                return VALIDATION;
-            default:
-                return TRAIN;
-        }
+        return switch (index % 5) {
+            case 2 -> TEST;
+            case 4 -> VALIDATION;
+            default -> TRAIN;
+        };
     }
 
     /** Parses a CSV name ({@code train}, {@code val}, {@code test}); throws listing the known names otherwise. */
     public static Split fromCsv(String name) {
-        for (Split split : values()) {
-            if (split.csvName.equals(name)) {
-                return split;
-            }
-        }
-        throw new IllegalArgumentException("unknown split '" + name + "'; known: train, val, test");
+        return Arrays.stream(values()).filter(split -> split.csvName.equals(name)).findFirst().orElseThrow(
+                () -> new IllegalArgumentException("unknown split '" + name + "'; known: train, val, test"));
     }
 }

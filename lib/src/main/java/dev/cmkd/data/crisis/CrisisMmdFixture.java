@@ -1,5 +1,7 @@
 package dev.cmkd.data.crisis;
 
+import dev.cmkd.data.av.PreparedFixture;
+
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -184,18 +186,8 @@ public final class CrisisMmdFixture {
         SplittableRandom random = new SplittableRandom(sample.index());
         int width = 24 + random.nextInt(25);
         int height = 24 + random.nextInt(25);
-        int[] base = {(c * 97) % 256, (c * 53 + 80) % 256, (c * 31 + 160) % 256};
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                int rgb = 0;
-                for (int channel = 0; channel < 3; channel++) {
-                    int value = Math.max(0, Math.min(255, base[channel] + random.nextInt(41) - 20));
-                    rgb = (rgb << 8) | value;
-                }
-                image.setRGB(x, y, rgb);
-            }
-        }
+        int base = ((c * 97) % 256) << 16 | ((c * 53 + 80) % 256) << 8 | (c * 31 + 160) % 256;
+        BufferedImage image = PreparedFixture.noisyImage(width, height, base, random);
         try {
             Files.createDirectories(file.getParent());
             try (OutputStream out = Files.newOutputStream(file)) {

@@ -11,6 +11,7 @@ import dev.cmkd.data.BatchSource;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -100,10 +101,7 @@ public final class CrisisMmdSplit implements BatchSource {
             System.arraycopy(transform.apply(read(sample), random), 0, pixels, i * imageSize, imageSize);
             System.arraycopy(text, sample * textSize, words, i * textSize, textSize);
         });
-        long[] batchLabels = new long[indices.length];
-        for (int i = 0; i < indices.length; i++) {
-            batchLabels[i] = labels[indices[i]];
-        }
+        long[] batchLabels = Arrays.stream(indices).mapToLong(i -> labels[i]).toArray();
         NDArray image = manager.create(pixels, new Shape(indices.length).addAll(sampleShape(0)));
         NDArray tokens = manager.create(words, new Shape(indices.length).addAll(textShape));
         return new Batch(List.of(image, tokens), manager.create(batchLabels).toType(DataType.INT64, false));

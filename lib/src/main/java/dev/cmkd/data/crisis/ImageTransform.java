@@ -1,5 +1,10 @@
 package dev.cmkd.data.crisis;
 
+import static dev.cmkd.data.av.FrameTransform.MEAN;
+import static dev.cmkd.data.av.FrameTransform.STD;
+
+import dev.cmkd.data.av.FrameTransform;
+
 import java.awt.image.BufferedImage;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -19,24 +24,13 @@ import java.util.SplittableRandom;
  *       0.406)} and std {@code (0.229, 0.224, 0.225)}.
  * </ul>
  *
- * Resampling is bilinear with half-pixel centres ({@code align_corners = False}) and clamping at the crop's
- * edges (the crop is cut, then resized), without
- * torchvision's antialiasing; the data scripts store pictures with a shorter side of at most 256 px, so
- * the test-time resize shrinks by a small factor. All randomness comes from the caller's {@link
- * SplittableRandom}, so a sample's augmentation is reproducible.
+ * The crop draws and the ImageNet statistics are {@link FrameTransform}'s. Resampling is bilinear with
+ * half-pixel centres ({@code align_corners = False}) and clamping at the crop's edges (the crop is cut, then
+ * resized), without torchvision's antialiasing (unlike {@link FrameTransform}); the data scripts store
+ * pictures with a shorter side of at most 256 px, so the test-time resize shrinks by a small factor. All
+ * randomness comes from the caller's {@link SplittableRandom}, so a sample's augmentation is reproducible.
  */
 public final class ImageTransform {
-
-    /** ImageNet's per-channel mean (RGB), as torchvision's models use it. */
-    public static final float[] MEAN = {0.485f, 0.456f, 0.406f};
-    /** ImageNet's per-channel standard deviation (RGB). */
-    public static final float[] STD = {0.229f, 0.224f, 0.225f};
-
-    private static final double MIN_SCALE = 0.08;
-    private static final double MAX_SCALE = 1.0;
-    private static final double MIN_RATIO = 3.0 / 4;
-    private static final double MAX_RATIO = 4.0 / 3;
-    private static final int ATTEMPTS = 10;
 
     private final int size;
     private final boolean training;
@@ -85,35 +79,10 @@ public final class ImageTransform {
         return resample(argb, width, box, flip);
     }
 
-    /** torchvision's {@code RandomResizedCrop.get_params}. */
+    /** torchvision's {@code RandomResizedCrop.get_params}, as {@link FrameTransform#randomResizedCrop} draws it. */
     static Box randomCrop(int width, int height, SplittableRandom random) {
-        double area = (double) width * height;
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            double target = area * (MIN_SCALE + (MAX_SCALE - MIN_SCALE) * random.nextDouble());
-            double logRatio = Math.log(MIN_RATIO) + (Math.log(MAX_RATIO) - Math.log(MIN_RATIO)) * random.nextDouble();
-            double ratio = Math.exp(logRatio);
-            int w = (int) Math.round(Math.sqrt(target * ratio));
-            int h = (int) Math.round(Math.sqrt(target / ratio));
-            if (w > 0 && h > 0 && w <= width && h <= height) {
-                int top = random.nextInt(height - h + 1);
-                int left = random.nextInt(width - w + 1);
-                return new Box(left, top, w, h);
-            }
-        }
-        double ratio = (double) width / height;
-        int w;
-        int h;
-        if (ratio < MIN_RATIO) {
-            w = width;
-            h = (int) Math.round(w / MIN_RATIO);
-        } else if (ratio > MAX_RATIO) {
-            h = height;
-            w = (int) Math.round(h * MAX_RATIO);
-        } else {
-            w = width;
-            h = height;
-        }
-        return new Box((width - w) / 2, (height - h) / 2, w, h);
+        int[] crop = FrameTransform.randomResizedCrop(width, height, random);
+        return new Box(crop[1], crop[0], crop[3], crop[2]);
     }
 
     private float[] resample(int[] argb, int width, Box box, boolean flip) {

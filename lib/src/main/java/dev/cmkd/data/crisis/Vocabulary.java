@@ -9,6 +9,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Token ids for a text encoder, built from the training split only, so that validation and test words
@@ -53,15 +55,9 @@ public final class Vocabulary {
             throw new IllegalArgumentException("Vocabulary.build: minCount " + minCount + " must be >= 1 and maxSize "
                     + maxSize + " 0 (no limit) or >= 3");
         }
-        Map<String, Long> frequency = new HashMap<>();
-        for (List<String> text : texts) {
-            for (String token : text) {
-                if (token.equals(PAD) || token.equals(UNK)) {
-                    continue;
-                }
-                frequency.merge(token, 1L, Long::sum);
-            }
-        }
+        Map<String, Long> frequency = texts.stream().flatMap(List::stream)
+                .filter(token -> !token.equals(PAD) && !token.equals(UNK))
+                .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
         List<Map.Entry<String, Long>> kept = new ArrayList<>(frequency.entrySet().stream()
                 .filter(e -> e.getValue() >= minCount).toList());
         kept.sort(Comparator.<Map.Entry<String, Long>>comparingLong(Map.Entry::getValue).reversed()

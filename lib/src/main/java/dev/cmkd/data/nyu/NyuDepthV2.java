@@ -42,12 +42,10 @@ public final class NyuDepthV2 {
     public static final String CLASSES = "classes.tsv";
 
     private final int downsample;
-    private final DepthNormalization normalization;
     private final int maxImages;
 
     private NyuDepthV2(Builder builder) {
         this.downsample = builder.downsample;
-        this.normalization = builder.normalization;
         this.maxImages = builder.maxImages;
     }
 
@@ -88,7 +86,8 @@ public final class NyuDepthV2 {
             readDepth(prepared.resolve("depth").resolve(id + ".png"), size, depth, i * plane);
             readLabels(prepared.resolve("label40").resolve(id + ".png"), size, classes.size(), labels, i * plane);
         });
-        return new RgbdSplit(split, ids, classes, height, width, rgb, depth, labels, normalization, synthetic);
+        return new RgbdSplit(split, ids, classes, height, width, rgb, depth, labels,
+                DepthNormalization.PER_IMAGE_MIN_MAX, synthetic);
     }
 
     private static boolean readSynthetic(Path marker) {
@@ -240,7 +239,7 @@ public final class NyuDepthV2 {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "NyuDepthV2(downsample %d, depth %s%s)", downsample, normalization,
+        return String.format(Locale.ROOT, "NyuDepthV2(downsample %d, depth PER_IMAGE_MIN_MAX%s)", downsample,
                 maxImages == Integer.MAX_VALUE ? "" : ", at most " + maxImages + " images");
     }
 
@@ -248,7 +247,6 @@ public final class NyuDepthV2 {
     public static final class Builder {
 
         private int downsample = 1;
-        private DepthNormalization normalization = DepthNormalization.PER_IMAGE_MIN_MAX;
         private int maxImages = Integer.MAX_VALUE;
 
         private Builder() {}
@@ -256,12 +254,6 @@ public final class NyuDepthV2 {
         /** Optional: an integer downsampling factor applied at load time. Default 1 (480 x 640 for NYU). */
         public Builder optDownsample(int factor) {
             this.downsample = factor;
-            return this;
-        }
-
-        /** Optional: the depth normalisation. Default {@link DepthNormalization#PER_IMAGE_MIN_MAX}. */
-        public Builder optDepthNormalization(DepthNormalization normalization) {
-            this.normalization = normalization;
             return this;
         }
 
@@ -273,9 +265,9 @@ public final class NyuDepthV2 {
 
         /** Validates and builds. */
         public NyuDepthV2 build() {
-            if (downsample < 1 || maxImages < 1 || normalization == null) {
+            if (downsample < 1 || maxImages < 1) {
                 throw new IllegalArgumentException("NyuDepthV2: downsample (" + downsample + ") and maxImages ("
-                        + maxImages + ") must be at least 1, normalization non-null");
+                        + maxImages + ") must be at least 1");
             }
             return new NyuDepthV2(this);
         }

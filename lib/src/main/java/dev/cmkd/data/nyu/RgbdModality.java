@@ -28,12 +28,8 @@ public enum RgbdModality {
 
     /** Parses {@code rgb} or {@code depth} (any case). */
     public static RgbdModality parse(String name) {
-        for (RgbdModality modality : values()) {
-            if (modality.label().equalsIgnoreCase(name.trim())) {
-                return modality;
-            }
-        }
-        throw new IllegalArgumentException("unknown RGB-D modality '" + name + "'; known: "
-                + Arrays.stream(values()).map(RgbdModality::label).toList());
+        return Arrays.stream(values()).filter(modality -> modality.label().equalsIgnoreCase(name.trim())).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown RGB-D modality '" + name + "'; known: "
+                        + Arrays.stream(values()).map(RgbdModality::label).toList()));
     }
 }

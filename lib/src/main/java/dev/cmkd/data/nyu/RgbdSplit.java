@@ -78,13 +78,11 @@ public final class RgbdSplit implements BatchSource {
         this.synthetic = synthetic;
     }
 
-    /** Returns the split's name. */
     @Override
     public String name() {
         return name;
     }
 
-    /** Returns the number of images. */
     @Override
     public int size() {
         return ids.size();

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import javax.imageio.ImageIO;
@@ -29,12 +30,12 @@ import javax.imageio.ImageIO;
  * away. Each pixel's ray keeps its nearest hit (the z-buffer); its depth is the hit's z.
  *
  * <p><b>Classes</b> (4): 1 wall, 2 floor, 3 box, 4 sphere in {@code label40/}, 0 = void for 2 % of the
- * pixels at random (NYU's unlabelled pixels). <b>Colour</b>: every surface has a random colour,
- * independent of its class, shaded by a Lambertian light from above ({@code 0.35 + 0.65 max(0, n . l)}, {@code l} the unit
- * vector towards the light, along (-0.4, -1, -0.5)),
- * with Gaussian noise (sigma 4/255): the class must be inferred from shape and shading. <b>Depth</b>:
- * millimetres with Gaussian noise (sigma 10 mm); 2 % of the pixels have no measurement (0). Image {@code i}
- * is drawn from {@code SplittableRandom(seed + i)}, so the data are deterministic.
+ * pixels at random (NYU's unlabelled pixels). <b>Colour</b>: every surface has a random colour, independent
+ * of its class, shaded by a Lambertian light from above ({@code 0.35 + 0.65 max(0, n . l)}, {@code l} the unit
+ * vector towards the light, along (-0.4, -1, -0.5)), with Gaussian noise (sigma 4/255): the class must be
+ * inferred from shape and shading. <b>Depth</b>: millimetres with Gaussian noise (sigma 10 mm); 2 % of the
+ * pixels have no measurement (0). Image {@code i} is drawn from {@code SplittableRandom(seed + i)}, so the data
+ * are deterministic.
  */
 public final class SyntheticRgbd {
 
@@ -75,11 +76,8 @@ public final class SyntheticRgbd {
         ResultFiles.writeString(ids(train, train + val), dir.resolve("splits/val.txt"));
         ResultFiles.writeString(ids(0, train + val), dir.resolve("splits/official-train.txt"));
         ResultFiles.writeString(ids(train + val, count), dir.resolve("splits/test.txt"));
-        StringBuilder classes = new StringBuilder("id\tname\n");
-        for (int k = 0; k < CLASSES.size(); k++) {
-            classes.append(k + 1).append('\t').append(CLASSES.get(k)).append('\n');
-        }
-        ResultFiles.writeString(classes.toString(), dir.resolve(NyuDepthV2.CLASSES));
+        ResultFiles.writeString(IntStream.range(0, CLASSES.size()).mapToObj(k -> (k + 1) + "\t" + CLASSES.get(k) + "\n")
+                .collect(Collectors.joining("", "id\tname\n", "")), dir.resolve(NyuDepthV2.CLASSES));
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("source", "SYNTHETIC RGB-D (dev.cmkd.data.nyu.SyntheticRgbd): random boxes and spheres, not"
                 + " NYU-Depth V2");
@@ -97,11 +95,7 @@ public final class SyntheticRgbd {
     }
 
     private static String ids(int from, int to) {
-        StringBuilder text = new StringBuilder();
-        for (int i = from; i < to; i++) {
-            text.append(id(i)).append('\n');
-        }
-        return text.toString();
+        return IntStream.range(from, to).mapToObj(i -> id(i) + "\n").collect(Collectors.joining());
     }
 
     private static String id(int i) {

@@ -171,8 +171,8 @@ class AvMnistTtsTest {
         for (String[] row : csv(first.resolve(AvMnistTts.CLIPS_CSV), AvMnistTts.CLIPS_HEADER)) {
             clips.put(row[0], row);
         }
-        int[] trainLabels = Idx.readLabels(MnistFixture.file(AvMnistTts.TRAIN_LABELS));
-        int[] testLabels = Idx.readLabels(MnistFixture.file(AvMnistTts.TEST_LABELS));
+        int[] trainLabels = Idx.readLabels(MnistFixture.file(AvMnistTts.TRAIN_LABELS), "rebuild the fixture");
+        int[] testLabels = Idx.readLabels(MnistFixture.file(AvMnistTts.TEST_LABELS), "rebuild the fixture");
         List<String[]> pairs = csv(first.resolve(AvMnistTts.PAIRS_CSV), AvMnistTts.PAIRS_HEADER);
         assertEquals(TRAIN + VAL + TEST, pairs.size());
         for (int i = 0; i < pairs.size(); i++) {
