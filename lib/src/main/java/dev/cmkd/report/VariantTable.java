@@ -122,32 +122,6 @@ public final class VariantTable {
                 protocol, report.metricColumn());
     }
 
-    /**
-     * Compares rows of a variant table with a reference row, per student modality: one finding per pair, its
-     * measurement ({@link AccuracyDifference#text}) and its verdict.
-     *
-     * @param comparisons pairs {description, method of the compared row}
-     * @deprecated unpaired, uncorrected for the number of comparisons, and "beyond noise" at two standard errors;
-     *     use {@link #findings(String, BenchmarkReport, String, String, List)}, which pairs the runs by seed.
-     */
-    @Deprecated
-    public static Table findings(String title, Table table, String referenceMethod, List<String[]> comparisons) {
-        Table findings = Table.create(title, StringColumn.create("student"), StringColumn.create("comparison"),
-                StringColumn.create("measurement"), StringColumn.create("verdict"));
-        int reference = table.stringColumn("method").indexOf(referenceMethod);
-        for (String modality : modalities(table)) {
-            for (String[] comparison : comparisons) {
-                int row = table.stringColumn("method").indexOf(comparison[1]);
-                AccuracyDifference d = AccuracyDifference.betweenVariants(table, modality, row, reference);
-                findings.stringColumn("student").append(modality);
-                findings.stringColumn("comparison").append(comparison[0]);
-                findings.stringColumn("measurement").append(d.text(referenceMethod + " → " + comparison[1]));
-                findings.stringColumn("verdict").append(d.verdict());
-            }
-        }
-        return findings;
-    }
-
     /** A row's describing columns, in order. */
     public static Map<String, String> row(String... columnsAndValues) {
         Map<String, String> row = new LinkedHashMap<>();

@@ -3,6 +3,7 @@ package dev.cmkd.study;
 import dev.cmkd.cli.Cli;
 import dev.cmkd.cli.Settings;
 import dev.cmkd.experiment.Runner;
+import dev.cmkd.report.PairedComparison;
 import dev.cmkd.report.VariantTable;
 import dev.cmkd.tasks.AvMnistTtsTask;
 import dev.cmkd.tasks.TaskRegistry;
@@ -28,7 +29,7 @@ public interface VariantStudy {
         return VariantTable.formatted(table(protocol));
     }
 
-    /** Returns each comparison's difference, standard error and verdict under {@code protocol}. */
+    /** Returns each comparison under {@code protocol}, paired by seed ({@link PairedComparison#table}). */
     Table findings(String protocol);
 
     /** Returns the files written. */
@@ -45,7 +46,9 @@ public interface VariantStudy {
                     VariantStudy result = study.apply(settings, Runner.output(AvMnistTtsTask.TYPE, settings)
                             .resolve(name));
                     System.out.println(result.formatted("bestVal").printAll());
-                    System.out.println(result.findings("bestVal").printAll());
+                    Table findings = result.findings("bestVal");
+                    System.out.println(PairedComparison.formatted(findings).printAll());
+                    PairedComparison.conclusions(findings).forEach(System.out::println);
                     result.files().forEach(path -> System.out.println("wrote " + path));
                 });
     }
