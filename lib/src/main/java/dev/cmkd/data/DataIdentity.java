@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * What identifies the data of a run, for its {@code config.json}: the folder as it was given, digests of what the
+ * What identifies the data of a run, for its {@code config.json}: the folder ({@link #name}), digests of what the
  * folder holds, and every setting that changes what is loaded from it (SNR, pairs kept, image size, ...). A rebuilt
  * or edited dataset changes a digest, so its runs are not read back as if they were the new data's.
  *
@@ -37,13 +37,13 @@ public final class DataIdentity {
     private DataIdentity() {}
 
     /**
-     * Returns {@code folder} (normalised, as given), its digests and {@code settings}, in that order.
+     * Returns {@code folder} ({@link #name}), its digests and {@code settings}, in that order.
      *
      * @throws DatasetException when a file listed in the folder's manifest is missing or changed
      */
     public static Map<String, Object> of(Path folder, Map<String, Object> settings) {
         Map<String, Object> identity = new LinkedHashMap<>();
-        identity.put("folder", folder.normalize().toString());
+        identity.put("folder", name(folder));
         Path manifest = folder.resolve(MANIFEST);
         Set<Path> listed = Set.of();
         if (Files.isRegularFile(manifest)) {
@@ -59,6 +59,22 @@ public final class DataIdentity {
         identity.put("listingSha256", listingDigest(folder, listed));
         identity.putAll(settings);
         return identity;
+    }
+
+    /**
+     * Returns the name of {@code folder} in an identity: relative to the kit's repository (the nearest folder above it
+     * that holds {@code data-scripts/}) when it is inside one, so that the main job ({@code data/av-mnist-tts}) and a
+     * notebook ({@code ../data/av-mnist-tts}) name the same folder alike and a moved clone keeps its runs; else its
+     * absolute path.
+     */
+    static String name(Path folder) {
+        Path absolute = folder.toAbsolutePath().normalize();
+        for (Path dir = absolute.getParent(); dir != null; dir = dir.getParent()) {
+            if (Files.isDirectory(dir.resolve("data-scripts"))) {
+                return dir.relativize(absolute).toString();
+            }
+        }
+        return absolute.toString();
     }
 
     /**
