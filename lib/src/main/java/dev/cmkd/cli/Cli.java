@@ -76,7 +76,7 @@ public final class Cli {
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
-            throw new IllegalStateException(command + " failed: " + e.getMessage(), e);
+            throw new IllegalStateException(command + " failed: " + e, e);
         }
     }
 }
