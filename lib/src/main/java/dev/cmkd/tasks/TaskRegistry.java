@@ -55,6 +55,7 @@ public final class TaskRegistry {
                 + " test_tiny)", 0));
         register(CrisisMmdTask.TYPE);
         register(SegmentationTask.TYPE);
+        register(ModalityFocusTask.TYPE);
     }
 
     private TaskRegistry() {}

@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import tech.tablesaw.api.Table;
 
 /**
- * The registry holds the embedded benchmark and the paper's five real ones, and one command of each (what {@code
+ * The registry holds the embedded benchmark, the paper's five real ones and the synthetic MFH task, and one command of each (what {@code
  * lib/bin/kit run <benchmark>} runs) trains a teacher and an FD-CMKD student on a synthetic stand-in and writes its
  * rows; the report gathers the commands; the epoch-cost mode reports the cost of one epoch of each (printed, at a
  * tiny width so that the test stays short).
@@ -37,7 +37,9 @@ class RunnerTest {
     @Test
     void registryHoldsTheBenchmarksAndRefusesUnknownNames() {
         assertEquals("av-mnist-tts", TaskRegistry.names().get(0));
-        assertEquals(REAL, TaskRegistry.names().subList(1, TaskRegistry.names().size()));
+        assertEquals(REAL, TaskRegistry.names().subList(1, 1 + REAL.size()));
+        assertEquals(List.of("mfh-synthetic"), TaskRegistry.names().subList(1 + REAL.size(),
+                TaskRegistry.names().size()));
         assertEquals(List.of("audio", "visual"), TaskRegistry.get("ave").modalities());
         assertEquals(List.of("image", "text"), TaskRegistry.get("crisismmd").modalities());
         assertEquals(List.of("rgb", "depth"), TaskRegistry.get("nyu-depth-v2").modalities());
