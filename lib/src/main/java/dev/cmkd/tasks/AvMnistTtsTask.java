@@ -87,9 +87,9 @@ public final class AvMnistTtsTask {
 
         /**
          * The hard default: the point {@code kit calibrate} selected on the validation split (its table is
-         * committed as {@code data-scripts/av-mnist-tts/calibration.csv}).
+         * committed as {@code data-scripts/av-mnist-tts/calibration.txt} and {@code .csv}).
          */
-        public static final DataSettings HARD = new DataSettings(-20.0, 0.3, 1000);
+        public static final DataSettings HARD = new DataSettings(-12.0, 0.3, 2000);
         /** The earlier default: -5 dB, intact images, every training pair. */
         public static final DataSettings EASY = new DataSettings(-5.0, 1.0, Integer.MAX_VALUE);
 
