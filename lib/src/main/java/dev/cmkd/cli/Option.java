@@ -90,11 +90,22 @@ public record Option<T>(String key, String type, String help, T full, T ci, Func
                 .map(item -> (long) atLeast(0, parseInt(item))).toList());
     }
 
-    /** A comma-separated list of numbers, at least one. */
+    /** A comma-separated list of whole numbers of at least {@code min}, at least one. */
+    public static Option<List<Integer>> integers(String key, int min, String help, List<Integer> full,
+            List<Integer> ci) {
+        return new Option<>(key, "list of integers >= " + min, help, full, ci, text -> items(text).stream()
+                .map(item -> atLeast(min, parseInt(item))).toList());
+    }
+
+    /** A comma-separated list of finite numbers, at least one. */
     public static Option<List<Double>> numbers(String key, String help, List<Double> full, List<Double> ci) {
         return new Option<>(key, "list of numbers", help, full, ci, text -> items(text).stream().map(item -> {
             try {
-                return Double.parseDouble(item);
+                double value = Double.parseDouble(item);
+                if (!Double.isFinite(value)) {
+                    throw new IllegalArgumentException("'" + item + "' is not finite");
+                }
+                return value;
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("'" + item + "' is not a number");
             }

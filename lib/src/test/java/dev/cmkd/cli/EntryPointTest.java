@@ -104,7 +104,8 @@ class EntryPointTest {
         Outcome main = run(MainJob::run, List.of("--help"));
         assertEquals(0, main.status());
         for (String key : List.of("profile", "mode", "seeds", "students", "methods", "teacherEpochs", "studentEpochs",
-                "batchSize", "joint", "output", "results/embedded-ci", "data", "maxPairs", "snrDb", "width")) {
+                "batchSize", "joint", "output", "results/embedded-ci", "data", "maxPairs", "difficulty", "snrDb", "imageEnergy",
+                "trainPairs", "width")) {
             assertTrue(main.out().contains(key), "kit main --help names " + key + ": " + main.out());
         }
         Outcome nyu = run(RunCommand::run, List.of("nyu-depth-v2", "--help"));
@@ -112,6 +113,11 @@ class EntryPointTest {
         assertTrue(nyu.out().contains("crop") && nyu.out().contains("fd-cmkd-channel"), nyu.out());
         assertFalse(run(dev.cmkd.study.AblationStudy::run, List.of("--help")).out().contains("methods"),
                 "the ablation chooses its own methods");
+        Outcome calibrate = run(dev.cmkd.study.CalibrationStudy::run, List.of("--help"));
+        assertEquals(0, calibrate.status());
+        for (String key : List.of("gridTrainPairs", "gridImageEnergy", "gridSnrDb", "seeds", "teacherEpochs")) {
+            assertTrue(calibrate.out().contains(key), "kit calibrate --help names " + key + ": " + calibrate.out());
+        }
     }
 
     private static String[] prepend(String first, String[] rest) {

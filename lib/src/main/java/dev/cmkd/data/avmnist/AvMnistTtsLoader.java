@@ -54,6 +54,16 @@ import java.util.stream.IntStream;
  * pairs.csv} (unique across splits) and {@code mix} the SplitMix64 finaliser of {@code seed + (r + 1)
  * 0x9E3779B97F4A7C15}. The same clip in two pairs gets two different noises. Images are never noised.
  *
+ * <p><b>Image energy</b> ({@link Builder#optImageEnergy}, the AV-MNIST recipe): every split's images (in the unit
+ * interval) are projected on the leading principal components that hold that fraction of the energy of the
+ * <i>training</i> split's images as loaded (after {@code maxPairs} and {@code trainPairs}); see {@link ImagePca}.
+ * The fit is done once per dataset folder and loader. The audio is never projected, so each degradation touches one
+ * modality only.
+ *
+ * <p><b>Training pairs</b> ({@link Builder#optTrainPairs}): only the first {@code trainPairs} rows of the {@code
+ * train} split are kept (after {@code maxPairs}), so that the training set can be small while the validation and
+ * test splits keep every pair for tight estimates.
+ *
  * <p><b>Feature cache</b> ({@link Builder#optCacheDir}): the audio features of a split are stored as
  * {@code av-mnist-tts-<split>-<front-end>-<key>.f32} (float32 little-endian, sample-major in split order)
  * with a JSON header {@code .json} holding the shape, the front-end's parameters, the SNR, the noise seed
@@ -92,6 +102,9 @@ public final class AvMnistTtsLoader {
     private final ImageNormalization imageNormalization;
     private final Path cacheDir;
     private final int maxPairs;
+    private final int trainPairs;
+    private final Double imageEnergy;
+    private final Map<Path, ImagePca> projections = new ConcurrentHashMap<>();
 
     private AvMnistTtsLoader(Builder builder) {
         this.frontEnd = builder.frontEnd;
@@ -100,6 +113,8 @@ public final class AvMnistTtsLoader {
         this.imageNormalization = builder.imageNormalization;
         this.cacheDir = builder.cacheDir;
         this.maxPairs = builder.maxPairs;
+        this.trainPairs = builder.trainPairs;
+        this.imageEnergy = builder.imageEnergy;
     }
 
     /** Returns a builder; every option has a default. */
@@ -133,7 +148,7 @@ public final class AvMnistTtsLoader {
                     row.integer("image_index", 0, Integer.MAX_VALUE), row.integer("label", 0, NUM_CLASSES),
                     wavPath(row)));
         }
-        List<Pair> selected = all.stream().filter(p -> p.split.equals(split)).limit(maxPairs).toList();
+        List<Pair> selected = kept(all, split);
         if (selected.isEmpty()) {
             Map<String, Long> counts = new TreeMap<>();
             all.forEach(p -> counts.merge(p.split, 1L, Long::sum));
@@ -148,21 +163,53 @@ public final class AvMnistTtsLoader {
         checkClips(root, selected);
 
         float[] imageValues = images(selected, images);
-        if (imageNormalization == ImageNormalization.TRAIN_STANDARDIZED) {
-            List<Pair> train = all.stream().filter(p -> p.split.equals("train")).toList();
+        if (imageEnergy != null || imageNormalization == ImageNormalization.TRAIN_STANDARDIZED) {
+            List<Pair> train = kept(all, "train");
             if (train.isEmpty()) {
                 throw new DatasetException(pairs.file() + " has no row with split 'train', needed for the"
-                        + " TRAIN_STANDARDIZED image statistics; fix: " + FIX);
+                        + " image projection and statistics; fix: " + FIX);
             }
             for (Pair pair : train) {
                 checkImage(root, pair, images, labels);
             }
-            standardize(imageValues, images(train, images));
+            float[] trainImages = images(train, images);
+            float[] trainValues = trainImages;
+            if (imageEnergy != null) {
+                ImagePca pca = projections.computeIfAbsent(root.toAbsolutePath().normalize(),
+                        r -> ImagePca.fit(trainImages, IMAGE_SIDE * IMAGE_SIDE, imageEnergy));
+                imageValues = pca.apply(imageValues);
+                trainValues = pca.apply(trainValues);
+            }
+            if (imageNormalization == ImageNormalization.TRAIN_STANDARDIZED) {
+                standardize(imageValues, trainValues);
+            }
         }
         float[] audioValues = audio(root, split, selected, pairs.file());
         int[] classes = selected.stream().mapToInt(p -> p.label).toArray();
         return new PairedSplit(split, List.of(IMAGE, AUDIO), List.of(imageValues, audioValues),
                 List.of(new Shape(1, IMAGE_SIDE, IMAGE_SIDE), audioShape()), classes, NUM_CLASSES);
+    }
+
+    /** Returns the pairs of {@code split} that are kept: the first {@code maxPairs} ({@code trainPairs} for train). */
+    private List<Pair> kept(List<Pair> all, String split) {
+        int limit = split.equals("train") ? Math.min(maxPairs, trainPairs) : maxPairs;
+        return all.stream().filter(p -> p.split.equals(split)).limit(limit).toList();
+    }
+
+    /**
+     * Returns the image projection fitted on the training split of the dataset at {@code root} (loading it if no
+     * split was loaded yet), or null without {@link Builder#optImageEnergy}.
+     */
+    public ImagePca imageProjection(Path root) {
+        if (imageEnergy == null) {
+            return null;
+        }
+        ImagePca pca = projections.get(root.toAbsolutePath().normalize());
+        if (pca == null) {
+            load(root, "train");
+            pca = projections.get(root.toAbsolutePath().normalize());
+        }
+        return pca;
     }
 
     /** A row of pairs.csv. */
@@ -375,9 +422,10 @@ public final class AvMnistTtsLoader {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "AvMnistTtsLoader(%s, snr %s dB, seed %d, images %s, cache %s, maxPairs %s)",
-                frontEnd, snrDb == null ? "none" : snrDb, noiseSeed, imageNormalization, cacheDir,
-                maxPairs == Integer.MAX_VALUE ? "all" : maxPairs);
+        return String.format(Locale.ROOT, "AvMnistTtsLoader(%s, snr %s dB, seed %d, images %s, image energy %s,"
+                + " cache %s, maxPairs %s, trainPairs %s)", frontEnd, snrDb == null ? "none" : snrDb, noiseSeed,
+                imageNormalization, imageEnergy == null ? "all" : imageEnergy, cacheDir,
+                maxPairs == Integer.MAX_VALUE ? "all" : maxPairs, trainPairs == Integer.MAX_VALUE ? "all" : trainPairs);
     }
 
     /** Builder in DJL's style; every option has a default. */
@@ -389,6 +437,8 @@ public final class AvMnistTtsLoader {
         private ImageNormalization imageNormalization = ImageNormalization.UNIT_INTERVAL;
         private Path cacheDir;
         private int maxPairs = Integer.MAX_VALUE;
+        private int trainPairs = Integer.MAX_VALUE;
+        private Double imageEnergy;
 
         private Builder() {}
 
@@ -431,6 +481,24 @@ public final class AvMnistTtsLoader {
             return this;
         }
 
+        /**
+         * Optional: keep only the first {@code trainPairs} pairs of the train split (after {@code maxPairs});
+         * validation and test are not affected. Default: all.
+         */
+        public Builder optTrainPairs(int trainPairs) {
+            this.trainPairs = trainPairs;
+            return this;
+        }
+
+        /**
+         * Optional: project every image on the leading principal components of the training images that keep this
+         * fraction, in {@code (0, 1]}, of their energy ({@link ImagePca}). Default: images intact.
+         */
+        public Builder optImageEnergy(double imageEnergy) {
+            this.imageEnergy = imageEnergy;
+            return this;
+        }
+
         /** Validates and builds the loader. */
         public AvMnistTtsLoader build() {
             if (frontEnd == null) {
@@ -450,6 +518,14 @@ public final class AvMnistTtsLoader {
             }
             if (maxPairs < 1) {
                 throw new IllegalArgumentException("AvMnistTtsLoader: maxPairs " + maxPairs + " must be at least 1");
+            }
+            if (trainPairs < 1) {
+                throw new IllegalArgumentException("AvMnistTtsLoader: trainPairs " + trainPairs
+                        + " must be at least 1");
+            }
+            if (imageEnergy != null && !(imageEnergy > 0 && imageEnergy <= 1)) {
+                throw new IllegalArgumentException("AvMnistTtsLoader: imageEnergy " + imageEnergy
+                        + " must lie in (0, 1]");
             }
             return new AvMnistTtsLoader(this);
         }
