@@ -69,12 +69,21 @@ public final class DataIdentity {
      */
     static String name(Path folder) {
         Path absolute = folder.toAbsolutePath().normalize();
-        for (Path dir = absolute.getParent(); dir != null; dir = dir.getParent()) {
+        Path repository = repositoryAbove(absolute.getParent());
+        return repository == null ? absolute.toString() : repository.relativize(absolute).toString();
+    }
+
+    /**
+     * Returns the kit's repository: the nearest folder at or above {@code start} (absolute) that holds {@code
+     * data-scripts/}, or null when there is none.
+     */
+    public static Path repositoryAbove(Path start) {
+        for (Path dir = start; dir != null; dir = dir.getParent()) {
             if (Files.isDirectory(dir.resolve("data-scripts"))) {
-                return dir.relativize(absolute).toString();
+                return dir;
             }
         }
-        return absolute.toString();
+        return null;
     }
 
     /**

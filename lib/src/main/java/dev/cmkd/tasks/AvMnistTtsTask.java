@@ -216,10 +216,9 @@ public final class AvMnistTtsTask {
 
     /** Returns the nearest directory at or above the working directory that holds {@code data-scripts/}. */
     public static Path repositoryRoot() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isDirectory(dir.resolve("data-scripts"))) {
-                return dir;
-            }
+        Path repository = DataIdentity.repositoryAbove(Path.of("").toAbsolutePath());
+        if (repository != null) {
+            return repository;
         }
         throw new IllegalStateException("no data-scripts/ folder at or above " + Path.of("").toAbsolutePath()
                 + ": run the kit from inside its repository");

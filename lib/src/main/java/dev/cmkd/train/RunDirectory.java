@@ -365,9 +365,12 @@ public final class RunDirectory implements AutoCloseable {
                             + " fix: delete " + dir + " to train the run again");
                 }
             }
-        } else if (problem(CONFIG) != null) {
-            throw new RunDirectoryException(dir + ": " + problem(CONFIG) + "; fix: delete " + dir + " to train the run"
-                    + " again with the configuration you want");
+            return;
+        }
+        String config = problem(CONFIG);
+        if (config != null) {
+            throw new RunDirectoryException(dir + ": " + config + "; fix: delete " + dir + " to train the run again"
+                    + " with the configuration you want");
         }
     }
 
