@@ -79,10 +79,9 @@ public record Protocol(List<Long> seeds, List<String> students, List<MethodSpec>
             }
             List<RunOutcome> failedTeachers = teachers.values().stream().filter(t -> !t.finished()).toList();
             Map<String, Map<String, RunOutcome>> jointRuns = new LinkedHashMap<>();
-            if (joint) {
+            if (joint && failedTeachers.isEmpty()) {
                 for (MethodSpec method : methods) {
-                    jointRuns.put(method.name(), failedTeachers.isEmpty()
-                            ? experiment.jointStudents(method, studentSpec, teacherSpec) : Map.of());
+                    jointRuns.put(method.name(), experiment.jointStudents(method, studentSpec, teacherSpec));
                 }
             }
             for (String student : students) {
