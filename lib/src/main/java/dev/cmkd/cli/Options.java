@@ -105,7 +105,7 @@ public final class Options {
         for (Option<?> option : options.values()) {
             values.put(option.key(), value(option, raw, profile));
         }
-        return new Settings(command, profile, values);
+        return new Settings(command, profile, values, raw);
     }
 
     private <T> T value(Option<T> option, Map<String, String> raw, Profile profile) {

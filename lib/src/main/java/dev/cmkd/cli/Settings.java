@@ -8,11 +8,18 @@ public final class Settings {
     private final String command;
     private final Profile profile;
     private final Map<String, Object> values;
+    private final Map<String, String> given;
 
-    Settings(String command, Profile profile, Map<String, Object> values) {
+    Settings(String command, Profile profile, Map<String, Object> values, Map<String, String> given) {
         this.command = command;
         this.profile = profile;
         this.values = values;
+        this.given = Map.copyOf(given);
+    }
+
+    /** Returns the settings as they were given, key to text (the others took their defaults). */
+    public Map<String, String> given() {
+        return given;
     }
 
     /** Returns the profile. */

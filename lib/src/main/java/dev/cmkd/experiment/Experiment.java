@@ -49,6 +49,13 @@ public final class Experiment {
 
     private final Task task;
     private final Path runsDir;
+    /** The frozen teachers' outputs on the training split, by teacher run, for the teachers of the latest seed. */
+    private final Map<Path, TeacherOutputs> teacherOutputs = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Path, TeacherOutputs> eldest) {
+            return size() > 2;
+        }
+    };
 
     /** Creates the experiment of {@code task} with its runs under {@code runsDir}. */
     public Experiment(Task task, Path runsDir) {
@@ -219,7 +226,7 @@ public final class Experiment {
         private final DistillationObjective objective;
         private final FrozenTeacher teacher;
         private final Splits splits;
-        private final NDManager manager;
+        private final RunSpec teacherSpec;
         private TeacherOutputs teacherOutputs;
 
         Student(int m, MethodSpec methodSpec, RunSpec spec, RunSpec teacherSpec, Splits splits, NDManager manager) {
@@ -227,7 +234,7 @@ public final class Experiment {
             this.modality = task.modalities().get(m);
             String teacherModality = task.otherModality(modality);
             this.splits = splits;
-            this.manager = manager;
+            this.teacherSpec = teacherSpec;
             this.network = task.network(modality);
             this.method = methodSpec.create(task.featureDim(), task.numClasses());
             if (method.trainsTeacher()) {
@@ -256,7 +263,7 @@ public final class Experiment {
                         true);
             }
             if (teacherOutputs == null) {
-                teacherOutputs = TeacherOutputs.compute(teacher, splits.train(), 1 - m, manager);
+                teacherOutputs = teacherOutputs(teacherSpec, teacher, splits, m);
             }
             return objective.evaluate(store, batch.input(m), teacherOutputs.rows(batch.labels().getManager(), indices),
                     batch.labels(), true);
@@ -269,6 +276,20 @@ public final class Experiment {
             logits.putAll(method.auxiliaryLogits(store, out, false));
             return logits;
         }
+    }
+
+    /**
+     * Returns the outputs of the frozen teacher trained with {@code teacherSpec} on the training split for the
+     * student of modality index {@code m}, computed once and shared by every method's student of that seed (the
+     * teacher, its parameters and the split are the same), and kept for the two teachers of the latest seed.
+     */
+    private TeacherOutputs teacherOutputs(RunSpec teacherSpec, FrozenTeacher teacher, Splits splits, int m) {
+        return teacherOutputs.computeIfAbsent(teacherDir(task.otherModality(task.modalities().get(m)), teacherSpec),
+                dir -> {
+                    try (NDManager outputs = NDManager.newBaseManager()) {
+                        return TeacherOutputs.compute(teacher, splits.train(), 1 - m, outputs);
+                    }
+                });
     }
 
     private TrainingLoop.Evaluation evaluation(Splits splits, RunSpec spec) {

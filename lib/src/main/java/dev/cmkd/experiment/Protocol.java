@@ -3,11 +3,13 @@ package dev.cmkd.experiment;
 import dev.cmkd.report.BenchmarkReport;
 import dev.cmkd.method.MethodSpec;
 import dev.cmkd.method.NoDistillation;
+import dev.cmkd.train.RunBusyException;
 import dev.cmkd.train.RunSpec;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * What an experiment runs: for each seed, the teachers the students need, then for each student modality (taught by
@@ -54,6 +56,89 @@ public record Protocol(List<Long> seeds, List<String> students, List<MethodSpec>
         return RunSpec.paper(studentEpochs, batchSize, seed);
     }
 
+    /**
+     * Trains this protocol's runs as one of several worker processes that share its run directories ({@link
+     * Workers}), and returns when every run has finished or failed. Every worker walks the same list: per seed the
+     * teachers, then each student (or joint run) whose teacher has finished. A run whose directory another worker
+     * holds ({@link RunBusyException}) is skipped, and so are the students of a teacher still in training; the
+     * list is walked again, after {@code pollMillis}, until nothing was skipped. Finished runs are read back, not
+     * trained again, so the walk only decides who trains what: each run's result is the same whichever worker trains
+     * it. The caller then {@link #run}s the protocol to read every run back into one report.
+     */
+    public void work(Experiment experiment, long pollMillis) {
+        Task task = experiment.task();
+        Map<String, Boolean> done = new LinkedHashMap<>();
+        boolean skipped = true;
+        while (skipped) {
+            skipped = false;
+            for (long seed : seeds) {
+                RunSpec teacherSpec = teacherSpec(seed);
+                RunSpec studentSpec = studentSpec(seed);
+                Map<String, Boolean> teachers = new LinkedHashMap<>();
+                for (String modality : teacherModalities(task, seed)) {
+                    teachers.put(modality, attempt(done, "teacher-" + modality + "-" + seed,
+                            () -> experiment.teacher(modality, teacherSpec).finished()));
+                }
+                skipped |= teachers.containsValue(null);
+                boolean teachersFinished = teachers.values().stream().allMatch(Boolean.TRUE::equals);
+                for (MethodSpec method : methods) {
+                    if (joint) {
+                        skipped |= (teachersFinished ? attempt(done, "joint-" + method.name() + "-" + seed, () -> {
+                            experiment.jointStudents(method, studentSpec, teacherSpec);
+                            return true;
+                        }) : teachers.containsValue(null) ? null : false) == null;
+                        continue;
+                    }
+                    for (String student : students) {
+                        if (reusesTeacher(method, seed)) {
+                            continue; // the teacher run of its modality
+                        }
+                        Boolean teacher = teachers.get(task.otherModality(student));
+                        skipped |= (Boolean.TRUE.equals(teacher) ? attempt(done, "student-" + student + "-"
+                                + method.name() + "-" + seed, () -> experiment.student(student, method, studentSpec,
+                                teacherSpec).finished()) : teacher) == null;
+                    }
+                }
+            }
+            if (skipped) {
+                try {
+                    Thread.sleep(pollMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("a protocol worker was interrupted", e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Returns whether the run {@code key} finished (trained or read back once, then remembered in {@code done}),
+     * or null when another process holds it or a run it reads.
+     */
+    private static Boolean attempt(Map<String, Boolean> done, String key, Supplier<Boolean> run) {
+        if (!done.containsKey(key)) {
+            try {
+                done.put(key, run.get());
+            } catch (RunBusyException e) {
+                return null;
+            }
+        }
+        return done.get(key);
+    }
+
+    /** Whether {@code method}'s student is its modality's teacher run ({@code none} with the teachers' schedule). */
+    private boolean reusesTeacher(MethodSpec method, long seed) {
+        return NoDistillation.NAME.equals(method.name()) && studentSpec(seed).equals(teacherSpec(seed));
+    }
+
+    /** The modalities whose teacher the protocol trains for {@code seed}, in the task's order. */
+    private List<String> teacherModalities(Task task, long seed) {
+        boolean distils = methods.stream().anyMatch(method -> !reusesTeacher(method, seed));
+        return task.modalities().stream().filter(modality -> distils && students.stream().anyMatch(student ->
+                task.otherModality(student).equals(modality)) || students.contains(modality) && methods.stream()
+                .anyMatch(method -> reusesTeacher(method, seed))).toList();
+    }
+
     /** Runs every teacher and student on {@code experiment} and returns them in one report. */
     public BenchmarkReport run(Experiment experiment) {
         Task task = experiment.task();
@@ -64,18 +149,10 @@ public record Protocol(List<Long> seeds, List<String> students, List<MethodSpec>
         for (long seed : seeds) {
             RunSpec teacherSpec = teacherSpec(seed);
             RunSpec studentSpec = studentSpec(seed);
-            boolean reuseTeachers = studentSpec.equals(teacherSpec) && methods.stream()
-                    .anyMatch(method -> NoDistillation.NAME.equals(method.name()));
-            boolean distils = methods.stream().anyMatch(method -> !(reuseTeachers
-                    && NoDistillation.NAME.equals(method.name())));
             Map<String, RunOutcome> teachers = new LinkedHashMap<>();
-            for (String modality : task.modalities()) {
-                boolean teaches = distils && students.stream().anyMatch(student -> task.otherModality(student)
-                        .equals(modality));
-                if (teaches || reuseTeachers && students.contains(modality)) {
-                    teachers.put(modality, experiment.teacher(modality, teacherSpec));
-                    report.add(new BenchmarkReport.Entry("teacher", modality, "", "", seed, teachers.get(modality)));
-                }
+            for (String modality : teacherModalities(task, seed)) {
+                teachers.put(modality, experiment.teacher(modality, teacherSpec));
+                report.add(new BenchmarkReport.Entry("teacher", modality, "", "", seed, teachers.get(modality)));
             }
             List<RunOutcome> failedTeachers = teachers.values().stream().filter(t -> !t.finished()).toList();
             Map<String, Map<String, RunOutcome>> jointRuns = new LinkedHashMap<>();
@@ -89,9 +166,8 @@ public record Protocol(List<Long> seeds, List<String> students, List<MethodSpec>
                 RunOutcome failedTeacher = teacher != null && !teacher.finished() ? teacher
                         : joint && !failedTeachers.isEmpty() ? failedTeachers.get(0) : null;
                 for (MethodSpec method : methods) {
-                    boolean none = reuseTeachers && NoDistillation.NAME.equals(method.name());
                     RunOutcome outcome;
-                    if (none) {
+                    if (reusesTeacher(method, seed)) {
                         outcome = teachers.get(student);
                     } else if (failedTeacher != null) {
                         String name = experiment.studentDir(student, method.name(), studentSpec).getFileName()

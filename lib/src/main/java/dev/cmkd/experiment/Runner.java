@@ -8,6 +8,7 @@ import dev.cmkd.cli.Settings;
 import dev.cmkd.method.MethodRegistry;
 import dev.cmkd.method.MethodSpec;
 import dev.cmkd.results.ResultFiles;
+import dev.cmkd.train.Environment;
 import dev.cmkd.train.RunSpec;
 
 import java.io.IOException;
@@ -67,15 +68,25 @@ public final class Runner {
 
     /**
      * Runs the protocol of {@code settings} with {@code methods} (registered ones or variants, as the studies run
-     * them) and returns its report, writing no table.
+     * them) and returns its report, writing no table. With {@code workers} above one, that many worker processes
+     * train the runs first ({@link Workers}, each worker taking the methods of {@code source}: {@link Workers#RUN},
+     * {@link Workers#ABLATION} or {@link Workers#SENSITIVITY}), and this process reads them back; every process
+     * takes {@code cores / workers} intra-op threads, the count in every run's identity.
      */
-    public static BenchmarkReport run(TaskType type, Settings settings, List<MethodSpec> methods) {
-        return protocol(type, settings, methods).run(experiment(type, settings));
+    public static BenchmarkReport run(String source, TaskType type, Settings settings, List<MethodSpec> methods) {
+        int workers = settings.get(TaskRegistry.WORKERS);
+        Environment.shareCores(workers);
+        Protocol protocol = protocol(type, settings, methods);
+        Experiment experiment = experiment(type, settings);
+        if (workers > 1) {
+            Workers.run(source, type, settings, methods, workers);
+        }
+        return protocol.run(experiment);
     }
 
     private static BenchmarkReport train(TaskType type, Settings settings, List<MethodSpec> methods) {
         Path output = output(type, settings);
-        BenchmarkReport report = run(type, settings, methods);
+        BenchmarkReport report = run(Workers.RUN, type, settings, methods);
         for (BenchmarkReport command : report.commands()) {
             BenchmarkReport.Entry student = command.entries().get(command.entries().size() - 1);
             ResultFiles.writeCsv(command.results(), output.resolve("results").resolve(student.method() + "-"
@@ -89,7 +100,8 @@ public final class Runner {
      * Gathers the rows of every command under {@code <outputDir>/results/} (each file holds a student and its
      * teacher under every protocol), keeps each (role, modality, teacher, method, seed, protocol) once (a teacher
      * shared by several commands appears in each of their files), writes them to {@code results.csv}, their
-     * summary over seeds to {@code summary.csv} and its figure, atomically, and returns the summary.
+     * summary over seeds to {@code summary.csv}, the comparisons with {@code none} and {@code kd} ({@link
+     * BenchmarkReport#writeComparisons}) and the figure, atomically, and returns the summary.
      *
      * @throws IllegalArgumentException when no command has written its rows there yet
      */
@@ -126,6 +138,7 @@ public final class Runner {
         Table summary = BenchmarkReport.summarize(rows, metric);
         ResultFiles.writeCsv(rows.setName("results"), outputDir.resolve("results.csv"));
         ResultFiles.writeCsv(summary, outputDir.resolve("summary.csv"));
+        BenchmarkReport.writeComparisons(rows, metric, outputDir);
         ResultFiles.writePng(BenchmarkReport.accuracyChart(summary, metric.equals("test_miou") ? "mIoU" : "accuracy"),
                 outputDir.resolve(metric.substring("test_".length()) + ".png"));
         return summary;

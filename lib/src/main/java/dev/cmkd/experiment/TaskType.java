@@ -23,12 +23,16 @@ import java.util.Locale;
  * @param layout the features the methods see, which decides the methods available
  * @param epochs the epochs of teachers and students, {@code {full, ci}}
  * @param batchSize the batch size, {@code {full, ci}}
+ * @param seeds the seeds of the {@code full} profile, 0 to {@code seeds - 1} ({@code ci} runs seed 0)
+ * @param workers the worker processes of the {@code full} profile ({@link Workers}; {@code ci} runs one): more
+ *     than one where the networks are too small for the engine's intra-op threads to keep the cores busy
  * @param options the task's own settings (data, sizes, network)
  * @param factory builds the task from settings (the protocol's and the task's)
  * @param costRun builds a small stand-in at the paper's sizes for {@code epoch-cost}, or null when there is none
  */
 public record TaskType(String name, String description, String howToGet, Path output, List<String> modalities,
-        FeatureLayout layout, int[] epochs, int[] batchSize, List<Option<?>> options, Factory factory,
+        FeatureLayout layout, int[] epochs, int[] batchSize, int seeds, int workers,
+        List<Option<?>> options, Factory factory,
         CostFactory costRun) {
 
     /** Builds a task from settings. */

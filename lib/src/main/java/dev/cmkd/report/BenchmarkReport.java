@@ -220,18 +220,37 @@ public final class BenchmarkReport {
         return table;
     }
 
-    /** Writes results.csv, summary.csv and the figures to {@code dir}; returns the paths written. */
+    /**
+     * Writes results.csv, summary.csv, the comparisons of every method with {@code none} and {@code kd} ({@link
+     * #writeComparisons}) and the figures to {@code dir}; returns the paths written.
+     */
     public List<Path> write(Path dir) {
         List<Path> files = new ArrayList<>();
         Table summary = summary();
-        files.add(ResultFiles.writeCsv(results(), dir.resolve("results.csv")));
+        Table results = results();
+        files.add(ResultFiles.writeCsv(results, dir.resolve("results.csv")));
         files.add(ResultFiles.writeCsv(summary, dir.resolve("summary.csv")));
+        files.addAll(writeComparisons(results, metricColumn(), dir));
         String metric = metrics.get(0).equals("miou") ? "mIoU" : metrics.get(0);
         files.add(ResultFiles.writePng(accuracyChart(summary, metric), dir.resolve(metrics.get(0) + ".png")));
         for (String modality : studentModalities()) {
             files.add(ResultFiles.writePng(curves(modality), dir.resolve("curves-" + modality + ".png")));
         }
         return files;
+    }
+
+    /**
+     * Writes {@code comparisons.csv} (every method minus {@code none} and minus {@code kd}, paired by seed, under
+     * {@code bestVal}: {@link PairedComparison#againstNoneAndKd}) and {@code comparisons.txt} (the table for reading
+     * and its conclusions) to {@code dir}; returns the paths written.
+     */
+    public static List<Path> writeComparisons(Table results, String metric, Path dir) {
+        Table comparisons = PairedComparison.againstNoneAndKd(results, "bestVal", metric);
+        String newline = System.lineSeparator();
+        String text = PairedComparison.formatted(comparisons).printAll() + newline + newline
+                + String.join(newline, PairedComparison.conclusions(comparisons)) + newline;
+        return List.of(ResultFiles.writeCsv(comparisons, dir.resolve("comparisons.csv")),
+                ResultFiles.writeString(text, dir.resolve("comparisons.txt")));
     }
 
     private TreeSet<String> studentModalities() {

@@ -82,6 +82,28 @@ public final class PairedComparison {
     }
 
     /**
+     * The main job's family ({@code comparisons.csv}): for every student modality, each method minus the student
+     * without distillation ({@code none}) and each other method minus Hinton's KD ({@code kd}), the two references
+     * a new method must beat, under {@code protocol}; Holm over the whole table. A reference missing from {@code
+     * results} gives no rows.
+     */
+    public static Table againstNoneAndKd(Table results, String protocol, String metric) {
+        List<String> methods = results.stringColumn("method").unique().asList().stream()
+                .filter(method -> !method.isEmpty()).toList();
+        List<Pairing> pairings = new ArrayList<>();
+        for (String reference : List.of("none", "kd")) {
+            if (!methods.contains(reference)) {
+                continue;
+            }
+            List<String[]> compared = methods.stream().filter(m -> !m.equals("none") && !m.equals(reference))
+                    .map(m -> new String[] {m, m}).toList();
+            pairings.addAll(everyModality(results, reference, compared));
+        }
+        return table("Each method minus none and minus kd, test " + metric.replace("test_", "") + " under "
+                + protocol, pairings, protocol, metric);
+    }
+
+    /**
      * The comparison table of one family: per pairing, in order, the columns {@code student}, {@code comparison}
      * (the label), {@code reference}, {@code method}, {@code seeds} (n), {@code difference}, {@code sd}, {@code
      * ci_low}, {@code ci_high} (percentage points of {@code metric} under {@code protocol}), {@code p}, {@code

@@ -2,6 +2,7 @@ package dev.cmkd.study;
 
 import dev.cmkd.experiment.RunOutcome;
 import dev.cmkd.experiment.Runner;
+import dev.cmkd.experiment.Workers;
 import dev.cmkd.report.BenchmarkReport;
 import dev.cmkd.report.VariantTable;
 import dev.cmkd.tasks.AvMnistTtsTask;
@@ -132,16 +133,21 @@ public final class AblationStudy {
         return VariantStudy.command("ablation", args, properties, AblationStudy::run);
     }
 
+    /** The study's methods: the student without distillation, then each row's. */
+    public static List<MethodSpec> methods() {
+        List<MethodSpec> methods = new ArrayList<>();
+        methods.add(MethodRegistry.spec(NoDistillation.NAME, FeatureLayout.VECTOR));
+        ROWS.forEach(row -> methods.add(row.method()));
+        return methods;
+    }
+
     /**
      * Trains (or reads back) every row's students in both directions for every seed of {@code settings} (the
      * runs live beside the main job's, in {@code <output>/runs}) and writes {@code ablation-<protocol>.csv}
      * per protocol, {@code results.csv} and {@code ablation.png} to {@code outputDir}.
      */
     public static Result run(Settings settings, Path outputDir) {
-        List<MethodSpec> methods = new ArrayList<>();
-        methods.add(MethodRegistry.spec(NoDistillation.NAME, FeatureLayout.VECTOR));
-        ROWS.forEach(row -> methods.add(row.method()));
-        BenchmarkReport report = Runner.run(AvMnistTtsTask.TYPE, settings, methods);
+        BenchmarkReport report = Runner.run(Workers.ABLATION, AvMnistTtsTask.TYPE, settings, methods());
         List<Path> files = new ArrayList<>();
         for (String protocol : RunOutcome.PROTOCOLS) {
             files.add(ResultFiles.writeCsv(table(report, protocol),

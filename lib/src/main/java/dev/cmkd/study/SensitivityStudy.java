@@ -2,6 +2,7 @@ package dev.cmkd.study;
 
 import dev.cmkd.experiment.RunOutcome;
 import dev.cmkd.experiment.Runner;
+import dev.cmkd.experiment.Workers;
 import dev.cmkd.report.BenchmarkReport;
 import dev.cmkd.report.VariantTable;
 import dev.cmkd.tasks.AvMnistTtsTask;
@@ -111,12 +112,8 @@ public final class SensitivityStudy {
         return points;
     }
 
-    /**
-     * Trains (or reads back) every point's students in both directions for every seed of {@code settings} (the
-     * runs live beside the main job's) and writes {@code sensitivity-<protocol>.csv}, {@code results.csv} and one
-     * figure per factor, {@code sensitivity-<factor>.png}, to {@code outputDir}.
-     */
-    public static Result run(Settings settings, Path outputDir) {
+    /** The study's methods: each point's, once (the sweeps share the default point, the registered method). */
+    public static List<MethodSpec> methods() {
         List<MethodSpec> methods = new ArrayList<>();
         LinkedHashSet<String> names = new LinkedHashSet<>();
         for (Point point : points()) {
@@ -124,7 +121,16 @@ public final class SensitivityStudy {
                 methods.add(point.method());
             }
         }
-        BenchmarkReport report = Runner.run(AvMnistTtsTask.TYPE, settings, methods);
+        return methods;
+    }
+
+    /**
+     * Trains (or reads back) every point's students in both directions for every seed of {@code settings} (the
+     * runs live beside the main job's) and writes {@code sensitivity-<protocol>.csv}, {@code results.csv} and one
+     * figure per factor, {@code sensitivity-<factor>.png}, to {@code outputDir}.
+     */
+    public static Result run(Settings settings, Path outputDir) {
+        BenchmarkReport report = Runner.run(Workers.SENSITIVITY, AvMnistTtsTask.TYPE, settings, methods());
         List<Path> files = new ArrayList<>();
         for (String protocol : RunOutcome.PROTOCOLS) {
             files.add(ResultFiles.writeCsv(table(report, protocol),

@@ -66,7 +66,7 @@ public final class CrisisMmdTask implements Task {
     public static final TaskType TYPE = new TaskType("crisismmd", "CrisisMMD v2.0, humanitarian task (8 classes),"
             + " picture <-> tweet text", CrisisMmdLoader.FIX, Path.of("results/real/crisismmd"),
             List.of(CrisisMmdLoader.IMAGE, CrisisMmdLoader.TEXT), FeatureLayout.VECTOR, new int[] {100, 1},
-            new int[] {64, 16}, List.of(DATA, FIXTURE, IMAGE_SIZE, WIDTH, MAX_ROWS, TEXT_FEATURES),
+            new int[] {64, 16}, 3, 1, List.of(DATA, FIXTURE, IMAGE_SIZE, WIDTH, MAX_ROWS, TEXT_FEATURES),
             CrisisMmdTask::create, CrisisMmdTask::costRun);
 
     private final Path root;

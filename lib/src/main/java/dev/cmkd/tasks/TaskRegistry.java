@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.LongStream;
 
 /**
  * The benchmarks by name, an explicit map (no reflection), and the settings every one of them shares: the
@@ -25,13 +26,18 @@ public final class TaskRegistry {
             "train: run the protocol (finished runs are read back) and write its tables; report: gather the rows of"
                     + " every command run so far into results.csv, summary.csv and the figure; epoch-cost: time one"
                     + " teacher and one FD-CMKD student epoch on a stand-in at the paper's sizes", "train", "train");
-    /** The seeds. */
+    /** The seeds (defaults: each benchmark's). */
     public static final Option<List<Long>> SEEDS = Option.seeds("seeds", "the seeds, each with its own teachers",
-            List.of(0L, 1L, 2L), List.of(0L));
+            null, null);
     /** Train both students of a method in one run, as the authors' code does. */
     public static final Option<Boolean> JOINT = Option.flag("joint", "train both students of a method in one run"
             + " with one optimizer, as the authors' code does (equal to separate runs with frozen teachers)", false,
             false);
+
+    /** The worker processes that share a protocol's runs (defaults: each benchmark's). */
+    public static final Option<Integer> WORKERS = Option.integer("workers", 1, "processes that train the protocol's"
+            + " runs side by side, each with the cores / workers intra-op threads of the engine (the thread count is"
+            + " part of a run's identity, so keep it for runs to be read back)", null, null);
 
     /** Epochs of each teacher (defaults: each benchmark's). */
     public static final Option<Integer> TEACHER_EPOCHS = Option.integer("teacherEpochs", 1, "epochs of each teacher",
@@ -85,13 +91,14 @@ public final class TaskRegistry {
     public static List<Option<?>> protocolOptions(TaskType type) {
         List<Option<?>> options = new ArrayList<>();
         options.add(MODE);
-        options.add(SEEDS);
+        options.add(SEEDS.withDefaults(LongStream.range(0, type.seeds()).boxed().toList(), List.of(0L)));
         options.add(students(type));
         options.add(methods(type));
         options.add(TEACHER_EPOCHS.withDefaults(type.epochs()[0], type.epochs()[1]));
         options.add(STUDENT_EPOCHS.withDefaults(type.epochs()[0], type.epochs()[1]));
         options.add(BATCH_SIZE.withDefaults(type.batchSize()[0], type.batchSize()[1]));
         options.add(JOINT);
+        options.add(WORKERS.withDefaults(type.workers(), 1));
         options.add(output(type));
         return options;
     }

@@ -47,6 +47,26 @@ public final class Environment {
         return new LinkedHashMap<>(described);
     }
 
+    /**
+     * Gives this process its share of the cores when {@code processes} processes train side by side: {@code
+     * max(1, cores / processes)} intra-op threads of the engine (PyTorch only; one process leaves the engine's own
+     * count, which {@code OMP_NUM_THREADS} sets). Call it before the first run: the count is part of a run's
+     * identity.
+     */
+    public static void shareCores(int processes) {
+        if (processes > 1) {
+            useThreads(Math.max(1, Runtime.getRuntime().availableProcessors() / processes));
+        }
+    }
+
+    /** Sets the engine's intra-op thread count (PyTorch only), the count in the identity of the runs that follow. */
+    public static synchronized void useThreads(int threads) {
+        if ("PyTorch".equals(Engine.getInstance().getEngineName())) {
+            JniUtils.setNumThreads(threads);
+            described = null;
+        }
+    }
+
     /** Returns the engine's intra-op thread count, or {@code unknown} on another engine than PyTorch. */
     public static String intraOpThreads() {
         return "PyTorch".equals(Engine.getInstance().getEngineName())

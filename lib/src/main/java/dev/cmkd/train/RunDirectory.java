@@ -75,8 +75,8 @@ public final class RunDirectory implements AutoCloseable {
      * Locks {@code dir} for this process, writes {@code identity} to its {@code config.json} or checks that the one
      * there is the same (JSON values, not text), finishes or discards an interrupted commit, and returns the run.
      *
-     * @throws RunDirectoryException when another process writes the run, the directory holds another identity, or
-     *     a committed file was changed
+     * @throws RunBusyException when another process writes the run
+     * @throws RunDirectoryException when the directory holds another identity, or a committed file was changed
      */
     public static RunDirectory claim(Path dir, Map<String, Object> identity) {
         RunDirectory run = new RunDirectory(dir, lock(dir, false));
@@ -428,7 +428,7 @@ public final class RunDirectory implements AutoCloseable {
             if (lock == null) {
                 channel.close();
                 String holder = Files.readString(file).trim();
-                throw new RunDirectoryException(dir + " is being written by another process" + (holder.isEmpty()
+                throw new RunBusyException(dir + " is being written by another process" + (holder.isEmpty()
                         ? "" : " (pid " + holder + ")") + "; fix: wait for it to finish, or set -Dfdcmkd.output to"
                         + " another folder");
             }

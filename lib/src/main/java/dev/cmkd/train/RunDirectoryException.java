@@ -5,7 +5,7 @@ package dev.cmkd.train;
  * of its files does not match its manifest. The message names the run, the file or field, and the fix; like a bad
  * setting it is an expected error, reported in one line.
  */
-public final class RunDirectoryException extends RuntimeException {
+public class RunDirectoryException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
