@@ -1,5 +1,6 @@
 package dev.cmkd.tasks;
 
+import dev.cmkd.experiment.Initialisation;
 import dev.cmkd.experiment.TaskType;
 import dev.cmkd.cli.Option;
 import dev.cmkd.cli.Options;
@@ -15,8 +16,8 @@ import java.util.Map;
 
 /**
  * The benchmarks by name, an explicit map (no reflection), and the settings every one of them shares: the
- * protocol's seeds, student modalities, methods, epochs, batch size and output folder, with each benchmark's own
- * defaults. A new benchmark is one {@link #register} line below.
+ * protocol's seeds, student modalities, methods, epochs, batch size, initialisation and output folder, with each
+ * benchmark's own defaults. A new benchmark is one {@link #register} line below.
  */
 public final class TaskRegistry {
 
@@ -32,6 +33,14 @@ public final class TaskRegistry {
     public static final Option<Boolean> JOINT = Option.flag("joint", "train both students of a method in one run"
             + " with one optimizer, as the authors' code does (equal to separate runs with frozen teachers)", false,
             false);
+
+    /** How the networks of a seed are initialised. */
+    public static final Option<Initialisation> INITIALISATION = Option.choice("initialisation",
+            Initialisation.class, "independent: each network from an engine seed derived from the seed and its"
+                    + " modality (a modality's teacher and students start alike, the two modalities differently);"
+                    + " shared: every network of a seed from the seed itself (networks of equal architecture start"
+                    + " identical, the kit's behaviour before issue 14)", Initialisation.INDEPENDENT,
+            Initialisation.INDEPENDENT);
 
     /** Epochs of each teacher (defaults: each benchmark's). */
     public static final Option<Integer> TEACHER_EPOCHS = Option.integer("teacherEpochs", 1, "epochs of each teacher",
@@ -81,7 +90,10 @@ public final class TaskRegistry {
         return type;
     }
 
-    /** The protocol's settings of {@code type}: students, methods, epochs, batch size, output, with its defaults. */
+    /**
+     * The protocol's settings of {@code type}: students, methods, epochs, batch size, joint training, initialisation,
+     * output, with its defaults.
+     */
     public static List<Option<?>> protocolOptions(TaskType type) {
         List<Option<?>> options = new ArrayList<>();
         options.add(MODE);
@@ -92,6 +104,7 @@ public final class TaskRegistry {
         options.add(STUDENT_EPOCHS.withDefaults(type.epochs()[0], type.epochs()[1]));
         options.add(BATCH_SIZE.withDefaults(type.batchSize()[0], type.batchSize()[1]));
         options.add(JOINT);
+        options.add(INITIALISATION);
         options.add(output(type));
         return options;
     }
