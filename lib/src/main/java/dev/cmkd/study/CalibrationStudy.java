@@ -132,6 +132,7 @@ public final class CalibrationStudy {
         options.add(TaskRegistry.TEACHER_EPOCHS.withDefaults(type.epochs()[0], type.epochs()[1]));
         options.add(TaskRegistry.BATCH_SIZE.withDefaults(type.batchSize()[0], type.batchSize()[1]));
         options.add(TaskRegistry.INITIALISATION);
+        options.add(TaskRegistry.FEATURE_POINT);
         options.add(TaskRegistry.output(type));
         options.add(AvMnistTtsTask.DATA);
         options.add(AvMnistTtsTask.MAX_PAIRS);

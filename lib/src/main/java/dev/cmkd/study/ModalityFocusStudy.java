@@ -175,6 +175,7 @@ public final class ModalityFocusStudy {
         options.add(TaskRegistry.BATCH_SIZE.withDefaults(20, 16));
         options.add(TaskRegistry.JOINT);
         options.add(TaskRegistry.INITIALISATION);
+        options.add(TaskRegistry.FEATURE_POINT);
         options.add(OUTPUT);
         type.options().stream().filter(o -> o != ModalityFocusTask.GAMMA && o != ModalityFocusTask.NETWORK)
                 .forEach(options::add);

@@ -7,6 +7,7 @@ import dev.cmkd.cli.Options;
 import dev.cmkd.cli.Settings;
 import dev.cmkd.data.av.AvConvention;
 import dev.cmkd.method.MethodRegistry;
+import dev.cmkd.model.FeaturePoint;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,8 +17,8 @@ import java.util.Map;
 
 /**
  * The benchmarks by name, an explicit map (no reflection), and the settings every one of them shares: the
- * protocol's seeds, student modalities, methods, epochs, batch size, initialisation and output folder, with each
- * benchmark's own defaults. A new benchmark is one {@link #register} line below.
+ * protocol's seeds, student modalities, methods, epochs, batch size, initialisation, the networks' feature point and
+ * output folder, with each benchmark's own defaults. A new benchmark is one {@link #register} line below.
  */
 public final class TaskRegistry {
 
@@ -41,6 +42,13 @@ public final class TaskRegistry {
                     + " shared: every network of a seed from the seed itself (networks of equal architecture start"
                     + " identical, the kit's behaviour before issue 14)", Initialisation.INDEPENDENT,
             Initialisation.INDEPENDENT);
+
+    /** Where every network takes the distilled feature. */
+    public static final Option<FeaturePoint> FEATURE_POINT = Option.choice("featurePoint", FeaturePoint.class,
+            "the distilled feature: post-relu, the pooled output of the last block after its ReLU (the"
+                    + " released code, whose pre_out aliases the in-place ReLU's output), or pre-relu, before it (the"
+                    + " code's evident intent, its variable names); the classifier sees the post-ReLU feature under"
+                    + " both", FeaturePoint.POST_RELU, FeaturePoint.POST_RELU);
 
     /** Epochs of each teacher (defaults: each benchmark's). */
     public static final Option<Integer> TEACHER_EPOCHS = Option.integer("teacherEpochs", 1, "epochs of each teacher",
@@ -92,7 +100,7 @@ public final class TaskRegistry {
 
     /**
      * The protocol's settings of {@code type}: students, methods, epochs, batch size, joint training, initialisation,
-     * output, with its defaults.
+     * the networks' feature point, output, with its defaults.
      */
     public static List<Option<?>> protocolOptions(TaskType type) {
         List<Option<?>> options = new ArrayList<>();
@@ -105,6 +113,7 @@ public final class TaskRegistry {
         options.add(BATCH_SIZE.withDefaults(type.batchSize()[0], type.batchSize()[1]));
         options.add(JOINT);
         options.add(INITIALISATION);
+        options.add(FEATURE_POINT);
         options.add(output(type));
         return options;
     }

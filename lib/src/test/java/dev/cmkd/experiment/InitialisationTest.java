@@ -20,6 +20,7 @@ import dev.cmkd.tasks.TaskRegistry;
 import dev.cmkd.tour.SyntheticPairs;
 import dev.cmkd.train.RunDirectoryException;
 import dev.cmkd.train.RunSpec;
+import dev.cmkd.model.FeaturePoint;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 class InitialisationTest {
 
     private static final SyntheticPairs DATA = new SyntheticPairs(4, 8, 1.0, 5);
-    private static final NetworkConfig TINY = new NetworkConfig(8, new int[] {1, 1}, true);
+    private static final NetworkConfig TINY = new NetworkConfig(8, new int[] {1, 1}, true, FeaturePoint.POST_RELU);
     private static final Splits SPLITS = new Splits(DATA.split("train", 64, 0), DATA.split("val", 32, 1000),
             DATA.split("test", 32, 2000));
 
