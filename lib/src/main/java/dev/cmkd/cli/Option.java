@@ -74,6 +74,14 @@ public record Option<T>(String key, String type, String help, T full, T ci, Func
         return new Option<>(key, String.join("|", allowed), help, full, ci, text -> oneOf(allowed, text.trim()));
     }
 
+    /** One of the constants of {@code type}, each named by its {@code toString()}. */
+    public static <E extends Enum<E>> Option<E> choice(String key, Class<E> type, String help, E full, E ci) {
+        List<E> values = List.of(type.getEnumConstants());
+        List<String> labels = values.stream().map(String::valueOf).toList();
+        return new Option<>(key, String.join("|", labels), help, full, ci,
+                text -> values.get(labels.indexOf(oneOf(labels, text.trim()))));
+    }
+
     /** A comma-separated list of some of {@code allowed}, in any order, at least one. */
     public static Option<List<String>> choices(String key, List<String> allowed, String help, List<String> full,
             List<String> ci) {

@@ -39,11 +39,15 @@ import java.util.Map;
  * and trains it with the student, inside the student's run (its checkpoint holds both); the trained teacher's own
  * run is left as it is.
  *
+ * <p>Before it initialises a network the engine is seeded by {@link Initialisation#engineSeed}(seed, modality) of the
+ * experiment's {@link Initialisation}: by default each modality's networks start from their own weights, and every
+ * network of one modality and seed (its teacher and all its students) from the same ones.
+ *
  * <p>Every run lives in its own directory under {@code runsDir} ({@link RunDirectory}) with its identity in {@code
- * config.json} (role, modalities, method, schedule, the task's {@link Task#identity()} with its data, and the
- * engine's thread count), its checkpoint and its records ({@link TrainingLoop}); a finished run is read back, not
- * trained again, an interrupted one resumes, and a directory holding another identity is refused, naming the fields
- * that differ. A run whose loss becomes NaN or infinite fails alone: its outcome says why.
+ * config.json} (role, modalities, method, schedule, the task's {@link Task#identity()} with its data, the
+ * initialisation and the engine's thread count), its checkpoint and its records ({@link TrainingLoop}); a finished
+ * run is read back, not trained again, an interrupted one resumes, and a directory holding another identity is
+ * refused, naming the fields that differ. A run whose loss becomes NaN or infinite fails alone: its outcome says why.
  */
 public final class Experiment {
 
@@ -56,11 +60,18 @@ public final class Experiment {
             return size() > 2;
         }
     };
+    private final Initialisation initialisation;
 
-    /** Creates the experiment of {@code task} with its runs under {@code runsDir}. */
+    /** Creates the experiment of {@code task} with its runs under {@code runsDir}, initialised independently. */
     public Experiment(Task task, Path runsDir) {
+        this(task, runsDir, Initialisation.INDEPENDENT);
+    }
+
+    /** Creates the experiment of {@code task} with its runs under {@code runsDir} and {@code initialisation}. */
+    public Experiment(Task task, Path runsDir, Initialisation initialisation) {
         this.task = task;
         this.runsDir = runsDir;
+        this.initialisation = initialisation;
     }
 
     /** Returns the task. */
@@ -86,7 +97,10 @@ public final class Experiment {
         return new FrozenTeacher(loadTeacher(modality, spec, manager));
     }
 
-    /** Returns an untrained network of {@code modality} initialised with {@code seed}, frozen, in {@code manager}. */
+    /**
+     * Returns the network of {@code modality} as the runs of {@code seed} start from it (untrained), frozen, in {@code
+     * manager}.
+     */
     public FrozenTeacher untrained(String modality, long seed, NDManager manager) {
         return new FrozenTeacher(initialized(modality, seed, manager));
     }
@@ -238,16 +252,17 @@ public final class Experiment {
             this.network = task.network(modality);
             this.method = methodSpec.create(task.featureDim(), task.numClasses());
             if (method.trainsTeacher()) {
+                // the teacher's copy is initialised after the student and the method, then given the trained weights
                 this.teacher = null;
                 this.objective = DistillationObjective.coTrained(network, method, task.network(teacherModality));
-                Engine.getInstance().setRandomSeed((int) spec.seed());
+                seedFor(modality, spec.seed());
                 objective.initialize(manager, DataType.FLOAT32, task.inputShape(modality),
                         task.inputShape(teacherModality));
                 readTeacher(teacherModality, teacherSpec, in -> objective.loadTeacherParameters(manager, in));
             } else {
                 this.teacher = new FrozenTeacher(loadTeacher(teacherModality, teacherSpec, manager));
                 this.objective = new DistillationObjective(network, method);
-                Engine.getInstance().setRandomSeed((int) spec.seed());
+                seedFor(modality, spec.seed());
                 objective.initialize(manager, DataType.FLOAT32, task.inputShape(modality));
             }
         }
@@ -306,6 +321,7 @@ public final class Experiment {
             TrainingLoop.Predictors predictors, Splits splits, RunSpec spec, NDManager manager,
             TrainingLoop.Listener listener) {
         claims.putAll(task.identity());
+        claims.put("initialisation", initialisation);
         claims.put("intraOpThreads", Environment.intraOpThreads());
         String name = dir.getFileName().toString();
         try (RunDirectory run = RunDirectory.claim(dir, claims)) {
@@ -330,9 +346,14 @@ public final class Experiment {
 
     private Block initialized(String modality, long seed, NDManager manager) {
         Block net = task.network(modality);
-        Engine.getInstance().setRandomSeed((int) seed);
+        seedFor(modality, seed);
         net.initialize(manager, DataType.FLOAT32, task.inputShape(modality));
         return net;
+    }
+
+    /** Seeds the engine for initialising the network of {@code modality} for the runs of {@code seed}. */
+    private void seedFor(String modality, long seed) {
+        Engine.getInstance().setRandomSeed(initialisation.engineSeed(seed, modality));
     }
 
     private Block loadTeacher(String modality, RunSpec spec, NDManager manager) {

@@ -1,5 +1,6 @@
 package dev.cmkd.experiment;
 
+import dev.cmkd.model.FeaturePoint;
 import dev.cmkd.model.ResNet;
 
 /**
@@ -8,12 +9,13 @@ import dev.cmkd.model.ResNet;
  * @param width base width (64 in the paper)
  * @param blocksPerStage residual blocks per stage ({2, 2, 2, 2} is ResNet-18, the paper's)
  * @param smallInput the 3x3 stride-1 stem without max-pool, for inputs of about 32 x 32
+ * @param featurePoint the distilled feature after the last block's ReLU (the released code) or before it
  */
-public record NetworkConfig(int width, int[] blocksPerStage, boolean smallInput) {
+public record NetworkConfig(int width, int[] blocksPerStage, boolean smallInput, FeaturePoint featurePoint) {
 
-    /** ResNet-18 as in the paper. */
+    /** ResNet-18 as in the released code: ImageNet stem, the post-ReLU feature. */
     public static NetworkConfig resNet18() {
-        return new NetworkConfig(64, new int[] {2, 2, 2, 2}, false);
+        return new NetworkConfig(64, new int[] {2, 2, 2, 2}, false, FeaturePoint.POST_RELU);
     }
 
     /** Returns the dimension {@code D = width * 2^(stages-1)} of the distilled feature. */
@@ -24,6 +26,6 @@ public record NetworkConfig(int width, int[] blocksPerStage, boolean smallInput)
     /** Returns a network for inputs of {@code channels} channels and {@code classes} classes. */
     public ResNet build(int channels, int classes) {
         return ResNet.builder().setNumClasses(classes).optInputChannels(channels).optWidth(width)
-                .optBlocksPerStage(blocksPerStage).optSmallInput(smallInput).build();
+                .optBlocksPerStage(blocksPerStage).optSmallInput(smallInput).optFeaturePoint(featurePoint).build();
     }
 }

@@ -15,9 +15,10 @@ import java.util.function.Supplier;
  * What an experiment runs: for each seed, the teachers the students need, then for each student modality (taught by
  * the other modality's teacher) a student with each method. Every run resumes or is read back when it has run
  * before. One rule holds for every task: without distillation ({@code none}) a student is its modality's network
- * trained alone, which with the teachers' schedule is that modality's teacher run (same network, seed, data order
- * and loss), so that run is reused (and trained if no student needed it as a teacher). A run whose loss becomes NaN
- * or infinite fails alone: its students are not trained, and the protocol goes on with the next seed.
+ * trained alone, which with the teachers' schedule is that modality's teacher run (same network, initial weights
+ * ({@link Initialisation}), data order and loss), so that run is reused (and trained if no student needed it as a
+ * teacher). A run whose loss becomes NaN or infinite fails alone: its students are not trained, and the protocol
+ * goes on with the next seed.
  *
  * @param seeds the seeds, each with its own teachers
  * @param students the student modalities

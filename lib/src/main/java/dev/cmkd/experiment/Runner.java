@@ -51,10 +51,11 @@ public final class Runner {
                 settings.get(TaskRegistry.BATCH_SIZE), settings.get(TaskRegistry.JOINT));
     }
 
-    /** Returns the experiment of {@code settings}: the task, its runs under {@code <output>/runs}. */
+    /** Returns the experiment of {@code settings}: its task and initialisation, its runs in {@code <output>/runs}. */
     public static Experiment experiment(TaskType type, Settings settings) {
         Path output = output(type, settings);
-        return new Experiment(type.factory().create(settings, output), output.resolve("runs"));
+        return new Experiment(type.factory().create(settings, output), output.resolve("runs"),
+                settings.get(TaskRegistry.INITIALISATION));
     }
 
     /**

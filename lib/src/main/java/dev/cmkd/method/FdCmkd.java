@@ -61,6 +61,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * when it is first seen (training crops and full evaluation images differ), as a parameter-free {@link
  * FrequencyDecoupling} in the method's manager.
  *
+ * <p><b>Which feature.</b> {@code f} is the feature the backbone returns, at the network's {@link
+ * dev.cmkd.model.FeaturePoint}: by default the pooled output of the last residual block <em>after</em> its ReLU,
+ * what the released code distils (its {@code pre_out} aliases the block's output, which {@code nn.ReLU(inplace=True)}
+ * overwrites), non-negative with a large channel mean, the DC bin that both bands exclude by default; or, with
+ * {@code featurePoint=pre-relu}, the residual sum before the ReLU, what the code's variable names promise (method.md
+ * section 2.2).
+ *
  * <p><b>Ablation switches</b> (the paper's Table 3 components): {@link Builder#optFrequencySplit}
  * ("Frequency"), {@link Builder#optScaleMode} ("Scale"), {@link Builder#optSignedLog} ("Log") and
  * {@link Builder#optSharedClassifier} ("Align"). With the split off (VECTOR only), the whole feature is one

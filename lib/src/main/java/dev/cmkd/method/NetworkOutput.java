@@ -7,8 +7,10 @@ import ai.djl.ndarray.NDList;
  * What a backbone gives a distillation method.
  *
  * @param logits the classifier's output, {@code [B, C]}
- * @param feature the distilled feature, {@code [B, D]}: in FD-CMKD the pooled output of the last
- *     residual block before its final activation
+ * @param feature the distilled feature, {@code [B, D]} ({@code [B, D, h, w]} for segmentation): the output of the
+ *     last residual block, global-average-pooled, after its final ReLU ({@link dev.cmkd.model.FeaturePoint#POST_RELU},
+ *     the released code, default) or before it ({@link dev.cmkd.model.FeaturePoint#PRE_RELU}, the code's evident
+ *     intent)
  */
 public record NetworkOutput(NDArray logits, NDArray feature) {
 

@@ -16,10 +16,13 @@ import java.util.function.BiConsumer;
  * The head that {@link TextCnn} and {@link FeatureMlp} end with: from a pooled or hidden vector {@code h}
  * {@code [B, H]},
  * <pre>
- *   feature f = W_a h + b_a        [B, D]    pre-activation, the distilled feature
- *   logits  z = W ReLU(f) + b      [B, C]
+ *   a         = W_a h + b_a        [B, D]    the adapter's pre-activation
+ *   feature f = ReLU(a)            [B, D]    FeaturePoint.POST_RELU (default), non-negative
+ *             = a                            FeaturePoint.PRE_RELU
+ *   logits  z = W ReLU(a) + b      [B, C]    under both
  * </pre>
- * the linear adapter {@code W_a} giving the feature the other modality's dimension {@code D}. Linear weights
+ * the linear adapter {@code W_a} giving the feature the other modality's dimension {@code D}; the ReLU is applied
+ * once, and the classifier sees its output whichever point is distilled. Linear weights
  * are {@link Layers#linear Xavier-normal}, biases 0.
  *
  * <p>It is not a block of its own: its two layers are children of the network that owns it, named
@@ -30,6 +33,7 @@ final class FeatureHead {
 
     private final int numClasses;
     private final int featureDim;
+    private final FeaturePoint featurePoint;
     private final Linear adapter;
     private final Linear fc;
 
@@ -39,10 +43,12 @@ final class FeatureHead {
      * @param addChild the owning network's {@code addChildBlock}
      * @param featureDim the distilled feature's dimension {@code D}
      * @param numClasses the number of classes {@code C}
+     * @param featurePoint the distilled feature: after the ReLU or before it
      */
-    FeatureHead(BiConsumer<String, Block> addChild, int featureDim, int numClasses) {
+    FeatureHead(BiConsumer<String, Block> addChild, int featureDim, int numClasses, FeaturePoint featurePoint) {
         this.numClasses = numClasses;
         this.featureDim = featureDim;
+        this.featurePoint = featurePoint;
         adapter = Layers.linear(featureDim);
         addChild.accept("adapter", adapter);
         fc = Layers.linear(numClasses);
@@ -51,9 +57,10 @@ final class FeatureHead {
 
     /** Returns {@code NDList(logits [B, C], feature [B, D])} for {@code h [B, H]}. */
     NDList forward(ParameterStore store, NDArray h, boolean training) {
-        NDArray feature = adapter.forward(store, new NDList(h), training).head();
-        NDArray logits = fc.forward(store, new NDList(Activation.relu(feature)), training).head();
-        return new NDList(logits, feature);
+        NDArray preActivation = adapter.forward(store, new NDList(h), training).head();
+        NDArray activated = Activation.relu(preActivation);
+        NDArray logits = fc.forward(store, new NDList(activated), training).head();
+        return new NDList(logits, featurePoint == FeaturePoint.POST_RELU ? activated : preActivation);
     }
 
     /** Returns the shapes {@code [B, C]} and {@code [B, D]} of the output. */

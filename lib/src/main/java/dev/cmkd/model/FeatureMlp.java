@@ -18,8 +18,9 @@ import java.util.Locale;
  * with the output contract of {@link ResNet}: input {@code NDList(x)}, {@code x} of shape {@code [B, E]},
  * <pre>
  *   hidden    = ReLU(W_1 x + b_1)          [B, H]
- *   feature f = W_2 hidden + b_2           [B, D]    pre-activation, the distilled feature
- *   logits  z = W ReLU(f) + b              [B, C]
+ *   a         = W_2 hidden + b_2           [B, D]    the pre-activation
+ *   feature f = ReLU(a)  (POST_RELU)   or   a  (PRE_RELU)     the distilled feature ({@link FeaturePoint})
+ *   logits  z = W ReLU(a) + b              [B, C]
  * </pre>
  * MST-Distill trains such MLPs on precomputed CrisisMMD features (data.md); the sizes are our choice
  * (default {@code H = D = 512}). Linear weights Xavier-normal, biases 0, as in {@link ResNet}'s head.
@@ -29,6 +30,7 @@ public final class FeatureMlp extends AbstractBlock {
     private final int numClasses;
     private final int hiddenDim;
     private final int featureDim;
+    private final FeaturePoint featurePoint;
     private final Linear hidden;
     private final FeatureHead head;
 
@@ -38,8 +40,10 @@ public final class FeatureMlp extends AbstractBlock {
      * @param numClasses the number of classes {@code C}
      * @param hiddenDim the hidden width {@code H}
      * @param featureDim the distilled feature's dimension {@code D}; set it to the other modality's
+     * @param featurePoint the distilled feature: after the last ReLU (the released code's point in its ResNet) or
+     *     before it
      */
-    public FeatureMlp(int numClasses, int hiddenDim, int featureDim) {
+    public FeatureMlp(int numClasses, int hiddenDim, int featureDim, FeaturePoint featurePoint) {
         if (numClasses < 1 || hiddenDim < 1 || featureDim < 1) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "FeatureMlp: numClasses (%d), hiddenDim"
                     + " (%d) and featureDim (%d) must be at least 1", numClasses, hiddenDim, featureDim));
@@ -47,8 +51,9 @@ public final class FeatureMlp extends AbstractBlock {
         this.numClasses = numClasses;
         this.hiddenDim = hiddenDim;
         this.featureDim = featureDim;
+        this.featurePoint = featurePoint;
         hidden = addChildBlock("hidden", Layers.linear(hiddenDim));
-        head = new FeatureHead(this::addChildBlock, featureDim, numClasses);
+        head = new FeatureHead(this::addChildBlock, featureDim, numClasses, featurePoint);
     }
 
     @Override
@@ -81,6 +86,7 @@ public final class FeatureMlp extends AbstractBlock {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "FeatureMlp(H=%d, D=%d, C=%d)", hiddenDim, featureDim, numClasses);
+        return String.format(Locale.ROOT, "FeatureMlp(H=%d, D=%d, C=%d, feature=%s)", hiddenDim, featureDim,
+                numClasses, featurePoint);
     }
 }

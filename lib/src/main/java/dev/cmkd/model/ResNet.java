@@ -37,13 +37,15 @@ import java.util.Locale;
  * {@code S_L} be the residual sum {@code S(x)} of the <em>last</em> block of the last stage, shape
  * {@code [B, D, h, w]} with {@code D = width * 2^(stages-1)}. Output {@code NDList(logits, feature)}:
  * <pre>
- *   feature f = mean_{h,w} S_L                      [B, D]   pre-activation: entries can be negative
- *   g         = mean_{h,w} ReLU(S_L)                [B, D]   the usual post-ReLU pooled feature (not returned)
+ *   g         = mean_{h,w} ReLU(S_L)                [B, D]   the post-ReLU pooled feature, non-negative
+ *   feature f = g                                   [B, D]   optFeaturePoint(POST_RELU), the default
+ *             = mean_{h,w} S_L                      [B, D]   optFeaturePoint(PRE_RELU): entries can be negative
  *   logits  z = W g + b                             [B, C]
  * </pre>
- * {@code f} is what FD-CMKD distils (method.md section 2.2: "the output of the last residual block of
- * layer4 before its final ReLU, global-average-pooled"); the head is the usual one on {@code g}. Note that
- * {@code ReLU(f) != g} in general (the mean and the ReLU do not commute) unless {@code h = w = 1}.
+ * {@code f} is what FD-CMKD distils ({@link FeaturePoint}, method.md section 2.2): the released code's {@code
+ * pre_out} aliases the block's output, which its in-place ReLU overwrites, so the released code distils {@code g},
+ * while its names promise the pre-activation sum. The head is the usual one on {@code g} under both. Note that
+ * {@code ReLU(mean S_L) != g} in general (the mean and the ReLU do not commute) unless {@code h = w = 1}.
  * {@link dev.cmkd.method.NetworkOutput#of} reads this output. For a video whose {@code T} frames are folded
  * into the batch, reshaping both outputs to {@code [B, T, .]} and averaging over {@code T} gives exactly
  * the released code's pooling over {@code (T, H, W)}: the pools have equal sizes and the head is affine.
@@ -69,6 +71,7 @@ public final class ResNet extends AbstractBlock {
     private final int width;
     private final int[] blocksPerStage;
     private final boolean smallInput;
+    private final FeaturePoint featurePoint;
     private final int featureDim;
     private final ResidualEncoder encoder;
     private final Linear fc;
@@ -79,6 +82,7 @@ public final class ResNet extends AbstractBlock {
         this.width = b.width;
         this.blocksPerStage = b.blocksPerStage.clone();
         this.smallInput = b.smallInput;
+        this.featurePoint = b.featurePoint;
         this.featureDim = Math.toIntExact((long) width << (blocksPerStage.length - 1));
         encoder = new ResidualEncoder(this::addChildBlock, width, smallInput);
         for (int blocks : blocksPerStage) {
@@ -112,8 +116,10 @@ public final class ResNet extends AbstractBlock {
         NDArray x = inputs.head();
         checkInput(x.getShape());
         ResidualEncoder.Output encoded = encoder.forward(store, x, training);
-        NDArray feature = Pool.globalAvgPool2d(encoded.lastResidualSum());
-        NDArray logits = fc.forward(store, new NDList(Pool.globalAvgPool2d(encoded.last())), training).head();
+        NDArray pooled = Pool.globalAvgPool2d(encoded.last());
+        NDArray feature = featurePoint == FeaturePoint.POST_RELU ? pooled
+                : Pool.globalAvgPool2d(encoded.lastResidualSum());
+        NDArray logits = fc.forward(store, new NDList(pooled), training).head();
         return new NDList(logits, feature);
     }
 
@@ -132,8 +138,9 @@ public final class ResNet extends AbstractBlock {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "ResNet(in=%d, width=%d, blocks=%s, smallInput=%s, D=%d, C=%d)",
-                inputChannels, width, Arrays.toString(blocksPerStage), smallInput, featureDim, numClasses);
+        return String.format(Locale.ROOT, "ResNet(in=%d, width=%d, blocks=%s, smallInput=%s, feature=%s, D=%d, C=%d)",
+                inputChannels, width, Arrays.toString(blocksPerStage), smallInput, featurePoint, featureDim,
+                numClasses);
     }
 
     private void checkInput(Shape shape) {
@@ -147,7 +154,8 @@ public final class ResNet extends AbstractBlock {
      * The basic residual block. Its forward returns the residual sum
      * {@code S(x) = BN(conv3x3(ReLU(BN(conv3x3/stride(x))))) + shortcut(x)} <em>before</em> the final ReLU,
      * which the caller applies (the encoder that {@link ResNet} and {@link SegmentationNet} share), so that
-     * the last block's pre-activation can be distilled. Weights are initialised as in {@link ResNet}.
+     * the last block's pre-activation can be distilled ({@link FeaturePoint#PRE_RELU}). Weights are initialised
+     * as in {@link ResNet}.
      */
     public static final class BasicBlock extends AbstractBlock {
 

@@ -148,6 +148,7 @@ final class ResidualEncoder {
         int width = 64;
         int[] blocksPerStage = {2, 2, 2, 2};
         boolean smallInput;
+        FeaturePoint featurePoint = FeaturePoint.POST_RELU;
 
         /** Returns this builder as its own type. */
         protected abstract B self();
@@ -186,6 +187,15 @@ final class ResidualEncoder {
          */
         public B optSmallInput(boolean smallInput) {
             this.smallInput = smallInput;
+            return self();
+        }
+
+        /**
+         * Optional: the distilled feature after the last block's ReLU ({@link FeaturePoint#POST_RELU}, the released
+         * code, default) or before it ({@link FeaturePoint#PRE_RELU}, the code's evident intent).
+         */
+        public B optFeaturePoint(FeaturePoint featurePoint) {
+            this.featurePoint = featurePoint;
             return self();
         }
     }

@@ -31,14 +31,17 @@ import java.util.Locale;
  *   decoder    y_S = L_S(e_S);   y_s = ReLU(BN(conv3x3(up2(y_{s+1}) + L_s(e_s))))  for s = S-1 .. 1
  *              L_s = conv1x1 to w channels (no bias); up2 = nearest-neighbour upsampling by 2
  *   logits     up_stem(conv1x1(y_1) + b)                 [B, K, H, W], nearest upsampling by the stem's stride
- *   feature    S_S, the last block's residual sum before its ReLU     [B, D, H / (stem * 2^(S-1)), ...]
+ *   feature    e_S = ReLU(S_S), the encoder's last map (POST_RELU, default)   [B, D, H / (stem 2^(S-1)), ...]
+ *              S_S, the last block's residual sum before its ReLU (PRE_RELU)
  * </pre>
  *
  * The output is {@code NDList(logits, feature)}, read by {@link dev.cmkd.method.NetworkOutput#of}: the dense
  * feature map that {@link dev.cmkd.method.FdCmkd} ({@link dev.cmkd.method.FeatureLayout#MAP}) distils is the
- * encoder's last pre-activation, as FD-CMKD's released code distils the last pre-activation of ResNet-18
- * before pooling (method.md, section 2.2). Heights and widths must be multiples of {@code stem * 2^(S-1)} (32
- * for ResNet-18; NYU's 480 x 640 is).
+ * encoder's last map at the {@link FeaturePoint} chosen with {@code optFeaturePoint}: after the ReLU, as FD-CMKD's
+ * released code distils ResNet-18's last output (its {@code pre_out} aliases the in-place ReLU's output), or before
+ * it, as the code's names intend (method.md, section 2.2); here no pooling follows, so the first is exactly the
+ * ReLU of the second. Heights and widths must be multiples of {@code stem * 2^(S-1)} (32 for ResNet-18; NYU's 480
+ * x 640 is).
  *
  * <p>Initialisation as {@link ResNet}: convolutions Kaiming-normal (fan-out), BatchNorm 1 / 0, biases 0.
  * The block creates no array itself, so it runs on whatever device its parameters and inputs are.
@@ -52,6 +55,7 @@ public final class SegmentationNet extends AbstractBlock {
     private final int width;
     private final int[] blocksPerStage;
     private final boolean smallInput;
+    private final FeaturePoint featurePoint;
     private final ResidualEncoder encoder;
     private final List<Conv2d> laterals = new ArrayList<>();
     private final List<Conv2d> fuseConvs = new ArrayList<>();
@@ -64,6 +68,7 @@ public final class SegmentationNet extends AbstractBlock {
         this.width = b.width;
         this.blocksPerStage = b.blocksPerStage.clone();
         this.smallInput = b.smallInput;
+        this.featurePoint = b.featurePoint;
         encoder = new ResidualEncoder(this::addChildBlock, width, smallInput);
         for (int stage = 0; stage < blocksPerStage.length; stage++) {
             encoder.addStage(blocksPerStage[stage]);
@@ -107,7 +112,8 @@ public final class SegmentationNet extends AbstractBlock {
             y = Activation.relu(fuseBns.get(f).forward(store, new NDList(y), training).head());
         }
         NDArray logits = classifier.forward(store, new NDList(y), training).head();
-        return new NDList(upsample(logits, encoder.stemStride()), encoded.lastResidualSum());
+        NDArray feature = featurePoint == FeaturePoint.POST_RELU ? encoded.last() : encoded.lastResidualSum();
+        return new NDList(upsample(logits, encoder.stemStride()), feature);
     }
 
     /** Returns {@code x [B, C, h, w]} upsampled to {@code [B, C, f h, f w]} by repeating each pixel. */
@@ -154,8 +160,9 @@ public final class SegmentationNet extends AbstractBlock {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "SegmentationNet(in=%d, width=%d, blocks=%s, smallInput=%s, D=%d, K=%d)",
-                inputChannels, width, Arrays.toString(blocksPerStage), smallInput, featureChannels(), numClasses);
+        return String.format(Locale.ROOT, "SegmentationNet(in=%d, width=%d, blocks=%s, smallInput=%s, feature=%s,"
+                + " D=%d, K=%d)", inputChannels, width, Arrays.toString(blocksPerStage), smallInput, featurePoint,
+                featureChannels(), numClasses);
     }
 
     /**

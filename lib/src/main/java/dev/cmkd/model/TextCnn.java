@@ -31,13 +31,14 @@ import java.util.Locale;
  *   E       = embedding(ids)                                   [B, L, e]     (padding has its own vector)
  *   c_k     = max_t ReLU(conv1d_k(E^T))   for each kernel k     [B, F]        (valid convolution over time)
  *   h       = dropout(concat_k c_k)                            [B, K F]      (dropout in training only)
- *   feature f = W_a h + b_a                                    [B, D]        pre-activation: can be negative
- *   logits  z = W ReLU(f) + b                                  [B, C]
+ *   a         = W_a h + b_a                                    [B, D]        the adapter's pre-activation
+ *   feature f = ReLU(a)  (POST_RELU, default)   or   a  (PRE_RELU)
+ *   logits  z = W ReLU(a) + b                                  [B, C]
  * </pre>
  * The linear adapter {@code W_a} maps the {@code K F} pooled filters to the image network's feature dimension
  * {@code D} (512 for ResNet-18), so the two modalities' features have the same size, as FD-CMKD's band
- * losses and shared classifiers need; as in {@link ResNet} the distilled feature is taken before the last
- * activation and the head reads the activated one.
+ * losses and shared classifiers need; as in {@link ResNet} the distilled feature is taken after the last
+ * activation or before it ({@link FeaturePoint}, {@code optFeaturePoint}) and the head reads the activated one.
  *
  * <p><b>Defaults</b> (Y. Kim, "Convolutional Neural Networks for Sentence Classification", EMNLP 2014,
  * arXiv 1408.5882): kernel widths 3, 4, 5 with 100 filters each, dropout 0.5, embedding size 300 initialised
@@ -56,6 +57,7 @@ public final class TextCnn extends AbstractBlock {
     private final int filters;
     private final int featureDim;
     private final float dropoutRate;
+    private final FeaturePoint featurePoint;
     private final Parameter embedding;
     private final List<Conv1d> convolutions = new ArrayList<>();
     private final Dropout dropout;
@@ -69,6 +71,7 @@ public final class TextCnn extends AbstractBlock {
         this.filters = b.filters;
         this.featureDim = b.featureDim;
         this.dropoutRate = b.dropout;
+        this.featurePoint = b.featurePoint;
         embedding = addParameter(Parameter.builder().setName("embedding").setType(Parameter.Type.WEIGHT)
                 .optShape(new Shape(vocabularySize, embeddingDim)).optInitializer(new UniformInitializer(0.25f))
                 .build());
@@ -78,7 +81,7 @@ public final class TextCnn extends AbstractBlock {
             convolutions.add(addChildBlock("conv" + k, conv));
         }
         dropout = addChildBlock("dropout", Dropout.builder().optRate(dropoutRate).build());
-        head = new FeatureHead(this::addChildBlock, featureDim, numClasses);
+        head = new FeatureHead(this::addChildBlock, featureDim, numClasses, featurePoint);
     }
 
     /** Returns a builder. */
@@ -139,9 +142,9 @@ public final class TextCnn extends AbstractBlock {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "TextCnn(V=%d, e=%d, kernels=%s x %d, dropout=%s, D=%d, C=%d)",
-                vocabularySize, embeddingDim, Arrays.toString(kernelSizes), filters, dropoutRate, featureDim,
-                numClasses);
+        return String.format(Locale.ROOT, "TextCnn(V=%d, e=%d, kernels=%s x %d, dropout=%s, feature=%s, D=%d, C=%d)",
+                vocabularySize, embeddingDim, Arrays.toString(kernelSizes), filters, dropoutRate, featurePoint,
+                featureDim, numClasses);
     }
 
     /** Builder in DJL's style: {@code set*} required, {@code opt*} optional. */
@@ -154,6 +157,7 @@ public final class TextCnn extends AbstractBlock {
         private int filters = 100;
         private int featureDim = 512;
         private float dropout = 0.5f;
+        private FeaturePoint featurePoint = FeaturePoint.POST_RELU;
 
         private Builder() {}
 
@@ -199,6 +203,15 @@ public final class TextCnn extends AbstractBlock {
         /** Optional: the dropout rate on the pooled filters in training. Default 0.5 (Kim 2014). */
         public Builder optDropout(float dropout) {
             this.dropout = dropout;
+            return this;
+        }
+
+        /**
+         * Optional: the distilled feature after the adapter's ReLU or before it. Default {@link
+         * FeaturePoint#POST_RELU}, as the released code's ResNet.
+         */
+        public Builder optFeaturePoint(FeaturePoint featurePoint) {
+            this.featurePoint = featurePoint;
             return this;
         }
 

@@ -4,7 +4,8 @@
  *
  * <p>{@link dev.cmkd.model.ResNet} is the ResNet-18 that FD-CMKD's released code uses on both sides (a
  * 1-channel audio network on spectrograms, a 3-channel visual network on frames); its {@code feature} is
- * the pooled pre-activation output of the last residual block, the quantity FD-CMKD distils. Smaller
+ * the pooled output of the last residual block after its ReLU (what the released code distils) or before it (what
+ * its names intend), as {@link dev.cmkd.model.FeaturePoint} chooses. Smaller
  * widths, fewer stages and a small-input stem make CPU-sized variants of the same network.
  *
  * <p>For text, {@link dev.cmkd.model.TextCnn} (Kim 2014's convolutional sentence encoder, trained from scratch)

@@ -138,6 +138,8 @@ public final class CalibrationStudy {
                 List.of(0L, 1L)));
         options.add(TaskRegistry.TEACHER_EPOCHS.withDefaults(type.epochs()[0], type.epochs()[1]));
         options.add(TaskRegistry.BATCH_SIZE.withDefaults(type.batchSize()[0], type.batchSize()[1]));
+        options.add(TaskRegistry.INITIALISATION);
+        options.add(TaskRegistry.FEATURE_POINT);
         options.add(TaskRegistry.output(type));
         options.add(AvMnistTtsTask.DATA);
         options.add(AvMnistTtsTask.MAX_PAIRS);
@@ -176,6 +178,7 @@ public final class CalibrationStudy {
         Path root = settings.get(AvMnistTtsTask.DATA);
         int maxPairs = settings.get(AvMnistTtsTask.MAX_PAIRS);
         var network = AvMnistTtsTask.network(settings);
+        var initialisation = settings.get(TaskRegistry.INITIALISATION);
         List<Double> energies = settings.get(GRID_IMAGE_ENERGY);
         energies.forEach(energy -> {
             if (!(energy > 0 && energy <= 1)) {
@@ -190,7 +193,7 @@ public final class CalibrationStudy {
                 // audio runs: images intact (they do not enter an audio run)
                 DataSettings data = new DataSettings(snr, 1.0, pairs);
                 Experiment experiment = new Experiment(AvMnistTtsTask.create(root, maxPairs, data, network, true),
-                        outputDir.resolve("runs").resolve(key("audio", pairs, snr)));
+                        outputDir.resolve("runs").resolve(key("audio", pairs, snr)), initialisation);
                 experiments.put(key("audio", pairs, snr), experiment);
                 scores.put(key("audio", pairs, snr), train(experiment, "audio", seeds, epochs, batch));
             }
@@ -198,7 +201,7 @@ public final class CalibrationStudy {
                 // image runs: the audio at the first SNR of the grid (it does not enter an image run)
                 DataSettings data = new DataSettings(snrs.get(0), energy, pairs);
                 Experiment experiment = new Experiment(AvMnistTtsTask.create(root, maxPairs, data, network, true),
-                        outputDir.resolve("runs").resolve(key("image", pairs, energy)));
+                        outputDir.resolve("runs").resolve(key("image", pairs, energy)), initialisation);
                 experiments.put(key("image", pairs, energy), experiment);
                 scores.put(key("image", pairs, energy), train(experiment, "image", seeds, epochs, batch));
             }

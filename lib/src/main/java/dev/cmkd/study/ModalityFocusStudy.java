@@ -174,6 +174,8 @@ public final class ModalityFocusStudy {
         options.add(TaskRegistry.STUDENT_EPOCHS.withDefaults(20, 1));
         options.add(TaskRegistry.BATCH_SIZE.withDefaults(20, 16));
         options.add(TaskRegistry.JOINT);
+        options.add(TaskRegistry.INITIALISATION);
+        options.add(TaskRegistry.FEATURE_POINT);
         options.add(OUTPUT);
         type.options().stream().filter(o -> o != ModalityFocusTask.GAMMA && o != ModalityFocusTask.NETWORK)
                 .forEach(options::add);
@@ -207,7 +209,7 @@ public final class ModalityFocusStudy {
                         label(gamma), i + 1, gammas.size(), task.generator());
                 Path dir = output.resolve(network).resolve("gamma-" + label(gamma));
                 BenchmarkReport report = Runner.protocol(ModalityFocusTask.TYPE, settings, methods)
-                        .run(new Experiment(task, dir.resolve("runs")));
+                        .run(new Experiment(task, dir.resolve("runs"), settings.get(TaskRegistry.INITIALISATION)));
                 Table results = report.results();
                 results.insertColumn(0, DoubleColumn.create("gamma", results.rowCount()).fillWith(
                         task.generator().realisedGamma()));

@@ -31,7 +31,8 @@ import tech.tablesaw.api.Table;
  * teacher's pooled features of the same test pair are, per frequency band (mean cosine and linear CKA), and
  * as a curve over frequency bins. Two controls tell whether a "low-frequency agreement" is more than a
  * shared mean: the same teachers with the audio teacher's channels randomly permuted (the DC bin, the mean,
- * is unchanged; any real structure along the channels is destroyed), and two untrained networks.
+ * is unchanged; any real structure along the channels is destroyed), and the two networks untrained, as the
+ * teachers started (initialised as the experiment's {@link dev.cmkd.experiment.Initialisation} says).
  */
 public final class SimilarityStudy {
 
@@ -65,7 +66,7 @@ public final class SimilarityStudy {
                 String modality = experiment.task().modalities().get(m);
                 experiment.teacher(modality, spec);
                 trained[m] = features(experiment.frozenTeacher(modality, spec, manager), test, m, manager);
-                untrained[m] = features(experiment.untrained(modality, seed + 1000 + m, manager), test, m, manager);
+                untrained[m] = features(experiment.untrained(modality, seed, manager), test, m, manager);
             }
             conditions.put("trained teachers", trained);
             conditions.put("channels of one permuted", new NDArray[] {trained[0], permuteChannels(trained[1], seed)});

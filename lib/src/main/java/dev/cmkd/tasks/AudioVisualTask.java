@@ -73,7 +73,7 @@ public final class AudioVisualTask {
                 },
                 (settings, workDir) -> {
                     NetworkConfig network = new NetworkConfig(settings.get(WIDTH), NetworkConfig.resNet18()
-                            .blocksPerStage(), false);
+                            .blocksPerStage(), false, settings.get(TaskRegistry.FEATURE_POINT));
                     Task task = task(convention, writeFixture(convention, workDir, COST_CLIPS), network, COST_CLIPS);
                     String setup = String.format(Locale.ROOT, "ResNet width %d, blocks %s, batch %d, inputs %s",
                             network.width(), Arrays.toString(network.blocksPerStage()), COST_BATCH, List.of(
@@ -86,7 +86,7 @@ public final class AudioVisualTask {
     /** Returns the backbone of {@code settings}: ResNet-18 of the given width, or two stages for ci. */
     public static NetworkConfig network(Settings settings) {
         return new NetworkConfig(settings.get(WIDTH), settings.profile() == Profile.CI ? new int[] {1, 1}
-                : NetworkConfig.resNet18().blocksPerStage(), false);
+                : NetworkConfig.resNet18().blocksPerStage(), false, settings.get(TaskRegistry.FEATURE_POINT));
     }
 
     private static Task task(AvConvention convention, Path root, NetworkConfig network, int maxClips) {

@@ -134,7 +134,7 @@ public final class AvMnistTtsTask {
     /** Returns the backbone of {@code settings}. */
     public static NetworkConfig network(Settings settings) {
         return new NetworkConfig(settings.get(WIDTH), settings.profile() == Profile.CI ? new int[] {1, 1}
-                : new int[] {1, 1, 1, 1}, false);
+                : new int[] {1, 1, 1, 1}, false, settings.get(TaskRegistry.FEATURE_POINT));
     }
 
     /** Builds the dataset if it is missing, loads its three splits and returns the task over them. */

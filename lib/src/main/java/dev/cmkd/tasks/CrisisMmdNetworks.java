@@ -10,9 +10,10 @@ import dev.cmkd.model.TextCnn;
  * The two networks of the CrisisMMD benchmark. The image network is a {@link dev.cmkd.model.ResNet} on
  * 3-channel pictures; the text network is a {@link TextCnn} on token ids, or a {@link FeatureMlp} when the
  * text side is pretrained features. The text network's feature has the image network's dimension
- * {@code D = width * 2^(stages-1)}.
+ * {@code D = width * 2^(stages-1)}. Both networks take the distilled feature at the image backbone's {@link
+ * NetworkConfig#featurePoint()}.
  *
- * @param image the image backbone (ResNet-18 in the paper)
+ * @param image the image backbone (ResNet-18 in the paper) and the feature point of both networks
  * @param embeddingDim the TextCnn's embedding size (Kim 2014: 300)
  * @param kernelSizes the TextCnn's convolution widths (Kim 2014: 3, 4, 5)
  * @param filters the TextCnn's filters per width (Kim 2014: 100)
@@ -42,11 +43,11 @@ public record CrisisMmdNetworks(NetworkConfig image, int embeddingDim, int[] ker
                 return image.build(3, numClasses);
             case CrisisMmdLoader.TEXT:
                 if (vocabularySize == 0) {
-                    return new FeatureMlp(numClasses, hiddenDim, featureDim());
+                    return new FeatureMlp(numClasses, hiddenDim, featureDim(), image.featurePoint());
                 }
                 return TextCnn.builder().setVocabularySize(vocabularySize).setNumClasses(numClasses)
                         .optEmbeddingDim(embeddingDim).optKernelSizes(kernelSizes).optFilters(filters)
-                        .optDropout(dropout).optFeatureDim(featureDim()).build();
+                        .optDropout(dropout).optFeatureDim(featureDim()).optFeaturePoint(image.featurePoint()).build();
             default:
                 throw new IllegalArgumentException("unknown modality '" + modality + "'; CrisisMMD has "
                         + CrisisMmdLoader.IMAGE + " and " + CrisisMmdLoader.TEXT);

@@ -100,12 +100,13 @@ public final class CrisisMmdTask implements Task {
     /** Returns the networks of {@code settings}: the paper's, or the small ones of ci, at the given width. */
     public static CrisisMmdNetworks networks(Settings settings) {
         if (settings.profile() == Profile.CI) {
-            return new CrisisMmdNetworks(new NetworkConfig(settings.get(WIDTH), new int[] {1, 1}, false), 16,
-                    new int[] {2, 3}, 8, 0.5f, 16);
+            return new CrisisMmdNetworks(new NetworkConfig(settings.get(WIDTH), new int[] {1, 1}, false,
+                    settings.get(TaskRegistry.FEATURE_POINT)), 16, new int[] {2, 3}, 8, 0.5f, 16);
         }
         CrisisMmdNetworks paper = CrisisMmdNetworks.paper();
-        return new CrisisMmdNetworks(new NetworkConfig(settings.get(WIDTH), paper.image().blocksPerStage(), false),
-                paper.embeddingDim(), paper.kernelSizes(), paper.filters(), paper.dropout(), paper.hiddenDim());
+        return new CrisisMmdNetworks(new NetworkConfig(settings.get(WIDTH), paper.image().blocksPerStage(), false,
+                settings.get(TaskRegistry.FEATURE_POINT)), paper.embeddingDim(), paper.kernelSizes(), paper.filters(),
+                paper.dropout(), paper.hiddenDim());
     }
 
     private static Task create(Settings settings, Path output) {
@@ -134,8 +135,8 @@ public final class CrisisMmdTask implements Task {
         CrisisMmdFixture.writePrepared(workDir, 2);
         CrisisMmdNetworks paper = CrisisMmdNetworks.paper();
         CrisisMmdNetworks networks = new CrisisMmdNetworks(new NetworkConfig(settings.get(WIDTH),
-                paper.image().blocksPerStage(), false), paper.embeddingDim(), paper.kernelSizes(), paper.filters(),
-                paper.dropout(), paper.hiddenDim());
+                paper.image().blocksPerStage(), false, settings.get(TaskRegistry.FEATURE_POINT)), paper.embeddingDim(),
+                paper.kernelSizes(), paper.filters(), paper.dropout(), paper.hiddenDim());
         int imageSize = settings.get(IMAGE_SIZE);
         String setup = String.format(Locale.ROOT, "ResNet width %d, blocks %s on %d px pictures; TextCNN (embedding"
                 + " %d, kernels %s, %d filters); batch %d", networks.image().width(), Arrays.toString(

@@ -10,6 +10,7 @@ import dev.cmkd.experiment.Task;
 import dev.cmkd.experiment.TaskType;
 import dev.cmkd.method.FeatureLayout;
 import dev.cmkd.model.FeatureMlp;
+import dev.cmkd.model.FeaturePoint;
 import dev.cmkd.model.LinearClassifier;
 
 import java.nio.file.Path;
@@ -25,12 +26,12 @@ import java.util.Map;
  *
  * <p>The network ({@code network}) is either the paper's linear classifier ({@link LinearClassifier}; its feature
  * is its logits, for logit methods only) or an MLP ({@link FeatureMlp}: {@code f = W_2 ReLU(W_1 x)}, {@code z = W
- * ReLU(f)}) whose pre-activation penultimate feature {@code f} of {@code featureDim} channels is what FD-CMKD
- * splits into frequency bands and the feature methods match. Defaults ({@code full}): the paper's data (γ = 1, 10
- * decisive features per modality, 15 and 40 noise dimensions, 200 training and 1000 test samples, 2 classes) with
- * 200 validation samples, an MLP of 64 hidden units and a 32-d feature, batch 20, 20 epochs (200 SGD steps with
- * the kit's optimiser; the authors take 1000 full-batch steps of SGD at 0.1). {@code ci}: 64/64/128 samples, 8
- * hidden units, an 8-d feature, batch 16, 1 epoch.
+ * ReLU(f)}) whose penultimate feature of {@code featureDim} channels, {@code ReLU(f)} or {@code f} as {@code
+ * featurePoint} says, is what FD-CMKD splits into frequency bands and the feature methods match. Defaults ({@code
+ * full}): the paper's data (γ = 1, 10 decisive features per modality, 15 and 40 noise dimensions, 200 training and
+ * 1000 test samples, 2 classes) with 200 validation samples, an MLP of 64 hidden units and a 32-d feature, batch 20,
+ * 20 epochs (200 SGD steps with the kit's optimiser; the authors take 1000 full-batch steps of SGD at 0.1). {@code
+ * ci}: 64/64/128 samples, 8 hidden units, an 8-d feature, batch 16, 1 epoch.
  */
 public final class ModalityFocusTask implements Task {
 
@@ -79,12 +80,14 @@ public final class ModalityFocusTask implements Task {
      * @param kind {@code mlp} or {@code linear}
      * @param hidden the MLP's hidden units (0 for linear)
      * @param featureDim the MLP's feature dimension (0 for linear, whose feature is its logits)
+     * @param featurePoint the MLP's distilled feature, after its last ReLU or before it (linear: unused)
      */
-    public record Network(String kind, int hidden, int featureDim) {
+    public record Network(String kind, int hidden, int featureDim, FeaturePoint featurePoint) {
 
         /** Returns a new network for {@code classes} classes. */
         public Block build(int classes) {
-            return kind.equals("linear") ? new LinearClassifier(classes) : new FeatureMlp(classes, hidden, featureDim);
+            return kind.equals("linear") ? new LinearClassifier(classes)
+                    : new FeatureMlp(classes, hidden, featureDim, featurePoint);
         }
     }
 
@@ -108,8 +111,9 @@ public final class ModalityFocusTask implements Task {
         ModalityFocusData data = ModalityFocusData.builder().optGamma(gamma).optDecisive(settings.get(DECISIVE))
                 .optNoiseDims(settings.get(NOISE_A), settings.get(NOISE_B)).optSamples(settings.get(TRAIN),
                         settings.get(VALIDATION), settings.get(TEST)).optClasses(settings.get(CLASSES)).build();
-        Network network = kind.equals("linear") ? new Network(kind, 0, 0)
-                : new Network(kind, settings.get(HIDDEN), settings.get(FEATURE_DIM));
+        FeaturePoint featurePoint = settings.get(TaskRegistry.FEATURE_POINT);
+        Network network = kind.equals("linear") ? new Network(kind, 0, 0, featurePoint)
+                : new Network(kind, settings.get(HIDDEN), settings.get(FEATURE_DIM), featurePoint);
         return new ModalityFocusTask(data, network);
     }
 

@@ -16,6 +16,7 @@ import dev.cmkd.data.nyu.RgbdModality;
 import dev.cmkd.data.nyu.RgbdSplit;
 import dev.cmkd.data.nyu.SyntheticRgbd;
 import dev.cmkd.method.FeatureLayout;
+import dev.cmkd.model.FeaturePoint;
 import dev.cmkd.model.SegmentationNet;
 import dev.cmkd.train.Evaluator;
 
@@ -81,25 +82,30 @@ public final class SegmentationTask implements Task {
      * @param width base width of encoder and decoder (64: ResNet-18)
      * @param blocksPerStage basic blocks per encoder stage ({2, 2, 2, 2}: ResNet-18)
      * @param smallInput the 3x3 stride-1 stem, for small images
+     * @param featurePoint the distilled map: the encoder's last map after its ReLU (as the released code's ResNet)
+     *     or before it
      */
-    public record Backbone(int width, int[] blocksPerStage, boolean smallInput) {
+    public record Backbone(int width, int[] blocksPerStage, boolean smallInput, FeaturePoint featurePoint) {
 
-        /** A ResNet-18 encoder with the ImageNet stem. */
+        /** A ResNet-18 encoder with the ImageNet stem and the post-ReLU map. */
         public static Backbone resNet18() {
-            return new Backbone(64, new int[] {2, 2, 2, 2}, false);
+            return new Backbone(64, new int[] {2, 2, 2, 2}, false, FeaturePoint.POST_RELU);
         }
 
         /** Returns the network for {@code modality} and {@code classes} classes. */
         public SegmentationNet build(RgbdModality modality, int classes) {
             return SegmentationNet.builder().setNumClasses(classes).optInputChannels(modality.channels())
-                    .optWidth(width).optBlocksPerStage(blocksPerStage).optSmallInput(smallInput).build();
+                    .optWidth(width).optBlocksPerStage(blocksPerStage).optSmallInput(smallInput)
+                    .optFeaturePoint(featurePoint).build();
         }
     }
 
     /** Returns the network of {@code settings}: ResNet-18 U-Net-lite at the given width, or a tiny one for ci. */
     public static Backbone backbone(Settings settings) {
-        return settings.profile() == Profile.CI ? new Backbone(settings.get(WIDTH), new int[] {1, 1, 1}, true)
-                : new Backbone(settings.get(WIDTH), Backbone.resNet18().blocksPerStage(), false);
+        FeaturePoint featurePoint = settings.get(TaskRegistry.FEATURE_POINT);
+        return settings.profile() == Profile.CI ? new Backbone(settings.get(WIDTH), new int[] {1, 1, 1}, true,
+                featurePoint) : new Backbone(settings.get(WIDTH), Backbone.resNet18().blocksPerStage(), false,
+                featurePoint);
     }
 
     private static Task create(Settings settings, Path output) {
@@ -144,7 +150,8 @@ public final class SegmentationTask implements Task {
     private static TaskType.CostRun costRun(Settings settings, Path workDir) {
         Path prepared = synthetic(workDir, new int[] {480, 640}, new int[] {16, 4, 4});
         NyuDepthV2 loader = NyuDepthV2.builder().optDownsample(settings.get(DOWNSAMPLE)).build();
-        Backbone backbone = new Backbone(settings.get(WIDTH), Backbone.resNet18().blocksPerStage(), false);
+        Backbone backbone = new Backbone(settings.get(WIDTH), Backbone.resNet18().blocksPerStage(), false,
+                settings.get(TaskRegistry.FEATURE_POINT));
         int[] crop = settings.get(CROP);
         Task task = new SegmentationTask(loader.load(prepared, "train"), loader.load(prepared, "val"),
                 loader.load(prepared, "test"), backbone, new Augmentation(crop[0], crop[1], true), 4,

@@ -1,11 +1,13 @@
 package dev.cmkd.tasks;
 
+import dev.cmkd.experiment.Initialisation;
 import dev.cmkd.experiment.TaskType;
 import dev.cmkd.cli.Option;
 import dev.cmkd.cli.Options;
 import dev.cmkd.cli.Settings;
 import dev.cmkd.data.av.AvConvention;
 import dev.cmkd.method.MethodRegistry;
+import dev.cmkd.model.FeaturePoint;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,8 +18,8 @@ import java.util.stream.LongStream;
 
 /**
  * The benchmarks by name, an explicit map (no reflection), and the settings every one of them shares: the
- * protocol's seeds, student modalities, methods, epochs, batch size and output folder, with each benchmark's own
- * defaults. A new benchmark is one {@link #register} line below.
+ * protocol's seeds, student modalities, methods, epochs, batch size, initialisation, the networks' feature point and
+ * output folder, with each benchmark's own defaults. A new benchmark is one {@link #register} line below.
  */
 public final class TaskRegistry {
 
@@ -38,6 +40,21 @@ public final class TaskRegistry {
     public static final Option<Integer> WORKERS = Option.integer("workers", 1, "processes that train the protocol's"
             + " runs side by side, each with the cores / workers intra-op threads of the engine (the thread count is"
             + " part of a run's identity, so keep it for runs to be read back)", null, null);
+
+    /** How the networks of a seed are initialised. */
+    public static final Option<Initialisation> INITIALISATION = Option.choice("initialisation",
+            Initialisation.class, "independent: each network from an engine seed derived from the seed and its"
+                    + " modality (a modality's teacher and students start alike, the two modalities differently);"
+                    + " shared: every network of a seed from the seed itself (networks of equal architecture start"
+                    + " identical, the kit's behaviour before issue 14)", Initialisation.INDEPENDENT,
+            Initialisation.INDEPENDENT);
+
+    /** Where every network takes the distilled feature. */
+    public static final Option<FeaturePoint> FEATURE_POINT = Option.choice("featurePoint", FeaturePoint.class,
+            "the distilled feature: post-relu, the pooled output of the last block after its ReLU (the"
+                    + " released code, whose pre_out aliases the in-place ReLU's output), or pre-relu, before it (the"
+                    + " code's evident intent, its variable names); the classifier sees the post-ReLU feature under"
+                    + " both", FeaturePoint.POST_RELU, FeaturePoint.POST_RELU);
 
     /** Epochs of each teacher (defaults: each benchmark's). */
     public static final Option<Integer> TEACHER_EPOCHS = Option.integer("teacherEpochs", 1, "epochs of each teacher",
@@ -87,7 +104,10 @@ public final class TaskRegistry {
         return type;
     }
 
-    /** The protocol's settings of {@code type}: students, methods, epochs, batch size, output, with its defaults. */
+    /**
+     * The protocol's settings of {@code type}: students, methods, epochs, batch size, joint training, initialisation,
+     * the networks' feature point, output, with its defaults.
+     */
     public static List<Option<?>> protocolOptions(TaskType type) {
         List<Option<?>> options = new ArrayList<>();
         options.add(MODE);
@@ -99,6 +119,8 @@ public final class TaskRegistry {
         options.add(BATCH_SIZE.withDefaults(type.batchSize()[0], type.batchSize()[1]));
         options.add(JOINT);
         options.add(WORKERS.withDefaults(type.workers(), 1));
+        options.add(INITIALISATION);
+        options.add(FEATURE_POINT);
         options.add(output(type));
         return options;
     }

@@ -123,7 +123,9 @@ public final class TrainingLoop {
             run.commit(records.size(), Map.of(METRICS, metricsWriter(records)));
         }
         ParameterStore store = new ParameterStore(manager, false);
-        int batches = train.size() / spec.batchSize(); // the last partial batch is dropped, as in the released code
+        // the last partial batch is dropped (our choice: every step sees a full batch, and batch norm never sees a
+        // batch of one); the released code's DataLoader keeps it (drop_last=False), one smaller step per epoch
+        int batches = train.size() / spec.batchSize();
         if (batches == 0) {
             throw new IllegalArgumentException("training split " + train.name() + " has " + train.size()
                     + " samples, fewer than one batch of " + spec.batchSize());

@@ -21,6 +21,7 @@ import dev.cmkd.train.EpochRecord;
 import dev.cmkd.train.RunDirectoryException;
 import dev.cmkd.train.RunSpec;
 import dev.cmkd.train.TrainingLoop;
+import dev.cmkd.model.FeaturePoint;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +39,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ExperimentTest {
 
     private static final SyntheticPairs DATA = new SyntheticPairs(4, 8, 1.0, 5);
-    private static final NetworkConfig TINY = new NetworkConfig(8, new int[] {1, 1}, true);
+    private static final NetworkConfig TINY = new NetworkConfig(8, new int[] {1, 1}, true, FeaturePoint.POST_RELU);
 
     private static final Splits SPLITS = new Splits(DATA.split("train", 192, 0), DATA.split("val", 64, 1000),
             DATA.split("test", 64, 2000));
@@ -199,6 +200,19 @@ class ExperimentTest {
                 () -> experiment.teacher("b", new RunSpec(2, 32, 0.05, 1e-4, 0.9, 0.9, 1)));
         assertTrue(refused.getMessage().contains("another configuration"), refused.getMessage());
         assertTrue(refused.getMessage().contains("spec.epochs: the run has 1, the settings 2"), refused.getMessage());
+    }
+
+    @Test
+    void theFeaturePointIsPartOfARunsIdentity(@TempDir Path dir) throws Exception {
+        experiment(dir).teacher("b", spec(1));
+        assertTrue(Files.readString(dir.resolve("teacher-b-seed1").resolve("config.json"))
+                .contains("\"featurePoint\": \"POST_RELU\""));
+        NetworkConfig preRelu = new NetworkConfig(8, new int[] {1, 1}, true, FeaturePoint.PRE_RELU);
+        Experiment other = new Experiment(new PairedTask("synthetic", "SYNTHETIC", preRelu, seed -> SPLITS, Map.of()),
+                dir);
+        RunDirectoryException refused = assertThrows(RunDirectoryException.class, () -> other.teacher("b", spec(1)));
+        assertTrue(refused.getMessage().contains("network.featurePoint: the run has \"POST_RELU\""),
+                refused.getMessage());
     }
 
     @Test

@@ -14,6 +14,7 @@ import dev.cmkd.train.EpochRecord;
 import dev.cmkd.train.RunDirectoryException;
 import dev.cmkd.train.RunSpec;
 import dev.cmkd.train.TrainingLoop;
+import dev.cmkd.model.FeaturePoint;
 
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -47,7 +48,7 @@ class RunsBeforeRunIdentityTest {
             "student-a-c2kd-seed1");
 
     private static final SyntheticPairs DATA = new SyntheticPairs(4, 8, 1.0, 5);
-    private static final NetworkConfig TINY = new NetworkConfig(8, new int[] {1, 1}, true);
+    private static final NetworkConfig TINY = new NetworkConfig(8, new int[] {1, 1}, true, FeaturePoint.POST_RELU);
     private static final Splits SPLITS = new Splits(DATA.split("train", 192, 0), DATA.split("val", 64, 1000),
             DATA.split("test", 64, 2000));
     private static final RunSpec SPEC = new RunSpec(2, 32, 0.05, 1e-4, 0.9, 0.9, 1);

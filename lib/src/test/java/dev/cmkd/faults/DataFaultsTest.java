@@ -25,6 +25,7 @@ import dev.cmkd.testing.NpyFiles;
 import dev.cmkd.tour.SyntheticPairs;
 import dev.cmkd.train.RunDirectoryException;
 import dev.cmkd.train.RunSpec;
+import dev.cmkd.model.FeaturePoint;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,7 +59,7 @@ class DataFaultsTest {
     private static final SyntheticPairs DATA = new SyntheticPairs(4, 8, 1.0, 5);
     private static final Splits SPLITS = new Splits(DATA.split("train", 64, 0), DATA.split("val", 32, 1000),
             DATA.split("test", 32, 2000));
-    private static final NetworkConfig TINY = new NetworkConfig(4, new int[] {1, 1}, true);
+    private static final NetworkConfig TINY = new NetworkConfig(4, new int[] {1, 1}, true, FeaturePoint.POST_RELU);
     private static final RunSpec SPEC = new RunSpec(1, 32, 0.05, 1e-4, 0.9, 0.9, 1);
 
     @TempDir

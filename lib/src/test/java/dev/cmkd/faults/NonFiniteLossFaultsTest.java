@@ -23,6 +23,7 @@ import dev.cmkd.method.MethodSpec;
 import dev.cmkd.method.NetworkOutput;
 import dev.cmkd.report.BenchmarkReport;
 import dev.cmkd.tour.SyntheticPairs;
+import dev.cmkd.model.FeaturePoint;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,7 +49,7 @@ class NonFiniteLossFaultsTest {
 
     private static final FaultTable TABLE = new FaultTable(NonFiniteLossFaultsTest.class);
     private static final SyntheticPairs DATA = new SyntheticPairs(4, 8, 1.0, 5);
-    private static final NetworkConfig TINY = new NetworkConfig(8, new int[] {1, 1}, true);
+    private static final NetworkConfig TINY = new NetworkConfig(8, new int[] {1, 1}, true, FeaturePoint.POST_RELU);
     private static final PairedSplit TRAIN = DATA.split("train", 192, 0);
     private static final Splits SPLITS = new Splits(TRAIN, DATA.split("val", 64, 1000), DATA.split("test", 64, 2000));
 

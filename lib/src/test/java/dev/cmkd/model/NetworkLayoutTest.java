@@ -41,9 +41,12 @@ import org.junit.jupiter.api.Test;
  * <p>The golden file was written by this test (it writes what it sees to {@code target/network-layouts.txt}) at
  * the commit before issue 11's clean-up of the networks (DJL 0.29, PyTorch 2.3.1 CPU, JDK 17); it also writes the
  * SHA-256 of every output's bytes to {@code target/network-outputs.txt}, for a bit-exact comparison of two commits on
- * one machine.
+ * one machine. The networks take the pre-ReLU feature, the only one before issue 14 (the feature point adds no
+ * parameter; the post-ReLU default is checked against PyTorch by {@code ResNetGoldenTest}).
  */
 class NetworkLayoutTest {
+
+    private static final FeaturePoint PRE = FeaturePoint.PRE_RELU;
 
     private static final String GOLDEN = "golden/network-layouts.txt";
 
@@ -53,16 +56,20 @@ class NetworkLayoutTest {
     @Test
     void everyNetworkKeepsItsParameterLayoutInitialValuesAndOutputs() throws IOException {
         List<String> actual = new ArrayList<>();
-        fingerprint(actual, "resnet18", () -> ResNet.builder().setNumClasses(6).build(), x(2, 3, 64, 64));
-        fingerprint(actual, "resnet-small", () -> ResNet.builder().setNumClasses(4).optInputChannels(1).optWidth(8)
+        fingerprint(actual, "resnet18", () -> ResNet.builder().setNumClasses(6).optFeaturePoint(PRE).build(),
+                x(2, 3, 64, 64));
+        fingerprint(actual, "resnet-small", () -> ResNet.builder().setNumClasses(4).optFeaturePoint(PRE)
+                .optInputChannels(1).optWidth(8)
                 .optBlocksPerStage(1, 2).optSmallInput(true).build(), x(2, 1, 28, 28));
-        fingerprint(actual, "segmentation", () -> SegmentationNet.builder().setNumClasses(5).optWidth(8)
+        fingerprint(actual, "segmentation", () -> SegmentationNet.builder().setNumClasses(5).optFeaturePoint(PRE)
+                .optWidth(8)
                 .optBlocksPerStage(1, 2, 1).build(), x(2, 3, 64, 64));
-        fingerprint(actual, "segmentation-small", () -> SegmentationNet.builder().setNumClasses(3).optInputChannels(1)
+        fingerprint(actual, "segmentation-small", () -> SegmentationNet.builder().setNumClasses(3)
+                .optFeaturePoint(PRE).optInputChannels(1)
                 .optWidth(4).optBlocksPerStage(2, 1).optSmallInput(true).build(), x(2, 1, 8, 12));
         fingerprint(actual, "textcnn", () -> TextCnn.builder().setVocabularySize(50).setNumClasses(3)
-                .optEmbeddingDim(16).optKernelSizes(2, 3).optFilters(4).optFeatureDim(8).build(), ids(2, 7));
-        fingerprint(actual, "featuremlp", () -> new FeatureMlp(3, 16, 8), x(2, 10));
+                .optFeaturePoint(PRE).optEmbeddingDim(16).optKernelSizes(2, 3).optFilters(4).optFeatureDim(8).build(), ids(2, 7));
+        fingerprint(actual, "featuremlp", () -> new FeatureMlp(3, 16, 8, PRE), x(2, 10));
         Path written = Path.of("target", "network-layouts.txt");
         Files.createDirectories(written.getParent());
         Files.write(written, actual, StandardCharsets.UTF_8);

@@ -129,9 +129,9 @@ class ResNetTest {
      * {@code ReLU(feature)}: logits = W relu(f) + b, while the feature itself has negative entries.
      */
     @Test
-    void featureIsThePooledResidualSumBeforeTheFinalRelu() {
+    void preReluFeatureIsThePooledResidualSumBeforeTheFinalRelu() {
         ResNet net = ResNet.builder().setNumClasses(5).optInputChannels(1).optWidth(4)
-                .optBlocksPerStage(1, 1, 1).optSmallInput(true).build();
+                .optBlocksPerStage(1, 1, 1).optSmallInput(true).optFeaturePoint(FeaturePoint.PRE_RELU).build();
         net.initialize(manager, DataType.FLOAT32, new Shape(8, 1, 4, 4));
         for (boolean training : new boolean[] {false, true}) {
             NDList out = forward(net, randn(8, 1, 4, 4), training);
@@ -149,8 +149,9 @@ class ResNetTest {
     }
 
     @Test
-    void featureOfResNet18HasNegativeEntries() {
-        ResNet net = ResNet.builder().setNumClasses(3).optInputChannels(1).build();
+    void preReluFeatureOfResNet18HasNegativeEntries() {
+        ResNet net = ResNet.builder().setNumClasses(3).optInputChannels(1).optFeaturePoint(FeaturePoint.PRE_RELU)
+                .build();
         net.initialize(manager, DataType.FLOAT32, new Shape(2, 1, 64, 64));
         NDArray feature = forward(net, randn(2, 1, 64, 64), true).get(1);
         assertTrue(feature.min().getFloat() < 0);

@@ -30,7 +30,7 @@ class SegmentationNetTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             for (boolean small : new boolean[] {true, false}) {
                 SegmentationNet net = SegmentationNet.builder().setNumClasses(5).optInputChannels(1).optWidth(4)
-                        .optBlocksPerStage(1, 1, 1).optSmallInput(small).build();
+                        .optBlocksPerStage(1, 1, 1).optSmallInput(small).optFeaturePoint(FeaturePoint.PRE_RELU).build();
                 int stride = small ? 4 : 16;
                 assertEquals(stride, net.getOutputStride());
                 Shape input = new Shape(2, 1, 2 * stride, 3 * stride);

@@ -25,7 +25,7 @@ class TextNetworksTest {
     @Test
     void textCnnGivesLogitsAndAPreActivationFeatureAndLearnsItsEmbedding() {
         TextCnn net = TextCnn.builder().setVocabularySize(20).setNumClasses(3).optEmbeddingDim(6).optFilters(4)
-                .optKernelSizes(2, 3).optFeatureDim(10).build();
+                .optKernelSizes(2, 3).optFeatureDim(10).optFeaturePoint(FeaturePoint.PRE_RELU).build();
         try (NDManager manager = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(1);
             net.initialize(manager, DataType.FLOAT32, new Shape(1, 7));
@@ -42,7 +42,7 @@ class TextNetworksTest {
 
     @Test
     void featureMlpFollowsTheSameContract() {
-        FeatureMlp net = new FeatureMlp(3, 8, 10);
+        FeatureMlp net = new FeatureMlp(3, 8, 10, FeaturePoint.PRE_RELU);
         try (NDManager manager = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(2);
             net.initialize(manager, DataType.FLOAT32, new Shape(1, 5));

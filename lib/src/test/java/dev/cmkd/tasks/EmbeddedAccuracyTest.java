@@ -11,6 +11,7 @@ import dev.cmkd.data.avmnist.AvMnistTtsLoader;
 import dev.cmkd.method.MethodRegistry;
 import dev.cmkd.method.MethodSpec;
 import dev.cmkd.train.RunSpec;
+import dev.cmkd.model.FeaturePoint;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -36,7 +37,8 @@ class EmbeddedAccuracyTest {
         AvMnistTtsLoader loader = AvMnistTtsLoader.builder().optSnrDb(-5).optCacheDir(data.resolve("cache")).build();
         Splits splits = new Splits(loader.load(data, "train"), loader.load(data, "val"), loader.load(data, "test"));
         Experiment experiment = new Experiment(new PairedTask("av-mnist-tts", "AV-MNIST-TTS",
-                new NetworkConfig(16, new int[] {1, 1, 1, 1}, false), seed -> splits, Map.of()), runs);
+                new NetworkConfig(16, new int[] {1, 1, 1, 1}, false, FeaturePoint.POST_RELU), seed -> splits,
+                Map.of()), runs);
         RunSpec spec = RunSpec.paper(3, 0);
         assertBand("image teacher", experiment.teacher("image", spec).testAccuracy("bestVal"), 0.955, 0.985);
         assertBand("audio teacher", experiment.teacher("audio", spec).testAccuracy("bestVal"), 0.945, 0.99);

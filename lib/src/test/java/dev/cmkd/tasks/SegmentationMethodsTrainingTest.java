@@ -17,6 +17,7 @@ import dev.cmkd.method.LossTerms;
 import dev.cmkd.train.EpochRecord;
 import dev.cmkd.train.RunSpec;
 import dev.cmkd.train.TrainingLoop;
+import dev.cmkd.model.FeaturePoint;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,8 +56,8 @@ class SegmentationMethodsTrainingTest {
 
     private static Experiment experiment(Path runs) {
         return new Experiment(new SegmentationTask(loader.load(prepared, "train"), loader.load(prepared, "val"),
-                loader.load(prepared, "test"), new SegmentationTask.Backbone(4, new int[] {1, 1}, true),
-                new Augmentation(16, 16, true), 2, Map.of()), runs);
+                loader.load(prepared, "test"), new SegmentationTask.Backbone(4, new int[] {1, 1}, true,
+                FeaturePoint.POST_RELU), new Augmentation(16, 16, true), 2, Map.of()), runs);
     }
 
     private static RunSpec spec(int epochs) {
