@@ -55,10 +55,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * Every weight defaults to 1 (the released code has none); the optional {@code scale} term defaults to
  * weight 0 and is then absent. Phi and Psi see the raw (unstandardized) bands. The teacher's feature is
- * detached, so Phi learns from both modalities but its gradient reaches only the student. The heads are
- * Xavier-normal with zero bias ({@link BandClassifier}); on maps the logits of a head are upsampled by
- * repeating each pixel {@code H / h} times ({@link FeatureMaps#upsample}). A map's split is made for its size
- * when it is first seen (training crops and full evaluation images differ), as a parameter-free {@link
+ * detached, so Phi learns from both modalities but its gradient reaches only the student. The heads keep
+ * PyTorch's default initialisation, as in the released code ({@link BandClassifier}); on maps the logits of a head
+ * are upsampled by repeating each pixel {@code H / h} times ({@link FeatureMaps#upsample}). A map's split is made
+ * for its size when it is first seen (training crops and full evaluation images differ), as a parameter-free {@link
  * FrequencyDecoupling} in the method's manager.
  *
  * <p><b>Which feature.</b> {@code f} is the feature the backbone returns, at the network's {@link
@@ -171,7 +171,7 @@ public final class FdCmkd extends AbstractMethod {
 
     /** Adds and returns a band classifier named {@code name} if {@code present}, else returns null. */
     private Block bandClassifier(boolean present, String name) {
-        return present ? addChildBlock(name, BandClassifier.create(layout, numClasses)) : null;
+        return present ? addChildBlock(name, BandClassifier.create(layout, featureDim, numClasses)) : null;
     }
 
     /** Returns a builder. */
