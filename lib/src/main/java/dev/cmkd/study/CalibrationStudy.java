@@ -86,13 +86,13 @@ public final class CalibrationStudy {
 
     /** The numbers of training pairs tried. */
     public static final Option<List<Integer>> GRID_TRAIN_PAIRS = Option.integers("gridTrainPairs", 1, "the"
-            + " numbers of training pairs tried", List.of(4000), List.of(8));
+            + " numbers of training pairs tried", List.of(4000, 6000), List.of(8));
     /** The image energies tried. */
     public static final Option<List<Double>> GRID_IMAGE_ENERGY = Option.numbers("gridImageEnergy", "the fractions"
-            + " of image energy kept that are tried, each in (0, 1]", List.of(0.2, 0.25, 0.3), List.of(0.5));
+            + " of image energy kept that are tried, each in (0, 1]", List.of(0.25, 0.3), List.of(0.5));
     /** The SNRs tried. */
     public static final Option<List<Double>> GRID_SNR_DB = Option.numbers("gridSnrDb", "the audio SNRs tried, in dB",
-            List.of(-15.0, -17.0, -19.0), List.of(-10.0));
+            List.of(-16.0, -17.0), List.of(-10.0));
 
     /**
      * One modality's runs at one setting.

@@ -18,13 +18,14 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The data knobs of av-mnist-tts: the easy default, the hard preset, explicit values, and the run identity. */
+/** The data knobs of av-mnist-tts: the hard default, the easy preset, explicit values, and the run identity. */
 class AvMnistTtsDifficultyTest {
 
     @Test
     void theKnobsParseTheDifficultyChoosesTheirDefaultsAndAGivenKnobWins() {
-        assertEquals(DataSettings.EASY, DataSettings.of(TestSettings.of(AvMnistTtsTask.TYPE)));
-        assertEquals(DataSettings.HARD, DataSettings.of(TestSettings.of(AvMnistTtsTask.TYPE, "difficulty=hard")));
+        assertEquals(DataSettings.HARD, DataSettings.of(TestSettings.of(AvMnistTtsTask.TYPE)));
+        assertEquals(DataSettings.HARD, DataSettings.of(TestSettings.of(AvMnistTtsTask.TYPE, "profile=ci")));
+        assertEquals(DataSettings.EASY, DataSettings.of(TestSettings.of(AvMnistTtsTask.TYPE, "difficulty=easy")));
         assertEquals(new DataSettings(-5.0, 1.0, Integer.MAX_VALUE), DataSettings.EASY);
         Settings given = TestSettings.of(AvMnistTtsTask.TYPE, "difficulty=easy", "snrDb=-12", "imageEnergy=0.4",
                 "trainPairs=500");
@@ -48,8 +49,8 @@ class AvMnistTtsDifficultyTest {
         }
         // the task puts them in the run identity
         Path data = TinyAvMnistTts.build(dir.resolve("data"));
-        Map<?, ?> task = identity(data, "difficulty=hard");
-        Map<?, ?> easy = identity(data);
+        Map<?, ?> task = identity(data);
+        Map<?, ?> easy = identity(data, "difficulty=easy");
         assertEquals(DataSettings.HARD.imageEnergy(), task.get("imageEnergy"));
         assertEquals(DataSettings.HARD.snrDb(), task.get("snrDb"));
         assertTrue(!easy.containsKey("imageEnergy") && !easy.containsKey("trainPairs"), easy.toString());

@@ -27,7 +27,8 @@ class AvMnistTtsTaskTest {
     @Test
     void settingsOverrideTheMainJobsDefaultsAndEachProfileHasItsOwnOutput() {
         Settings defaults = TestSettings.of(AvMnistTtsTask.TYPE);
-        assertEquals(List.of(0L, 1L, 2L), defaults.get(TaskRegistry.SEEDS));
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L), defaults.get(TaskRegistry.SEEDS));
+        assertEquals(2, defaults.get(TaskRegistry.WORKERS));
         assertEquals(MethodRegistry.names(FeatureLayout.VECTOR),
                 defaults.get(TaskRegistry.methods(AvMnistTtsTask.TYPE)));
         assertEquals(Path.of("results/embedded"), Runner.output(AvMnistTtsTask.TYPE, defaults));
@@ -38,6 +39,7 @@ class AvMnistTtsTaskTest {
         assertEquals(Profile.CI, ci.profile());
         assertEquals(Path.of("results/embedded-ci"), Runner.output(AvMnistTtsTask.TYPE, ci));
         assertEquals(List.of(0L), ci.get(TaskRegistry.SEEDS));
+        assertEquals(1, ci.get(TaskRegistry.WORKERS));
     }
 
     @Test
