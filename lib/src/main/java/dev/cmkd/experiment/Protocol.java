@@ -6,6 +6,8 @@ import dev.cmkd.method.NoDistillation;
 import dev.cmkd.train.RunBusyException;
 import dev.cmkd.train.RunSpec;
 
+import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,23 +83,21 @@ public record Protocol(List<Long> seeds, List<String> students, List<MethodSpec>
                             () -> experiment.teacher(modality, teacherSpec).finished()));
                 }
                 skipped |= teachers.containsValue(null);
-                boolean teachersFinished = teachers.values().stream().allMatch(Boolean.TRUE::equals);
                 for (MethodSpec method : methods) {
                     if (joint) {
-                        skipped |= (teachersFinished ? attempt(done, "joint-" + method.name() + "-" + seed, () -> {
+                        skipped |= afterTeachers(teachers.values(), done, "joint-" + method.name() + "-" + seed, () -> {
                             experiment.jointStudents(method, studentSpec, teacherSpec);
                             return true;
-                        }) : teachers.containsValue(null) ? null : false) == null;
+                        }) == null;
                         continue;
                     }
                     for (String student : students) {
-                        if (reusesTeacher(method, seed)) {
-                            continue; // the teacher run of its modality
+                        if (!reusesTeacher(method, seed)) { // none is the teacher run of its modality
+                            skipped |= afterTeachers(Collections.singletonList(teachers.get(task.otherModality(
+                                    student))), done, "student-" + student + "-" + method.name() + "-" + seed,
+                                    () -> experiment.student(student, method, studentSpec, teacherSpec).finished())
+                                    == null;
                         }
-                        Boolean teacher = teachers.get(task.otherModality(student));
-                        skipped |= (Boolean.TRUE.equals(teacher) ? attempt(done, "student-" + student + "-"
-                                + method.name() + "-" + seed, () -> experiment.student(student, method, studentSpec,
-                                teacherSpec).finished()) : teacher) == null;
                     }
                 }
             }
@@ -125,6 +125,18 @@ public record Protocol(List<Long> seeds, List<String> students, List<MethodSpec>
             }
         }
         return done.get(key);
+    }
+
+    /**
+     * {@link #attempt}s a run once its teachers have finished: null while one of them (or the run) is held by another
+     * process, false when one of them failed (the run is not trained).
+     */
+    private static Boolean afterTeachers(Collection<Boolean> teachers, Map<String, Boolean> done, String key,
+            Supplier<Boolean> run) {
+        if (teachers.contains(null)) {
+            return null;
+        }
+        return teachers.contains(false) ? Boolean.FALSE : attempt(done, key, run);
     }
 
     /** Whether {@code method}'s student is its modality's teacher run ({@code none} with the teachers' schedule). */

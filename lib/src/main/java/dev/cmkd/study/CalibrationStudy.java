@@ -266,7 +266,8 @@ public final class CalibrationStudy {
         return new Scores(best, trendGain, curves);
     }
 
-    /** The epochs of the end-of-training trend: the last quarter of {@code epochs}, at least {@value #MIN_TREND_EPOCHS}. */
+    /** The epochs of the end-of-training trend: the last quarter of {@code epochs}, at least {@value
+     * #MIN_TREND_EPOCHS}. */
     static int trendEpochs(int epochs) {
         return Math.min(epochs, Math.max(MIN_TREND_EPOCHS, epochs / 4));
     }

@@ -42,9 +42,9 @@ import java.util.stream.IntStream;
  * each epoch is one commit of the {@link RunDirectory}: the records ({@code metrics.csv}), the parameters of the best
  * validation epoch (of the main predictor, by the evaluator's first metric; {@code best.params}) and the parameters,
  * the optimizer's velocities and the records ({@code checkpoint.bin}); a run started again on the same directory
- * resumes after the last committed epoch, from a checkpoint checked against its digest. The data order of epoch {@code e} depends only on the seed and {@code e}
- * (and random views on the seed, {@code e} and the sample, {@link BatchSource}), so a resumed run repeats an
- * uninterrupted one.
+ * resumes after the last committed epoch, from a checkpoint checked against its digest. The data order of epoch
+ * {@code e} depends only on the seed and {@code e} (and random views on the seed, {@code e} and the sample, {@link
+ * BatchSource}), so a resumed run repeats an uninterrupted one.
  */
 public final class TrainingLoop {
 
