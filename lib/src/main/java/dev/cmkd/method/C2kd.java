@@ -27,18 +27,21 @@ import java.util.Locale;
  * </pre>
  *
  * {@code tau_K} is Kendall's rank correlation (tau-b, as {@code scipy.stats.kendalltau}) of the two proxies'
- * logits over the classes. Terms, each of weight 1: {@code task}, {@code proxy} ({@code KL(p' || q)}: the proxy
- * learns from its network), {@code fromProxy} ({@code KL(q' || p)}: the network learns from its proxy), {@code
- * crossProxy} (the selected non-target KL between the proxies), and the same four of the teacher, prefixed
- * {@code teacher.}. All of this follows the authors' released code (https://github.com/huofushuo/C2KD,
- * {@code train_network_distill} and {@code ntkl}): temperature 1, KL directions as above, the target logit
- * zeroed (not removed) in {@code KL_nt}, the masked mean over the whole batch, {@code kappa = 0}.
+ * logits over the classes. Terms, each of weight 1: {@code task}, {@code proxy} ({@code KL(p' || q)}: the proxy learns
+ * from its network), {@code fromProxy} ({@code KL(q' || p)}: the network learns from its proxy), {@code crossProxy}
+ * (the selected non-target KL between the proxies), and the same four of the teacher, prefixed {@code teacher.}. All of
+ * this, defaults included, follows the authors' released code (https://github.com/huofushuo/C2KD, {@code
+ * cramed/utils/helper.py}, {@code train_network_distill} and {@code ntkl}): every term summed with weight 1,
+ * temperature 1, KL directions as above, the target logit zeroed (not removed) in {@code KL_nt}, the masked mean over
+ * the whole batch, {@code kappa = 0} ({@code cramed/main_overlap_tag.py}, {@code --krc} default 0.0).
  *
- * <p><b>Proxy heads.</b> The released proxies pool the last feature map, then 1x1 conv (no bias) - BN -
- * LeakyReLU(0.1) - FC. The kit's networks hand over the pooled feature ({@link NetworkOutput}), on which a 1x1
- * conv is a linear map: here {@code Linear(D, no bias) - BatchNorm - LeakyReLU(0.1) - Linear(C)}, width {@code
- * D}, DJL's default initialisers. Teacher and student features must have the same dimension (true of every kit
- * experiment). The teacher is co-trained ({@link #trainsTeacher()}), starting from the trained teacher.
+ * <p><b>Proxy heads.</b> The released proxies ({@code cramed/utils/module.py}, {@code Tea} and {@code Stu}) pool the
+ * post-ReLU <b>layer3</b> map (256 channels in ResNet-18: {@code cramed/utils/model_res.py} hands over {@code f4 = x}
+ * taken after layer3, not layer4's output), then 1x1 conv (no bias) - BN - LeakyReLU(0.1) - FC, with Kaiming fan-out
+ * convolutions. <b>Deviation:</b> the kit's proxies sit on the pooled layer4 feature of {@link NetworkOutput}, on which
+ * a 1x1 conv is a linear map: here {@code Linear(D, no bias) - BatchNorm - LeakyReLU(0.1) - Linear(C)}, width {@code
+ * D}, DJL's default initialisers (the kit's choice). Teacher and student features must have the same dimension (true of
+ * every kit experiment). The teacher is co-trained ({@link #trainsTeacher()}), starting from the trained teacher.
  *
  * <p><b>On feature maps</b> ({@link FeatureLayout#MAP}, segmentation; the released code has none, this is ours,
  * defined as the exact dense analogue) each network's proxy sits on its encoder's last map and the terms are
