@@ -12,7 +12,10 @@ from the formulas with torch.nn.functional and torch.autograd:
 
   * kd          (1 - a) CE + a T^2 KL(p_t || p_s)                       F.kl_div, batchmean
   * feature-mse CE + lambda mean((f_s - f_t)^2)                         F.mse_loss
-  * fitnet      CE + lambda mean((W f_s + b - f_t)^2)                   F.linear, F.mse_loss
+  * fitnet-pooled CE + lambda mean((W f_s + b - f_t)^2)                 F.linear, F.mse_loss
+  * fitnet      CE + lambda mean((r(e_s) - e_t)^2) on the hint stage's maps, r = ReLU(BN(conv3x3,pad 1(
+                resize(e_s)))), resize = F.interpolate(bilinear, align_corners=True) to the teacher's size, as
+                C2KD's Fit / ConvReg (BatchNorm with batch statistics, eps 1e-5)
   * dkd         CE + w (alpha TCKD + beta NCKD), non-target classes removed by gathering (no -1000 mask)
   * dist        CE + beta tau^2 inter + gamma tau^2 intra, Pearson as in DIST's code (eps 1e-8)
   * c2kd        both networks' CE + proxy KLs + Kendall-selected non-target KL; proxies
@@ -158,10 +161,19 @@ def method_terms(method, cfg, x, y):
     elif method == "feature-mse":
         add("task", 1.0, ce(zs, y))
         add("feature", cfg["weight"], F.mse_loss(fs, ft.detach()))
-    elif method == "fitnet":
+    elif method == "fitnet-pooled":
         add("task", 1.0, ce(zs, y))
         add("hint", cfg["hintWeight"], F.mse_loss(F.linear(fs, x["01regressor_weight"], x["01regressor_bias"]),
                                                   ft.detach()))
+    elif method == "fitnet":
+        teacher_map = x["teacherHint"].detach()
+        resized = F.interpolate(x["studentHint"], size=tuple(teacher_map.shape[2:]), mode="bilinear",
+                                align_corners=True)
+        h = F.conv2d(resized, x["01regressor_01Conv2d_weight"], x["01regressor_01Conv2d_bias"], padding=1)
+        h = F.batch_norm(h, None, None, x["01regressor_02BatchNorm_gamma"], x["01regressor_02BatchNorm_beta"],
+                         training=True, eps=1e-5)
+        add("task", 1.0, ce(zs, y))
+        add("hint", cfg["hintWeight"], F.mse_loss(F.relu(h), teacher_map))
     elif method == "dkd":
         warm = 1.0 if cfg["warmupEpochs"] == 0 else min((cfg["epoch"] + 1) / cfg["warmupEpochs"], 1.0)
         tckd, nckd = dkd_parts(zs, zt, y, cfg["temperature"])
@@ -242,8 +254,8 @@ PLAN = [
     ("kd", OrderedDict(temperature=4.0, alpha=0.5), [(3, 5, 6), (8, 10, 6)]),
     ("kd", OrderedDict(temperature=1.0, alpha=0.3), [(8, 10, 6)]),
     ("feature-mse", OrderedDict(weight=1.0), [(3, 5, 6), (8, 10, 6)]),
-    ("fitnet", OrderedDict(hintWeight=1.0), [(3, 5, 6), (8, 10, 6)]),
-    ("fitnet", OrderedDict(hintWeight=100.0), [(8, 10, 6)]),
+    ("fitnet-pooled", OrderedDict(hintWeight=1.0), [(3, 5, 6), (8, 10, 6)]),
+    ("fitnet-pooled", OrderedDict(hintWeight=100.0), [(8, 10, 6)]),
     ("dkd", OrderedDict(alpha=1.0, beta=8.0, temperature=4.0, warmupEpochs=20, epoch=4), [(3, 5, 6), (8, 10, 6)]),
     ("dkd", OrderedDict(alpha=1.0, beta=8.0, temperature=4.0, warmupEpochs=20, epoch=30), [(8, 10, 6)]),
     ("dkd", OrderedDict(alpha=0.5, beta=2.0, temperature=1.0, warmupEpochs=0, epoch=0), [(8, 10, 6)]),
@@ -254,17 +266,38 @@ PLAN = [
 ]
 
 
-def method_cases():
+# FitNet on maps: (config, batch, classes, channels, student map size, teacher map size); drawn after every other
+# case, so that adding them left the earlier cases' inputs as they were. The sizes: equal; larger in one direction
+# and smaller in the other (an audio map against an image map); smaller in both.
+# The weights stay small: the conv bias before BatchNorm has a gradient of exactly 0, whose float32 rounding noise
+# grows with the weight (about 1e-6 at weight 100, the float32 tolerance).
+HINT_PLAN = [
+    (OrderedDict(hintStage=1, hintWeight=10.0), 4, 5, 3, (5, 6), (5, 6)),
+    (OrderedDict(hintStage=1, hintWeight=10.0), 4, 5, 3, (6, 9), (4, 11)),
+    (OrderedDict(hintStage=1, hintWeight=1.0), 3, 4, 2, (3, 4), (5, 7)),
+]
+
+
+def method_cases(plan=None):
     cases = []
-    for method, cfg, shapes in PLAN:
-        for batch, classes, dim in shapes:
+    for method, cfg, shapes in plan or [(m, c, [(b, k, d, None, None) for b, k, d in s]) for m, c, s in PLAN]:
+        for batch, classes, dim, student_size, teacher_size in shapes:
             name = "%s %s B=%d C=%d" % (method, " ".join("%s=%s" % kv for kv in cfg.items()), batch, classes)
+            if student_size:
+                name += " %dx%d->%dx%d" % (student_size + teacher_size)
             leaves, labels = make_inputs(name, batch, classes, dim)
-            if method == "fitnet":
+            if method == "fitnet-pooled":
                 leaves["01regressor_weight"] = randn(dim, dim, scale=0.4)
                 leaves["01regressor_bias"] = randn(dim, scale=0.1)
             if method == "c2kd":
                 leaves.update(c2kd_parameters(dim, classes))
+            if method == "fitnet":
+                leaves["studentHint"] = randn(batch, dim, *student_size, scale=0.8, shift=0.3).relu()
+                leaves["teacherHint"] = randn(batch, dim, *teacher_size, scale=1.2, shift=0.2).relu()
+                leaves["01regressor_01Conv2d_weight"] = randn(dim, dim, 3, 3, scale=0.4)
+                leaves["01regressor_01Conv2d_bias"] = randn(dim, scale=0.1)
+                leaves["01regressor_02BatchNorm_gamma"] = randn(dim, scale=0.2, shift=1.0)
+                leaves["01regressor_02BatchNorm_beta"] = randn(dim, scale=0.2)
             keys = OrderedDict((k, put_input("%s/%s" % (name, k), v)) for k, v in leaves.items())
             co_trained = method == "c2kd"
             ref, weights, selected = evaluate(method, cfg, leaves, labels, torch.float64, co_trained)
@@ -302,6 +335,8 @@ def kendall_cases():
 def main():
     cases = method_cases()
     kendalls = kendall_cases()
+    cases += method_cases([("fitnet", cfg, [(batch, classes, channels, student, teacher)])
+                           for cfg, batch, classes, channels, student, teacher in HINT_PLAN])
     fixture = OrderedDict(
         meta=OrderedDict(
             generator="lib/src/test/python/make_baselines_golden.py", torch=torch.__version__,

@@ -22,6 +22,7 @@ import dev.cmkd.method.C2kd;
 import dev.cmkd.method.DistillationMethod;
 import dev.cmkd.method.Dist;
 import dev.cmkd.method.Dkd;
+import dev.cmkd.method.FeatureFitNet;
 import dev.cmkd.method.FeatureMse;
 import dev.cmkd.method.FitNet;
 import dev.cmkd.method.LogitKd;
@@ -50,8 +51,8 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
- * The baselines ({@link LogitKd}, {@link FeatureMse}, {@link FitNet}, {@link Dkd}, {@link Dist}, {@link C2kd})
- * against an independent PyTorch implementation: the fixture {@code golden/baselines_golden.json} is written by
+ * The baselines ({@link LogitKd}, {@link FeatureMse}, {@link FitNet} on maps of equal and of different sizes,
+ * {@link FeatureFitNet}, {@link Dkd}, {@link Dist}, {@link C2kd}) against an independent PyTorch implementation: the fixture {@code golden/baselines_golden.json} is written by
  * {@code lib/src/test/python/make_baselines_golden.py}. Every case runs in float32 and float64 and checks each
  * term, its weight, the weighted total and the gradients of the total w.r.t. the student's logits and feature
  * and the method's parameters; the teacher (and a student output a method does not use) receives no gradient,
@@ -64,6 +65,9 @@ class BaselineGoldenTest {
     private static final DataType[] DTYPES = {DataType.FLOAT32, DataType.FLOAT64};
     private static final List<String> LEAVES = List.of("studentLogits", "studentFeature", "teacherLogits",
             "teacherFeature");
+    /** FitNet's hint maps, the networks' only stage maps in its cases ({@code hintStage = 1}). */
+    private static final String STUDENT_HINT = "studentHint";
+    private static final String TEACHER_HINT = "teacherHint";
 
     private static JsonObject fixture;
     private static NDManager base;
@@ -118,8 +122,11 @@ class BaselineGoldenTest {
                         .optAlpha(cfg.get("alpha").getAsDouble()).build();
             case FeatureMse.NAME:
                 return new FeatureMse(cfg.get("weight").getAsDouble());
+            case FeatureFitNet.POOLED_NAME:
+                return FeatureFitNet.builder().setTeacherFeatureDim(c.get("featureDim").getAsInt())
+                        .optHintWeight(cfg.get("hintWeight").getAsDouble()).build();
             case FitNet.NAME:
-                return FitNet.builder().setTeacherFeatureDim(c.get("featureDim").getAsInt())
+                return FitNet.builder().optHintStage(cfg.get("hintStage").getAsInt())
                         .optHintWeight(cfg.get("hintWeight").getAsDouble()).build();
             case Dkd.NAME:
                 Dkd dkd = Dkd.builder().optAlpha(cfg.get("alpha").getAsDouble()).optBeta(cfg.get("beta").getAsDouble())
@@ -143,8 +150,27 @@ class BaselineGoldenTest {
     void methodTermsAndGradients(String name, JsonObject c, DataType type) {
         try (NDManager m = base.newSubManager()) {
             DistillationMethod method = method(c);
-            method.initialize(m, type, c.get("featureDim").getAsInt(), c.get("classes").getAsInt());
             JsonObject inputs = c.getAsJsonObject("inputs");
+            List<String> leafNames = new ArrayList<>(LEAVES);
+            if (inputs.has(STUDENT_HINT)) {
+                leafNames.addAll(List.of(STUDENT_HINT, TEACHER_HINT));
+            }
+            Map<String, NDArray> leaves = new LinkedHashMap<>();
+            for (String leaf : leafNames) {
+                NDArray array = input(m, inputs.get(leaf).getAsString(), type);
+                array.setRequiresGradient(true);
+                leaves.put(leaf, array);
+            }
+            List<Shape> shapes = new ArrayList<>(List.of(leaves.get("studentLogits").getShape(),
+                    leaves.get("studentFeature").getShape()));
+            List<NDArray> studentStages = new ArrayList<>();
+            List<NDArray> teacherStages = new ArrayList<>();
+            if (leaves.containsKey(STUDENT_HINT)) {
+                shapes.add(leaves.get(STUDENT_HINT).getShape());
+                studentStages.add(leaves.get(STUDENT_HINT));
+                teacherStages.add(leaves.get(TEACHER_HINT));
+            }
+            method.initializeForStudent(m, type, shapes.toArray(Shape[]::new));
             Map<String, NDArray> trainable = new LinkedHashMap<>();
             for (Pair<String, Parameter> p : method.getParameters()) {
                 if (p.getKey().endsWith("runningMean") || p.getKey().endsWith("runningVar")) {
@@ -158,20 +184,15 @@ class BaselineGoldenTest {
                 }
                 trainable.put(p.getKey(), array);
             }
-            Map<String, NDArray> leaves = new LinkedHashMap<>();
-            for (String leaf : LEAVES) {
-                NDArray array = input(m, inputs.get(leaf).getAsString(), type);
-                array.setRequiresGradient(true);
-                leaves.put(leaf, array);
-            }
             NDArray labels = labels(m, c.getAsJsonArray("labels"));
 
             LossTerms terms;
             NDArray total;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 terms = method.evaluate(new ParameterStore(m, false),
-                        new NetworkOutput(leaves.get("studentLogits"), leaves.get("studentFeature")),
-                        new NetworkOutput(leaves.get("teacherLogits"), leaves.get("teacherFeature")), labels, true);
+                        new NetworkOutput(leaves.get("studentLogits"), leaves.get("studentFeature"), studentStages),
+                        new NetworkOutput(leaves.get("teacherLogits"), leaves.get("teacherFeature"), teacherStages),
+                        labels, true);
                 total = terms.total();
                 collector.backward(total);
             }
