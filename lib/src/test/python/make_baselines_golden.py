@@ -19,7 +19,8 @@ from the formulas with torch.nn.functional and torch.autograd:
   * dkd         CE + w (alpha TCKD + beta NCKD), non-target classes removed by gathering (no -1000 mask)
   * dist        CE + beta tau^2 inter + gamma tau^2 intra, Pearson as in DIST's code (eps 1e-8)
   * c2kd        both networks' CE + proxy KLs + Kendall-selected non-target KL; proxies
-                Linear(no bias) - BatchNorm (batch statistics, eps 1e-5) - LeakyReLU(0.1) - Linear;
+                Linear(no bias) - BatchNorm (batch statistics, eps 1e-5) - LeakyReLU(0.1) - Linear, on the pooled
+                feature (c2kd-pooled) or on the penultimate stage's map, averaged over its positions (c2kd);
                 Kendall's tau-b from scipy.stats.kendalltau, as the released code computes it.
 
 Conventions (as make_golden.py): inputs are float32-representable and stored as float32; expected values
@@ -121,11 +122,14 @@ def dist_parts(zs, zt, tau):
 
 # C2KD's LeakyReLU slope 0.1, as DJL's Activation.leakyRelu(float) carries it: float32 0.1 = 0.100000001490116.
 LEAKY_SLOPE = float(np.float32(0.1))
+# BatchNorm's epsilon 1e-5, as DJL's BatchNorm carries it (a float): it shows at float64 precision when a batch's
+# variance is small (pooled post-ReLU maps).
+BN_EPS = float(np.float32(1e-5))
 
 
 def proxy(f, p):
     h = F.linear(f, p["hidden"])
-    h = F.batch_norm(h, None, None, p["gamma"], p["beta"], training=True, eps=1e-5)
+    h = F.batch_norm(h, None, None, p["gamma"], p["beta"], training=True, eps=BN_EPS)
     return F.linear(F.leaky_relu(h, LEAKY_SLOPE), p["out"], p["outBias"])
 
 
@@ -166,12 +170,12 @@ def method_terms(method, cfg, x, y):
         add("hint", cfg["hintWeight"], F.mse_loss(F.linear(fs, x["01regressor_weight"], x["01regressor_bias"]),
                                                   ft.detach()))
     elif method == "fitnet":
-        teacher_map = x["teacherHint"].detach()
-        resized = F.interpolate(x["studentHint"], size=tuple(teacher_map.shape[2:]), mode="bilinear",
+        teacher_map = x["teacherStage1"].detach()
+        resized = F.interpolate(x["studentStage1"], size=tuple(teacher_map.shape[2:]), mode="bilinear",
                                 align_corners=True)
         h = F.conv2d(resized, x["01regressor_01Conv2d_weight"], x["01regressor_01Conv2d_bias"], padding=1)
         h = F.batch_norm(h, None, None, x["01regressor_02BatchNorm_gamma"], x["01regressor_02BatchNorm_beta"],
-                         training=True, eps=1e-5)
+                         training=True, eps=BN_EPS)
         add("task", 1.0, ce(zs, y))
         add("hint", cfg["hintWeight"], F.mse_loss(F.relu(h), teacher_map))
     elif method == "dkd":
@@ -190,6 +194,9 @@ def method_terms(method, cfg, x, y):
             return {"hidden": x[prefix + "_01Linear_weight"], "gamma": x[prefix + "_02BatchNorm_gamma"],
                     "beta": x[prefix + "_02BatchNorm_beta"], "out": x[prefix + "_04Linear_weight"],
                     "outBias": x[prefix + "_04Linear_bias"]}
+        if cfg.get("stageProxies"):  # C2KD's code: the proxies pool the penultimate stage's (layer3's) map
+            fs = F.adaptive_avg_pool2d(x["studentStage1"], 1).flatten(1)  # its nn.AdaptiveAvgPool2d((1, 1))
+            ft = F.adaptive_avg_pool2d(x["teacherStage1"], 1).flatten(1)
         qs, qt = proxy(fs, params("01studentProxy")), proxy(ft, params("02teacherProxy"))
         mask = (kendall(qt, qs) > cfg["kappa"]).to(qs.dtype)
         for prefix, z, q, other in (("", zs, qs, qt), ("teacher.", zt, qt, qs)):
@@ -278,6 +285,14 @@ HINT_PLAN = [
 ]
 
 
+# C2KD with its proxies on the penultimate stage's map (C2KD's code: layer3), drawn after the FitNet cases. The
+# networks' maps may differ in size (each proxy pools its own network's map).
+STAGE_PROXY_PLAN = [
+    (OrderedDict(kappa=0.0, stageProxies=True), 6, 5, 3, (4, 5), (3, 7)),
+    (OrderedDict(kappa=0.0, stageProxies=True), 16, 10, 4, (2, 3), (2, 3)),
+]
+
+
 def method_cases(plan=None):
     cases = []
     for method, cfg, shapes in plan or [(m, c, [(b, k, d, None, None) for b, k, d in s]) for m, c, s in PLAN]:
@@ -289,11 +304,17 @@ def method_cases(plan=None):
             if method == "fitnet-pooled":
                 leaves["01regressor_weight"] = randn(dim, dim, scale=0.4)
                 leaves["01regressor_bias"] = randn(dim, scale=0.1)
+            if method == "c2kd" and cfg.get("stageProxies"):
+                # the penultimate stage (read by the proxies, dim channels) and the last (read by nothing)
+                leaves["studentStage1"] = randn(batch, dim, *student_size, scale=0.8, shift=0.3).relu()
+                leaves["studentStage2"] = randn(batch, 2 * dim, 1, 1).relu()
+                leaves["teacherStage1"] = randn(batch, dim, *teacher_size, scale=1.2, shift=0.2).relu()
+                leaves["teacherStage2"] = randn(batch, 2 * dim, 1, 1).relu()
             if method == "c2kd":
                 leaves.update(c2kd_parameters(dim, classes))
             if method == "fitnet":
-                leaves["studentHint"] = randn(batch, dim, *student_size, scale=0.8, shift=0.3).relu()
-                leaves["teacherHint"] = randn(batch, dim, *teacher_size, scale=1.2, shift=0.2).relu()
+                leaves["studentStage1"] = randn(batch, dim, *student_size, scale=0.8, shift=0.3).relu()
+                leaves["teacherStage1"] = randn(batch, dim, *teacher_size, scale=1.2, shift=0.2).relu()
                 leaves["01regressor_01Conv2d_weight"] = randn(dim, dim, 3, 3, scale=0.4)
                 leaves["01regressor_01Conv2d_bias"] = randn(dim, scale=0.1)
                 leaves["01regressor_02BatchNorm_gamma"] = randn(dim, scale=0.2, shift=1.0)
@@ -337,6 +358,8 @@ def main():
     kendalls = kendall_cases()
     cases += method_cases([("fitnet", cfg, [(batch, classes, channels, student, teacher)])
                            for cfg, batch, classes, channels, student, teacher in HINT_PLAN])
+    cases += method_cases([("c2kd", cfg, [(batch, classes, channels, student, teacher)])
+                           for cfg, batch, classes, channels, student, teacher in STAGE_PROXY_PLAN])
     fixture = OrderedDict(
         meta=OrderedDict(
             generator="lib/src/test/python/make_baselines_golden.py", torch=torch.__version__,

@@ -23,20 +23,23 @@ import java.util.Set;
  *                     on the pooled feature
  *   dkd               {@link Dkd}                              PerPixelMethod of Dkd (20-epoch warm-up)
  *   dist              {@link Dist}                             PerPixelMethod of Dist
- *   c2kd              {@link C2kd}                             dense proxies, per labelled pixel
+ *   c2kd              {@link C2kd}, proxies on the pooled      dense proxies, per labelled pixel
+ *                     penultimate stage map (needs stage maps)
+ *   c2kd-pooled       {@link C2kd}, proxies on the pooled      -
+ *                     distilled feature
  *   fd-cmkd           {@link FdCmkd}                           2-D spatial split ({@link MapDecoupling#SPATIAL})
  *   fd-cmkd-channel   -                                  the released code's channel split at every position
  * </pre>
  *
- * {@code fitnet} on pooled features hints an intermediate map ({@link DistillationMethod#readsStageMaps}), which only
- * ResNets give ({@link NetworkOutput#stages}); {@link #names(FeatureLayout, boolean)} leaves it out for networks
- * without stage maps (text, MLP).
+ * {@code fitnet} and {@code c2kd} on pooled features read an intermediate map ({@link
+ * DistillationMethod#readsStageMaps}), which only ResNets give ({@link NetworkOutput#stages}); {@link
+ * #names(FeatureLayout, boolean)} leaves them out for networks without stage maps (text, MLP).
  */
 public final class MethodRegistry {
 
     private static final Map<FeatureLayout, Map<String, MethodSpec>> SPECS = new EnumMap<>(FeatureLayout.class);
     private static final Map<FeatureLayout, Set<String>> STAGE_MAP_METHODS = Map.of(FeatureLayout.VECTOR,
-            Set.of(FitNet.NAME), FeatureLayout.MAP, Set.of());
+            Set.of(FitNet.NAME, C2kd.NAME), FeatureLayout.MAP, Set.of());
 
     static {
         FeatureLayout vector = FeatureLayout.VECTOR;
@@ -49,6 +52,8 @@ public final class MethodRegistry {
         register(vector, Dkd.NAME, (dim, classes) -> Dkd.builder().build());
         register(vector, Dist.NAME, (dim, classes) -> Dist.builder().build());
         register(vector, C2kd.NAME, (dim, classes) -> C2kd.builder().setFeatureDim(dim).setNumClasses(classes)
+                .optStageProxies(true).build());
+        register(vector, C2kd.POOLED_NAME, (dim, classes) -> C2kd.builder().setFeatureDim(dim).setNumClasses(classes)
                 .build());
         register(vector, FdCmkd.NAME, (dim, classes) -> FdCmkd.builder().setFeatureDim(dim).setNumClasses(classes)
                 .build());
@@ -97,7 +102,8 @@ public final class MethodRegistry {
 
     /**
      * Returns the names of the methods defined for {@code layout} that networks with or without stage maps can run:
-     * without them, {@link #names(FeatureLayout)} less the methods that hint an intermediate map ({@link FitNet}).
+     * without them, {@link #names(FeatureLayout)} less the methods that read an intermediate map ({@link FitNet},
+     * {@link C2kd}).
      */
     public static List<String> names(FeatureLayout layout, boolean stageMaps) {
         return names(layout).stream().filter(name -> stageMaps || !STAGE_MAP_METHODS.get(layout).contains(name))

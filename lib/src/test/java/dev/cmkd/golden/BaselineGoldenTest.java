@@ -52,7 +52,8 @@ import java.util.stream.Stream;
 
 /**
  * The baselines ({@link LogitKd}, {@link FeatureMse}, {@link FitNet} on maps of equal and of different sizes,
- * {@link FeatureFitNet}, {@link Dkd}, {@link Dist}, {@link C2kd}) against an independent PyTorch implementation: the fixture {@code golden/baselines_golden.json} is written by
+ * {@link FeatureFitNet}, {@link Dkd}, {@link Dist}, {@link C2kd} with its proxies on the feature and on the
+ * penultimate stage's map) against an independent PyTorch implementation: the fixture {@code golden/baselines_golden.json} is written by
  * {@code lib/src/test/python/make_baselines_golden.py}. Every case runs in float32 and float64 and checks each
  * term, its weight, the weighted total and the gradients of the total w.r.t. the student's logits and feature
  * and the method's parameters; the teacher (and a student output a method does not use) receives no gradient,
@@ -65,9 +66,12 @@ class BaselineGoldenTest {
     private static final DataType[] DTYPES = {DataType.FLOAT32, DataType.FLOAT64};
     private static final List<String> LEAVES = List.of("studentLogits", "studentFeature", "teacherLogits",
             "teacherFeature");
-    /** FitNet's hint maps, the networks' only stage maps in its cases ({@code hintStage = 1}). */
-    private static final String STUDENT_HINT = "studentHint";
-    private static final String TEACHER_HINT = "teacherHint";
+    /**
+     * The networks' stage maps, {@code studentStage1, teacherStage1, ...}: FitNet's cases have one (its hint, {@code
+     * hintStage = 1}), C2KD's stage-proxy cases two (the penultimate, which the proxies read, and the last).
+     */
+    private static final String STUDENT_STAGE = "studentStage";
+    private static final String TEACHER_STAGE = "teacherStage";
 
     private static JsonObject fixture;
     private static NDManager base;
@@ -138,8 +142,11 @@ class BaselineGoldenTest {
                 return Dist.builder().optBeta(cfg.get("beta").getAsDouble()).optGamma(cfg.get("gamma").getAsDouble())
                         .optTemperature(cfg.get("temperature").getAsDouble()).build();
             case C2kd.NAME:
-                return C2kd.builder().setFeatureDim(c.get("featureDim").getAsInt())
-                        .setNumClasses(c.get("classes").getAsInt()).optKappa(cfg.get("kappa").getAsDouble()).build();
+                // with stage proxies the fixture's featureDim is the penultimate stage's channels, D / 2
+                boolean stageProxies = cfg.has("stageProxies") && cfg.get("stageProxies").getAsBoolean();
+                return C2kd.builder().setFeatureDim(c.get("featureDim").getAsInt() * (stageProxies ? 2 : 1))
+                        .setNumClasses(c.get("classes").getAsInt()).optKappa(cfg.get("kappa").getAsDouble())
+                        .optStageProxies(stageProxies).build();
             default:
                 throw new IllegalStateException("fixture names an unknown method " + method);
         }
@@ -152,8 +159,10 @@ class BaselineGoldenTest {
             DistillationMethod method = method(c);
             JsonObject inputs = c.getAsJsonObject("inputs");
             List<String> leafNames = new ArrayList<>(LEAVES);
-            if (inputs.has(STUDENT_HINT)) {
-                leafNames.addAll(List.of(STUDENT_HINT, TEACHER_HINT));
+            int stages = 0;
+            while (inputs.has(STUDENT_STAGE + (stages + 1))) {
+                stages++;
+                leafNames.addAll(List.of(STUDENT_STAGE + stages, TEACHER_STAGE + stages));
             }
             Map<String, NDArray> leaves = new LinkedHashMap<>();
             for (String leaf : leafNames) {
@@ -165,10 +174,10 @@ class BaselineGoldenTest {
                     leaves.get("studentFeature").getShape()));
             List<NDArray> studentStages = new ArrayList<>();
             List<NDArray> teacherStages = new ArrayList<>();
-            if (leaves.containsKey(STUDENT_HINT)) {
-                shapes.add(leaves.get(STUDENT_HINT).getShape());
-                studentStages.add(leaves.get(STUDENT_HINT));
-                teacherStages.add(leaves.get(TEACHER_HINT));
+            for (int stage = 1; stage <= stages; stage++) {
+                shapes.add(leaves.get(STUDENT_STAGE + stage).getShape());
+                studentStages.add(leaves.get(STUDENT_STAGE + stage));
+                teacherStages.add(leaves.get(TEACHER_STAGE + stage));
             }
             method.initializeForStudent(m, type, shapes.toArray(Shape[]::new));
             Map<String, NDArray> trainable = new LinkedHashMap<>();

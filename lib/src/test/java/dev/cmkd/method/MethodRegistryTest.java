@@ -63,15 +63,16 @@ class MethodRegistryTest {
     private static NetworkOutput output(NDManager manager, FeatureLayout layout) {
         return layout == FeatureLayout.VECTOR
                 ? new NetworkOutput(manager.randomNormal(new Shape(B, K)), manager.randomNormal(new Shape(B, D)),
-                        List.of(manager.randomNormal(new Shape(B, D / 4, 8, 8)), manager.randomNormal(new Shape(B,
-                                D / 2, 4, 4))))
+                        List.of(manager.randomNormal(new Shape(B, D / 2, 8, 8)), manager.randomNormal(new Shape(B,
+                                D, 4, 4))))
                 : new NetworkOutput(manager.randomNormal(new Shape(B, K, 8, 8)),
                         manager.randomNormal(new Shape(B, D, 4, 4)));
     }
 
     @Test
     void eachLayoutListsItsMethodsInRegistrationOrder() {
-        assertEquals(List.of("none", "kd", "feature-mse", "fitnet", "fitnet-pooled", "dkd", "dist", "c2kd", "fd-cmkd"),
+        assertEquals(List.of("none", "kd", "feature-mse", "fitnet", "fitnet-pooled", "dkd", "dist", "c2kd",
+                "c2kd-pooled", "fd-cmkd"),
                 MethodRegistry.names(FeatureLayout.VECTOR));
         assertEquals(List.of("none", "feature-mse", "fd-cmkd", "fd-cmkd-channel", "kd", "fitnet", "dkd", "dist",
                 "c2kd"), MethodRegistry.names(FeatureLayout.MAP));
