@@ -12,11 +12,15 @@ from the formulas with torch.nn.functional and torch.autograd:
 
   * kd          (1 - a) CE + a T^2 KL(p_t || p_s)                       F.kl_div, batchmean
   * feature-mse CE + lambda mean((f_s - f_t)^2)                         F.mse_loss
-  * fitnet      CE + lambda mean((W f_s + b - f_t)^2)                   F.linear, F.mse_loss
+  * fitnet-pooled CE + lambda mean((W f_s + b - f_t)^2)                 F.linear, F.mse_loss
+  * fitnet      CE + lambda mean((r(e_s) - e_t)^2) on the hint stage's maps, r = ReLU(BN(conv3x3,pad 1(
+                resize(e_s)))), resize = F.interpolate(bilinear, align_corners=True) to the teacher's size, as
+                C2KD's Fit / ConvReg (BatchNorm with batch statistics, eps 1e-5)
   * dkd         CE + w (alpha TCKD + beta NCKD), non-target classes removed by gathering (no -1000 mask)
   * dist        CE + beta tau^2 inter + gamma tau^2 intra, Pearson as in DIST's code (eps 1e-8)
   * c2kd        both networks' CE + proxy KLs + Kendall-selected non-target KL; proxies
-                Linear(no bias) - BatchNorm (batch statistics, eps 1e-5) - LeakyReLU(0.1) - Linear;
+                Linear(no bias) - BatchNorm (batch statistics, eps 1e-5) - LeakyReLU(0.1) - Linear, on the pooled
+                feature (c2kd-pooled) or on the penultimate stage's map, averaged over its positions (c2kd);
                 Kendall's tau-b from scipy.stats.kendalltau, as the released code computes it.
 
 Conventions (as make_golden.py): inputs are float32-representable and stored as float32; expected values
@@ -118,11 +122,14 @@ def dist_parts(zs, zt, tau):
 
 # C2KD's LeakyReLU slope 0.1, as DJL's Activation.leakyRelu(float) carries it: float32 0.1 = 0.100000001490116.
 LEAKY_SLOPE = float(np.float32(0.1))
+# BatchNorm's epsilon 1e-5, as DJL's BatchNorm carries it (a float): it shows at float64 precision when a batch's
+# variance is small (pooled post-ReLU maps).
+BN_EPS = float(np.float32(1e-5))
 
 
 def proxy(f, p):
     h = F.linear(f, p["hidden"])
-    h = F.batch_norm(h, None, None, p["gamma"], p["beta"], training=True, eps=1e-5)
+    h = F.batch_norm(h, None, None, p["gamma"], p["beta"], training=True, eps=BN_EPS)
     return F.linear(F.leaky_relu(h, LEAKY_SLOPE), p["out"], p["outBias"])
 
 
@@ -158,10 +165,19 @@ def method_terms(method, cfg, x, y):
     elif method == "feature-mse":
         add("task", 1.0, ce(zs, y))
         add("feature", cfg["weight"], F.mse_loss(fs, ft.detach()))
-    elif method == "fitnet":
+    elif method == "fitnet-pooled":
         add("task", 1.0, ce(zs, y))
         add("hint", cfg["hintWeight"], F.mse_loss(F.linear(fs, x["01regressor_weight"], x["01regressor_bias"]),
                                                   ft.detach()))
+    elif method == "fitnet":
+        teacher_map = x["teacherStage1"].detach()
+        resized = F.interpolate(x["studentStage1"], size=tuple(teacher_map.shape[2:]), mode="bilinear",
+                                align_corners=True)
+        h = F.conv2d(resized, x["01regressor_01Conv2d_weight"], x["01regressor_01Conv2d_bias"], padding=1)
+        h = F.batch_norm(h, None, None, x["01regressor_02BatchNorm_gamma"], x["01regressor_02BatchNorm_beta"],
+                         training=True, eps=BN_EPS)
+        add("task", 1.0, ce(zs, y))
+        add("hint", cfg["hintWeight"], F.mse_loss(F.relu(h), teacher_map))
     elif method == "dkd":
         warm = 1.0 if cfg["warmupEpochs"] == 0 else min((cfg["epoch"] + 1) / cfg["warmupEpochs"], 1.0)
         tckd, nckd = dkd_parts(zs, zt, y, cfg["temperature"])
@@ -178,6 +194,9 @@ def method_terms(method, cfg, x, y):
             return {"hidden": x[prefix + "_01Linear_weight"], "gamma": x[prefix + "_02BatchNorm_gamma"],
                     "beta": x[prefix + "_02BatchNorm_beta"], "out": x[prefix + "_04Linear_weight"],
                     "outBias": x[prefix + "_04Linear_bias"]}
+        if cfg.get("stageProxies"):  # C2KD's code: the proxies pool the penultimate stage's (layer3's) map
+            fs = F.adaptive_avg_pool2d(x["studentStage1"], 1).flatten(1)  # its nn.AdaptiveAvgPool2d((1, 1))
+            ft = F.adaptive_avg_pool2d(x["teacherStage1"], 1).flatten(1)
         qs, qt = proxy(fs, params("01studentProxy")), proxy(ft, params("02teacherProxy"))
         mask = (kendall(qt, qs) > cfg["kappa"]).to(qs.dtype)
         for prefix, z, q, other in (("", zs, qs, qt), ("teacher.", zt, qt, qs)):
@@ -242,8 +261,8 @@ PLAN = [
     ("kd", OrderedDict(temperature=4.0, alpha=0.5), [(3, 5, 6), (8, 10, 6)]),
     ("kd", OrderedDict(temperature=1.0, alpha=0.3), [(8, 10, 6)]),
     ("feature-mse", OrderedDict(weight=1.0), [(3, 5, 6), (8, 10, 6)]),
-    ("fitnet", OrderedDict(hintWeight=1.0), [(3, 5, 6), (8, 10, 6)]),
-    ("fitnet", OrderedDict(hintWeight=100.0), [(8, 10, 6)]),
+    ("fitnet-pooled", OrderedDict(hintWeight=1.0), [(3, 5, 6), (8, 10, 6)]),
+    ("fitnet-pooled", OrderedDict(hintWeight=100.0), [(8, 10, 6)]),
     ("dkd", OrderedDict(alpha=1.0, beta=8.0, temperature=4.0, warmupEpochs=20, epoch=4), [(3, 5, 6), (8, 10, 6)]),
     ("dkd", OrderedDict(alpha=1.0, beta=8.0, temperature=4.0, warmupEpochs=20, epoch=30), [(8, 10, 6)]),
     ("dkd", OrderedDict(alpha=0.5, beta=2.0, temperature=1.0, warmupEpochs=0, epoch=0), [(8, 10, 6)]),
@@ -254,17 +273,52 @@ PLAN = [
 ]
 
 
-def method_cases():
+# FitNet on maps: (config, batch, classes, channels, student map size, teacher map size); drawn after every other
+# case, so that adding them left the earlier cases' inputs as they were. The sizes: equal; larger in one direction
+# and smaller in the other (an audio map against an image map); smaller in both.
+# The weights stay small: the conv bias before BatchNorm has a gradient of exactly 0, whose float32 rounding noise
+# grows with the weight (about 1e-6 at weight 100, the float32 tolerance).
+HINT_PLAN = [
+    (OrderedDict(hintStage=1, hintWeight=10.0), 4, 5, 3, (5, 6), (5, 6)),
+    (OrderedDict(hintStage=1, hintWeight=10.0), 4, 5, 3, (6, 9), (4, 11)),
+    (OrderedDict(hintStage=1, hintWeight=1.0), 3, 4, 2, (3, 4), (5, 7)),
+]
+
+
+# C2KD with its proxies on the penultimate stage's map (C2KD's code: layer3), drawn after the FitNet cases. The
+# networks' maps may differ in size (each proxy pools its own network's map).
+STAGE_PROXY_PLAN = [
+    (OrderedDict(kappa=0.0, stageProxies=True), 6, 5, 3, (4, 5), (3, 7)),
+    (OrderedDict(kappa=0.0, stageProxies=True), 16, 10, 4, (2, 3), (2, 3)),
+]
+
+
+def method_cases(plan=None):
     cases = []
-    for method, cfg, shapes in PLAN:
-        for batch, classes, dim in shapes:
+    for method, cfg, shapes in plan or [(m, c, [(b, k, d, None, None) for b, k, d in s]) for m, c, s in PLAN]:
+        for batch, classes, dim, student_size, teacher_size in shapes:
             name = "%s %s B=%d C=%d" % (method, " ".join("%s=%s" % kv for kv in cfg.items()), batch, classes)
+            if student_size:
+                name += " %dx%d->%dx%d" % (student_size + teacher_size)
             leaves, labels = make_inputs(name, batch, classes, dim)
-            if method == "fitnet":
+            if method == "fitnet-pooled":
                 leaves["01regressor_weight"] = randn(dim, dim, scale=0.4)
                 leaves["01regressor_bias"] = randn(dim, scale=0.1)
+            if method == "c2kd" and cfg.get("stageProxies"):
+                # the penultimate stage (read by the proxies, dim channels) and the last (read by nothing)
+                leaves["studentStage1"] = randn(batch, dim, *student_size, scale=0.8, shift=0.3).relu()
+                leaves["studentStage2"] = randn(batch, 2 * dim, 1, 1).relu()
+                leaves["teacherStage1"] = randn(batch, dim, *teacher_size, scale=1.2, shift=0.2).relu()
+                leaves["teacherStage2"] = randn(batch, 2 * dim, 1, 1).relu()
             if method == "c2kd":
                 leaves.update(c2kd_parameters(dim, classes))
+            if method == "fitnet":
+                leaves["studentStage1"] = randn(batch, dim, *student_size, scale=0.8, shift=0.3).relu()
+                leaves["teacherStage1"] = randn(batch, dim, *teacher_size, scale=1.2, shift=0.2).relu()
+                leaves["01regressor_01Conv2d_weight"] = randn(dim, dim, 3, 3, scale=0.4)
+                leaves["01regressor_01Conv2d_bias"] = randn(dim, scale=0.1)
+                leaves["01regressor_02BatchNorm_gamma"] = randn(dim, scale=0.2, shift=1.0)
+                leaves["01regressor_02BatchNorm_beta"] = randn(dim, scale=0.2)
             keys = OrderedDict((k, put_input("%s/%s" % (name, k), v)) for k, v in leaves.items())
             co_trained = method == "c2kd"
             ref, weights, selected = evaluate(method, cfg, leaves, labels, torch.float64, co_trained)
@@ -302,6 +356,10 @@ def kendall_cases():
 def main():
     cases = method_cases()
     kendalls = kendall_cases()
+    cases += method_cases([("fitnet", cfg, [(batch, classes, channels, student, teacher)])
+                           for cfg, batch, classes, channels, student, teacher in HINT_PLAN])
+    cases += method_cases([("c2kd", cfg, [(batch, classes, channels, student, teacher)])
+                           for cfg, batch, classes, channels, student, teacher in STAGE_PROXY_PLAN])
     fixture = OrderedDict(
         meta=OrderedDict(
             generator="lib/src/test/python/make_baselines_golden.py", torch=torch.__version__,

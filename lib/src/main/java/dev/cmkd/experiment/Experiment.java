@@ -228,7 +228,8 @@ public final class Experiment {
     /**
      * A student of modality {@code m}, its method and its teacher. A frozen teacher's outputs on the training
      * split are computed at the first training step (a finished run that is only read back never needs them), or,
-     * when the training split draws random views, on every batch; a co-trained teacher is a copy of the trained
+     * when the training split draws random views or the method reads the teacher's stage maps ({@link
+     * DistillationMethod#readsStageMaps}), on every batch; a co-trained teacher is a copy of the trained
      * teacher inside the student's objective.
      */
     private final class Student {
@@ -272,8 +273,9 @@ public final class Experiment {
             if (objective.hasTeacher()) {
                 return objective.evaluateCoTrained(store, batch.input(m), batch.input(1 - m), batch.labels(), true);
             }
-            if (splits.train().randomViews()) {
-                // augmented inputs: the teacher sees this batch's view of its modality, as in the authors' code
+            if (splits.train().randomViews() || method.readsStageMaps()) {
+                // augmented inputs: the teacher sees this batch's view of its modality, as in the authors' code;
+                // a hint on an intermediate map needs the teacher's maps, which the outputs computed once leave out
                 return objective.evaluate(store, batch.input(m), teacher.forward(batch.input(1 - m)), batch.labels(),
                         true);
             }

@@ -21,6 +21,8 @@ import java.util.Locale;
  * @param output where the {@code full} profile's runs and tables go ({@code ci}'s go to {@code <output>-ci})
  * @param modalities the two modalities
  * @param layout the features the methods see, which decides the methods available
+ * @param stageMaps whether both modalities' networks give their stage maps ({@link
+ *     dev.cmkd.method.NetworkOutput#stages}, ResNets do), which {@link dev.cmkd.method.FitNet}'s hint needs
  * @param epochs the epochs of teachers and students, {@code {full, ci}}
  * @param batchSize the batch size, {@code {full, ci}}
  * @param seeds the seeds of the {@code full} profile, 0 to {@code seeds - 1} ({@code ci} runs seed 0)
@@ -31,7 +33,7 @@ import java.util.Locale;
  * @param costRun builds a small stand-in at the paper's sizes for {@code epoch-cost}, or null when there is none
  */
 public record TaskType(String name, String description, String howToGet, Path output, List<String> modalities,
-        FeatureLayout layout, int[] epochs, int[] batchSize, int seeds, int workers,
+        FeatureLayout layout, boolean stageMaps, int[] epochs, int[] batchSize, int seeds, int workers,
         List<Option<?>> options, Factory factory,
         CostFactory costRun) {
 

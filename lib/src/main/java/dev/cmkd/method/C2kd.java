@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import dev.cmkd.loss.LossFunctions;
 
@@ -27,18 +28,29 @@ import java.util.Locale;
  * </pre>
  *
  * {@code tau_K} is Kendall's rank correlation (tau-b, as {@code scipy.stats.kendalltau}) of the two proxies'
- * logits over the classes. Terms, each of weight 1: {@code task}, {@code proxy} ({@code KL(p' || q)}: the proxy
- * learns from its network), {@code fromProxy} ({@code KL(q' || p)}: the network learns from its proxy), {@code
- * crossProxy} (the selected non-target KL between the proxies), and the same four of the teacher, prefixed
- * {@code teacher.}. All of this follows the authors' released code (https://github.com/huofushuo/C2KD,
- * {@code train_network_distill} and {@code ntkl}): temperature 1, KL directions as above, the target logit
- * zeroed (not removed) in {@code KL_nt}, the masked mean over the whole batch, {@code kappa = 0}.
+ * logits over the classes. Terms, each of weight 1: {@code task}, {@code proxy} ({@code KL(p' || q)}: the proxy learns
+ * from its network), {@code fromProxy} ({@code KL(q' || p)}: the network learns from its proxy), {@code crossProxy}
+ * (the selected non-target KL between the proxies), and the same four of the teacher, prefixed {@code teacher.}. All of
+ * this, defaults included, follows the authors' released code (https://github.com/huofushuo/C2KD, {@code
+ * cramed/utils/helper.py}, {@code train_network_distill} and {@code ntkl}): every term summed with weight 1,
+ * temperature 1, KL directions as above, the target logit zeroed (not removed) in {@code KL_nt}, the masked mean over
+ * the whole batch, {@code kappa = 0} ({@code cramed/main_overlap_tag.py}, {@code --krc} default 0.0).
  *
- * <p><b>Proxy heads.</b> The released proxies pool the last feature map, then 1x1 conv (no bias) - BN -
- * LeakyReLU(0.1) - FC. The kit's networks hand over the pooled feature ({@link NetworkOutput}), on which a 1x1
- * conv is a linear map: here {@code Linear(D, no bias) - BatchNorm - LeakyReLU(0.1) - Linear(C)}, width {@code
- * D}, DJL's default initialisers. Teacher and student features must have the same dimension (true of every kit
- * experiment). The teacher is co-trained ({@link #trainsTeacher()}), starting from the trained teacher.
+ * <p><b>Proxy heads.</b> The released proxies ({@code cramed/utils/module.py}, {@code Tea} and {@code Stu}) pool the
+ * post-ReLU <b>layer3</b> map (256 channels in ResNet-18: {@code cramed/utils/model_res.py} hands over {@code f4 = x}
+ * taken after layer3, not layer4's output), then 1x1 conv (no bias) - BN - LeakyReLU(0.1) - FC, with Kaiming fan-out
+ * convolutions. On the pooled map a 1x1 conv is a linear map, so here
+ *
+ * <pre>
+ *   q(e) = Linear_C( LeakyReLU_0.1( BN( Linear_W,no bias( mean_{h,w} e ) ) ) )
+ * </pre>
+ *
+ * on the post-ReLU map {@code e} of the <b>penultimate stage</b> ({@link NetworkOutput#stages}; layer3 of ResNet-18,
+ * {@code W = D / 2} channels), as the released code, for {@code c2kd} ({@link Builder#optStageProxies}, default);
+ * registered as {@code c2kd-pooled}, the proxies read the distilled feature ({@code W = D}, the pooled layer4 output),
+ * which networks without stage maps (text, MLP) can run. DJL's default initialisers (the kit's choice). Teacher and
+ * student maps (features) must have the same channels (true of every kit experiment). The teacher is co-trained ({@link
+ * #trainsTeacher()}), starting from the trained teacher.
  *
  * <p><b>On feature maps</b> ({@link FeatureLayout#MAP}, segmentation; the released code has none, this is ours,
  * defined as the exact dense analogue) each network's proxy sits on its encoder's last map and the terms are
@@ -66,6 +78,9 @@ public final class C2kd extends AbstractMethod {
     /** The registry name. */
     public static final String NAME = "c2kd";
 
+    /** The registry name of the proxies on the distilled feature. */
+    public static final String POOLED_NAME = "c2kd-pooled";
+
     /** The prefix of the teacher's terms. */
     public static final String TEACHER = "teacher.";
 
@@ -76,17 +91,24 @@ public final class C2kd extends AbstractMethod {
     private final int featureDim;
     private final int numClasses;
     private final double kappa;
+    private final boolean stageProxies;
     private final SequentialBlock studentProxy;
     private final SequentialBlock teacherProxy;
 
     private C2kd(Builder builder) {
-        super(NAME);
+        super(builder.layout == FeatureLayout.VECTOR && !builder.stageProxies ? POOLED_NAME : NAME);
         this.layout = builder.layout;
         this.featureDim = builder.featureDim;
         this.numClasses = builder.numClasses;
         this.kappa = builder.kappa;
-        this.studentProxy = addChildBlock("studentProxy", proxy(layout, featureDim, numClasses));
-        this.teacherProxy = addChildBlock("teacherProxy", proxy(layout, featureDim, numClasses));
+        this.stageProxies = builder.stageProxies;
+        this.studentProxy = addChildBlock("studentProxy", proxy(layout, proxyWidth(), numClasses));
+        this.teacherProxy = addChildBlock("teacherProxy", proxy(layout, proxyWidth(), numClasses));
+    }
+
+    /** Returns the proxies' input and hidden width: the penultimate stage's channels {@code D / 2}, or {@code D}. */
+    private int proxyWidth() {
+        return stageProxies ? featureDim / 2 : featureDim;
     }
 
     /** Returns a proxy head: pointwise(D, no bias) - BatchNorm - LeakyReLU(0.1) - pointwise(C) (class comment). */
@@ -109,10 +131,15 @@ public final class C2kd extends AbstractMethod {
         return true;
     }
 
-    /** Initialises the proxies for features, or maps, of {@code featureDim} channels. */
+    /** Initialises the proxies for their input: features, or maps, of {@code featureDim} channels, or stage maps. */
     @Override
     public void initialize(NDManager manager, DataType dataType, int featureDim, int numClasses) {
-        initialize(layout, manager, dataType, featureDim);
+        initialize(layout, manager, dataType, proxyWidth());
+    }
+
+    @Override
+    public boolean readsStageMaps() {
+        return stageProxies;
     }
 
     @Override
@@ -121,13 +148,19 @@ public final class C2kd extends AbstractMethod {
         if (layout == FeatureLayout.MAP) {
             return evaluateMaps(store, student, teacher, labels, training);
         }
-        NDArray qs = apply(studentProxy, store, student.feature(), training);
-        NDArray qt = apply(teacherProxy, store, teacher.feature(), training);
+        NDArray qs = apply(studentProxy, store, proxyInput(student), training);
+        NDArray qt = apply(teacherProxy, store, proxyInput(teacher), training);
         NDArray selected = kendallTau(qt, qs).gt(LossFunctions.constant(qt, kappa)).toType(qt.getDataType(), false);
         LossTerms terms = new LossTerms();
         addSideTerms(terms, "", student.logits(), qs, qt, labels, selected);
         addSideTerms(terms, TEACHER, teacher.logits(), qt, qs, labels, selected);
         return terms;
+    }
+
+    /** Returns what a network's proxy reads: its penultimate stage's map, pooled, or its distilled feature. */
+    private NDArray proxyInput(NetworkOutput output) {
+        return stageProxies ? Pool.globalAvgPool2d(output.stage("C2kd", output.stages().size() - 1))
+                : output.feature();
     }
 
     /** The terms on maps, per labelled pixel (see the class comment). */
@@ -205,6 +238,10 @@ public final class C2kd extends AbstractMethod {
             return String.format(Locale.ROOT, "C2kd(MAP, featureChannels=%d, numClasses=%d, kappa=%s)", featureDim,
                     numClasses, kappa);
         }
+        if (stageProxies) {
+            return String.format(Locale.ROOT, "C2kd(featureDim=%d, numClasses=%d, kappa=%s, proxies=penultimate"
+                    + "-stage-map)", featureDim, numClasses, kappa);
+        }
         return String.format(Locale.ROOT, "C2kd(featureDim=%d, numClasses=%d, kappa=%s)", featureDim, numClasses,
                 kappa);
     }
@@ -216,6 +253,7 @@ public final class C2kd extends AbstractMethod {
         private int featureDim;
         private int numClasses;
         private double kappa;
+        private boolean stageProxies;
 
         private Builder() {}
 
@@ -237,6 +275,16 @@ public final class C2kd extends AbstractMethod {
             return this;
         }
 
+        /**
+         * Optional (pooled features only): whether the proxies read the pooled post-ReLU map of the penultimate stage
+         * (layer3 of ResNet-18, {@code D / 2} channels), as the released code, rather than the distilled feature.
+         * Default false here; the registry's {@code c2kd} sets it, {@code c2kd-pooled} does not.
+         */
+        public Builder optStageProxies(boolean stageProxies) {
+            this.stageProxies = stageProxies;
+            return this;
+        }
+
         /** Optional: the selection threshold {@code kappa} in [-1, 1). Default 0 (the released code's). */
         public Builder optKappa(double kappa) {
             this.kappa = kappa;
@@ -248,6 +296,11 @@ public final class C2kd extends AbstractMethod {
             Hyperparameters.requireLayout("C2kd", layout);
             Hyperparameters.requireAtLeast("C2kd", "setFeatureDim", featureDim, 1);
             Hyperparameters.requireAtLeast("C2kd", "setNumClasses", numClasses, 2);
+            if (stageProxies && (layout != FeatureLayout.VECTOR || featureDim % 2 != 0)) {
+                throw new IllegalArgumentException("C2kd: optStageProxies(true) needs pooled features (VECTOR) of an"
+                        + " even dimension (the penultimate stage has D / 2 channels), got " + layout + ", D = "
+                        + featureDim);
+            }
             if (!(kappa >= -1 && kappa < 1)) {
                 throw new IllegalArgumentException("C2kd: kappa " + kappa + " must lie in [-1, 1)");
             }

@@ -18,11 +18,12 @@ import java.util.Locale;
  *   rho(a, b) = sum (a - mean a)(b - mean b) / (||a - mean a|| ||b - mean b|| + 1e-8)
  * </pre>
  *
- * ({@code 1e-8}: the released code's floor.) Terms {@code task} (weight 1), {@code inter} ({@code beta}),
- * {@code intra} ({@code gamma}). Defaults {@code beta = gamma = 1}, {@code tau = 1}: the paper's standard
- * (ImageNet) setting and its code's defaults. Its CIFAR-100 setting uses {@code beta = gamma = 2, tau = 4}; we
- * do not take it, because the kit's tasks have 6 to 10 classes, where {@code tau = 4} flattens the softmax
- * towards uniform and the correlations of nearly constant vectors lose their signal.
+ * ({@code 1e-8}: the released code's floor.) Terms {@code task} (weight 1), {@code inter} ({@code beta}), {@code intra}
+ * ({@code gamma}). Defaults {@code beta = gamma = 1}, {@code tau = 1}: the paper's standard (ImageNet) setting and the
+ * authors' loss (hunto/image_classification_sota, {@code lib/models/losses/dist_kd.py}, {@code DIST(beta=1.0,
+ * gamma=1.0)}, softmax without temperature). Its CIFAR-100 setting uses {@code beta = gamma = 2, tau = 4}; we do not
+ * take it, because the kit's tasks have 6 to 10 classes, where {@code tau = 4} flattens the softmax towards uniform and
+ * the correlations of nearly constant vectors lose their signal.
  */
 public final class Dist extends AbstractMethod {
 

@@ -1,8 +1,9 @@
 package dev.cmkd.method;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 
@@ -45,6 +46,26 @@ public interface DistillationMethod extends Block {
      * {@code numClasses} classes.
      */
     void initialize(NDManager manager, DataType dataType, int featureDim, int numClasses);
+
+    /**
+     * Initialises the method for a student whose forward output has the shapes {@code studentOutputs} ({@code
+     * logits, feature, stage maps...}, as {@link NetworkOutput#of} reads them). Default: {@link #initialize(NDManager,
+     * DataType, int, int)} for the feature's dimension and the number of classes; a method on an intermediate map
+     * ({@link FitNet}) reads that map's channels here.
+     */
+    default void initializeForStudent(NDManager manager, DataType dataType, Shape... studentOutputs) {
+        initialize(manager, dataType, Math.toIntExact(studentOutputs[1].get(1)),
+                Math.toIntExact(studentOutputs[0].get(1)));
+    }
+
+    /**
+     * Returns whether the method reads the networks' intermediate maps ({@link NetworkOutput#stages()}, {@link
+     * FitNet}): then a frozen teacher is run on every batch, since the outputs computed once per split keep only its
+     * logits and feature. Default {@code false}.
+     */
+    default boolean readsStageMaps() {
+        return false;
+    }
 
     /**
      * Returns whether the teacher is co-trained: then the teacher network is optimised together with the

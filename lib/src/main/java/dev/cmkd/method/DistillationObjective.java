@@ -111,13 +111,14 @@ public final class DistillationObjective extends AbstractBlock {
 
     /**
      * Initialises the student for inputs of shape {@code inputShapes[0]}, then the method for the student's
-     * feature dimension and number of classes, then a co-trained teacher for inputs {@code inputShapes[1]}.
+     * output shapes ({@link DistillationMethod#initializeForStudent}), then a co-trained teacher for inputs {@code
+     * inputShapes[1]}.
      */
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         student.initialize(manager, dataType, inputShapes[0]);
         Shape[] outputs = student.getOutputShapes(new Shape[] {inputShapes[0]});
-        method.initialize(manager, dataType, Math.toIntExact(outputs[1].get(1)), Math.toIntExact(outputs[0].get(1)));
+        method.initializeForStudent(manager, dataType, outputs);
         if (hasTeacher()) {
             if (inputShapes.length < 2) {
                 throw new IllegalArgumentException("a co-trained teacher needs its input shape: initialize(manager,"

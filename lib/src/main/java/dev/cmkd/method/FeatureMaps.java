@@ -9,8 +9,9 @@ import java.util.Locale;
 import java.util.function.BiFunction;
 
 /**
- * Tensor helpers of the {@link FeatureLayout#MAP} methods: nearest upsampling of a map to the logits' grid,
- * logits as one row per pixel, and terms taken over the labelled pixels only.
+ * Tensor helpers of the methods on maps: nearest upsampling of a map to the logits' grid, bilinear resizing of a
+ * map to another's size ({@link FitNet}'s hints), logits as one row per pixel, and terms taken over the labelled
+ * pixels only.
  */
 public final class FeatureMaps {
 
@@ -19,6 +20,45 @@ public final class FeatureMaps {
     /** Returns {@code x [B, C, h, w]} upsampled to {@code [B, C, f h, f w]} by repeating each pixel. */
     public static NDArray upsample(NDArray x, int factor) {
         return factor == 1 ? x : x.repeat(2, factor).repeat(3, factor);
+    }
+
+    /**
+     * Returns {@code x [B, C, h, w]} resized to {@code [B, C, H, W]} by bilinear interpolation with aligned corners,
+     * as PyTorch's {@code F.interpolate(x, (H, W), mode='bilinear', align_corners=True)}, written as two matrix
+     * products so that it is differentiable and exact on every engine:
+     *
+     * <pre>
+     *   resize(x) = A_H x A_W^T,   A_H[i, :] interpolates between rows floor(s_i) and floor(s_i) + 1 of x,
+     *                              s_i = i (h - 1) / (H - 1)   (s_i = 0 when H = 1)
+     * </pre>
+     *
+     * and {@code x} itself when the sizes agree.
+     */
+    public static NDArray resizeBilinear(NDArray x, long height, long width) {
+        Shape shape = x.getShape();
+        if (shape.get(2) == height && shape.get(3) == width) {
+            return x;
+        }
+        NDArray rows = interpolation(x, height, shape.get(2));
+        NDArray columns = interpolation(x, width, shape.get(3));
+        return rows.matMul(x.matMul(columns.transpose()));
+    }
+
+    /** Returns the aligned-corners linear interpolation matrix {@code [to, from]}, in {@code like}'s type. */
+    private static NDArray interpolation(NDArray like, long to, long from) {
+        int n = Math.toIntExact(to);
+        int m = Math.toIntExact(from);
+        double[] weights = new double[n * m];
+        for (int i = 0; i < n; i++) {
+            double source = n == 1 ? 0 : i * (m - 1) / (double) (n - 1);
+            int low = Math.min((int) Math.floor(source), m - 1);
+            int high = Math.min(low + 1, m - 1);
+            double fraction = source - low;
+            weights[i * m + low] += 1 - fraction;
+            weights[i * m + high] += fraction;
+        }
+        return like.getManager().create(weights, new Shape(n, m)).toType(like.getDataType(), false)
+                .toDevice(like.getDevice(), false);
     }
 
     /**

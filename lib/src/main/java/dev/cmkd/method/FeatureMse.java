@@ -14,10 +14,12 @@ import java.util.Locale;
  *   MAP      L = CE(z_s, y) + lambda (1 / (B D h w)) sum (f_s - f_t)^2      f [B, D, h, w]
  * </pre>
  *
- * with CE the layout's task loss ({@link FeatureLayout#taskLoss}: on maps the per-pixel cross-entropy, void
- * ignored). Terms {@code task} and {@code feature} (weight {@code lambda}, default 1, like FD-CMKD's band
- * terms); the teacher's feature is constant. Both features must have the same shape (no projector). This is
- * the baseline that FD-CMKD's frequency split, scale consistency and shared classifier are meant to improve on.
+ * with CE the layout's task loss ({@link FeatureLayout#taskLoss}: on maps the per-pixel cross-entropy, void ignored).
+ * Terms {@code task} and {@code feature} (weight {@code lambda}); the teacher's feature is constant. The registry's
+ * {@code lambda = 1} has <b>no stated source: the kit's choice</b>, the weight of FD-CMKD's band terms in the released
+ * code (every term 1), so that the two differ only by what FD-CMKD adds. Both features must have the same shape (no
+ * projector). This is the baseline that FD-CMKD's frequency split, scale consistency and shared classifier are meant to
+ * improve on.
  */
 public final class FeatureMse extends AbstractMethod {
 

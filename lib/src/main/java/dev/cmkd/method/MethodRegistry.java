@@ -4,6 +4,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The distillation methods by name and feature layout: an explicit map, no reflection. Each entry builds a
@@ -16,27 +17,43 @@ import java.util.Map;
  *   none              {@link NoDistillation}                   the same, per-pixel task loss
  *   kd                {@link LogitKd}                          {@link PerPixelMethod} of LogitKd
  *   feature-mse       {@link FeatureMse}                       the same on maps
- *   fitnet            {@link FitNet}, linear regressor         1x1 convolution regressor
+ *   fitnet            {@link FitNet}, conv regressor on the    {@link FeatureFitNet}, 1x1 convolution regressor
+ *                     stage-2 map (needs stage maps)           on the encoders' last maps
+ *   fitnet-pooled     {@link FeatureFitNet}, linear regressor  -
+ *                     on the pooled feature
  *   dkd               {@link Dkd}                              PerPixelMethod of Dkd (20-epoch warm-up)
  *   dist              {@link Dist}                             PerPixelMethod of Dist
- *   c2kd              {@link C2kd}                             dense proxies, per labelled pixel
+ *   c2kd              {@link C2kd}, proxies on the pooled      dense proxies, per labelled pixel
+ *                     penultimate stage map (needs stage maps)
+ *   c2kd-pooled       {@link C2kd}, proxies on the pooled      -
+ *                     distilled feature
  *   fd-cmkd           {@link FdCmkd}                           2-D spatial split ({@link MapDecoupling#SPATIAL})
  *   fd-cmkd-channel   -                                  the released code's channel split at every position
  * </pre>
+ *
+ * {@code fitnet} and {@code c2kd} on pooled features read an intermediate map ({@link
+ * DistillationMethod#readsStageMaps}), which only ResNets give ({@link NetworkOutput#stages}); {@link
+ * #names(FeatureLayout, boolean)} leaves them out for networks without stage maps (text, MLP).
  */
 public final class MethodRegistry {
 
     private static final Map<FeatureLayout, Map<String, MethodSpec>> SPECS = new EnumMap<>(FeatureLayout.class);
+    private static final Map<FeatureLayout, Set<String>> STAGE_MAP_METHODS = Map.of(FeatureLayout.VECTOR,
+            Set.of(FitNet.NAME, C2kd.NAME), FeatureLayout.MAP, Set.of());
 
     static {
         FeatureLayout vector = FeatureLayout.VECTOR;
         register(vector, NoDistillation.NAME, (dim, classes) -> new NoDistillation());
         register(vector, LogitKd.NAME, (dim, classes) -> LogitKd.builder().build());
         register(vector, FeatureMse.NAME, (dim, classes) -> new FeatureMse(1));
-        register(vector, FitNet.NAME, (dim, classes) -> FitNet.builder().setTeacherFeatureDim(dim).build());
+        register(vector, FitNet.NAME, (dim, classes) -> FitNet.builder().build());
+        register(vector, FeatureFitNet.POOLED_NAME, (dim, classes) -> FeatureFitNet.builder()
+                .setTeacherFeatureDim(dim).build());
         register(vector, Dkd.NAME, (dim, classes) -> Dkd.builder().build());
         register(vector, Dist.NAME, (dim, classes) -> Dist.builder().build());
         register(vector, C2kd.NAME, (dim, classes) -> C2kd.builder().setFeatureDim(dim).setNumClasses(classes)
+                .optStageProxies(true).build());
+        register(vector, C2kd.POOLED_NAME, (dim, classes) -> C2kd.builder().setFeatureDim(dim).setNumClasses(classes)
                 .build());
         register(vector, FdCmkd.NAME, (dim, classes) -> FdCmkd.builder().setFeatureDim(dim).setNumClasses(classes)
                 .build());
@@ -49,7 +66,7 @@ public final class MethodRegistry {
         register(map, FdCmkd.CHANNEL_NAME, (channels, classes) -> FdCmkd.builder().optFeatureLayout(map)
                 .optDecoupling(MapDecoupling.CHANNEL).setFeatureDim(channels).setNumClasses(classes).build());
         register(map, LogitKd.NAME, (channels, classes) -> PerPixelMethod.of(LogitKd.builder().build()));
-        register(map, FitNet.NAME, (channels, classes) -> FitNet.builder().optFeatureLayout(map)
+        register(map, FeatureFitNet.NAME, (channels, classes) -> FeatureFitNet.builder().optFeatureLayout(map)
                 .setTeacherFeatureDim(channels).build());
         register(map, Dkd.NAME, (channels, classes) -> PerPixelMethod.of(Dkd.builder().build()));
         register(map, Dist.NAME, (channels, classes) -> PerPixelMethod.of(Dist.builder().build()));
@@ -81,6 +98,16 @@ public final class MethodRegistry {
                     + names(layout));
         }
         return spec;
+    }
+
+    /**
+     * Returns the names of the methods defined for {@code layout} that networks with or without stage maps can run:
+     * without them, {@link #names(FeatureLayout)} less the methods that read an intermediate map ({@link FitNet},
+     * {@link C2kd}).
+     */
+    public static List<String> names(FeatureLayout layout, boolean stageMaps) {
+        return names(layout).stream().filter(name -> stageMaps || !STAGE_MAP_METHODS.get(layout).contains(name))
+                .toList();
     }
 
     /** Returns the methods {@code names} for {@code layout}, in that order. */

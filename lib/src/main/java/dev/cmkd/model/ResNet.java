@@ -14,7 +14,9 @@ import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -35,13 +37,16 @@ import java.util.Locale;
  *
  * <p><b>Forward contract.</b> Input {@code NDList(x)}, {@code x} of shape {@code [B, C_in, H, W]}. Let
  * {@code S_L} be the residual sum {@code S(x)} of the <em>last</em> block of the last stage, shape
- * {@code [B, D, h, w]} with {@code D = width * 2^(stages-1)}. Output {@code NDList(logits, feature)}:
+ * {@code [B, D, h, w]} with {@code D = width * 2^(stages-1)}. Output {@code NDList(logits, feature, e_1, ..., e_S)}:
  * <pre>
  *   g         = mean_{h,w} ReLU(S_L)                [B, D]   the post-ReLU pooled feature, non-negative
  *   feature f = g                                   [B, D]   optFeaturePoint(POST_RELU), the default
  *             = mean_{h,w} S_L                      [B, D]   optFeaturePoint(PRE_RELU): entries can be negative
  *   logits  z = W g + b                             [B, C]
+ *   e_s       = ReLU(S_s)                           [B, width * 2^(s-1), h_s, w_s]   stage s's post-ReLU map
  * </pre>
+ * The stage maps ({@code e_2} is "layer2" of ResNet-18) are the hints of {@link dev.cmkd.method.FitNet}; they cost
+ * nothing extra, the forward pass computes them anyway.
  * {@code f} is what FD-CMKD distils ({@link FeaturePoint}, method.md section 2.2): the released code's {@code
  * pre_out} aliases the block's output, which its in-place ReLU overwrites, so the released code distils {@code g},
  * while its names promise the pre-activation sum. The head is the usual one on {@code g} under both. Note that
@@ -108,7 +113,7 @@ public final class ResNet extends AbstractBlock {
 
     /**
      * Forward pass; see the class documentation. Input {@code NDList(x)}, output
-     * {@code NDList(logits [B, C], feature [B, D])}.
+     * {@code NDList(logits [B, C], feature [B, D], e_1, ..., e_S)}.
      */
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
@@ -120,13 +125,18 @@ public final class ResNet extends AbstractBlock {
         NDArray feature = featurePoint == FeaturePoint.POST_RELU ? pooled
                 : Pool.globalAvgPool2d(encoded.lastResidualSum());
         NDArray logits = fc.forward(store, new NDList(pooled), training).head();
-        return new NDList(logits, feature);
+        NDList output = new NDList(logits, feature);
+        output.addAll(encoded.stages());
+        return output;
     }
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         checkInput(inputShapes[0]);
-        return Layers.logitsAndFeatureShapes(inputShapes[0].get(0), numClasses, featureDim);
+        List<Shape> shapes = new ArrayList<>(List.of(Layers.logitsAndFeatureShapes(inputShapes[0].get(0), numClasses,
+                featureDim)));
+        shapes.addAll(encoder.stageShapes(inputShapes[0]));
+        return shapes.toArray(Shape[]::new);
     }
 
     @Override

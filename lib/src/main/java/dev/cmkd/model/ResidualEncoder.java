@@ -114,6 +114,22 @@ final class ResidualEncoder {
         return new Output(outputs, residualSum);
     }
 
+    /** Returns every stage's output shape {@code [B, w * 2^(s-1), h_s, w_s]} for an input of shape {@code in}. */
+    List<Shape> stageShapes(Shape in) {
+        Shape[] shapes = stemConv.getOutputShapes(new Shape[] {in});
+        if (!smallInput) {
+            shapes = new Shape[] {maxPoolShape(shapes[0])};
+        }
+        List<Shape> stageShapes = new ArrayList<>();
+        for (List<ResNet.BasicBlock> blocks : stages) {
+            for (ResNet.BasicBlock block : blocks) {
+                shapes = block.getOutputShapes(shapes);
+            }
+            stageShapes.add(shapes[0]);
+        }
+        return stageShapes;
+    }
+
     /** Initialises the stem and every stage for an input of shape {@code in}; returns every stage's output shape. */
     List<Shape> initialize(NDManager manager, DataType dataType, Shape in) {
         Shape[] shapes = {in};

@@ -75,9 +75,8 @@ public final class PaperComparison {
         Table paper = PaperNumbers.load();
         TaskType type = AvMnistTtsTask.TYPE;
         Path output = Runner.output(type, settings);
-        BenchmarkReport main = Runner.run(Workers.RUN, type, settings, MethodRegistry.specs(MethodRegistry.names(
-                type.layout()),
-                type.layout()));
+        BenchmarkReport main = Runner.run(Workers.RUN, type, settings, MethodRegistry.specs(
+                MethodRegistry.names(type.layout(), type.stageMaps()), type.layout()));
         BenchmarkReport ablation = AblationStudy.run(settings, output.resolve("ablation")).report();
         SimilarityStudy.Result similarity = SimilarityStudy.run(settings, settings.get(TaskRegistry.SEEDS).get(0), 0.5,
                 output.resolve("similarity"));

@@ -81,8 +81,8 @@ public final class ModalityFocusStudy {
             List.of("linear", "mlp"));
     /** The methods of the MLP part. */
     public static final Option<List<String>> METHODS = Option.choices("methods", MethodRegistry.names(
-            FeatureLayout.VECTOR), "the methods of the mlp part (none, the reference, is always run)",
-            MethodRegistry.names(FeatureLayout.VECTOR), MethodRegistry.names(FeatureLayout.VECTOR));
+            FeatureLayout.VECTOR, false), "the methods of the mlp part (none, the reference, is always run)",
+            MethodRegistry.names(FeatureLayout.VECTOR, false), MethodRegistry.names(FeatureLayout.VECTOR, false));
     /** The seeds. */
     public static final Option<List<Long>> SEEDS = TaskRegistry.SEEDS.withDefaults(List.of(0L, 1L, 2L, 3L, 4L, 5L,
             6L, 7L, 8L, 9L), List.of(0L, 1L));

@@ -56,7 +56,7 @@ public final class AudioVisualTask {
         return new TaskType(convention.name(), description, "data-scripts/" + convention.name() + "/README.md:"
                 + " download, then data-scripts/" + convention.name() + "/prepare.sh (writes data/" + convention.name()
                 + "/prepared)", Path.of("results/real", convention.name()), AvConvention.MODALITIES,
-                FeatureLayout.VECTOR, new int[] {100, 1}, new int[] {64, 4}, 3, 1,
+                FeatureLayout.VECTOR, true, new int[] {100, 1}, new int[] {64, 4}, 3, 1,
                 List.of(data, FIXTURE, MAX_CLIPS, WIDTH),
                 (settings, output) -> {
                     Path root = settings.get(data);

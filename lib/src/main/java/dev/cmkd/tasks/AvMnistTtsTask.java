@@ -75,8 +75,8 @@ public final class AvMnistTtsTask {
     public static final TaskType TYPE = new TaskType("av-mnist-tts", "AV-MNIST-TTS, 10 digits, image <-> synthetic"
             + " speech (the embedded default)", "built by data-scripts/av-mnist-tts/build.sh from the package"
             + " registries when missing", Path.of("results/embedded"), List.of("image", "audio"), FeatureLayout.VECTOR,
-            new int[] {20, 1}, new int[] {64, 64}, 5, 2, List.of(DATA, MAX_PAIRS, DIFFICULTY, SNR_DB, IMAGE_ENERGY,
-            TRAIN_PAIRS, WIDTH), AvMnistTtsTask::create, null);
+            true, new int[] {20, 1}, new int[] {64, 64}, 5, 2, List.of(DATA, MAX_PAIRS, DIFFICULTY, SNR_DB,
+            IMAGE_ENERGY, TRAIN_PAIRS, WIDTH), AvMnistTtsTask::create, null);
 
     /**
      * The data knobs: the audio's SNR, the image energy kept and the training pairs kept.

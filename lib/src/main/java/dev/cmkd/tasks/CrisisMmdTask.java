@@ -65,7 +65,7 @@ public final class CrisisMmdTask implements Task {
     /** The benchmark as the registry knows it. */
     public static final TaskType TYPE = new TaskType("crisismmd", "CrisisMMD v2.0, humanitarian task (8 classes),"
             + " picture <-> tweet text", CrisisMmdLoader.FIX, Path.of("results/real/crisismmd"),
-            List.of(CrisisMmdLoader.IMAGE, CrisisMmdLoader.TEXT), FeatureLayout.VECTOR, new int[] {100, 1},
+            List.of(CrisisMmdLoader.IMAGE, CrisisMmdLoader.TEXT), FeatureLayout.VECTOR, false, new int[] {100, 1},
             new int[] {64, 16}, 3, 1, List.of(DATA, FIXTURE, IMAGE_SIZE, WIDTH, MAX_ROWS, TEXT_FEATURES),
             CrisisMmdTask::create, CrisisMmdTask::costRun);
 

@@ -71,7 +71,7 @@ public final class ModalityFocusTask implements Task {
     public static final TaskType TYPE = new TaskType("mfh-synthetic", "synthetic, a fraction gamma of the decisive"
             + " features shared (the modality focusing hypothesis, Xue et al. 2023)", "made in memory from the seed;"
             + " nothing to download", Path.of("results/mfh-synthetic"), ModalityFocusData.MODALITIES,
-            FeatureLayout.VECTOR, new int[] {20, 1}, new int[] {20, 16}, 10, 1,
+            FeatureLayout.VECTOR, false, new int[] {20, 1}, new int[] {20, 16}, 10, 1,
             List.of(GAMMA, DECISIVE, NOISE_A, NOISE_B,
                     TRAIN, VALIDATION, TEST, CLASSES, NETWORK, HIDDEN, FEATURE_DIM), ModalityFocusTask::create, null);
 

@@ -73,8 +73,8 @@ public final class SegmentationTask implements Task {
     public static final TaskType TYPE = new TaskType("nyu-depth-v2", "NYU-Depth V2, 40-class segmentation (795 / 654"
             + " images), RGB <-> depth", "data-scripts/nyu-depth-v2/build.sh (2.8 GB download; writes"
             + " data/nyu-depth-v2/prepared)", Path.of("results/real/nyu-depth-v2"), List.of("rgb", "depth"),
-            FeatureLayout.MAP, new int[] {100, 1}, new int[] {8, 8}, 3, 1, List.of(DATA, FIXTURE, CROP, DOWNSAMPLE,
-                    MAX_IMAGES, TRAIN_SPLIT, WIDTH), SegmentationTask::create, SegmentationTask::costRun);
+            FeatureLayout.MAP, false, new int[] {100, 1}, new int[] {8, 8}, 3, 1, List.of(DATA, FIXTURE, CROP,
+                    DOWNSAMPLE, MAX_IMAGES, TRAIN_SPLIT, WIDTH), SegmentationTask::create, SegmentationTask::costRun);
 
     /**
      * The network of every run.

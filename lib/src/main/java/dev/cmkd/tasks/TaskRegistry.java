@@ -131,9 +131,9 @@ public final class TaskRegistry {
                 + " modality's teacher", type.modalities(), type.modalities());
     }
 
-    /** The methods of {@code type}: those of its feature layout. */
+    /** The methods of {@code type}: those of its feature layout that its networks can run. */
     public static Option<List<String>> methods(TaskType type) {
-        List<String> names = MethodRegistry.names(type.layout());
+        List<String> names = MethodRegistry.names(type.layout(), type.stageMaps());
         return Option.choices("methods", names, "the distillation methods of the students", names, names);
     }
 

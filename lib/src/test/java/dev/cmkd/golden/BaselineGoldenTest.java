@@ -22,6 +22,7 @@ import dev.cmkd.method.C2kd;
 import dev.cmkd.method.DistillationMethod;
 import dev.cmkd.method.Dist;
 import dev.cmkd.method.Dkd;
+import dev.cmkd.method.FeatureFitNet;
 import dev.cmkd.method.FeatureMse;
 import dev.cmkd.method.FitNet;
 import dev.cmkd.method.LogitKd;
@@ -50,8 +51,9 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
- * The baselines ({@link LogitKd}, {@link FeatureMse}, {@link FitNet}, {@link Dkd}, {@link Dist}, {@link C2kd})
- * against an independent PyTorch implementation: the fixture {@code golden/baselines_golden.json} is written by
+ * The baselines ({@link LogitKd}, {@link FeatureMse}, {@link FitNet} on maps of equal and of different sizes,
+ * {@link FeatureFitNet}, {@link Dkd}, {@link Dist}, {@link C2kd} with its proxies on the feature and on the
+ * penultimate stage's map) against an independent PyTorch implementation: the fixture {@code golden/baselines_golden.json} is written by
  * {@code lib/src/test/python/make_baselines_golden.py}. Every case runs in float32 and float64 and checks each
  * term, its weight, the weighted total and the gradients of the total w.r.t. the student's logits and feature
  * and the method's parameters; the teacher (and a student output a method does not use) receives no gradient,
@@ -64,6 +66,12 @@ class BaselineGoldenTest {
     private static final DataType[] DTYPES = {DataType.FLOAT32, DataType.FLOAT64};
     private static final List<String> LEAVES = List.of("studentLogits", "studentFeature", "teacherLogits",
             "teacherFeature");
+    /**
+     * The networks' stage maps, {@code studentStage1, teacherStage1, ...}: FitNet's cases have one (its hint, {@code
+     * hintStage = 1}), C2KD's stage-proxy cases two (the penultimate, which the proxies read, and the last).
+     */
+    private static final String STUDENT_STAGE = "studentStage";
+    private static final String TEACHER_STAGE = "teacherStage";
 
     private static JsonObject fixture;
     private static NDManager base;
@@ -118,8 +126,11 @@ class BaselineGoldenTest {
                         .optAlpha(cfg.get("alpha").getAsDouble()).build();
             case FeatureMse.NAME:
                 return new FeatureMse(cfg.get("weight").getAsDouble());
+            case FeatureFitNet.POOLED_NAME:
+                return FeatureFitNet.builder().setTeacherFeatureDim(c.get("featureDim").getAsInt())
+                        .optHintWeight(cfg.get("hintWeight").getAsDouble()).build();
             case FitNet.NAME:
-                return FitNet.builder().setTeacherFeatureDim(c.get("featureDim").getAsInt())
+                return FitNet.builder().optHintStage(cfg.get("hintStage").getAsInt())
                         .optHintWeight(cfg.get("hintWeight").getAsDouble()).build();
             case Dkd.NAME:
                 Dkd dkd = Dkd.builder().optAlpha(cfg.get("alpha").getAsDouble()).optBeta(cfg.get("beta").getAsDouble())
@@ -131,8 +142,11 @@ class BaselineGoldenTest {
                 return Dist.builder().optBeta(cfg.get("beta").getAsDouble()).optGamma(cfg.get("gamma").getAsDouble())
                         .optTemperature(cfg.get("temperature").getAsDouble()).build();
             case C2kd.NAME:
-                return C2kd.builder().setFeatureDim(c.get("featureDim").getAsInt())
-                        .setNumClasses(c.get("classes").getAsInt()).optKappa(cfg.get("kappa").getAsDouble()).build();
+                // with stage proxies the fixture's featureDim is the penultimate stage's channels, D / 2
+                boolean stageProxies = cfg.has("stageProxies") && cfg.get("stageProxies").getAsBoolean();
+                return C2kd.builder().setFeatureDim(c.get("featureDim").getAsInt() * (stageProxies ? 2 : 1))
+                        .setNumClasses(c.get("classes").getAsInt()).optKappa(cfg.get("kappa").getAsDouble())
+                        .optStageProxies(stageProxies).build();
             default:
                 throw new IllegalStateException("fixture names an unknown method " + method);
         }
@@ -143,8 +157,29 @@ class BaselineGoldenTest {
     void methodTermsAndGradients(String name, JsonObject c, DataType type) {
         try (NDManager m = base.newSubManager()) {
             DistillationMethod method = method(c);
-            method.initialize(m, type, c.get("featureDim").getAsInt(), c.get("classes").getAsInt());
             JsonObject inputs = c.getAsJsonObject("inputs");
+            List<String> leafNames = new ArrayList<>(LEAVES);
+            int stages = 0;
+            while (inputs.has(STUDENT_STAGE + (stages + 1))) {
+                stages++;
+                leafNames.addAll(List.of(STUDENT_STAGE + stages, TEACHER_STAGE + stages));
+            }
+            Map<String, NDArray> leaves = new LinkedHashMap<>();
+            for (String leaf : leafNames) {
+                NDArray array = input(m, inputs.get(leaf).getAsString(), type);
+                array.setRequiresGradient(true);
+                leaves.put(leaf, array);
+            }
+            List<Shape> shapes = new ArrayList<>(List.of(leaves.get("studentLogits").getShape(),
+                    leaves.get("studentFeature").getShape()));
+            List<NDArray> studentStages = new ArrayList<>();
+            List<NDArray> teacherStages = new ArrayList<>();
+            for (int stage = 1; stage <= stages; stage++) {
+                shapes.add(leaves.get(STUDENT_STAGE + stage).getShape());
+                studentStages.add(leaves.get(STUDENT_STAGE + stage));
+                teacherStages.add(leaves.get(TEACHER_STAGE + stage));
+            }
+            method.initializeForStudent(m, type, shapes.toArray(Shape[]::new));
             Map<String, NDArray> trainable = new LinkedHashMap<>();
             for (Pair<String, Parameter> p : method.getParameters()) {
                 if (p.getKey().endsWith("runningMean") || p.getKey().endsWith("runningVar")) {
@@ -158,20 +193,15 @@ class BaselineGoldenTest {
                 }
                 trainable.put(p.getKey(), array);
             }
-            Map<String, NDArray> leaves = new LinkedHashMap<>();
-            for (String leaf : LEAVES) {
-                NDArray array = input(m, inputs.get(leaf).getAsString(), type);
-                array.setRequiresGradient(true);
-                leaves.put(leaf, array);
-            }
             NDArray labels = labels(m, c.getAsJsonArray("labels"));
 
             LossTerms terms;
             NDArray total;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 terms = method.evaluate(new ParameterStore(m, false),
-                        new NetworkOutput(leaves.get("studentLogits"), leaves.get("studentFeature")),
-                        new NetworkOutput(leaves.get("teacherLogits"), leaves.get("teacherFeature")), labels, true);
+                        new NetworkOutput(leaves.get("studentLogits"), leaves.get("studentFeature"), studentStages),
+                        new NetworkOutput(leaves.get("teacherLogits"), leaves.get("teacherFeature"), teacherStages),
+                        labels, true);
                 total = terms.total();
                 collector.backward(total);
             }

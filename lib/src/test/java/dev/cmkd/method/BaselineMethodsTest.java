@@ -84,19 +84,25 @@ class BaselineMethodsTest {
 
     @Test
     void theRegistryCreatesByNameAndListsTheKnownNames() {
-        assertEquals(List.of("none", "kd", "feature-mse", "fitnet", "dkd", "dist", "c2kd", "fd-cmkd"),
-                MethodRegistry.names(FeatureLayout.VECTOR));
+        assertEquals(List.of("none", "kd", "feature-mse", "fitnet", "fitnet-pooled", "dkd", "dist", "c2kd",
+                "c2kd-pooled", "fd-cmkd"), MethodRegistry.names(FeatureLayout.VECTOR));
+        assertEquals(List.of("none", "kd", "feature-mse", "fitnet-pooled", "dkd", "dist", "c2kd-pooled", "fd-cmkd"),
+                MethodRegistry.names(FeatureLayout.VECTOR, false));
+        assertEquals(MethodRegistry.names(FeatureLayout.VECTOR), MethodRegistry.names(FeatureLayout.VECTOR, true));
         for (String name : MethodRegistry.names(FeatureLayout.VECTOR)) {
             DistillationMethod method = MethodRegistry.spec(name, FeatureLayout.VECTOR).create(16, 4);
             assertEquals(name, method.getName());
-            assertEquals(C2kd.NAME.equals(name), method.trainsTeacher(), name + " trains its teacher");
+            assertEquals(name.startsWith(C2kd.NAME), method.trainsTeacher(), name + " trains its teacher");
+            assertEquals(name.equals(FitNet.NAME) || name.equals(C2kd.NAME), method.readsStageMaps(), name);
         }
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
                 () -> MethodRegistry.spec("mst-distill", FeatureLayout.VECTOR));
         assertTrue(unknown.getMessage().contains("fd-cmkd"), unknown.getMessage());
         assertThrows(IllegalArgumentException.class, () -> LogitKd.builder().optAlpha(1.5).build());
         assertThrows(IllegalArgumentException.class, () -> new FeatureMse(-1));
-        assertThrows(IllegalArgumentException.class, () -> FitNet.builder().build());
+        assertThrows(IllegalArgumentException.class, () -> FeatureFitNet.builder().build());
+        assertThrows(IllegalArgumentException.class, () -> FitNet.builder().optHintStage(0).build());
+        assertThrows(IllegalArgumentException.class, () -> FitNet.builder().optHintWeight(-1).build());
         assertThrows(IllegalArgumentException.class, () -> Dkd.builder().optTemperature(0).build());
         assertThrows(IllegalArgumentException.class, () -> Dkd.builder().optWarmupEpochs(-1).build());
         assertThrows(IllegalArgumentException.class, () -> Dist.builder().optGamma(-1).build());

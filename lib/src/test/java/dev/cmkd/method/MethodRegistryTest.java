@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -44,10 +45,12 @@ class MethodRegistryTest {
             Engine.getInstance().setRandomSeed(21);
             DistillationMethod method = MethodRegistry.spec(name, layout).create(D, K);
             assertEquals(name, method.getName());
-            method.initialize(manager, DataType.FLOAT32, D, K);
-            method.setEpoch(0);
             NetworkOutput student = output(manager, layout);
             NetworkOutput teacher = output(manager, layout);
+            List<Shape> shapes = new ArrayList<>(List.of(student.logits().getShape(), student.feature().getShape()));
+            student.stages().forEach(stage -> shapes.add(stage.getShape()));
+            method.initializeForStudent(manager, DataType.FLOAT32, shapes.toArray(Shape[]::new));
+            method.setEpoch(0);
             NDArray labels = layout == FeatureLayout.VECTOR ? manager.create(new long[] {0, 3, 1})
                     : manager.randomInteger(-1, K, new Shape(B, 8, 8), DataType.INT64);
             Map<String, Double> terms = method.evaluate(new ParameterStore(manager, false), student, teacher, labels,
@@ -59,14 +62,17 @@ class MethodRegistryTest {
 
     private static NetworkOutput output(NDManager manager, FeatureLayout layout) {
         return layout == FeatureLayout.VECTOR
-                ? new NetworkOutput(manager.randomNormal(new Shape(B, K)), manager.randomNormal(new Shape(B, D)))
+                ? new NetworkOutput(manager.randomNormal(new Shape(B, K)), manager.randomNormal(new Shape(B, D)),
+                        List.of(manager.randomNormal(new Shape(B, D / 2, 8, 8)), manager.randomNormal(new Shape(B,
+                                D, 4, 4))))
                 : new NetworkOutput(manager.randomNormal(new Shape(B, K, 8, 8)),
                         manager.randomNormal(new Shape(B, D, 4, 4)));
     }
 
     @Test
     void eachLayoutListsItsMethodsInRegistrationOrder() {
-        assertEquals(List.of("none", "kd", "feature-mse", "fitnet", "dkd", "dist", "c2kd", "fd-cmkd"),
+        assertEquals(List.of("none", "kd", "feature-mse", "fitnet", "fitnet-pooled", "dkd", "dist", "c2kd",
+                "c2kd-pooled", "fd-cmkd"),
                 MethodRegistry.names(FeatureLayout.VECTOR));
         assertEquals(List.of("none", "feature-mse", "fd-cmkd", "fd-cmkd-channel", "kd", "fitnet", "dkd", "dist",
                 "c2kd"), MethodRegistry.names(FeatureLayout.MAP));

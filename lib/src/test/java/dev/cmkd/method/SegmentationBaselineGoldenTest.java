@@ -25,7 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * The segmentation baselines kd, dkd, dist ({@link PerPixelMethod}), fitnet ({@link FitNet} on maps) and c2kd
+ * The segmentation baselines kd, dkd, dist ({@link PerPixelMethod}), fitnet ({@link FeatureFitNet} on maps) and c2kd
  * ({@link C2kd} on maps, proxies set from the fixture, the co-trained teacher's gradients checked too) against an
  * independent PyTorch implementation ({@code lib/src/test/python/make_segmentation_baselines_golden.py},
  * fixture {@code golden/segmentation_baselines_golden.json}): every term, its weight, the total and the
@@ -52,7 +52,7 @@ class SegmentationBaselineGoldenTest {
                     .optAlpha(c.get("alpha").getAsDouble()).optBeta(c.get("beta").getAsDouble()).build());
             case "dist" -> PerPixelMethod.of(Dist.builder().optTemperature(c.get("temperature").getAsDouble())
                     .optBeta(c.get("beta").getAsDouble()).optGamma(c.get("gamma").getAsDouble()).build());
-            case "fitnet" -> FitNet.builder().optFeatureLayout(FeatureLayout.MAP).setTeacherFeatureDim(channels).build();
+            case "fitnet" -> FeatureFitNet.builder().optFeatureLayout(FeatureLayout.MAP).setTeacherFeatureDim(channels).build();
             case "c2kd" -> C2kd.builder().optFeatureLayout(FeatureLayout.MAP).setFeatureDim(channels).setNumClasses(classes)
                     .build();
             default -> throw new AssertionError(c.get("method"));
@@ -72,7 +72,7 @@ class SegmentationBaselineGoldenTest {
             method.initialize(manager, DataType.FLOAT64, channels, classes);
             NDArray weight = null;
             NDArray bias = null;
-            if (method instanceof FitNet fitNet) {
+            if (method instanceof FeatureFitNet fitNet) {
                 weight = fitNet.regressor().getParameters().get("weight").getArray();
                 bias = fitNet.regressor().getParameters().get("bias").getArray();
                 weight.set(array(manager, c.getAsJsonObject("regressorWeight")).toByteBuffer());

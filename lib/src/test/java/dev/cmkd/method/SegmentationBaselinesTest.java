@@ -193,7 +193,7 @@ class SegmentationBaselinesTest {
     void fitNetWithTheIdentityRegressorIsFeatureMatching() {
         int channels = 3;
         try (NDManager manager = NDManager.newBaseManager()) {
-            FitNet fitNet = (FitNet) MethodRegistry.spec("fitnet", FeatureLayout.MAP).create(channels, K);
+            FeatureFitNet fitNet = (FeatureFitNet) MethodRegistry.spec("fitnet", FeatureLayout.MAP).create(channels, K);
             fitNet.initialize(manager, DataType.FLOAT64, channels, K);
             fitNet.regressor().getParameters().get("weight").getArray()
                     .set(manager.eye(channels).toType(DataType.FLOAT64, false).toByteBuffer());
@@ -224,8 +224,8 @@ class SegmentationBaselinesTest {
         assertTrue(MethodRegistry.spec(C2kd.NAME, FeatureLayout.MAP).create(8, K).trainsTeacher());
         assertThrows(IllegalArgumentException.class, () -> PerPixelMethod.of(C2kd.builder().setFeatureDim(4)
                 .setNumClasses(K).build()));
-        assertThrows(IllegalArgumentException.class, () -> PerPixelMethod.of(FitNet.builder().setTeacherFeatureDim(4)
-                .build()));
+        assertThrows(IllegalArgumentException.class, () -> PerPixelMethod.of(FeatureFitNet.builder()
+                .setTeacherFeatureDim(4).build()));
     }
 
     @Test

@@ -87,14 +87,22 @@ class ResNetTest {
         assertEquals(3, net.getInputChannels());
         Shape input = new Shape(2, 3, 64, 64);
         net.initialize(manager, DataType.FLOAT32, input);
-        Shape[] expected = {new Shape(2, 10), new Shape(2, 512)};
+        // logits, feature, then the post-ReLU map of each stage (ImageNet stem: 64 -> 16, then / 2 per stage)
+        Shape[] expected = {new Shape(2, 10), new Shape(2, 512), new Shape(2, 64, 16, 16), new Shape(2, 128, 8, 8),
+            new Shape(2, 256, 4, 4), new Shape(2, 512, 2, 2)};
         assertArrayEquals(expected, net.getOutputShapes(new Shape[] {input}));
         NDList out = forward(net, randn(2, 3, 64, 64), false);
-        assertEquals(2, out.size());
-        assertEquals(expected[0], out.get(0).getShape());
-        assertEquals(expected[1], out.get(1).getShape());
+        assertEquals(expected.length, out.size());
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], out.get(i).getShape());
+        }
         NetworkOutput read = NetworkOutput.of(out);
         assertSame(out.get(1), read.feature());
+        assertEquals(4, read.stages().size());
+        assertSame(out.get(3), read.stage("test", 2));
+        // the post-ReLU feature is the last stage's map, pooled
+        assertTrue(out.get(5).mean(new int[] {3}).mean(new int[] {2}).sub(read.feature()).abs().max().getFloat() < 1e-6f);
+        assertTrue(out.get(3).min().getFloat() >= 0, "stage maps are post-ReLU");
     }
 
     @Test
@@ -106,7 +114,8 @@ class ResNetTest {
         NDList out = forward(net, randn(3, 1, 28, 28), true);
         assertEquals(new Shape(3, 6), out.get(0).getShape());
         assertEquals(new Shape(3, 16), out.get(1).getShape());
-        assertArrayEquals(new Shape[] {new Shape(3, 6), new Shape(3, 16)}, net.getOutputShapes(new Shape[] {input}));
+        assertArrayEquals(out.getShapes(), net.getOutputShapes(new Shape[] {input}));
+        assertEquals(2 + 2, out.size(), "logits, feature and the maps of its two stages");
     }
 
     @Test
@@ -117,8 +126,7 @@ class ResNetTest {
         Shape input = new Shape(2, 3, 37, 53);
         parent.initialize(manager, DataType.FLOAT32, input);
         NDList out = parent.forward(new ParameterStore(manager, false), new NDList(randn(2, 3, 37, 53)), false);
-        assertArrayEquals(parent.getOutputShapes(new Shape[] {input}),
-                new Shape[] {out.get(0).getShape(), out.get(1).getShape()});
+        assertArrayEquals(parent.getOutputShapes(new Shape[] {input}), out.getShapes());
         Exception wrongChannels = assertThrows(IllegalArgumentException.class,
                 () -> net.getOutputShapes(new Shape[] {new Shape(2, 1, 37, 53)}));
         assertTrue(wrongChannels.getMessage().contains("[batch, 3, height, width]"), wrongChannels.getMessage());

@@ -42,11 +42,11 @@ class CrisisMmdTaskTest {
     void trainsTeachersAndEveryMethodInBothDirections() throws Exception {
         Path data = temp.resolve("prepared");
         CrisisMmdFixture.writePrepared(data, 2);
-        BenchmarkReport report = run(data, temp.resolve("out"), MethodRegistry.names(FeatureLayout.VECTOR), null);
+        BenchmarkReport report = run(data, temp.resolve("out"), MethodRegistry.names(FeatureLayout.VECTOR, false), null);
         Table results = report.results();
-        int students = 2 * MethodRegistry.names(FeatureLayout.VECTOR).size();
+        int students = 2 * MethodRegistry.names(FeatureLayout.VECTOR, false).size();
         assertEquals((2 + students) * 3, results.rowCount());
-        for (String method : MethodRegistry.names(FeatureLayout.VECTOR)) {
+        for (String method : MethodRegistry.names(FeatureLayout.VECTOR, false)) {
             for (String student : CrisisMmdTask.TYPE.modalities()) {
                 Table rows = results.where(results.stringColumn("method").isEqualTo(method)
                         .and(results.stringColumn("modality").isEqualTo(student)));
