@@ -40,6 +40,9 @@ public final class MethodRegistry {
     private static final Map<FeatureLayout, Map<String, MethodSpec>> SPECS = new EnumMap<>(FeatureLayout.class);
     private static final Map<FeatureLayout, Set<String>> STAGE_MAP_METHODS = Map.of(FeatureLayout.VECTOR,
             Set.of(FitNet.NAME, C2kd.NAME), FeatureLayout.MAP, Set.of());
+    /** The pooled-feature stand-ins of {@link #STAGE_MAP_METHODS}, for networks without stage maps. */
+    private static final Map<FeatureLayout, Set<String>> POOLED_STAND_INS = Map.of(FeatureLayout.VECTOR,
+            Set.of(FeatureFitNet.POOLED_NAME, C2kd.POOLED_NAME), FeatureLayout.MAP, Set.of());
 
     static {
         FeatureLayout vector = FeatureLayout.VECTOR;
@@ -108,6 +111,16 @@ public final class MethodRegistry {
     public static List<String> names(FeatureLayout layout, boolean stageMaps) {
         return names(layout).stream().filter(name -> stageMaps || !STAGE_MAP_METHODS.get(layout).contains(name))
                 .toList();
+    }
+
+    /**
+     * Returns the methods a protocol runs by default on networks with or without stage maps: {@link
+     * #names(FeatureLayout, boolean)}, less the pooled-feature stand-ins ({@code fitnet-pooled}, {@code
+     * c2kd-pooled}) where the published methods can run.
+     */
+    public static List<String> defaults(FeatureLayout layout, boolean stageMaps) {
+        return names(layout, stageMaps).stream().filter(name -> !stageMaps || !POOLED_STAND_INS.get(layout)
+                .contains(name)).toList();
     }
 
     /** Returns the methods {@code names} for {@code layout}, in that order. */

@@ -76,7 +76,7 @@ public final class PaperComparison {
         TaskType type = AvMnistTtsTask.TYPE;
         Path output = Runner.output(type, settings);
         BenchmarkReport main = Runner.run(Workers.RUN, type, settings, MethodRegistry.specs(
-                MethodRegistry.names(type.layout(), type.stageMaps()), type.layout()));
+                MethodRegistry.defaults(type.layout(), type.stageMaps()), type.layout()));
         BenchmarkReport ablation = AblationStudy.run(settings, output.resolve("ablation")).report();
         SimilarityStudy.Result similarity = SimilarityStudy.run(settings, settings.get(TaskRegistry.SEEDS).get(0), 0.5,
                 output.resolve("similarity"));

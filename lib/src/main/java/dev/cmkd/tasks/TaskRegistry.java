@@ -134,7 +134,8 @@ public final class TaskRegistry {
     /** The methods of {@code type}: those of its feature layout that its networks can run. */
     public static Option<List<String>> methods(TaskType type) {
         List<String> names = MethodRegistry.names(type.layout(), type.stageMaps());
-        return Option.choices("methods", names, "the distillation methods of the students", names, names);
+        List<String> defaults = MethodRegistry.defaults(type.layout(), type.stageMaps());
+        return Option.choices("methods", names, "the distillation methods of the students", defaults, defaults);
     }
 
     /** The output folder of {@code type}: its own under each profile. */

@@ -89,6 +89,11 @@ class BaselineMethodsTest {
         assertEquals(List.of("none", "kd", "feature-mse", "fitnet-pooled", "dkd", "dist", "c2kd-pooled", "fd-cmkd"),
                 MethodRegistry.names(FeatureLayout.VECTOR, false));
         assertEquals(MethodRegistry.names(FeatureLayout.VECTOR), MethodRegistry.names(FeatureLayout.VECTOR, true));
+        // by default the published methods, their pooled stand-ins only where they cannot run
+        assertEquals(List.of("none", "kd", "feature-mse", "fitnet", "dkd", "dist", "c2kd", "fd-cmkd"),
+                MethodRegistry.defaults(FeatureLayout.VECTOR, true));
+        assertEquals(MethodRegistry.names(FeatureLayout.VECTOR, false), MethodRegistry.defaults(FeatureLayout.VECTOR,
+                false));
         for (String name : MethodRegistry.names(FeatureLayout.VECTOR)) {
             DistillationMethod method = MethodRegistry.spec(name, FeatureLayout.VECTOR).create(16, 4);
             assertEquals(name, method.getName());

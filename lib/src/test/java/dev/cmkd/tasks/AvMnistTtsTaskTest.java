@@ -29,7 +29,7 @@ class AvMnistTtsTaskTest {
         Settings defaults = TestSettings.of(AvMnistTtsTask.TYPE);
         assertEquals(List.of(0L, 1L, 2L, 3L, 4L), defaults.get(TaskRegistry.SEEDS));
         assertEquals(2, defaults.get(TaskRegistry.WORKERS));
-        assertEquals(MethodRegistry.names(FeatureLayout.VECTOR),
+        assertEquals(MethodRegistry.defaults(FeatureLayout.VECTOR, true),
                 defaults.get(TaskRegistry.methods(AvMnistTtsTask.TYPE)));
         assertEquals(Path.of("results/embedded"), Runner.output(AvMnistTtsTask.TYPE, defaults));
         Settings read = TestSettings.of(AvMnistTtsTask.TYPE, "seeds=4,5");
@@ -52,7 +52,7 @@ class AvMnistTtsTaskTest {
 
         Table summary = report.summary();
         // 2 teachers + 2 student modalities x every method, each over 2 seeds.
-        assertEquals(2 + 2 * MethodRegistry.names(FeatureLayout.VECTOR).size(), summary.rowCount());
+        assertEquals(2 + 2 * MethodRegistry.defaults(FeatureLayout.VECTOR, true).size(), summary.rowCount());
         for (int row = 0; row < summary.rowCount(); row++) {
             assertEquals(2, summary.intColumn("seeds").getInt(row));
         }
