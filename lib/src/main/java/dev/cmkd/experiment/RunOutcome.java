@@ -18,6 +18,9 @@ import java.util.Map;
  *       released code reports (selection on the test set, including the choice of head).
  * </ul>
  *
+ * <p>Whether training had converged is read from the validation curve ({@link #validationEndTrend}): the gain of the
+ * least-squares line through the main predictor's validation accuracy over the last quarter of the epochs.
+ *
  * <p>A run that failed (a loss term became NaN or infinite, or its teacher failed) has a {@code failure} and no
  * test values: its records are those committed before the failure.
  *
@@ -84,6 +87,50 @@ public record RunOutcome(String name, List<EpochRecord> records, Map<String, Str
         };
         Map<String, Double> values = epoch < 0 || !finished() ? null : records.get(epoch).otherMetrics().get("test_" + metric);
         return values == null || values.isEmpty() ? Double.NaN : main(values);
+    }
+
+    /** The fewest epochs of the end-of-training trend. */
+    public static final int MIN_TREND_EPOCHS = 3;
+
+    /**
+     * Returns the end-of-training trend of the main predictor's validation accuracy ({@link #endTrend}); NaN for a
+     * failed run.
+     */
+    public double validationEndTrend() {
+        return finished() ? endTrend(records.stream().mapToDouble(r -> main(r.validation())).toArray()) : Double.NaN;
+    }
+
+    /**
+     * The epochs of the end-of-training trend: the last quarter of {@code epochs}, at least {@value
+     * #MIN_TREND_EPOCHS}.
+     */
+    public static int trendEpochs(int epochs) {
+        return Math.min(epochs, Math.max(MIN_TREND_EPOCHS, epochs / 4));
+    }
+
+    /**
+     * The end-of-training trend of a learning curve: the least-squares slope through its last {@link #trendEpochs}
+     * points times the epochs they span ({@code w - 1}), i.e. the gain the fitted line makes across that window; 0
+     * for a curve of one point. A line through several epochs, not the last epoch minus the one before, whose
+     * epoch-to-epoch noise (about a point on 1,000 validation samples) would decide by chance.
+     */
+    public static double endTrend(double[] curve) {
+        int window = trendEpochs(curve.length);
+        if (window < 2) {
+            return 0;
+        }
+        double meanX = (window - 1) / 2.0;
+        double meanY = 0;
+        for (int i = curve.length - window; i < curve.length; i++) {
+            meanY += curve[i] / window;
+        }
+        double covariance = 0;
+        double variance = 0;
+        for (int x = 0; x < window; x++) {
+            covariance += (x - meanX) * (curve[curve.length - window + x] - meanY);
+            variance += (x - meanX) * (x - meanX);
+        }
+        return covariance / variance * (window - 1);
     }
 
     private static double main(Map<String, Double> accuracy) {

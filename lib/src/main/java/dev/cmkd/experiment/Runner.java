@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 import tech.tablesaw.api.ColumnType;
+import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.io.csv.CsvReadOptions;
 
@@ -123,7 +124,14 @@ public final class Runner {
         for (Path file : files) {
             Table one = Table.read().usingOptions(CsvReadOptions.builder(file.toFile()).columnTypes(
                     column -> INTEGER_COLUMNS.contains(column) ? ColumnType.INTEGER
-                            : column.startsWith("test_") ? ColumnType.DOUBLE : ColumnType.STRING));
+                            : column.startsWith("test_") || column.equals(BenchmarkReport.END_TREND)
+                            ? ColumnType.DOUBLE : ColumnType.STRING));
+            if (!one.columnNames().contains(BenchmarkReport.END_TREND)) { // written before the column existed
+                double[] unknown = new double[one.rowCount()];
+                java.util.Arrays.fill(unknown, Double.NaN);
+                one.insertColumn(one.columnIndex("epochs") + 1, DoubleColumn.create(BenchmarkReport.END_TREND,
+                        unknown));
+            }
             Table kept = one.emptyCopy();
             for (int row = 0; row < one.rowCount(); row++) {
                 String key = String.join("|", one.getString(row, "role"), one.getString(row, "modality"),

@@ -49,6 +49,11 @@ public final class BenchmarkReport {
 
     /** The result column that says whether a run finished, and its value for one that did. */
     public static final String STATUS = "status";
+    /**
+     * The result column of a run's end-of-training validation trend ({@link RunOutcome#validationEndTrend}): how much
+     * it was still gaining when it stopped.
+     */
+    public static final String END_TREND = "val_end_trend";
     /** The {@link #STATUS} of a run that finished. */
     public static final String FINISHED = "finished";
 
@@ -115,15 +120,17 @@ public final class BenchmarkReport {
     }
 
     /**
-     * Returns every run under every protocol, one row each: its test metrics (NaN for a run that failed), {@code
-     * status} ({@code finished}, or why it failed) and the environment that trained it ({@link Environment#KEYS}).
+     * Returns every run under every protocol, one row each: its test metrics (NaN for a run that failed), its
+     * end-of-training validation trend ({@link #END_TREND}), {@code status} ({@code finished}, or why it failed) and
+     * the environment that trained it ({@link Environment#KEYS}).
      */
     public Table results() {
         Table table = Table.create("results", StringColumn.create("data"), StringColumn.create("role"),
                 StringColumn.create("modality"), StringColumn.create("teacher_modality"), StringColumn.create("method"),
                 IntColumn.create("seed"), StringColumn.create("protocol"));
         metrics.forEach(metric -> table.addColumns(DoubleColumn.create("test_" + metric)));
-        table.addColumns(IntColumn.create("best_val_epoch"), IntColumn.create("epochs"), StringColumn.create(STATUS));
+        table.addColumns(IntColumn.create("best_val_epoch"), IntColumn.create("epochs"), DoubleColumn.create(
+                END_TREND), StringColumn.create(STATUS));
         Environment.KEYS.forEach(key -> table.addColumns(StringColumn.create(key)));
         for (Entry entry : entries) {
             RunOutcome outcome = entry.outcome();
@@ -145,6 +152,7 @@ public final class BenchmarkReport {
                     table.intColumn("best_val_epoch").appendMissing();
                 }
                 table.intColumn("epochs").append(outcome.records().size());
+                table.doubleColumn(END_TREND).append(outcome.validationEndTrend());
                 table.stringColumn(STATUS).append(outcome.finished() ? FINISHED : "failed: " + outcome.failure());
                 Environment.KEYS.forEach(key -> table.stringColumn(key).append(outcome.environment()
                         .getOrDefault(key, "unknown")));
@@ -166,7 +174,8 @@ public final class BenchmarkReport {
      * metric} ({@code test_accuracy}, {@code test_miou}): per role, modality, teacher modality
      * and method, in the order of first appearance, the number of seeds and the mean and sample standard
      * deviation over seeds of {@code metric} under each protocol ({@code <protocol>_mean}, {@code
-     * <protocol>_std}). Runs that failed are left out; their rows in the results say why.
+     * <protocol>_std}), and, when the rows have it, the mean end-of-training validation trend ({@code
+     * val_end_trend_mean}, {@link #END_TREND}). Runs that failed are left out; their rows in the results say why.
      */
     public static Table summarize(Table results, String metric) {
         String name = metric.replace("test_", "").replace('_', ' ').replace("miou", "mIoU");
@@ -176,6 +185,10 @@ public final class BenchmarkReport {
         for (String protocol : RunOutcome.PROTOCOLS) {
             table.addColumns(DoubleColumn.create(protocol + "_mean"), DoubleColumn.create(protocol + "_std"));
         }
+        boolean trends = results.columnNames().contains(END_TREND);
+        if (trends) {
+            table.addColumns(DoubleColumn.create(END_TREND + "_mean"));
+        }
         Map<String, Map<String, List<Double>>> groups = new LinkedHashMap<>();
         for (int row = 0; row < results.rowCount(); row++) {
             if (results.columnNames().contains(STATUS) && !FINISHED.equals(results.getString(row, STATUS))) {
@@ -183,8 +196,14 @@ public final class BenchmarkReport {
             }
             String key = String.join("|", results.getString(row, "role"), results.getString(row, "modality"),
                     results.getString(row, "teacher_modality"), results.getString(row, "method"));
-            groups.computeIfAbsent(key, k -> new LinkedHashMap<>()).computeIfAbsent(results.getString(row,
-                    "protocol"), k -> new ArrayList<>()).add(((Number) results.column(metric).get(row)).doubleValue());
+            Map<String, List<Double>> group = groups.computeIfAbsent(key, k -> new LinkedHashMap<>());
+            String protocol = results.getString(row, "protocol");
+            group.computeIfAbsent(protocol, k -> new ArrayList<>()).add(((Number) results.column(metric).get(row))
+                    .doubleValue());
+            if (trends && protocol.equals(RunOutcome.PROTOCOLS.get(0))) {
+                group.computeIfAbsent(END_TREND, k -> new ArrayList<>()).add(((Number) results.column(END_TREND)
+                        .get(row)).doubleValue());
+            }
         }
         for (Map.Entry<String, Map<String, List<Double>>> group : groups.entrySet()) {
             String[] key = group.getKey().split("\\|", -1);
@@ -198,11 +217,18 @@ public final class BenchmarkReport {
                 table.doubleColumn(protocol + "_mean").append(mean(values));
                 table.doubleColumn(protocol + "_std").append(std(values));
             }
+            if (trends) {
+                table.doubleColumn(END_TREND + "_mean").append(mean(group.getValue().get(END_TREND).stream()
+                        .mapToDouble(Double::doubleValue).toArray()));
+            }
         }
         return table;
     }
 
-    /** Returns the summary as text: "mean ± std" in percent per protocol. */
+    /**
+     * Returns the summary as text: "mean ± std" in percent per protocol, and the end-of-training validation trend
+     * in points (mean over seeds) when the results have it.
+     */
     public static Table formatted(Table summary) {
         Table table = Table.create(summary.name() + " (percent)");
         for (String column : new String[] {"role", "modality", "teacher_modality", "method"}) {
@@ -216,6 +242,12 @@ public final class BenchmarkReport {
                         100 * summary.doubleColumn(protocol + "_std").getDouble(row)));
             }
             table.addColumns(column);
+        }
+        if (summary.columnNames().contains(END_TREND + "_mean")) {
+            StringColumn trend = StringColumn.create("val end trend");
+            summary.doubleColumn(END_TREND + "_mean").forEach(value -> trend.append(
+                    PairedComparison.signed(100 * value, 2)));
+            table.addColumns(trend);
         }
         return table;
     }

@@ -55,9 +55,7 @@ import tech.tablesaw.api.Table;
  *   <li><b>sd</b>: each modality's standard deviation over seeds (sample, n - 1) at most {@value #MAX_SD};
  *   <li><b>flat</b>: each modality's validation trend at the end of training, averaged over seeds, below {@value
  *       #MAX_TREND_GAIN}: the gain of the least-squares line through the validation accuracies of the last quarter
- *       of the epochs (at least {@value #MIN_TREND_EPOCHS}), from the window's first epoch to its last ({@link
- *       #trendGain}). A line through several epochs is used rather than the last epoch minus the one before, whose
- *       epoch-to-epoch noise (about a point on 1,000 validation samples) decides the target by chance.
+ *       of the epochs ({@link RunOutcome#endTrend}).
  * </ol>
  *
  * <p><b>Selection rule</b>: among the points that meet the most targets (all four when any does), the one whose
@@ -81,8 +79,6 @@ public final class CalibrationStudy {
     public static final double MAX_SD = 0.010;
     /** The largest validation gain of the end-of-training trend, averaged over seeds. */
     public static final double MAX_TREND_GAIN = 0.005;
-    /** The fewest epochs the end-of-training trend is fitted to. */
-    public static final int MIN_TREND_EPOCHS = 3;
 
     /** The numbers of training pairs tried. */
     public static final Option<List<Integer>> GRID_TRAIN_PAIRS = Option.integers("gridTrainPairs", 1, "the"
@@ -98,7 +94,7 @@ public final class CalibrationStudy {
      * One modality's runs at one setting.
      *
      * @param best each seed's best validation accuracy
-     * @param trendGain each seed's end-of-training validation trend ({@link #trendGain})
+     * @param trendGain each seed's end-of-training validation trend ({@link RunOutcome#endTrend})
      * @param curves each seed's validation accuracy per epoch
      */
     record Scores(double[] best, double[] trendGain, List<double[]> curves) {
@@ -229,7 +225,7 @@ public final class CalibrationStudy {
         checks.add(differentFailures(image, audio, seeds, epochs, batch));
         checks.add(String.format(Locale.ROOT, "Flatness (the gain of the least-squares line through the validation"
                 + " accuracies of the last %d of %d epochs, averaged over seeds; flat when below %.1f point): image"
-                + " %+.2f points, audio %+.2f points.", trendEpochs(epochs), epochs, 100 * MAX_TREND_GAIN,
+                + " %+.2f points, audio %+.2f points.", RunOutcome.trendEpochs(epochs), epochs, 100 * MAX_TREND_GAIN,
                 100 * table.doubleColumn("image_trend_gain").get(selectedRow),
                 100 * table.doubleColumn("audio_trend_gain").get(selectedRow)));
         List<Path> files = new ArrayList<>();
@@ -261,39 +257,9 @@ public final class CalibrationStudy {
             double[] curve = outcome.records().stream().mapToDouble(CalibrationStudy::validation).toArray();
             curves.add(curve);
             best[s] = validation(outcome.records().get(outcome.bestValidationEpoch()));
-            trendGain[s] = trendGain(curve);
+            trendGain[s] = RunOutcome.endTrend(curve);
         }
         return new Scores(best, trendGain, curves);
-    }
-
-    /** The epochs of the end-of-training trend: the last quarter of {@code epochs}, at least {@value
-     * #MIN_TREND_EPOCHS}. */
-    static int trendEpochs(int epochs) {
-        return Math.min(epochs, Math.max(MIN_TREND_EPOCHS, epochs / 4));
-    }
-
-    /**
-     * The end-of-training trend of a validation curve: the least-squares slope through its last {@link #trendEpochs}
-     * points times the epochs it spans (window - 1), i.e. the gain the fitted line makes across the window; 0 for a
-     * curve of one point.
-     */
-    static double trendGain(double[] curve) {
-        int window = trendEpochs(curve.length);
-        if (window < 2) {
-            return 0;
-        }
-        double meanX = (window - 1) / 2.0;
-        double meanY = 0;
-        for (int i = curve.length - window; i < curve.length; i++) {
-            meanY += curve[i] / window;
-        }
-        double covariance = 0;
-        double variance = 0;
-        for (int x = 0; x < window; x++) {
-            covariance += (x - meanX) * (curve[curve.length - window + x] - meanY);
-            variance += (x - meanX) * (x - meanX);
-        }
-        return covariance / variance * (window - 1);
     }
 
     private static double validation(EpochRecord record) {

@@ -21,24 +21,6 @@ import tech.tablesaw.api.Table;
 class CalibrationStudyTest {
 
     @Test
-    void theEndOfTrainingTrendIsTheFittedLinesGainOverTheLastQuarter() {
-        assertEquals(3, CalibrationStudy.trendEpochs(5));
-        assertEquals(5, CalibrationStudy.trendEpochs(20));
-        assertEquals(2, CalibrationStudy.trendEpochs(2));
-        // 20 epochs: the window is the last 5; a line rising 0.01 per epoch gains 0.04 across it
-        double[] rising = new double[20];
-        for (int i = 0; i < rising.length; i++) {
-            rising[i] = 0.5 + 0.01 * i;
-        }
-        assertEquals(0.04, CalibrationStudy.trendGain(rising), 1e-12);
-        // hand-computed: last 3 of {0, 0.7, 0.70, 0.72, 0.71}: x = -1, 0, 1, slope = (0.71 - 0.70) / 2, gain 0.01
-        assertEquals(0.01, CalibrationStudy.trendGain(new double[] {0, 0.7, 0.70, 0.72, 0.71}), 1e-12);
-        // noise around a plateau: one epoch's jump does not decide it, the line does
-        assertEquals(0, CalibrationStudy.trendGain(new double[] {0.5, 0.68, 0.67, 0.68, 0.67, 0.68}), 0.006);
-        assertEquals(0, CalibrationStudy.trendGain(new double[] {0.7}), 0);
-    }
-
-    @Test
     void runsATinyGridAndWritesItsTable(@TempDir Path dir) throws Exception {
         Path data = TinyAvMnistTts.build(dir.resolve("data"));
         Map<String, String> raw = new LinkedHashMap<>();
