@@ -8,7 +8,6 @@ import dev.cmkd.method.MethodSpec;
 import dev.cmkd.study.AblationStudy;
 import dev.cmkd.study.SensitivityStudy;
 import dev.cmkd.tasks.TaskRegistry;
-import dev.cmkd.train.Environment;
 
 import java.io.IOException;
 import java.util.List;
@@ -17,9 +16,9 @@ import java.util.List;
  * One worker process of a protocol trained by several ({@link Workers}), started by the kit, not by hand: {@code
  * ProtocolWorker <source> <benchmark> <i>/<n> --key=value ...}, where the source names the methods ({@code run}: the
  * settings' registered methods; {@code ablation}, {@code sensitivity}: the study's variants) and the settings are
- * the starting command's as given. It takes {@code cores / n} intra-op threads, trains its share of the runs
- * ({@link dev.cmkd.experiment.Protocol#work}) and stops, with a graceful stop of the run in training, when its
- * standard input closes (the starting process ended).
+ * the starting command's as given. It takes {@code cores / n} intra-op threads ({@link Runner#experiment}), trains
+ * its share of the runs ({@link dev.cmkd.experiment.Protocol#work}) and stops, with a graceful stop of the run in
+ * training, when its standard input closes (the starting process ended).
  */
 public final class ProtocolWorker {
 
@@ -34,7 +33,6 @@ public final class ProtocolWorker {
         Cli.main(args, ProtocolWorker::options, (settings, positional) -> {
             String source = positional.get(0);
             TaskType type = TaskRegistry.get(positional.get(1));
-            Environment.shareCores(Integer.parseInt(positional.get(2).substring(positional.get(2).indexOf('/') + 1)));
             Runner.protocol(type, settings, methods(source, type, settings)).work(Runner.experiment(type, settings),
                     POLL_MILLIS);
         });

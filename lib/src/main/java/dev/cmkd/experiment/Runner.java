@@ -52,8 +52,14 @@ public final class Runner {
                 settings.get(TaskRegistry.BATCH_SIZE), settings.get(TaskRegistry.JOINT));
     }
 
-    /** Returns the experiment of {@code settings}: its task and initialisation, its runs in {@code <output>/runs}. */
+    /**
+     * Returns the experiment of {@code settings}: its task and initialisation, its runs in {@code <output>/runs}.
+     * This process takes its share of the cores first ({@code cores / workers} intra-op threads, {@link
+     * Environment#shareCores}), the thread count in the identity of the runs it trains or reads back, whoever
+     * calls: the protocol, a worker, a study that reads the teachers.
+     */
     public static Experiment experiment(TaskType type, Settings settings) {
+        Environment.shareCores(settings.get(TaskRegistry.WORKERS));
         Path output = output(type, settings);
         return new Experiment(type.factory().create(settings, output), output.resolve("runs"),
                 settings.get(TaskRegistry.INITIALISATION));
@@ -77,9 +83,8 @@ public final class Runner {
      */
     public static BenchmarkReport run(String source, TaskType type, Settings settings, List<MethodSpec> methods) {
         int workers = settings.get(TaskRegistry.WORKERS);
-        Environment.shareCores(workers);
-        Protocol protocol = protocol(type, settings, methods);
         Experiment experiment = experiment(type, settings);
+        Protocol protocol = protocol(type, settings, methods);
         if (workers > 1) {
             Workers.run(source, type, settings, methods, workers);
         }

@@ -66,6 +66,13 @@ class WorkersTest {
                             .getAsJsonObject("environment").get("intra_op_threads").getAsString(), run.toString());
                 }
             }
+            // a later process that only reads runs (a study reading the teachers) takes the workers' share too
+            Environment.useThreads(Integer.parseInt(threads));
+            Settings two = settings(data, "two", 2);
+            Experiment again = Runner.experiment(AvMnistTtsTask.TYPE, two);
+            RunOutcome teacher = again.teacher("image", Runner.protocol(AvMnistTtsTask.TYPE, two,
+                    MethodRegistry.specs(List.of("none"), FeatureLayout.VECTOR)).teacherSpec(0));
+            assertTrue(teacher.finished(), "read back under the workers' thread count");
         } finally {
             Environment.useThreads(Integer.parseInt(threads));
         }
