@@ -19,8 +19,8 @@ public final class MainJob {
     /**
      * The main job's methods: the student without distillation, Hinton's KD, plain feature matching and FD-CMKD.
      * Every registered method in both directions over five seeds does not fit the main job's 15 minutes on two
-     * cores; {@code lib/bin/kit run av-mnist-tts} trains the others (FitNet, DKD, DIST, C2KD and the pooled FitNet
-     * and C2KD) into the same folder, reading the main job's runs back, and writes the tables of all of them.
+     * cores; {@code lib/bin/kit run av-mnist-tts} trains the others (FitNet, DKD, DIST, C2KD) into the same
+     * folder, reading the main job's runs back, and writes the tables of all of them.
      */
     public static final List<String> METHODS = List.of("none", "kd", "feature-mse", "fd-cmkd");
 

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -133,7 +134,7 @@ public final class Runner {
                             ? ColumnType.DOUBLE : ColumnType.STRING));
             if (!one.columnNames().contains(BenchmarkReport.END_TREND)) { // written before the column existed
                 double[] unknown = new double[one.rowCount()];
-                java.util.Arrays.fill(unknown, Double.NaN);
+                Arrays.fill(unknown, Double.NaN);
                 one.insertColumn(one.columnIndex("epochs") + 1, DoubleColumn.create(BenchmarkReport.END_TREND,
                         unknown));
             }

@@ -2,6 +2,7 @@ package dev.cmkd.experiment;
 
 import dev.cmkd.cli.Settings;
 import dev.cmkd.method.MethodSpec;
+import dev.cmkd.train.Environment;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -64,8 +65,7 @@ public final class Workers {
                 ProcessBuilder builder = new ProcessBuilder(command(source, type, settings, methods, index,
                         count))
                         .redirectErrorStream(true);
-                builder.environment().put("OMP_NUM_THREADS", Integer.toString(Math.max(1,
-                        Runtime.getRuntime().availableProcessors() / count)));
+                builder.environment().put("OMP_NUM_THREADS", Integer.toString(Environment.threadsPerProcess(count)));
                 Process process = builder.start();
                 processes.add(process);
                 Deque<String> tail = new ArrayDeque<>();

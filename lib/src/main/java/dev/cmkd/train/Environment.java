@@ -55,8 +55,13 @@ public final class Environment {
      */
     public static void shareCores(int processes) {
         if (processes > 1) {
-            useThreads(Math.max(1, Runtime.getRuntime().availableProcessors() / processes));
+            useThreads(threadsPerProcess(processes));
         }
+    }
+
+    /** Returns each process's share of the cores when {@code processes} train side by side, at least one. */
+    public static int threadsPerProcess(int processes) {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / processes);
     }
 
     /** Sets the engine's intra-op thread count (PyTorch only), the count in the identity of the runs that follow. */
