@@ -7,6 +7,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
 import dev.cmkd.data.Batch;
 import dev.cmkd.data.Splits;
 import dev.cmkd.method.BlockGroup;
@@ -23,6 +26,7 @@ import dev.cmkd.train.ProgressPrinter;
 import dev.cmkd.train.RunDirectory;
 import dev.cmkd.train.RunSpec;
 import dev.cmkd.train.TrainingLoop;
+
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -44,12 +48,14 @@ import java.util.Map;
  * network of one modality and seed (its teacher and all its students) from the same ones.
  *
  * <p>Every run lives in its own directory under {@code runsDir} ({@link RunDirectory}) with its identity in {@code
- * config.json} (role, modalities, method, schedule, the task's {@link Task#identity()} with its data, the
- * initialisation and the engine's thread count), its checkpoint and its records ({@link TrainingLoop}); a finished
+ * config.json} (role, modalities, method, schedule, the task's {@link Task#identity()} with its data (a teacher's
+ * without the feature point, which it does not learn from), the initialisation and the engine's thread count), its checkpoint and its records ({@link TrainingLoop}); a finished
  * run is read back, not trained again, an interrupted one resumes, and a directory holding another identity is
  * refused, naming the fields that differ. A run whose loss becomes NaN or infinite fails alone: its outcome says why.
  */
 public final class Experiment {
+
+    private static final Gson JSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
 
     private final Task task;
     private final Path runsDir;
@@ -125,7 +131,8 @@ public final class Experiment {
                     task.layout().taskLoss(output(net, store, batch.input(m), true).logits(), batch.labels()));
             TrainingLoop.Predictors predictors = (store, batch) -> Map.of("head",
                     output(net, store, batch.input(m), false).logits());
-            return train(dir, claims, net, objective, predictors, splits, spec, manager, listener);
+            return train(dir, claims, teacherIdentity(), net, objective, predictors, splits, spec, manager,
+                    listener);
         }
     }
 
@@ -152,8 +159,8 @@ public final class Experiment {
             claims.put("methodConfig", student.method.toString());
             claims.put("spec", spec);
             claims.put("teacherSpec", teacherSpec);
-            return train(dir, claims, student.objective, student::terms, student::predictors, splits, spec, manager,
-                    listener);
+            return train(dir, claims, task.identity(), student.objective, student::terms, student::predictors, splits,
+                    spec, manager, listener);
         }
     }
 
@@ -194,7 +201,7 @@ public final class Experiment {
                 }
                 return logits;
             };
-            RunOutcome joint = train(dir, claims, new BlockGroup(students.get(0).objective,
+            RunOutcome joint = train(dir, claims, task.identity(), new BlockGroup(students.get(0).objective,
                     students.get(1).objective), loss, predictors, splits, spec, manager, progress(dir));
             Map<String, RunOutcome> outcomes = new LinkedHashMap<>();
             for (Student student : students) {
@@ -315,14 +322,34 @@ public final class Experiment {
     }
 
     /**
-     * Claims {@code dir} for the run {@code claims} describe, with the task's identity (networks, data) and the
-     * engine's thread count, and trains or reads it back. A loss that becomes NaN or infinite ends the run, not the
-     * job: the outcome says why.
+     * The task's identity as a teacher's run claims it: without the networks' feature point. A teacher learns from
+     * its logits, and the feature point changes only which feature a network returns, not what its classifier sees
+     * ({@link dev.cmkd.model.FeaturePoint}); so the students of both feature points read the same teacher, and comparing them is
+     * paired by seed.
      */
-    private RunOutcome train(Path dir, Map<String, Object> claims, Block trainable, TrainingLoop.Objective objective,
-            TrainingLoop.Predictors predictors, Splits splits, RunSpec spec, NDManager manager,
-            TrainingLoop.Listener listener) {
-        claims.putAll(task.identity());
+    private Map<String, Object> teacherIdentity() {
+        Map<String, Object> identity = new LinkedHashMap<>();
+        task.identity().forEach((key, value) -> identity.put(key, withoutFeaturePoint(JSON.toJsonTree(value))));
+        return identity;
+    }
+
+    private static JsonElement withoutFeaturePoint(JsonElement json) {
+        if (json.isJsonObject()) {
+            json.getAsJsonObject().remove("featurePoint");
+            json.getAsJsonObject().asMap().values().forEach(Experiment::withoutFeaturePoint);
+        }
+        return json;
+    }
+
+    /**
+     * Claims {@code dir} for the run {@code claims} describe, with {@code identity} (the task's networks and data)
+     * and the engine's thread count, and trains or reads it back. A loss that becomes NaN or infinite ends the run,
+     * not the job: the outcome says why.
+     */
+    private RunOutcome train(Path dir, Map<String, Object> claims, Map<String, Object> identity, Block trainable,
+            TrainingLoop.Objective objective, TrainingLoop.Predictors predictors, Splits splits, RunSpec spec,
+            NDManager manager, TrainingLoop.Listener listener) {
+        claims.putAll(identity);
         claims.put("initialisation", initialisation);
         claims.put("intraOpThreads", Environment.intraOpThreads());
         String name = dir.getFileName().toString();

@@ -2,6 +2,7 @@ package dev.cmkd.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -203,14 +204,27 @@ class ExperimentTest {
     }
 
     @Test
-    void theFeaturePointIsPartOfARunsIdentity(@TempDir Path dir) throws Exception {
-        experiment(dir).teacher("b", spec(1));
-        assertTrue(Files.readString(dir.resolve("teacher-b-seed1").resolve("config.json"))
-                .contains("\"featurePoint\": \"POST_RELU\""));
+    void bothFeaturePointsShareTheTeacherAndAStudentsFeaturePointIsPartOfItsIdentity(@TempDir Path dir)
+            throws Exception {
+        RunOutcome trained = experiment(dir).teacher("b", spec(1));
+        String config = Files.readString(dir.resolve("teacher-b-seed1").resolve("config.json"));
+        assertFalse(config.contains("featurePoint"), config);
         NetworkConfig preRelu = new NetworkConfig(8, new int[] {1, 1}, true, FeaturePoint.PRE_RELU);
         Experiment other = new Experiment(new PairedTask("synthetic", "SYNTHETIC", preRelu, seed -> SPLITS, Map.of()),
                 dir);
-        RunDirectoryException refused = assertThrows(RunDirectoryException.class, () -> other.teacher("b", spec(1)));
+        RunOutcome readBack = other.teacher("b", spec(1), new TrainingLoop.Listener() {
+            @Override
+            public void onBatch(int epoch, int batch, int batches) {
+                throw new AssertionError("the teacher was trained again");
+            }
+        });
+        assertEquals(trained.records().get(0).test(), readBack.records().get(0).test());
+
+        experiment(dir).student("a", method("feature-mse"), spec(1), spec(1));
+        assertTrue(Files.readString(dir.resolve("student-a-feature-mse-seed1").resolve("config.json"))
+                .contains("\"featurePoint\": \"POST_RELU\""));
+        RunDirectoryException refused = assertThrows(RunDirectoryException.class,
+                () -> other.student("a", method("feature-mse"), spec(1), spec(1)));
         assertTrue(refused.getMessage().contains("network.featurePoint: the run has \"POST_RELU\""),
                 refused.getMessage());
     }
