@@ -49,9 +49,10 @@ import java.util.Map;
  *
  * <p>Every run lives in its own directory under {@code runsDir} ({@link RunDirectory}) with its identity in {@code
  * config.json} (role, modalities, method, schedule, the task's {@link Task#identity()} with its data (a teacher's
- * without the feature point, which it does not learn from), the initialisation and the engine's thread count), its checkpoint and its records ({@link TrainingLoop}); a finished
- * run is read back, not trained again, an interrupted one resumes, and a directory holding another identity is
- * refused, naming the fields that differ. A run whose loss becomes NaN or infinite fails alone: its outcome says why.
+ * without the feature point, which it does not learn from), the initialisation and the engine's thread count), its
+ * checkpoint and its records ({@link TrainingLoop}); a finished run is read back, not trained again, an interrupted
+ * one resumes, and a directory holding another identity is refused, naming the fields that differ. A run whose loss
+ * becomes NaN or infinite fails alone: its outcome says why.
  */
 public final class Experiment {
 
@@ -324,8 +325,8 @@ public final class Experiment {
     /**
      * The task's identity as a teacher's run claims it: without the networks' feature point. A teacher learns from
      * its logits, and the feature point changes only which feature a network returns, not what its classifier sees
-     * ({@link dev.cmkd.model.FeaturePoint}); so the students of both feature points read the same teacher, and comparing them is
-     * paired by seed.
+     * ({@link dev.cmkd.model.FeaturePoint}); so the students of both feature points read the same teacher, and
+     * comparing them is paired by seed.
      */
     private Map<String, Object> teacherIdentity() {
         Map<String, Object> identity = new LinkedHashMap<>();

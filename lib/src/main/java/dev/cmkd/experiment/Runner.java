@@ -7,6 +7,7 @@ import dev.cmkd.bench.PeakMemory;
 import dev.cmkd.cli.Settings;
 import dev.cmkd.method.MethodRegistry;
 import dev.cmkd.method.MethodSpec;
+import dev.cmkd.model.FeaturePoint;
 import dev.cmkd.results.ResultFiles;
 import dev.cmkd.train.Environment;
 import dev.cmkd.train.RunSpec;
@@ -41,9 +42,20 @@ public final class Runner {
 
     private Runner() {}
 
-    /** Returns the output folder of {@code settings}. */
+    /**
+     * Returns the output folder of {@code settings}: the one given, or the profile's with a suffix for each setting
+     * that changes every run's identity from its default ({@code -pre-relu}, {@code -shared-initialisation}, {@code
+     * -paper}), so that runs of other settings never meet in one folder.
+     */
     public static Path output(TaskType type, Settings settings) {
-        return settings.get(TaskRegistry.output(type));
+        Path output = settings.get(TaskRegistry.output(type));
+        if (settings.given().containsKey(TaskRegistry.output(type).key())) {
+            return output;
+        }
+        String suffix = (settings.get(TaskRegistry.FEATURE_POINT) == FeaturePoint.PRE_RELU ? "-pre-relu" : "")
+                + (settings.get(TaskRegistry.INITIALISATION) == Initialisation.SHARED ? "-shared-initialisation" : "")
+                + (settings.get(TaskRegistry.PAPER_PROTOCOL) ? "-paper" : "");
+        return Path.of(output + suffix);
     }
 
     /** Returns the protocol of {@code settings} with {@code methods} (registered ones or variants). */
@@ -54,7 +66,8 @@ public final class Runner {
     }
 
     /**
-     * Returns the experiment of {@code settings}: its task and initialisation, its runs in {@code <output>/runs}.
+     * Returns the experiment of {@code settings}: its task (under the authors' protocol with {@code paperProtocol},
+     * {@link PaperProtocol}) and initialisation, its runs in {@code <output>/runs}.
      * This process takes its share of the cores first ({@code cores / workers} intra-op threads, {@link
      * Environment#shareCores}), the thread count in the identity of the runs it trains or reads back, whoever
      * calls: the protocol, a worker, a study that reads the teachers.
@@ -62,8 +75,9 @@ public final class Runner {
     public static Experiment experiment(TaskType type, Settings settings) {
         Environment.shareCores(settings.get(TaskRegistry.WORKERS));
         Path output = output(type, settings);
-        return new Experiment(type.factory().create(settings, output), output.resolve("runs"),
-                settings.get(TaskRegistry.INITIALISATION));
+        Task task = type.factory().create(settings, output);
+        return new Experiment(settings.get(TaskRegistry.PAPER_PROTOCOL) ? PaperProtocol.of(task) : task,
+                output.resolve("runs"), settings.get(TaskRegistry.INITIALISATION));
     }
 
     /**
@@ -128,16 +142,7 @@ public final class Runner {
         Table rows = null;
         Set<String> seen = new HashSet<>();
         for (Path file : files) {
-            Table one = Table.read().usingOptions(CsvReadOptions.builder(file.toFile()).columnTypes(
-                    column -> INTEGER_COLUMNS.contains(column) ? ColumnType.INTEGER
-                            : column.startsWith("test_") || column.equals(BenchmarkReport.END_TREND)
-                            ? ColumnType.DOUBLE : ColumnType.STRING));
-            if (!one.columnNames().contains(BenchmarkReport.END_TREND)) { // written before the column existed
-                double[] unknown = new double[one.rowCount()];
-                Arrays.fill(unknown, Double.NaN);
-                one.insertColumn(one.columnIndex("epochs") + 1, DoubleColumn.create(BenchmarkReport.END_TREND,
-                        unknown));
-            }
+            Table one = readRows(file);
             Table kept = one.emptyCopy();
             for (int row = 0; row < one.rowCount(); row++) {
                 String key = String.join("|", one.getString(row, "role"), one.getString(row, "modality"),
@@ -154,9 +159,27 @@ public final class Runner {
         ResultFiles.writeCsv(rows.setName("results"), outputDir.resolve("results.csv"));
         ResultFiles.writeCsv(summary, outputDir.resolve("summary.csv"));
         BenchmarkReport.writeComparisons(rows, metric, outputDir);
-        ResultFiles.writePng(BenchmarkReport.accuracyChart(summary, metric.equals("test_miou") ? "mIoU" : "accuracy"),
-                outputDir.resolve(metric.substring("test_".length()) + ".png"));
+        String name = metric.substring("test_".length());
+        ResultFiles.writePng(BenchmarkReport.accuracyChart(summary, name.equals("miou") ? "mIoU" : name,
+                BenchmarkReport.headlineSelection(rows)), outputDir.resolve(name + ".png"));
         return summary;
+    }
+
+    /**
+     * Reads per-run rows written by a report ({@code results.csv}, or one command's file), in the layout of {@link
+     * BenchmarkReport#results()}; rows written before the end-of-training trend existed get NaN there.
+     */
+    public static Table readRows(Path file) {
+        Table rows = Table.read().usingOptions(CsvReadOptions.builder(file.toFile()).columnTypes(
+                column -> INTEGER_COLUMNS.contains(column) ? ColumnType.INTEGER
+                        : column.startsWith("test_") || column.equals(BenchmarkReport.END_TREND)
+                        ? ColumnType.DOUBLE : ColumnType.STRING));
+        if (!rows.columnNames().contains(BenchmarkReport.END_TREND)) {
+            double[] unknown = new double[rows.rowCount()];
+            Arrays.fill(unknown, Double.NaN);
+            rows.insertColumn(rows.columnIndex("epochs") + 1, DoubleColumn.create(BenchmarkReport.END_TREND, unknown));
+        }
+        return rows;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.cmkd.report;
 
+import dev.cmkd.experiment.PaperProtocol;
 import dev.cmkd.experiment.RunOutcome;
 import dev.cmkd.experiment.Task;
 import dev.cmkd.results.ResultFiles;
@@ -264,7 +265,8 @@ public final class BenchmarkReport {
         files.add(ResultFiles.writeCsv(summary, dir.resolve("summary.csv")));
         files.addAll(writeComparisons(results, metricColumn(), dir));
         String metric = metrics.get(0).equals("miou") ? "mIoU" : metrics.get(0);
-        files.add(ResultFiles.writePng(accuracyChart(summary, metric), dir.resolve(metrics.get(0) + ".png")));
+        files.add(ResultFiles.writePng(accuracyChart(summary, metric, headlineSelection(results)),
+                dir.resolve(metrics.get(0) + ".png")));
         for (String modality : studentModalities()) {
             files.add(ResultFiles.writePng(curves(modality), dir.resolve("curves-" + modality + ".png")));
         }
@@ -272,12 +274,22 @@ public final class BenchmarkReport {
     }
 
     /**
+     * Returns the selection that the tables of {@code results} lead with: {@code paperBestTest} for runs under the
+     * authors' protocol ({@link PaperProtocol}, whose rows name it in their {@code data}), the number the authors
+     * report; {@code bestVal} otherwise.
+     */
+    public static String headlineSelection(Table results) {
+        return results.rowCount() > 0 && results.stringColumn("data").getString(0).endsWith(PaperProtocol.DATA_SUFFIX)
+                ? "paperBestTest" : "bestVal";
+    }
+
+    /**
      * Writes {@code comparisons.csv} (every method minus {@code none} and minus {@code kd}, paired by seed, under
-     * {@code bestVal}: {@link PairedComparison#againstNoneAndKd}) and {@code comparisons.txt} (the table for reading
-     * and its conclusions) to {@code dir}; returns the paths written.
+     * the {@link #headlineSelection}: {@link PairedComparison#againstNoneAndKd}) and {@code comparisons.txt} (the
+     * table for reading and its conclusions) to {@code dir}; returns the paths written.
      */
     public static List<Path> writeComparisons(Table results, String metric, Path dir) {
-        Table comparisons = PairedComparison.againstNoneAndKd(results, "bestVal", metric);
+        Table comparisons = PairedComparison.againstNoneAndKd(results, headlineSelection(results), metric);
         String newline = System.lineSeparator();
         String text = PairedComparison.formatted(comparisons).printAll() + newline + newline
                 + String.join(newline, PairedComparison.conclusions(comparisons)) + newline;
@@ -292,15 +304,16 @@ public final class BenchmarkReport {
     }
 
     /**
-     * The students' test {@code metric} (bestVal) per method, one group per student modality, with the spread over
-     * seeds, from a summary in the layout of {@link #summarize}.
+     * The students' test {@code metric} under {@code selection} per method, one group per student modality, with the
+     * spread over seeds, from a summary in the layout of {@link #summarize}.
      *
      * @param metric the metric's name in the title and axis, e.g. {@code accuracy} or {@code mIoU}
+     * @param selection the epoch selection shown, e.g. {@code bestVal} ({@link #headlineSelection})
      */
-    public static CategoryChart accuracyChart(Table summary, String metric) {
+    public static CategoryChart accuracyChart(Table summary, String metric, String selection) {
         CategoryChart chart = new CategoryChartBuilder().width(ResultFiles.FIGURE_WIDTH)
-                .height(ResultFiles.FIGURE_HEIGHT).title("Student test " + metric + " (bestVal, mean ± std over seeds;"
-                        + " the axis does not start at 0)")
+                .height(ResultFiles.FIGURE_HEIGHT).title("Student test " + metric + " (" + selection + ", mean ± std"
+                        + " over seeds; the axis does not start at 0)")
                 .xAxisTitle("student modality").yAxisTitle("test " + metric + " (%)").build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS)
                 .setLegendLayout(Styler.LegendLayout.Horizontal);
@@ -312,9 +325,9 @@ public final class BenchmarkReport {
             List<Double> errors = new ArrayList<>();
             for (String modality : modalities) {
                 int row = find(summary, "student", modality, method);
-                means.add(row < 0 ? 0 : 100 * summary.doubleColumn("bestVal_mean").getDouble(row));
-                errors.add(row < 0 || summary.doubleColumn("bestVal_std").isMissing(row) ? 0
-                        : 100 * summary.doubleColumn("bestVal_std").getDouble(row));
+                means.add(row < 0 ? 0 : 100 * summary.doubleColumn(selection + "_mean").getDouble(row));
+                errors.add(row < 0 || summary.doubleColumn(selection + "_std").isMissing(row) ? 0
+                        : 100 * summary.doubleColumn(selection + "_std").getDouble(row));
                 lowest = Math.min(lowest, means.get(means.size() - 1) - errors.get(errors.size() - 1));
             }
             chart.addSeries(method, modalities, means, errors);

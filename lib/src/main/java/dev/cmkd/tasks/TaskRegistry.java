@@ -18,8 +18,9 @@ import java.util.stream.LongStream;
 
 /**
  * The benchmarks by name, an explicit map (no reflection), and the settings every one of them shares: the
- * protocol's seeds, student modalities, methods, epochs, batch size, initialisation, the networks' feature point and
- * output folder, with each benchmark's own defaults. A new benchmark is one {@link #register} line below.
+ * protocol's seeds, student modalities, methods, epochs, batch size, initialisation, the networks' feature point, the
+ * authors' protocol and the output folder, with each benchmark's own defaults. A new benchmark is one {@link
+ * #register} line below.
  */
 public final class TaskRegistry {
 
@@ -55,6 +56,11 @@ public final class TaskRegistry {
                     + " released code, whose pre_out aliases the in-place ReLU's output), or pre-relu, before it (the"
                     + " code's evident intent, its variable names); the classifier sees the post-ReLU feature under"
                     + " both", FeaturePoint.POST_RELU, FeaturePoint.POST_RELU);
+
+    /** The authors' protocol end to end, beside the kit's held-out one. */
+    public static final Option<Boolean> PAPER_PROTOCOL = Option.flag("paperProtocol", "the authors' protocol end to"
+            + " end: train on train + validation, keep each teacher at its best test epoch, report students by the"
+            + " best test accuracy of any head at any epoch (paperBestTest); optimistic by construction", false, false);
 
     /** Epochs of each teacher (defaults: each benchmark's). */
     public static final Option<Integer> TEACHER_EPOCHS = Option.integer("teacherEpochs", 1, "epochs of each teacher",
@@ -121,6 +127,7 @@ public final class TaskRegistry {
         options.add(WORKERS.withDefaults(type.workers(), 1));
         options.add(INITIALISATION);
         options.add(FEATURE_POINT);
+        options.add(PAPER_PROTOCOL);
         options.add(output(type));
         return options;
     }
@@ -140,7 +147,9 @@ public final class TaskRegistry {
 
     /** The output folder of {@code type}: its own under each profile. */
     public static Option<Path> output(TaskType type) {
-        return Option.path("output", "where runs, tables and figures go", type.output(),
+        return Option.path("output", "where runs, tables and figures go; if not given, the default with a suffix per"
+                + " non-default featurePoint, initialisation and paperProtocol (-pre-relu, -shared-initialisation,"
+                + " -paper)", type.output(),
                 Path.of(type.output() + "-ci"));
     }
 

@@ -104,8 +104,8 @@ class EntryPointTest {
         Outcome main = run(MainJob::run, List.of("--help"));
         assertEquals(0, main.status());
         for (String key : List.of("profile", "mode", "seeds", "students", "methods", "teacherEpochs", "studentEpochs",
-                "batchSize", "joint", "initialisation", "featurePoint", "output", "results/embedded-ci", "data",
-                "maxPairs", "difficulty", "snrDb", "imageEnergy", "trainPairs", "width")) {
+                "batchSize", "joint", "initialisation", "featurePoint", "paperProtocol", "output", "results/embedded-ci",
+                "data", "maxPairs", "difficulty", "snrDb", "imageEnergy", "trainPairs", "width")) {
             assertTrue(main.out().contains(key), "kit main --help names " + key + ": " + main.out());
         }
         Outcome nyu = run(RunCommand::run, List.of("nyu-depth-v2", "--help"));
