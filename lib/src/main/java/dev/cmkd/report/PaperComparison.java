@@ -19,10 +19,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.OptionalDouble;
 import java.util.Set;
+import java.util.function.Function;
 
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.Column;
 
 /**
  * The kit's numbers beside the paper's. Two tables:
@@ -186,13 +188,28 @@ public final class PaperComparison {
                 + " comparisons";
     }
 
+    /**
+     * The paper's numbers with the kit's beside them: {@code kit_value} from {@code real/<dataset>/summary.csv} under
+     * {@code protocol}, and {@code kit_value_paper_protocol} from the authors' protocol's runs ({@code
+     * real/<dataset>-paper/summary.csv}, {@link dev.cmkd.experiment.PaperProtocol}) under {@code paperBestTest}, the
+     * like-for-like number; each with the file it came from, empty where the kit has not run it.
+     */
     static Table paperVersusKit(Table paper, Path resultsRoot, String protocol) {
-        Table table = paper.copy().setName("The paper's numbers and the kit's (" + protocol + ")");
-        DoubleColumn kit = DoubleColumn.create("kit_value");
-        StringColumn kitSource = StringColumn.create("kit_source");
+        Table table = paper.copy().setName("The paper's numbers and the kit's (" + protocol + "; the authors' protocol"
+                + " beside it)");
+        Path real = resultsRoot.resolve("real");
+        table.addColumns(kitValues(paper, dataset -> real.resolve(dataset), protocol, "kit_value", "kit_source"));
+        return table.addColumns(kitValues(paper, dataset -> real.resolve(dataset + "-paper"), "paperBestTest",
+                "kit_value_paper_protocol", "kit_source_paper_protocol"));
+    }
+
+    /** The kit's value of each paper row in percent, from the summary in {@code folder(dataset)}, and its source. */
+    private static Column<?>[] kitValues(Table paper, Function<String, Path> folder, String protocol, String name,
+            String sourceName) {
+        DoubleColumn kit = DoubleColumn.create(name);
+        StringColumn kitSource = StringColumn.create(sourceName);
         for (int row = 0; row < paper.rowCount(); row++) {
-            String dataset = paper.stringColumn("dataset").get(row);
-            Path summary = resultsRoot.resolve("real").resolve(dataset).resolve("summary.csv");
+            Path summary = folder.apply(paper.stringColumn("dataset").get(row)).resolve("summary.csv");
             int found = -1;
             Table kitSummary = null;
             if (KIT_METRICS.contains(paper.stringColumn("metric").get(row)) && Files.exists(summary)) {
@@ -208,7 +225,7 @@ public final class PaperComparison {
                 kitSource.append(summary.toString());
             }
         }
-        return table.addColumns(kit, kitSource);
+        return new Column<?>[] {kit, kitSource};
     }
 
     private static double known(Table paper, String table, String dataset, String modality, String method,

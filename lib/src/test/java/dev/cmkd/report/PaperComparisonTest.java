@@ -88,6 +88,11 @@ class PaperComparisonTest {
         java.nio.file.Files.createDirectories(results.resolve("real/nyu-depth-v2"));
         segmentation.write().csv(results.resolve("real/nyu-depth-v2/summary.csv").toFile());
 
+        Table paperProtocol = summary.copy();
+        paperProtocol.addColumns(DoubleColumn.create("paperBestTest_mean", 0.655));
+        java.nio.file.Files.createDirectories(results.resolve("real/crema-d-paper"));
+        paperProtocol.write().csv(results.resolve("real/crema-d-paper/summary.csv").toFile());
+
         Table versus = PaperComparison.paperVersusKit(PaperNumbers.load(), results, "bestVal");
         int matched = 0;
         for (int row = 0; row < versus.rowCount(); row++) {
@@ -101,9 +106,13 @@ class PaperComparisonTest {
             if (cell) {
                 matched++;
                 assertEquals(61.2, versus.doubleColumn("kit_value").getDouble(row), 1e-9);
+                assertEquals(65.5, versus.doubleColumn("kit_value_paper_protocol").getDouble(row), 1e-9);
+                assertTrue(versus.stringColumn("kit_source_paper_protocol").get(row).endsWith(
+                        "crema-d-paper/summary.csv"));
             } else if (segmentationCell) {
                 matched++;
                 assertEquals(30.5, versus.doubleColumn("kit_value").getDouble(row), 1e-9);
+                assertTrue(versus.doubleColumn("kit_value_paper_protocol").isMissing(row), "no paper-protocol run");
             } else {
                 assertTrue(versus.doubleColumn("kit_value").isMissing(row), "row " + row);
             }
