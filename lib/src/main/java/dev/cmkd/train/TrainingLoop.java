@@ -155,7 +155,8 @@ public final class TrainingLoop {
             Map<String, Double> means = new LinkedHashMap<>();
             sums.forEach((term, sum) -> means.put(term, sum / batches));
             Map<String, double[]> validation = score(predictors, evaluation, evaluation.validation(), store, manager);
-            Map<String, double[]> test = score(predictors, evaluation, evaluation.test(), store, manager);
+            Map<String, double[]> test = evaluation.test() == evaluation.validation() ? validation // selected on test
+                    : score(predictors, evaluation, evaluation.test(), store, manager);
             Map<String, Map<String, Double>> others = new LinkedHashMap<>();
             List<String> metrics = evaluation.evaluator().metrics();
             for (int k = 1; k < metrics.size(); k++) {
