@@ -15,18 +15,26 @@ import dev.cmkd.loss.Reduction;
 import java.util.Map;
 
 /**
- * The shared shape of a distillation method: a block whose children (if any) are its trainable parts,
- * initialised for {@code [1, featureDim]} features (or {@code [1, D, 1, 1]} maps, {@link #initialize(FeatureLayout,
- * NDManager, DataType, int)}), and run through {@link #evaluate} rather than {@code forward}. The static helpers
- * are the pieces the methods share: the task term, a child block on one array, the feature MSE.
+ * The shared shape of a distillation method: a block whose children (if any) are its trainable parts, initialised
+ * for {@code [1, featureDim]} features or {@code [1, D, 1, 1]} maps (its {@link FeatureLayout}), and run through
+ * {@link #evaluate} rather than {@code forward}. The helpers are the pieces the methods share: the task term, a child
+ * block on one array, the feature MSE.
  */
 public abstract class AbstractMethod extends AbstractBlock implements DistillationMethod {
 
+    /** Pooled features or maps: the task loss and the shape the children are initialised for. */
+    protected final FeatureLayout layout;
     private final String name;
 
-    /** Creates a method with the registry name {@code name}, e.g. {@code "fd-cmkd"}. */
+    /** Creates a method of pooled features with the registry name {@code name}, e.g. {@code "fd-cmkd"}. */
     protected AbstractMethod(String name) {
+        this(name, FeatureLayout.VECTOR);
+    }
+
+    /** Creates a method of {@code layout} with the registry name {@code name}. */
+    protected AbstractMethod(String name, FeatureLayout layout) {
         this.name = name;
+        this.layout = layout;
     }
 
     @Override
@@ -34,13 +42,9 @@ public abstract class AbstractMethod extends AbstractBlock implements Distillati
         return name;
     }
 
+    /** Initialises the children for features {@code [1, D]}, or maps {@code [1, D, 1, 1]} (MAP). */
     @Override
     public void initialize(NDManager manager, DataType dataType, int featureDim, int numClasses) {
-        initialize(FeatureLayout.VECTOR, manager, dataType, featureDim);
-    }
-
-    /** Initialises the children for features {@code [1, D]}, or maps {@code [1, D, 1, 1]} (MAP). */
-    protected final void initialize(FeatureLayout layout, NDManager manager, DataType dataType, int featureDim) {
         initialize(manager, dataType, layout.unitShape(featureDim));
     }
 
@@ -61,7 +65,7 @@ public abstract class AbstractMethod extends AbstractBlock implements Distillati
      * Returns the terms with the first, {@code task}: {@code weight CE(z_s, y)}, CE the layout's task loss ({@link
      * FeatureLayout#taskLoss}).
      */
-    protected static LossTerms taskTerm(FeatureLayout layout, double weight, NetworkOutput student, NDArray labels) {
+    protected LossTerms taskTerm(double weight, NetworkOutput student, NDArray labels) {
         return new LossTerms().add("task", weight, layout.taskLoss(student.logits(), labels));
     }
 

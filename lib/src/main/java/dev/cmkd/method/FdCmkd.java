@@ -88,7 +88,6 @@ public final class FdCmkd extends AbstractMethod {
     /** The registry name of the per-position channel split of maps ({@link MapDecoupling#CHANNEL}). */
     public static final String CHANNEL_NAME = "fd-cmkd-channel";
 
-    private final FeatureLayout layout;
     private final MapDecoupling mapDecoupling;
     private final double cutoffRatio;
     private final DcMode dcMode;
@@ -118,8 +117,8 @@ public final class FdCmkd extends AbstractMethod {
     private NDManager splitManager;
 
     private FdCmkd(Builder b) {
-        super(b.layout == FeatureLayout.MAP && b.mapDecoupling == MapDecoupling.CHANNEL ? CHANNEL_NAME : NAME);
-        this.layout = b.layout;
+        super(b.layout == FeatureLayout.MAP && b.mapDecoupling == MapDecoupling.CHANNEL ? CHANNEL_NAME : NAME,
+                b.layout);
         this.mapDecoupling = layout == FeatureLayout.VECTOR ? null
                 : b.mapDecoupling != null ? b.mapDecoupling : MapDecoupling.SPATIAL;
         this.cutoffRatio = b.cutoffRatio;
@@ -200,7 +199,7 @@ public final class FdCmkd extends AbstractMethod {
         if (layout == FeatureLayout.MAP) {
             this.splitManager = manager;
         }
-        initialize(layout, manager, dataType, dim);
+        super.initialize(manager, dataType, dim, classes);
     }
 
     /**
@@ -273,7 +272,7 @@ public final class FdCmkd extends AbstractMethod {
             FeatureMaps.requireSameShape("FdCmkd", fs, ft);
         }
         int factor = upsampleFactor(student);
-        LossTerms terms = taskTerm(layout, taskWeight, student, labels);
+        LossTerms terms = taskTerm(taskWeight, student, labels);
         if (!frequencySplit) {
             addBandTerms(store, terms, "", fs, ft, matched(fs), matched(ft), lowLoss, psiLow, phiLow, labels,
                     lowWeight, factor, training);
