@@ -247,31 +247,15 @@ public final class C2kd extends AbstractMethod {
     }
 
     /** Builder in DJL's style. */
-    public static final class Builder {
+    public static final class Builder extends LayoutBuilder<Builder> {
 
-        private FeatureLayout layout = FeatureLayout.VECTOR;
-        private int featureDim;
-        private int numClasses;
         private double kappa;
         private boolean stageProxies;
 
         private Builder() {}
 
-        /** Optional: pooled features or maps (proxies on every position). Default VECTOR (the released code). */
-        public Builder optFeatureLayout(FeatureLayout layout) {
-            this.layout = layout;
-            return this;
-        }
-
-        /** Required: the feature dimension {@code D} of student and teacher (maps: channels), the proxies' width. */
-        public Builder setFeatureDim(int featureDim) {
-            this.featureDim = featureDim;
-            return this;
-        }
-
-        /** Required: the number of classes {@code C}. */
-        public Builder setNumClasses(int numClasses) {
-            this.numClasses = numClasses;
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -293,9 +277,7 @@ public final class C2kd extends AbstractMethod {
 
         /** Validates and builds. */
         public C2kd build() {
-            Hyperparameters.requireLayout("C2kd", layout);
-            Hyperparameters.requireAtLeast("C2kd", "setFeatureDim", featureDim, 1);
-            Hyperparameters.requireAtLeast("C2kd", "setNumClasses", numClasses, 2);
+            validate("C2kd", 1);
             if (stageProxies && (layout != FeatureLayout.VECTOR || featureDim % 2 != 0)) {
                 throw new IllegalArgumentException("C2kd: optStageProxies(true) needs pooled features (VECTOR) of an"
                         + " even dimension (the penultimate stage has D / 2 channels), got " + layout + ", D = "

@@ -363,12 +363,9 @@ public final class FdCmkd extends AbstractMethod {
     }
 
     /** Builder in DJL's style: {@code set*} required, {@code opt*} optional. Defaults are the released code's. */
-    public static final class Builder {
+    public static final class Builder extends LayoutBuilder<Builder> {
 
-        private FeatureLayout layout = FeatureLayout.VECTOR;
         private MapDecoupling mapDecoupling;
-        private int featureDim;
-        private int numClasses;
         private double cutoffRatio = 0.5;
         private DcMode dcMode = DcMode.EXCLUDED;
         private Implementation implementation;
@@ -386,9 +383,8 @@ public final class FdCmkd extends AbstractMethod {
 
         private Builder() {}
 
-        /** Optional: pooled features or feature maps. Default {@link FeatureLayout#VECTOR} (the released code). */
-        public Builder optFeatureLayout(FeatureLayout layout) {
-            this.layout = layout;
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -398,18 +394,6 @@ public final class FdCmkd extends AbstractMethod {
          */
         public Builder optDecoupling(MapDecoupling decoupling) {
             this.mapDecoupling = decoupling;
-            return this;
-        }
-
-        /** Required: the feature dimension {@code D} (512 for ResNet-18), for maps their channels. */
-        public Builder setFeatureDim(int featureDim) {
-            this.featureDim = featureDim;
-            return this;
-        }
-
-        /** Required: the number of classes {@code C} ({@code K} for maps). */
-        public Builder setNumClasses(int numClasses) {
-            this.numClasses = numClasses;
             return this;
         }
 
@@ -505,9 +489,7 @@ public final class FdCmkd extends AbstractMethod {
 
         /** Validates and builds. */
         public FdCmkd build() {
-            Hyperparameters.requireLayout("FdCmkd", layout);
-            Hyperparameters.requireAtLeast("FdCmkd", "setFeatureDim", featureDim, 4);
-            Hyperparameters.requireAtLeast("FdCmkd", "setNumClasses", numClasses, 2);
+            validate("FdCmkd", 4);
             if (dcMode == DcMode.SEPARATE) {
                 throw new IllegalArgumentException("FdCmkd: DcMode.SEPARATE is for analysis; use EXCLUDED"
                         + " (released training code) or IN_LOW");
