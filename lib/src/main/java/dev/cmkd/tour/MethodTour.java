@@ -90,15 +90,12 @@ public final class MethodTour {
 
     private MethodTour() {}
 
-    /** Where the tables and figures go ({@code kit tour [OUTPUT_DIR]} is {@code --output=OUTPUT_DIR}). */
+    // The settings of kit tour, each described by its help text; kit tour [OUTPUT_DIR] is --output=OUTPUT_DIR.
     static final Option<Path> OUTPUT = Option.path("output", "where the tables (CSV) and figures (PNG) go (a"
             + " positional OUTPUT_DIR overrides it)", Path.of("results", "tour"), Path.of("results", "tour-ci"));
-    /** Number of classes. */
     static final Option<Integer> CLASSES = Option.integer("classes", 2, "number of classes of the synthetic task",
             10, 4);
-    /** Side of each synthetic sample. */
     static final Option<Integer> SIZE = Option.integer("size", 4, "side of each synthetic sample (pixels)", 16, 8);
-    /** Noise of the synthetic samples. */
     static final Option<Double> NOISE = new Option<>("noise", "number >= 0", "noise standard deviation of the"
             + " synthetic samples", 1.5, 0.5, text -> {
                 double value = Option.number("noise", "", null, null).parse().apply(text);
@@ -107,20 +104,14 @@ public final class MethodTour {
                 }
                 return value;
             });
-    /** ResNet-18 base width. */
     static final Option<Integer> WIDTH = Option.integer("width", 1, "ResNet-18 base width (64 in the paper)", 16, 8);
-    /** Batch size. */
     static final Option<Integer> BATCH = Option.integer("batchSize", 1, "batch size (64 in the paper)", 64, 32);
-    /** SGD steps of the teacher. */
     static final Option<Integer> TEACHER_STEPS = Option.integer("teacherSteps", 1, "SGD steps of the teacher",
             100, 30);
-    /** SGD steps of the student. */
     static final Option<Integer> STUDENT_STEPS = Option.integer("studentSteps", 1, "SGD steps of the student",
             150, 30);
-    /** Held-out pairs. */
     static final Option<Integer> HELD_OUT = Option.integer("heldOut", 2, "held-out pairs for the analysis",
             512, 64);
-    /** Random seed. */
     static final Option<Integer> SEED = Option.integer("seed", 0, "random seed", 0, 0);
 
     /** Returns the options table of {@code kit tour}. */
