@@ -35,8 +35,9 @@ public final class FeatureMse extends AbstractMethod {
 
     /** Creates the method for {@code layout} with feature weight {@code lambda >= 0}. */
     public FeatureMse(double weight, FeatureLayout layout) {
-        super(NAME, Hyperparameters.requireLayout("FeatureMse", layout));
+        super(NAME, layout);
         this.weight = Hyperparameters.requireNonNegative("FeatureMse: weight", weight);
+        Hyperparameters.requireLayout("FeatureMse", layout); // after the weight: a bad weight is reported first
     }
 
     @Override
