@@ -30,13 +30,10 @@ public final class Benchmarks {
     static final Option<String> WHICH = Option.choice("which", List.of("all", "features", "step"), "the benchmarks"
             + " to run: features (FD-CMKD terms alone), step (their share of a ResNet-18 step) or all; a positional"
             + " features|step|all overrides it", "all", "all");
-    /** Where the CSV tables go. */
     static final Option<Path> OUTPUT = Option.path("output", "where the CSV tables go",
             Path.of("results", "benchmarks"), Path.of("results", "benchmarks-ci"));
-    /** Timed runs per shape of the features benchmark. */
     static final Option<Integer> FEATURE_RUNS = Option.integer("featureRuns", 1, "timed runs per shape and"
             + " implementation of the features benchmark (after 5 warm-up runs)", 30, 3);
-    /** Timed steps per setting of the step benchmark. */
     static final Option<Integer> STEP_RUNS = Option.integer("stepRuns", 1, "timed steps per setting and kind of"
             + " the step benchmark (after 1 warm-up step)", 5, 1);
 

@@ -30,12 +30,8 @@ public final class PeakMemory {
     /** Returns the peak resident memory since the start or the last {@link #reset()}, in bytes, or -1. */
     public static long peakBytes() {
         try {
-            for (String line : Files.readAllLines(STATUS)) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-            return -1;
+            return Files.readAllLines(STATUS).stream().filter(line -> line.startsWith("VmHWM:")).findFirst()
+                    .map(line -> Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024).orElse(-1L);
         } catch (IOException | NumberFormatException | SecurityException e) {
             return -1;
         }

@@ -144,11 +144,7 @@ public class FrequencyDecoupling extends AbstractBlock {
     private void checkShape(Shape shape) {
         long[] sizes = split.fftSizes();
         int rank = shape.dimension();
-        boolean ok = rank >= sizes.length;
-        for (int i = 0; ok && i < sizes.length; i++) {
-            ok = shape.get(rank - sizes.length + i) == sizes[i];
-        }
-        if (!ok) {
+        if (rank < sizes.length || !Arrays.equals(shape.slice(rank - sizes.length).getShape(), sizes)) {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
                     "FrequencyDecoupling: input shape %s does not end in %s as %s requires;"
                             + " build the split for this feature size",

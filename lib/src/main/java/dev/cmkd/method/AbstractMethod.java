@@ -12,21 +12,27 @@ import ai.djl.util.PairList;
 import dev.cmkd.loss.LossFunctions;
 import dev.cmkd.loss.Reduction;
 
-import java.util.Map;
-
 /**
- * The shared shape of a distillation method: a block whose children (if any) are its trainable parts,
- * initialised for {@code [1, featureDim]} features (or {@code [1, D, 1, 1]} maps, {@link #initialize(FeatureLayout,
- * NDManager, DataType, int)}), and run through {@link #evaluate} rather than {@code forward}. The static helpers
- * are the pieces the methods share: the task term, a child block on one array, the feature MSE.
+ * The shared shape of a distillation method: a block whose children (if any) are its trainable parts, initialised
+ * for {@code [1, featureDim]} features or {@code [1, D, 1, 1]} maps (its {@link FeatureLayout}), and run through
+ * {@link #evaluate} rather than {@code forward}. The helpers are the pieces the methods share: the task term, a child
+ * block on one array, the feature MSE.
  */
 public abstract class AbstractMethod extends AbstractBlock implements DistillationMethod {
 
+    /** Pooled features or maps: the task loss and the shape the children are initialised for. */
+    protected final FeatureLayout layout;
     private final String name;
 
-    /** Creates a method with the registry name {@code name}, e.g. {@code "fd-cmkd"}. */
+    /** Creates a method of pooled features with the registry name {@code name}, e.g. {@code "fd-cmkd"}. */
     protected AbstractMethod(String name) {
+        this(name, FeatureLayout.VECTOR);
+    }
+
+    /** Creates a method of {@code layout} with the registry name {@code name}. */
+    protected AbstractMethod(String name, FeatureLayout layout) {
         this.name = name;
+        this.layout = layout;
     }
 
     @Override
@@ -34,13 +40,9 @@ public abstract class AbstractMethod extends AbstractBlock implements Distillati
         return name;
     }
 
+    /** Initialises the children for features {@code [1, D]}, or maps {@code [1, D, 1, 1]} (MAP). */
     @Override
     public void initialize(NDManager manager, DataType dataType, int featureDim, int numClasses) {
-        initialize(FeatureLayout.VECTOR, manager, dataType, featureDim);
-    }
-
-    /** Initialises the children for features {@code [1, D]}, or maps {@code [1, D, 1, 1]} (MAP). */
-    protected final void initialize(FeatureLayout layout, NDManager manager, DataType dataType, int featureDim) {
         initialize(manager, dataType, layout.unitShape(featureDim));
     }
 
@@ -51,17 +53,11 @@ public abstract class AbstractMethod extends AbstractBlock implements Distillati
         }
     }
 
-    /** Extra classifiers of the student that the method trains, by name; none unless a method says so. */
-    @Override
-    public Map<String, NDArray> auxiliaryLogits(ParameterStore store, NetworkOutput student, boolean training) {
-        return Map.of();
-    }
-
     /**
      * Returns the terms with the first, {@code task}: {@code weight CE(z_s, y)}, CE the layout's task loss ({@link
      * FeatureLayout#taskLoss}).
      */
-    protected static LossTerms taskTerm(FeatureLayout layout, double weight, NetworkOutput student, NDArray labels) {
+    protected LossTerms taskTerm(double weight, NetworkOutput student, NDArray labels) {
         return new LossTerms().add("task", weight, layout.taskLoss(student.logits(), labels));
     }
 
@@ -86,5 +82,46 @@ public abstract class AbstractMethod extends AbstractBlock implements Distillati
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         throw new UnsupportedOperationException("a method's outputs are named loss terms; call evaluate(...)");
+    }
+
+    /**
+     * The options that {@link FdCmkd.Builder} and {@link C2kd.Builder} share, in DJL's builder style: the layout
+     * ({@code opt*}), the feature dimension and the number of classes ({@code set*}, required).
+     *
+     * @param <B> the builder's own type, which the setters return
+     */
+    abstract static class LayoutBuilder<B extends LayoutBuilder<B>> {
+
+        FeatureLayout layout = FeatureLayout.VECTOR;
+        int featureDim;
+        int numClasses;
+
+        /** Returns this builder as its own type. */
+        abstract B self();
+
+        /** Optional: pooled features or feature maps. Default {@link FeatureLayout#VECTOR} (the released code). */
+        public B optFeatureLayout(FeatureLayout layout) {
+            this.layout = layout;
+            return self();
+        }
+
+        /** Required: the feature dimension {@code D} of student and teacher (512 for ResNet-18), for maps channels. */
+        public B setFeatureDim(int featureDim) {
+            this.featureDim = featureDim;
+            return self();
+        }
+
+        /** Required: the number of classes {@code C} ({@code K} for maps). */
+        public B setNumClasses(int numClasses) {
+            this.numClasses = numClasses;
+            return self();
+        }
+
+        /** Checks the layout, {@code D >= minFeatureDim} and {@code C >= 2}; errors name {@code method}. */
+        void validate(String method, int minFeatureDim) {
+            Hyperparameters.requireLayout(method, layout);
+            Hyperparameters.requireAtLeast(method, "setFeatureDim", featureDim, minFeatureDim);
+            Hyperparameters.requireAtLeast(method, "setNumClasses", numClasses, 2);
+        }
     }
 }

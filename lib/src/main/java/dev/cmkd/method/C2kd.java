@@ -87,7 +87,6 @@ public final class C2kd extends AbstractMethod {
     /** The released proxies' LeakyReLU slope. */
     private static final float LEAKY_SLOPE = 0.1f;
 
-    private final FeatureLayout layout;
     private final int featureDim;
     private final int numClasses;
     private final double kappa;
@@ -96,8 +95,7 @@ public final class C2kd extends AbstractMethod {
     private final SequentialBlock teacherProxy;
 
     private C2kd(Builder builder) {
-        super(builder.layout == FeatureLayout.VECTOR && !builder.stageProxies ? POOLED_NAME : NAME);
-        this.layout = builder.layout;
+        super(builder.layout == FeatureLayout.VECTOR && !builder.stageProxies ? POOLED_NAME : NAME, builder.layout);
         this.featureDim = builder.featureDim;
         this.numClasses = builder.numClasses;
         this.kappa = builder.kappa;
@@ -134,7 +132,7 @@ public final class C2kd extends AbstractMethod {
     /** Initialises the proxies for their input: features, or maps, of {@code featureDim} channels, or stage maps. */
     @Override
     public void initialize(NDManager manager, DataType dataType, int featureDim, int numClasses) {
-        initialize(layout, manager, dataType, proxyWidth());
+        super.initialize(manager, dataType, proxyWidth(), numClasses);
     }
 
     @Override
@@ -150,11 +148,7 @@ public final class C2kd extends AbstractMethod {
         }
         NDArray qs = apply(studentProxy, store, proxyInput(student), training);
         NDArray qt = apply(teacherProxy, store, proxyInput(teacher), training);
-        NDArray selected = kendallTau(qt, qs).gt(LossFunctions.constant(qt, kappa)).toType(qt.getDataType(), false);
-        LossTerms terms = new LossTerms();
-        addSideTerms(terms, "", student.logits(), qs, qt, labels, selected);
-        addSideTerms(terms, TEACHER, teacher.logits(), qt, qs, labels, selected);
-        return terms;
+        return terms(student.logits(), teacher.logits(), qs, qt, labels, selection(kendallTau(qt, qs)));
     }
 
     /** Returns what a network's proxy reads: its penultimate stage's map, pooled, or its distilled feature. */
@@ -170,31 +164,37 @@ public final class C2kd extends AbstractMethod {
         int factor = FeatureMaps.upsampleFactor("C2kd", student.logits().getShape(), map);
         NDArray qsMap = apply(studentProxy, store, student.feature(), training);
         NDArray qtMap = apply(teacherProxy, store, teacher.feature(), training);
-        NDArray tau = kendallTau(FeatureMaps.rows(qtMap), FeatureMaps.rows(qsMap));
-        NDArray selectedMap = tau.gt(LossFunctions.constant(tau, kappa)).toType(qsMap.getDataType(), false)
+        NDArray selectedMap = selection(kendallTau(FeatureMaps.rows(qtMap), FeatureMaps.rows(qsMap)))
                 .reshape(map.get(0), 1, map.get(2), map.get(3));
         NDArray qs = FeatureMaps.rows(FeatureMaps.upsample(qsMap, factor));
         NDArray qt = FeatureMaps.rows(FeatureMaps.upsample(qtMap, factor));
         NDArray selected = FeatureMaps.rows(FeatureMaps.upsample(selectedMap, factor));
         NDArray zs = FeatureMaps.rows(student.logits());
         NDArray zt = FeatureMaps.rows(teacher.logits());
-        return FeatureMaps.onLabelledPixels(labels, (keep, y) -> {
-            NDArray m = selected.get(keep).reshape(-1);
-            LossTerms terms = new LossTerms();
-            addSideTerms(terms, "", zs.get(keep), qs.get(keep), qt.get(keep), y, m);
-            addSideTerms(terms, TEACHER, zt.get(keep), qt.get(keep), qs.get(keep), y, m);
-            return terms;
-        });
+        return FeatureMaps.onLabelledPixels(labels, (keep, y) -> terms(zs.get(keep), zt.get(keep), qs.get(keep),
+                qt.get(keep), y, selected.get(keep).reshape(-1)));
+    }
+
+    /** Returns the selection {@code m = 1[tau > kappa]}, 0 or 1 in {@code tau}'s type. */
+    private NDArray selection(NDArray tau) {
+        return tau.gt(LossFunctions.constant(tau, kappa)).toType(tau.getDataType(), false);
     }
 
     /**
-     * Adds one network's four terms, named with {@code prefix}: {@code task}, {@code proxy}, {@code fromProxy} and
-     * {@code crossProxy}, for rows of logits {@code [B, C]} ({@code logits} the network's, {@code proxy} its
-     * proxy's, {@code otherProxy} the other network's proxy) and the selection {@code m} ({@code [B]}, 0 or 1).
-     * On maps, one row per labelled pixel.
+     * Returns the four terms of the student, then of the teacher ({@link #TEACHER}), for rows of logits {@code [B, C]}
+     * (on maps one row per labelled pixel): {@code zs, zt} the networks', {@code qs, qt} their proxies', and the
+     * selection {@code [B]} (0 or 1).
      */
-    static void addSideTerms(LossTerms terms, String prefix, NDArray logits, NDArray proxy,
-            NDArray otherProxy, NDArray labels, NDArray selected) {
+    private static LossTerms terms(NDArray zs, NDArray zt, NDArray qs, NDArray qt, NDArray labels, NDArray selected) {
+        LossTerms terms = new LossTerms();
+        addSide(terms, "", zs, qs, qt, labels, selected);
+        addSide(terms, TEACHER, zt, qt, qs, labels, selected);
+        return terms;
+    }
+
+    /** Adds one network's {@code task}, {@code proxy}, {@code fromProxy} and {@code crossProxy}, named with prefix. */
+    private static void addSide(LossTerms terms, String prefix, NDArray logits, NDArray proxy, NDArray otherProxy,
+            NDArray labels, NDArray selected) {
         terms.add(prefix + "task", 1, LossFunctions.crossEntropy(logits, labels))
                 .add(prefix + "proxy", 1, LossFunctions.klDivergence(logits, proxy, 1))
                 .add(prefix + "fromProxy", 1, LossFunctions.klDivergence(proxy, logits, 1))
@@ -247,31 +247,15 @@ public final class C2kd extends AbstractMethod {
     }
 
     /** Builder in DJL's style. */
-    public static final class Builder {
+    public static final class Builder extends LayoutBuilder<Builder> {
 
-        private FeatureLayout layout = FeatureLayout.VECTOR;
-        private int featureDim;
-        private int numClasses;
         private double kappa;
         private boolean stageProxies;
 
         private Builder() {}
 
-        /** Optional: pooled features or maps (proxies on every position). Default VECTOR (the released code). */
-        public Builder optFeatureLayout(FeatureLayout layout) {
-            this.layout = layout;
-            return this;
-        }
-
-        /** Required: the feature dimension {@code D} of student and teacher (maps: channels), the proxies' width. */
-        public Builder setFeatureDim(int featureDim) {
-            this.featureDim = featureDim;
-            return this;
-        }
-
-        /** Required: the number of classes {@code C}. */
-        public Builder setNumClasses(int numClasses) {
-            this.numClasses = numClasses;
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -293,9 +277,7 @@ public final class C2kd extends AbstractMethod {
 
         /** Validates and builds. */
         public C2kd build() {
-            Hyperparameters.requireLayout("C2kd", layout);
-            Hyperparameters.requireAtLeast("C2kd", "setFeatureDim", featureDim, 1);
-            Hyperparameters.requireAtLeast("C2kd", "setNumClasses", numClasses, 2);
+            validate("C2kd", 1);
             if (stageProxies && (layout != FeatureLayout.VECTOR || featureDim % 2 != 0)) {
                 throw new IllegalArgumentException("C2kd: optStageProxies(true) needs pooled features (VECTOR) of an"
                         + " even dimension (the penultimate stage has D / 2 channels), got " + layout + ", D = "

@@ -56,7 +56,7 @@ public final class Dist extends AbstractMethod {
         NDArray ys = student.logits().mul(inverse).softmax(1);
         NDArray yt = teacher.logits().stopGradient().mul(inverse).softmax(1);
         double scale = temperature * temperature;
-        return taskTerm(FeatureLayout.VECTOR, 1, student, labels)
+        return taskTerm(1, student, labels)
                 .add("inter", beta, LossFunctions.times(relationLoss(ys, yt), scale))
                 .add("intra", gamma, LossFunctions.times(relationLoss(ys.transpose(), yt.transpose()), scale));
     }

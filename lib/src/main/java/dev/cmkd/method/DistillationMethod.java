@@ -37,9 +37,11 @@ public interface DistillationMethod extends Block {
 
     /**
      * Returns extra classifiers of the student that the method trains (FD-CMKD's band heads), by name,
-     * as logits {@code [B, C]}; the paper's model selection takes the best of them and the main head.
+     * as logits {@code [B, C]}; the paper's model selection takes the best of them and the main head. Default: none.
      */
-    Map<String, NDArray> auxiliaryLogits(ParameterStore store, NetworkOutput student, boolean training);
+    default Map<String, NDArray> auxiliaryLogits(ParameterStore store, NetworkOutput student, boolean training) {
+        return Map.of();
+    }
 
     /**
      * Initialises the method's own parameters for features of {@code featureDim} channels and logits of

@@ -93,9 +93,17 @@ public final class DistillationObjective extends AbstractBlock {
         if (!hasTeacher()) {
             throw new IllegalStateException(method.getName() + " has no co-trained teacher");
         }
-        teacher.loadParameters(manager, in);
-        // DJL replaces the arrays on load without their gradient flag.
-        for (Pair<String, Parameter> p : teacher.getParameters()) {
+        loadTrainable(teacher, manager, in);
+    }
+
+    /**
+     * Loads {@code block}'s parameters ({@code Block.saveParameters}) and keeps the trainable ones trainable: DJL
+     * replaces the arrays on load without their gradient flag.
+     */
+    public static void loadTrainable(Block block, NDManager manager, DataInputStream in) throws IOException,
+            MalformedModelException {
+        block.loadParameters(manager, in);
+        for (Pair<String, Parameter> p : block.getParameters()) {
             if (p.getValue().requiresGradient()) {
                 p.getValue().getArray().setRequiresGradient(true);
             }

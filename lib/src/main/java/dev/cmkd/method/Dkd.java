@@ -68,7 +68,7 @@ public final class Dkd extends AbstractMethod {
     public LossTerms evaluate(ParameterStore store, NetworkOutput student, NetworkOutput teacher, NDArray labels,
             boolean training) {
         double w = warmupFactor();
-        return taskTerm(FeatureLayout.VECTOR, 1, student, labels)
+        return taskTerm(1, student, labels)
                 .add("tckd", w * alpha, targetClassKl(teacher.logits(), student.logits(), labels, temperature))
                 .add("nckd", w * beta, nonTargetClassKl(teacher.logits(), student.logits(), labels, temperature));
     }

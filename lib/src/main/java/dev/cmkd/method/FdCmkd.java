@@ -88,7 +88,6 @@ public final class FdCmkd extends AbstractMethod {
     /** The registry name of the per-position channel split of maps ({@link MapDecoupling#CHANNEL}). */
     public static final String CHANNEL_NAME = "fd-cmkd-channel";
 
-    private final FeatureLayout layout;
     private final MapDecoupling mapDecoupling;
     private final double cutoffRatio;
     private final DcMode dcMode;
@@ -118,8 +117,8 @@ public final class FdCmkd extends AbstractMethod {
     private NDManager splitManager;
 
     private FdCmkd(Builder b) {
-        super(b.layout == FeatureLayout.MAP && b.mapDecoupling == MapDecoupling.CHANNEL ? CHANNEL_NAME : NAME);
-        this.layout = b.layout;
+        super(b.layout == FeatureLayout.MAP && b.mapDecoupling == MapDecoupling.CHANNEL ? CHANNEL_NAME : NAME,
+                b.layout);
         this.mapDecoupling = layout == FeatureLayout.VECTOR ? null
                 : b.mapDecoupling != null ? b.mapDecoupling : MapDecoupling.SPATIAL;
         this.cutoffRatio = b.cutoffRatio;
@@ -200,7 +199,7 @@ public final class FdCmkd extends AbstractMethod {
         if (layout == FeatureLayout.MAP) {
             this.splitManager = manager;
         }
-        initialize(layout, manager, dataType, dim);
+        super.initialize(manager, dataType, dim, classes);
     }
 
     /**
@@ -273,7 +272,7 @@ public final class FdCmkd extends AbstractMethod {
             FeatureMaps.requireSameShape("FdCmkd", fs, ft);
         }
         int factor = upsampleFactor(student);
-        LossTerms terms = taskTerm(layout, taskWeight, student, labels);
+        LossTerms terms = taskTerm(taskWeight, student, labels);
         if (!frequencySplit) {
             addBandTerms(store, terms, "", fs, ft, matched(fs), matched(ft), lowLoss, psiLow, phiLow, labels,
                     lowWeight, factor, training);
@@ -364,12 +363,9 @@ public final class FdCmkd extends AbstractMethod {
     }
 
     /** Builder in DJL's style: {@code set*} required, {@code opt*} optional. Defaults are the released code's. */
-    public static final class Builder {
+    public static final class Builder extends LayoutBuilder<Builder> {
 
-        private FeatureLayout layout = FeatureLayout.VECTOR;
         private MapDecoupling mapDecoupling;
-        private int featureDim;
-        private int numClasses;
         private double cutoffRatio = 0.5;
         private DcMode dcMode = DcMode.EXCLUDED;
         private Implementation implementation;
@@ -387,9 +383,8 @@ public final class FdCmkd extends AbstractMethod {
 
         private Builder() {}
 
-        /** Optional: pooled features or feature maps. Default {@link FeatureLayout#VECTOR} (the released code). */
-        public Builder optFeatureLayout(FeatureLayout layout) {
-            this.layout = layout;
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -399,18 +394,6 @@ public final class FdCmkd extends AbstractMethod {
          */
         public Builder optDecoupling(MapDecoupling decoupling) {
             this.mapDecoupling = decoupling;
-            return this;
-        }
-
-        /** Required: the feature dimension {@code D} (512 for ResNet-18), for maps their channels. */
-        public Builder setFeatureDim(int featureDim) {
-            this.featureDim = featureDim;
-            return this;
-        }
-
-        /** Required: the number of classes {@code C} ({@code K} for maps). */
-        public Builder setNumClasses(int numClasses) {
-            this.numClasses = numClasses;
             return this;
         }
 
@@ -506,9 +489,7 @@ public final class FdCmkd extends AbstractMethod {
 
         /** Validates and builds. */
         public FdCmkd build() {
-            Hyperparameters.requireLayout("FdCmkd", layout);
-            Hyperparameters.requireAtLeast("FdCmkd", "setFeatureDim", featureDim, 4);
-            Hyperparameters.requireAtLeast("FdCmkd", "setNumClasses", numClasses, 2);
+            validate("FdCmkd", 4);
             if (dcMode == DcMode.SEPARATE) {
                 throw new IllegalArgumentException("FdCmkd: DcMode.SEPARATE is for analysis; use EXCLUDED"
                         + " (released training code) or IN_LOW");

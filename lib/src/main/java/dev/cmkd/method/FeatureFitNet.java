@@ -1,8 +1,6 @@
 package dev.cmkd.method;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import dev.cmkd.loss.PixelCrossEntropy;
@@ -45,14 +43,12 @@ public final class FeatureFitNet extends AbstractMethod {
     /** The registry name on pooled features. */
     public static final String POOLED_NAME = "fitnet-pooled";
 
-    private final FeatureLayout layout;
     private final int teacherFeatureDim;
     private final double hintWeight;
     private final Block regressor;
 
     private FeatureFitNet(Builder builder) {
-        super(builder.layout == FeatureLayout.MAP ? NAME : POOLED_NAME);
-        this.layout = builder.layout;
+        super(builder.layout == FeatureLayout.MAP ? NAME : POOLED_NAME, builder.layout);
         this.teacherFeatureDim = builder.teacherFeatureDim;
         this.hintWeight = builder.hintWeight;
         this.regressor = addChildBlock("regressor", layout.pointwise(teacherFeatureDim, true));
@@ -61,12 +57,6 @@ public final class FeatureFitNet extends AbstractMethod {
     /** Returns a builder. */
     public static Builder builder() {
         return new Builder();
-    }
-
-    /** Initialises the regressor for student features of {@code featureDim} channels. */
-    @Override
-    public void initialize(NDManager manager, DataType dataType, int featureDim, int numClasses) {
-        initialize(layout, manager, dataType, featureDim);
     }
 
     /**
@@ -85,7 +75,7 @@ public final class FeatureFitNet extends AbstractMethod {
                     + " [B, D, h, w]", student.feature().getShape()));
         }
         NDArray regressed = apply(regressor, store, student.feature(), training);
-        return taskTerm(layout, 1, student, labels).add("hint", hintWeight, featureMse(regressed, teacher));
+        return taskTerm(1, student, labels).add("hint", hintWeight, featureMse(regressed, teacher));
     }
 
     /** Describes the settings; the strings recorded as {@code methodConfig} of existing runs (keep them). */

@@ -27,7 +27,6 @@ public final class FeatureMse extends AbstractMethod {
     public static final String NAME = "feature-mse";
 
     private final double weight;
-    private final FeatureLayout layout;
 
     /** Creates the method for pooled features with feature weight {@code lambda >= 0}. */
     public FeatureMse(double weight) {
@@ -36,15 +35,15 @@ public final class FeatureMse extends AbstractMethod {
 
     /** Creates the method for {@code layout} with feature weight {@code lambda >= 0}. */
     public FeatureMse(double weight, FeatureLayout layout) {
-        super(NAME);
+        super(NAME, layout);
         this.weight = Hyperparameters.requireNonNegative("FeatureMse: weight", weight);
-        this.layout = Hyperparameters.requireLayout("FeatureMse", layout);
+        Hyperparameters.requireLayout("FeatureMse", layout); // after the weight: a bad weight is reported first
     }
 
     @Override
     public LossTerms evaluate(ParameterStore store, NetworkOutput student, NetworkOutput teacher, NDArray labels,
             boolean training) {
-        return taskTerm(layout, 1, student, labels).add("feature", weight, featureMse(student.feature(), teacher));
+        return taskTerm(1, student, labels).add("feature", weight, featureMse(student.feature(), teacher));
     }
 
     /** Describes the settings; for VECTOR the string recorded as {@code methodConfig} of existing runs (keep it). */

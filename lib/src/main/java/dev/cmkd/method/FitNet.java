@@ -117,7 +117,7 @@ public final class FitNet extends AbstractMethod {
         }
         NDArray resized = FeatureMaps.resizeBilinear(studentMap, target.get(2), target.get(3));
         NDArray regressed = apply(regressor, store, resized, training);
-        return taskTerm(FeatureLayout.VECTOR, 1, student, labels).add("hint", hintWeight,
+        return taskTerm(1, student, labels).add("hint", hintWeight,
                 LossFunctions.meanSquaredError(regressed, teacherMap, Reduction.MEAN));
     }
 

@@ -49,7 +49,7 @@ public final class LogitKd extends AbstractMethod {
     public LossTerms evaluate(ParameterStore store, NetworkOutput student, NetworkOutput teacher, NDArray labels,
             boolean training) {
         NDArray kl = LossFunctions.klDivergence(teacher.logits(), student.logits(), temperature);
-        return taskTerm(FeatureLayout.VECTOR, 1 - alpha, student, labels)
+        return taskTerm(1 - alpha, student, labels)
                 .add("kd", alpha, LossFunctions.times(kl, temperature * temperature));
     }
 

@@ -38,11 +38,10 @@ import java.util.Set;
 public final class MethodRegistry {
 
     private static final Map<FeatureLayout, Map<String, MethodSpec>> SPECS = new EnumMap<>(FeatureLayout.class);
-    private static final Map<FeatureLayout, Set<String>> STAGE_MAP_METHODS = Map.of(FeatureLayout.VECTOR,
-            Set.of(FitNet.NAME, C2kd.NAME), FeatureLayout.MAP, Set.of());
+    /** The methods that read an intermediate map, all of pooled features (VECTOR). */
+    private static final Set<String> STAGE_MAP_METHODS = Set.of(FitNet.NAME, C2kd.NAME);
     /** The pooled-feature stand-ins of {@link #STAGE_MAP_METHODS}, for networks without stage maps. */
-    private static final Map<FeatureLayout, Set<String>> POOLED_STAND_INS = Map.of(FeatureLayout.VECTOR,
-            Set.of(FeatureFitNet.POOLED_NAME, C2kd.POOLED_NAME), FeatureLayout.MAP, Set.of());
+    private static final Set<String> POOLED_STAND_INS = Set.of(FeatureFitNet.POOLED_NAME, C2kd.POOLED_NAME);
 
     static {
         FeatureLayout vector = FeatureLayout.VECTOR;
@@ -109,8 +108,8 @@ public final class MethodRegistry {
      * {@link C2kd}).
      */
     public static List<String> names(FeatureLayout layout, boolean stageMaps) {
-        return names(layout).stream().filter(name -> stageMaps || !STAGE_MAP_METHODS.get(layout).contains(name))
-                .toList();
+        return names(layout).stream().filter(name -> stageMaps || layout == FeatureLayout.MAP
+                || !STAGE_MAP_METHODS.contains(name)).toList();
     }
 
     /**
@@ -119,8 +118,8 @@ public final class MethodRegistry {
      * c2kd-pooled}) where the published methods can run.
      */
     public static List<String> defaults(FeatureLayout layout, boolean stageMaps) {
-        return names(layout, stageMaps).stream().filter(name -> !stageMaps || !POOLED_STAND_INS.get(layout)
-                .contains(name)).toList();
+        return names(layout, stageMaps).stream().filter(name -> !stageMaps || layout == FeatureLayout.MAP
+                || !POOLED_STAND_INS.contains(name)).toList();
     }
 
     /** Returns the methods {@code names} for {@code layout}, in that order. */

@@ -13,8 +13,6 @@ public final class NoDistillation extends AbstractMethod {
     /** The registry name. */
     public static final String NAME = "none";
 
-    private final FeatureLayout layout;
-
     /** Creates the method for pooled features ({@link FeatureLayout#VECTOR}). */
     public NoDistillation() {
         this(FeatureLayout.VECTOR);
@@ -22,14 +20,13 @@ public final class NoDistillation extends AbstractMethod {
 
     /** Creates the method for {@code layout}. */
     public NoDistillation(FeatureLayout layout) {
-        super(NAME);
-        this.layout = Hyperparameters.requireLayout("NoDistillation", layout);
+        super(NAME, Hyperparameters.requireLayout("NoDistillation", layout));
     }
 
     @Override
     public LossTerms evaluate(ParameterStore store, NetworkOutput student, NetworkOutput teacher, NDArray labels,
             boolean training) {
-        return taskTerm(layout, 1, student, labels);
+        return taskTerm(1, student, labels);
     }
 
     /** Describes the method; for VECTOR the string recorded as {@code methodConfig} of existing runs (keep it). */

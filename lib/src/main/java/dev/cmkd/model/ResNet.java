@@ -265,11 +265,9 @@ public final class ResNet extends AbstractBlock {
                 throw new IllegalArgumentException("ResNet: optBlocksPerStage("
                         + Arrays.toString(blocksPerStage) + ") must name at least one stage");
             }
-            for (int blocks : blocksPerStage) {
-                if (blocks < 1) {
-                    throw new IllegalArgumentException("ResNet: optBlocksPerStage(" + Arrays.toString(blocksPerStage)
-                            + ") must have at least 1 block in every stage");
-                }
+            if (Arrays.stream(blocksPerStage).anyMatch(blocks -> blocks < 1)) {
+                throw new IllegalArgumentException("ResNet: optBlocksPerStage(" + Arrays.toString(blocksPerStage)
+                        + ") must have at least 1 block in every stage");
             }
             if (blocksPerStage.length > 31 || ((long) width << (blocksPerStage.length - 1)) > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("ResNet: optWidth(" + width + ") with "

@@ -116,33 +116,27 @@ final class ResidualEncoder {
 
     /** Returns every stage's output shape {@code [B, w * 2^(s-1), h_s, w_s]} for an input of shape {@code in}. */
     List<Shape> stageShapes(Shape in) {
-        Shape[] shapes = stemConv.getOutputShapes(new Shape[] {in});
-        if (!smallInput) {
-            shapes = new Shape[] {maxPoolShape(shapes[0])};
-        }
-        List<Shape> stageShapes = new ArrayList<>();
-        for (List<ResNet.BasicBlock> blocks : stages) {
-            for (ResNet.BasicBlock block : blocks) {
-                shapes = block.getOutputShapes(shapes);
-            }
-            stageShapes.add(shapes[0]);
-        }
-        return stageShapes;
+        return walk(in, (layer, shapes) -> { });
     }
 
     /** Initialises the stem and every stage for an input of shape {@code in}; returns every stage's output shape. */
     List<Shape> initialize(NDManager manager, DataType dataType, Shape in) {
+        return walk(in, (layer, shapes) -> layer.initialize(manager, dataType, shapes));
+    }
+
+    /** Gives every layer, in order, with its input shapes to {@code visit}; returns every stage's output shape. */
+    private List<Shape> walk(Shape in, BiConsumer<Block, Shape[]> visit) {
         Shape[] shapes = {in};
-        stemConv.initialize(manager, dataType, shapes);
+        visit.accept(stemConv, shapes);
         shapes = stemConv.getOutputShapes(shapes);
-        stemBn.initialize(manager, dataType, shapes);
+        visit.accept(stemBn, shapes);
         if (!smallInput) {
             shapes = new Shape[] {maxPoolShape(shapes[0])};
         }
         List<Shape> stageShapes = new ArrayList<>();
         for (List<ResNet.BasicBlock> blocks : stages) {
             for (ResNet.BasicBlock block : blocks) {
-                block.initialize(manager, dataType, shapes);
+                visit.accept(block, shapes);
                 shapes = block.getOutputShapes(shapes);
             }
             stageShapes.add(shapes[0]);

@@ -107,18 +107,13 @@ public final class SegmentationNet extends AbstractBlock {
         NDArray y = laterals.get(last).forward(store, new NDList(skips.get(last)), training).head();
         for (int s = last - 1, f = 0; s >= 0; s--, f++) {
             NDArray lateral = laterals.get(s).forward(store, new NDList(skips.get(s)), training).head();
-            y = upsample(y, 2).add(lateral);
+            y = FeatureMaps.upsample(y, 2).add(lateral);
             y = fuseConvs.get(f).forward(store, new NDList(y), training).head();
             y = Activation.relu(fuseBns.get(f).forward(store, new NDList(y), training).head());
         }
         NDArray logits = classifier.forward(store, new NDList(y), training).head();
         NDArray feature = featurePoint == FeaturePoint.POST_RELU ? encoded.last() : encoded.lastResidualSum();
-        return new NDList(upsample(logits, encoder.stemStride()), feature);
-    }
-
-    /** Returns {@code x [B, C, h, w]} upsampled to {@code [B, C, f h, f w]} by repeating each pixel. */
-    public static NDArray upsample(NDArray x, int factor) {
-        return FeatureMaps.upsample(x, factor);
+        return new NDList(FeatureMaps.upsample(logits, encoder.stemStride()), feature);
     }
 
     @Override

@@ -13,7 +13,6 @@ import dev.cmkd.cli.Cli;
 import dev.cmkd.cli.Option;
 import dev.cmkd.cli.Options;
 import dev.cmkd.frequency.Band;
-import dev.cmkd.frequency.Bands;
 import dev.cmkd.frequency.DcMode;
 import dev.cmkd.frequency.FrequencyDecoupling;
 import dev.cmkd.frequency.FrequencySplit;
@@ -29,7 +28,6 @@ import dev.cmkd.results.ResultFiles;
 import dev.cmkd.train.SgdMomentum;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +35,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -91,42 +90,28 @@ public final class MethodTour {
 
     private MethodTour() {}
 
-    /** Where the tables and figures go ({@code kit tour [OUTPUT_DIR]} is {@code --output=OUTPUT_DIR}). */
+    // The settings of kit tour, each described by its help text; kit tour [OUTPUT_DIR] is --output=OUTPUT_DIR.
     static final Option<Path> OUTPUT = Option.path("output", "where the tables (CSV) and figures (PNG) go (a"
             + " positional OUTPUT_DIR overrides it)", Path.of("results", "tour"), Path.of("results", "tour-ci"));
-    /** Number of classes. */
     static final Option<Integer> CLASSES = Option.integer("classes", 2, "number of classes of the synthetic task",
             10, 4);
-    /** Side of each synthetic sample. */
     static final Option<Integer> SIZE = Option.integer("size", 4, "side of each synthetic sample (pixels)", 16, 8);
-    /** Noise of the synthetic samples. */
     static final Option<Double> NOISE = new Option<>("noise", "number >= 0", "noise standard deviation of the"
             + " synthetic samples", 1.5, 0.5, text -> {
-                double value;
-                try {
-                    value = Double.parseDouble(text.trim());
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("not a number");
-                }
+                double value = Option.number("noise", "", null, null).parse().apply(text);
                 if (!(value >= 0)) {
                     throw new IllegalArgumentException("below 0");
                 }
                 return value;
             });
-    /** ResNet-18 base width. */
     static final Option<Integer> WIDTH = Option.integer("width", 1, "ResNet-18 base width (64 in the paper)", 16, 8);
-    /** Batch size. */
     static final Option<Integer> BATCH = Option.integer("batchSize", 1, "batch size (64 in the paper)", 64, 32);
-    /** SGD steps of the teacher. */
     static final Option<Integer> TEACHER_STEPS = Option.integer("teacherSteps", 1, "SGD steps of the teacher",
             100, 30);
-    /** SGD steps of the student. */
     static final Option<Integer> STUDENT_STEPS = Option.integer("studentSteps", 1, "SGD steps of the student",
             150, 30);
-    /** Held-out pairs. */
     static final Option<Integer> HELD_OUT = Option.integer("heldOut", 2, "held-out pairs for the analysis",
             512, 64);
-    /** Random seed. */
     static final Option<Integer> SEED = Option.integer("seed", 0, "random seed", 0, 0);
 
     /** Returns the options table of {@code kit tour}. */
@@ -164,10 +149,8 @@ public final class MethodTour {
         Settings settings = settings(options, positional);
         long start = System.nanoTime();
         Result result = run(settings);
-        System.out.println(result.terms().printAll());
-        System.out.println(result.energy().printAll());
-        System.out.println(result.similarity().printAll());
-        System.out.println(result.accuracy().printAll());
+        Stream.of(result.terms(), result.energy(), result.similarity(), result.accuracy())
+                .forEach(table -> System.out.println(table.printAll()));
         result.files().forEach(path -> System.out.println("wrote " + path));
         System.out.printf(Locale.ROOT, "tour finished in %.1f s%n", (System.nanoTime() - start) / 1e9);
     }
@@ -219,7 +202,6 @@ public final class MethodTour {
             NetworkOutput teacherOut = teacher.forward(heldOut.modalityB());
             NetworkOutput studentOut = NetworkOutput.of(studentNet.forward(
                     new ParameterStore(manager, false), new NDList(heldOut.modalityA()), false));
-            List<Path> files = new ArrayList<>();
             Table terms = termsTable(curves, weights);
             Table energy = energyTable(manager, Map.of("teacher (modality B)", teacherOut.feature(),
                     "FD-CMKD student (modality A)", studentOut.feature()), d);
@@ -230,13 +212,13 @@ public final class MethodTour {
             Table similarity = BandSimilarity.table("Mean cosine similarity per band (held-out pairs)", pairs);
             Table accuracy = accuracyTable(teacherOut, studentOut, heldOut.labels(), manager, d);
             Path out = settings.outputDir();
-            files.add(ResultFiles.writeCsv(terms, out.resolve("terms.csv")));
-            files.add(ResultFiles.writeCsv(energy, out.resolve("energy.csv")));
-            files.add(ResultFiles.writeCsv(similarity, out.resolve("similarity.csv")));
-            files.add(ResultFiles.writeCsv(accuracy, out.resolve("accuracy.csv")));
-            files.add(ResultFiles.writePng(termsChart(curves), out.resolve("terms.png")));
-            files.add(ResultFiles.writePng(spectrumChart(teacherOut.feature(), studentOut.feature(), d),
-                    out.resolve("spectrum.png")));
+            List<Path> files = List.of(ResultFiles.writeCsv(terms, out.resolve("terms.csv")),
+                    ResultFiles.writeCsv(energy, out.resolve("energy.csv")),
+                    ResultFiles.writeCsv(similarity, out.resolve("similarity.csv")),
+                    ResultFiles.writeCsv(accuracy, out.resolve("accuracy.csv")),
+                    ResultFiles.writePng(termsChart(curves), out.resolve("terms.png")),
+                    ResultFiles.writePng(spectrumChart(teacherOut.feature(), studentOut.feature(), d),
+                            out.resolve("spectrum.png")));
             return new Result(terms, similarity, energy, accuracy, files);
         }
     }
@@ -281,18 +263,12 @@ public final class MethodTour {
         FrequencySplit split = FrequencySplit.builder().setChannels(dim).optDcMode(DcMode.SEPARATE).build();
         FrequencyDecoupling block = FrequencyDecoupling.initialized(split, Implementation.FFT, manager,
                 DataType.FLOAT32);
-        Table table = Table.create("Share of feature energy per band (held-out pairs)", StringColumn.create("band"));
-        for (Band band : new Band[] {Band.DC, Band.LOW, Band.HIGH}) {
-            table.stringColumn("band").append(band.name());
-        }
+        List<Band> bands = List.of(Band.DC, Band.LOW, Band.HIGH);
+        Table table = Table.create("Share of feature energy per band (held-out pairs)",
+                StringColumn.create("band", bands.stream().map(Band::name).toList()));
         features.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry -> {
-            Bands bands = block.split(entry.getValue());
-            Map<Band, Double> shares = Spectrum.energyShares(entry.getValue(), bands);
-            DoubleColumn column = DoubleColumn.create(entry.getKey());
-            for (Band band : new Band[] {Band.DC, Band.LOW, Band.HIGH}) {
-                column.append(shares.get(band));
-            }
-            table.addColumns(column);
+            Map<Band, Double> shares = Spectrum.energyShares(entry.getValue(), block.split(entry.getValue()));
+            table.addColumns(DoubleColumn.create(entry.getKey(), bands.stream().mapToDouble(shares::get).toArray()));
         });
         return table;
     }
@@ -303,14 +279,10 @@ public final class MethodTour {
         double maxDiff = FrequencyDecoupling.initialized(split, Implementation.FFT, manager, DataType.FLOAT32)
                 .split(teacher.feature()).low().sub(FrequencyDecoupling.initialized(split, Implementation.PROJECTION,
                         manager, DataType.FLOAT32).split(teacher.feature()).low()).abs().max().getFloat();
-        Table table = Table.create("Held-out checks", StringColumn.create("quantity"), DoubleColumn.create("value"));
-        table.stringColumn("quantity").append("teacher accuracy (modality B)");
-        table.doubleColumn("value").append(accuracy(teacher.logits(), labels));
-        table.stringColumn("quantity").append("FD-CMKD student accuracy (modality A)");
-        table.doubleColumn("value").append(accuracy(student.logits(), labels));
-        table.stringColumn("quantity").append("max |FFT - projection| of the teacher's low band");
-        table.doubleColumn("value").append(maxDiff);
-        return table;
+        return Table.create("Held-out checks", StringColumn.create("quantity", "teacher accuracy (modality B)",
+                "FD-CMKD student accuracy (modality A)", "max |FFT - projection| of the teacher's low band"),
+                DoubleColumn.create("value", accuracy(teacher.logits(), labels), accuracy(student.logits(), labels),
+                        maxDiff));
     }
 
     private static double accuracy(NDArray logits, NDArray labels) {

@@ -3,8 +3,7 @@ package dev.cmkd.train;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
-import ai.djl.util.Pair;
+import dev.cmkd.method.DistillationObjective;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -50,13 +49,7 @@ public final class Checkpoint {
                 throw new IOException("not a kit checkpoint (wrong magic number)");
             }
             String json = new String(in.readNBytes(in.readInt()), StandardCharsets.UTF_8);
-            trainable.loadParameters(manager, in);
-            // DJL replaces the arrays on load without their gradient flag.
-            for (Pair<String, Parameter> p : trainable.getParameters()) {
-                if (p.getValue().requiresGradient()) {
-                    p.getValue().getArray().setRequiresGradient(true);
-                }
-            }
+            DistillationObjective.loadTrainable(trainable, manager, in);
             optimizer.load(in);
             return json;
         } catch (IOException | MalformedModelException | RuntimeException e) {

@@ -3,7 +3,9 @@ package dev.cmkd.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.stream.IntStream;
 
 /**
  * A {@code K x K} confusion matrix over labelled pixels ({@code count[truth][prediction]}), accumulated batch
@@ -18,7 +20,7 @@ import java.util.Locale;
  * A class that appears neither in the ground truth nor in the predictions has no IoU and is left out of the
  * mean (NaN in {@link #iou}), as the usual NYU-Depth V2 evaluation code does by taking a nan-mean.
  */
-public final class ConfusionMatrix {
+public final class ConfusionMatrix implements Evaluator.Tally {
 
     private final int numClasses;
     private final long[][] counts;
@@ -33,6 +35,7 @@ public final class ConfusionMatrix {
     }
 
     /** Adds the predicted classes (argmax over axis 1 of {@code logits [B, K, H, W]}) against {@code labels}. */
+    @Override
     public void add(NDArray logits, NDArray labels) {
         long[] predicted = logits.argMax(1).toType(DataType.INT64, false).toLongArray();
         add(predicted, labels.toType(DataType.INT64, false).toLongArray());
@@ -82,15 +85,15 @@ public final class ConfusionMatrix {
 
     /** Returns the fraction of labelled pixels predicted correctly (NaN if there is none). */
     public double pixelAccuracy() {
-        long correct = 0;
-        long total = 0;
-        for (int t = 0; t < numClasses; t++) {
-            for (int p = 0; p < numClasses; p++) {
-                total += counts[t][p];
-            }
-            correct += counts[t][t];
-        }
+        long correct = IntStream.range(0, numClasses).mapToLong(c -> counts[c][c]).sum();
+        long total = Arrays.stream(counts).flatMapToLong(Arrays::stream).sum();
         return total == 0 ? Double.NaN : (double) correct / total;
+    }
+
+    /** Returns the mean IoU and the pixel accuracy ({@link Evaluator#segmentation}). */
+    @Override
+    public double[] values() {
+        return new double[] {meanIou(), pixelAccuracy()};
     }
 
     @Override

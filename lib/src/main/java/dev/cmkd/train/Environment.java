@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,8 +35,8 @@ public final class Environment {
         if (described == null) {
             Map<String, String> environment = new LinkedHashMap<>();
             environment.put("kit_commit", gitCommit());
-            environment.put("djl", Engine.class.getPackage().getImplementationVersion() == null ? "0.29.0"
-                    : Engine.class.getPackage().getImplementationVersion());
+            environment.put("djl", Objects.requireNonNullElse(Engine.class.getPackage().getImplementationVersion(),
+                    "0.29.0"));
             environment.put("engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
             environment.put("jdk", System.getProperty("java.version"));
             environment.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));

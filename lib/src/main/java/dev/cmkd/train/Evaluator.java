@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * How a task scores its predictors on a split, batch by batch. The first metric selects models (the best
@@ -36,56 +37,40 @@ public interface Evaluator {
 
     /** Returns the classification accuracy. */
     static Evaluator accuracy() {
-        return new Evaluator() {
+        return of(List.of("accuracy"), () -> new Tally() {
+            private double hits;
+            private long samples;
+
             @Override
-            public List<String> metrics() {
-                return List.of("accuracy");
+            public void add(NDArray logits, NDArray labels) {
+                hits += logits.argMax(1).toType(DataType.INT64, false).eq(labels).toType(DataType.FLOAT64, false).sum()
+                        .getDouble();
+                samples += labels.size();
             }
 
             @Override
-            public Tally tally() {
-                return new Tally() {
-                    private double hits;
-                    private long samples;
-
-                    @Override
-                    public void add(NDArray logits, NDArray labels) {
-                        hits += logits.argMax(1).toType(DataType.INT64, false).eq(labels)
-                                .toType(DataType.FLOAT64, false).sum().getDouble();
-                        samples += labels.size();
-                    }
-
-                    @Override
-                    public double[] values() {
-                        return new double[] {hits / samples};
-                    }
-                };
+            public double[] values() {
+                return new double[] {hits / samples};
             }
-        };
+        });
     }
 
     /** Returns the mean IoU and the pixel accuracy over {@code numClasses} classes, void pixels ignored. */
     static Evaluator segmentation(int numClasses) {
+        return of(List.of("miou", "pixel_accuracy"), () -> new ConfusionMatrix(numClasses));
+    }
+
+    /** Returns the evaluator of {@code metrics} whose tallies {@code tallies} makes. */
+    private static Evaluator of(List<String> metrics, Supplier<Tally> tallies) {
         return new Evaluator() {
             @Override
             public List<String> metrics() {
-                return List.of("miou", "pixel_accuracy");
+                return metrics;
             }
 
             @Override
             public Tally tally() {
-                ConfusionMatrix matrix = new ConfusionMatrix(numClasses);
-                return new Tally() {
-                    @Override
-                    public void add(NDArray logits, NDArray labels) {
-                        matrix.add(logits, labels);
-                    }
-
-                    @Override
-                    public double[] values() {
-                        return new double[] {matrix.meanIou(), matrix.pixelAccuracy()};
-                    }
-                };
+                return tallies.get();
             }
         };
     }

@@ -128,12 +128,10 @@ public final class NativeWork {
 
         /** Runs {@code step} as a guarded step. */
         public void run(String what, Runnable step) {
-            Step guard = enter(what);
-            try {
+            call(what, () -> {
                 step.run();
-            } finally {
-                guard.close();
-            }
+                return null;
+            });
         }
 
         /** Runs {@code step} as a guarded step and returns its result. */

@@ -4,7 +4,7 @@ import dev.cmkd.bench.PeakMemory;
 
 import java.io.PrintStream;
 import java.util.Locale;
-import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Prints a run's progress: a line every ten seconds within an epoch and one per epoch, with its wall time, an ETA
@@ -44,10 +44,8 @@ public final class ProgressPrinter implements TrainingLoop.Listener {
         int done = record.epoch() + 1;
         // Only epochs run by this process count towards the rate: a resumed run starts its clock late.
         double perEpoch = (System.nanoTime() - start) / 1e9 / (done - firstEpoch);
-        StringBuilder accuracy = new StringBuilder();
-        for (Map.Entry<String, Double> entry : record.validation().entrySet()) {
-            accuracy.append(String.format(Locale.ROOT, "  val %s %.4f", entry.getKey(), entry.getValue()));
-        }
+        String accuracy = record.validation().entrySet().stream().map(entry -> String.format(Locale.ROOT,
+                "  val %s %.4f", entry.getKey(), entry.getValue())).collect(Collectors.joining());
         long peak = PeakMemory.peakBytes();
         out.printf(Locale.ROOT, "  %s  epoch %d/%d  loss %.4f%s  %.1f s  ETA %.0f s  peak RSS %s%n", run, done,
                 epochs, record.trainTerms().getOrDefault("total", Double.NaN), accuracy, record.seconds(),

@@ -41,8 +41,7 @@ public final class SgdMomentum {
             Parameter parameter = pair.getValue();
             if (parameter.requiresGradient()) {
                 parameters.add(pair);
-                NDArray array = parameter.getArray();
-                velocities.add(array.zerosLike());
+                velocities.add(parameter.getArray().zerosLike());
             }
         }
     }

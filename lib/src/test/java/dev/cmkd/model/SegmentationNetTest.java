@@ -11,6 +11,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import dev.cmkd.method.FeatureMaps;
+
 import org.junit.jupiter.api.Test;
 
 /** Shapes, nearest upsampling and the input contract of the segmentation network. */
@@ -21,7 +23,7 @@ class SegmentationNetTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray x = manager.create(new float[] {1, 2, 3, 4}, new Shape(1, 1, 2, 2));
             float[] expected = {1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4};
-            assertArrayEquals(expected, SegmentationNet.upsample(x, 2).toFloatArray());
+            assertArrayEquals(expected, FeatureMaps.upsample(x, 2).toFloatArray());
         }
     }
 
