@@ -31,9 +31,14 @@ public final class Scripts {
 
     /** Runs {@code bash <arguments>} in the repository root with extra environment variables; waits up to 5 min. */
     public static Result bash(Map<String, String> environment, String... arguments) {
+        return bashIn(root(), environment, arguments);
+    }
+
+    /** Runs {@code bash <arguments>} in {@code directory} with extra environment variables; waits up to 5 min. */
+    public static Result bashIn(Path directory, Map<String, String> environment, String... arguments) {
         List<String> command = new ArrayList<>(List.of("bash"));
         command.addAll(List.of(arguments));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(root().toFile()).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
         builder.environment().putAll(environment);
         try {
             Process process = builder.start();
