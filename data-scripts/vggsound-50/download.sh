@@ -42,7 +42,7 @@ if [ "$dry_run" = 1 ]; then
   log "dry run: nothing is fetched"
   dry fetch "datasplit.zip (C2KD's lists) from $url"
   dry size "$(human_bytes "${size:-0}"), sha256 $sha${size:+ (pinned)}; 1 request"
-  dry into "$raw/splits/train_tiny.csv ($TRAIN_ROWS rows), $raw/splits/test_tiny.csv ($TEST_ROWS rows), $CLASSES classes"
+  dry into "$raw/splits: train_tiny.csv (25,835 rows), test_tiny.csv (2,500 rows), $CLASSES classes"
   dry by-hand "the clips: 28,335 ten-second YouTube segments, not downloadable from the kit's sources;"
   dry "" "data-scripts/vggsound-50/fetch-clips.sh fetches them with yt-dlp (yours; many ids are gone), or put"
   dry "" "the ones you have in $raw/videos as <ytid>_<start, 6 digits>.mp4 (10 s from 'start')"

@@ -17,9 +17,10 @@ import java.util.concurrent.TimeUnit;
  * root (the folder above {@code data-scripts}, as the scripts compute it) is this folder, and its default {@code
  * data/<name>/...} lands here; {@link #kit} runs {@code lib/bin/kit}'s Java entry point in a child JVM whose working
  * folder is this one, as {@code lib/bin/kit} runs it from the repository root, so a benchmark's default {@code
- * data/<name>/prepared} resolves here too.
+ * data/<name>/prepared} resolves here too. Closing it removes the link (the folder's own files stay for the
+ * temporary folder's owner to delete).
  */
-public final class ScratchRoot {
+public final class ScratchRoot implements AutoCloseable {
 
     private final Path root;
 
@@ -32,6 +33,12 @@ public final class ScratchRoot {
         Files.createDirectories(folder);
         Files.createSymbolicLink(folder.resolve("data-scripts"), Scripts.root().resolve("data-scripts"));
         return new ScratchRoot(folder);
+    }
+
+    /** Removes the link to the repository's data scripts. */
+    @Override
+    public void close() throws IOException {
+        Files.deleteIfExists(root.resolve("data-scripts"));
     }
 
     /** Returns the folder. */
