@@ -10,16 +10,17 @@
 # A partial download or a wrong size stops with what to do. A file you place at RAW_DIR/NAME yourself (the
 # NYU host refuses connections at times) is accepted when it has the size of sources.tsv; its SHA-256 is
 # compared and recorded. --dry-run prints what would be fetched, from where, how much, and what to place.
+# NYU_SOURCES (or --sources) names another list of the same columns, e.g. with a mirror's addresses.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 
 DATASET=nyu-depth-v2
 source "$ROOT/data-scripts/lib/common.sh"
-usage() { sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 raw="$ROOT/data/nyu-depth-v2/raw"
-sources="$HERE/sources.tsv"
+sources="${NYU_SOURCES:-$HERE/sources.tsv}"
 dry_run=0
 while [ $# -gt 0 ]; do
   case "$1" in

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cmkd.data.Sha256;
+import dev.cmkd.data.crisis.CrisisMmdFixture;
 import dev.cmkd.data.audio.Wav;
 import dev.cmkd.testing.LfsRepository;
 import dev.cmkd.testing.LoopbackServer;
@@ -33,15 +34,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Each audio-visual dataset as a user gets it, with every default path: the real scripts run in a {@link ScratchRoot}
- * on a raw-format fixture served from loopback (CREMA-D: a git repository of git-lfs pointers and a media host;
- * VGGSound-50: C2KD's split archive and a stand-in for yt-dlp), then {@code lib/bin/kit run <benchmark>} runs in a
- * child JVM working in that root with no {@code data} setting: it finds the scripts' output where it looks by
- * default, or the test fails. The training is a smoke run (ci profile, one FD-CMKD student, a width-4 network).
+ * Each dataset as a user gets it, with every default path: the real scripts run in a {@link ScratchRoot} on a
+ * raw-format fixture (CREMA-D: a git repository of git-lfs pointers and a media host on loopback; VGGSound-50:
+ * C2KD's split archive on loopback and a stand-in for yt-dlp; AVE: {@code AVE_Dataset.zip} given as a local
+ * archive, as a user does when Google Drive refuses the script; CrisisMMD: the download folder of {@link
+ * CrisisMmdFixture}; NYU-Depth V2: {@code make-raw-fixture.py}'s files on loopback), then {@code lib/bin/kit run <benchmark>} runs in a child JVM working in that root with no
+ * {@code data} setting: it finds the scripts' output where it looks by default, or the test fails. The training is
+ * a smoke run (ci profile, one FD-CMKD student, a width-4 network).
  */
 class ScriptToBenchmarkTest {
 
-    /** The benchmark's settings: the smoke profile and a tiny network; no path. */
+    /** The audio-visual benchmarks' settings: the smoke profile, one student, a tiny network; no path. */
     private static final Map<String, String> SMOKE = Map.of("profile", "ci", "methods", "fd-cmkd", "students", "audio",
             "seeds", "0", "workers", "1", "width", "4", "batchSize", "2", "maxClips", "100");
 
@@ -121,8 +124,8 @@ class ScriptToBenchmarkTest {
         train.append("spk,7,\"male speech, man speaking\",train\nshort,0,dog barking,train\n"
                 + "long,60,dog barking,train\ngone,0,dog barking,train\n");
         String test = "tst1,0,\"male speech, man speaking\",test\ntst2,20,dog barking,test\n";
-        byte[] archive = zip(Map.of("datasplit/train_tiny.csv", train.toString(), "datasplit/test_tiny.csv", test,
-                "datasplit/train.csv", train.toString(), "datasplit/test.csv", test));
+        byte[] archive = zip(Map.of("datasplit/train_tiny.csv", bytes(train.toString()), "datasplit/test_tiny.csv",
+                bytes(test), "datasplit/train.csv", bytes(train.toString()), "datasplit/test.csv", bytes(test)));
         server.put("/c2kd/datasplit.zip", archive);
 
         String lists = root.ok(Map.of("VGGSOUND_SPLITS_URL", server.url() + "/c2kd/datasplit.zip"),
@@ -153,9 +156,77 @@ class ScriptToBenchmarkTest {
                 "vggsound-50: 11 train, 1 validation, 2 test samples from data/vggsound-50/prepared");
     }
 
+    @Test
+    void ave() throws IOException {
+        try (ScratchRoot root = ScratchRoot.create(tmp.resolve("root"))) {
+            byte[] clip = video(tmp.resolve("clip.mp4"), "mp4", 4);
+            Map<String, byte[]> entries = new LinkedHashMap<>();
+            for (String id : List.of("vidA", "vidB", "vidC", "vidD", "vidE")) {
+                entries.put("AVE_Dataset/AVE/" + id + ".mp4", clip);
+            }
+            entries.put("AVE_Dataset/trainSet.txt", bytes("Category&VideoID&Quality&StartTime&EndTime\r\n"
+                    + "Church bell&vidA&good&0&10\r\nMale speech, man speaking&vidB&good&1&9\r\n"));
+            entries.put("AVE_Dataset/valSet.txt", bytes("Church bell&vidC&good&0&10\n"));
+            entries.put("AVE_Dataset/testSet.txt", bytes("Male speech, man speaking&vidD&good&0&10\n"
+                    + "Church bell&vidE&good&2&5\n"));
+            entries.put("AVE_Dataset/Annotations.txt", bytes("Category&VideoID&Quality&StartTime&EndTime\n"));
+            Path archive = Files.write(tmp.resolve("AVE_Dataset.zip"), zip(entries));
+            String unpack = root.ok(Map.of(), "data-scripts/ave/download.sh", "--archive", archive.toString());
+            assertTrue(unpack.contains("unpacked: 5 videos"), unpack);
+            String prepare = root.ok(Map.of(), "data-scripts/ave/prepare.sh");
+            assertTrue(prepare.contains("prepared 5 of 5 clips"), prepare);
+            runBenchmark(root, "ave", "ave: 2 train, 1 validation, 2 test samples from data/ave/prepared");
+        }
+    }
+
+    @Test
+    void crisisMmd() throws IOException {
+        try (ScratchRoot root = ScratchRoot.create(tmp.resolve("root"))) {
+            Path download = root.path().resolve("data/crisismmd/download");
+            CrisisMmdFixture.writeDownload(download, 1);
+            // the default split ("all") does not need the agreed-label archive
+            Files.delete(download.resolve("crisismmd_datasplit_agreed_label.zip"));
+            String prepare = root.ok(Map.of(), "data-scripts/crisismmd/prepare.sh");
+            assertTrue(prepare.contains("done: " + root.path().resolve("data/crisismmd/prepared")), prepare);
+            runBenchmark(root, "crisismmd", Map.of("profile", "ci", "methods", "fd-cmkd", "students", "image", "seeds",
+                    "0", "workers", "1", "width", "4", "batchSize", "2"), "CrisisMMD: 9 train, 8 validation, 8 test"
+                    + " pairs");
+        }
+    }
+
+    @Test
+    void nyuDepthV2() throws IOException {
+        try (ScratchRoot root = ScratchRoot.create(tmp.resolve("root"))) {
+            // enough scenes for the committed validation ranks (up to 245 of the training scenes): 736 small images
+            Path fixture = tmp.resolve("nyu-fixture");
+            Scripts.Result made = Scripts.bash(Map.of(), "-c", "/usr/bin/python3 data-scripts/nyu-depth-v2/"
+                    + "make-raw-fixture.py '" + fixture + "' --count 736 --height 32 --width 48");
+            assertEquals(0, made.exitCode(), made.output());
+            StringBuilder sources = new StringBuilder();
+            for (String name : List.of("nyu_depth_v2_labeled.mat", "splits.mat", "classMapping40.mat")) {
+                byte[] content = Files.readAllBytes(fixture.resolve(name));
+                server.put("/nyu/" + name, content);
+                sources.append(name).append('\t').append(content.length).append('\t').append(Sha256.hex(content))
+                        .append('\t').append(server.url()).append("/nyu/").append(name).append('\n');
+            }
+            Path list = Files.writeString(tmp.resolve("sources.tsv"), sources);
+            String build = root.ok(Map.of("NYU_SOURCES", list.toString()), "data-scripts/nyu-depth-v2/build.sh",
+                    "--no-install");
+            assertTrue(build.contains("done: " + root.path().resolve("data/nyu-depth-v2/prepared")), build);
+            runBenchmark(root, "nyu-depth-v2", Map.of("profile", "ci", "fixture", "false", "methods", "fd-cmkd",
+                    "students", "rgb", "seeds", "0", "workers", "1", "width", "4", "batchSize", "2", "maxImages", "4"),
+                    "RgbdSplit(val, 4 images 32 x 48");
+        }
+    }
+
     /** Runs the benchmark with no data path in {@code root} and checks that it read the scripts' output. */
     private static void runBenchmark(ScratchRoot root, String benchmark, String samples) throws IOException {
-        Scripts.Result run = root.kitRun(List.of(benchmark), SMOKE);
+        runBenchmark(root, benchmark, SMOKE, samples);
+    }
+
+    private static void runBenchmark(ScratchRoot root, String benchmark, Map<String, String> settings, String samples)
+            throws IOException {
+        Scripts.Result run = root.kitRun(List.of(benchmark), settings);
         assertEquals(0, run.exitCode(), run.output());
         assertTrue(run.output().contains(samples), run.output());
         try (Stream<Path> files = Files.walk(root.path().resolve("results"))) {
@@ -184,15 +255,19 @@ class ScriptToBenchmarkTest {
         return Files.readAllBytes(file);
     }
 
-    private static byte[] zip(Map<String, String> entries) throws IOException {
+    private static byte[] zip(Map<String, byte[]> entries) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream out = new ZipOutputStream(bytes)) {
-            for (Map.Entry<String, String> entry : entries.entrySet()) {
+            for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
                 out.putNextEntry(new ZipEntry(entry.getKey()));
-                out.write(entry.getValue().getBytes(StandardCharsets.UTF_8));
+                out.write(entry.getValue());
                 out.closeEntry();
             }
         }
         return bytes.toByteArray();
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 }
