@@ -15,6 +15,15 @@ need_tool() {
   die "$1 not found; install it with: apt-get install $1 (Debian, as root)"
 }
 
+# need_files DIR FIX FILE...: stops naming the first FILE missing in DIR and the FIX (what to run).
+need_files() {
+  local dir="$1" fix="$2" file
+  shift 2
+  for file in "$@"; do
+    [ -f "$dir/$file" ] || die "$dir/$file is missing; $fix"
+  done
+}
+
 sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
 size_of() { stat -c %s "$1"; }
 

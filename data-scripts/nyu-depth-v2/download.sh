@@ -58,7 +58,7 @@ if [ "$dry_run" = 1 ]; then
   exit 0
 fi
 need_tool curl nyu
-need_tool sha256sum
+command -v sha256sum >/dev/null || die "sha256sum not found: apt-get install coreutils"
 mkdir -p "$raw"
 
 record() {  # name bytes sha256: replaces the file's line in downloads.tsv

@@ -38,9 +38,7 @@ while [ $# -gt 0 ]; do
     *) echo "fetch-clips.sh: unknown argument $1" >&2; usage >&2; exit 2 ;;
   esac
 done
-for list in train_tiny.csv test_tiny.csv; do
-  [ -f "$splits/$list" ] || die "$splits/$list is missing; fetch C2KD's lists first with data-scripts/vggsound-50/download.sh (or pass --splits)"
-done
+need_files "$splits" "fetch C2KD's lists with data-scripts/vggsound-50/download.sh (or pass --splits)" train_tiny.csv test_tiny.csv
 yt_dlp="${YT_DLP:-yt-dlp}"
 mkdir -p "$videos"
 touch "$videos/unavailable.txt"

@@ -35,9 +35,7 @@ while [ $# -gt 0 ]; do
     *) echo "prepare.sh: unknown argument $1" >&2; usage >&2; exit 2 ;;
   esac
 done
-for list in train_tiny.csv test_tiny.csv; do
-  [ -f "$splits/$list" ] || die "$splits/$list is missing; fetch C2KD's lists with data-scripts/vggsound-50/download.sh (or pass --splits)"
-done
+need_files "$splits" "fetch C2KD's lists with data-scripts/vggsound-50/download.sh (or pass --splits)" train_tiny.csv test_tiny.csv
 [ -d "$videos" ] || die "$videos does not exist; fetch the clips with data-scripts/vggsound-50/fetch-clips.sh, or put the clips you have there as <ytid>_<start>.mp4 (or pass --videos)"
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"

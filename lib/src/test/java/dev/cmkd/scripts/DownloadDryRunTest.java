@@ -14,8 +14,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -30,25 +28,13 @@ class DownloadDryRunTest {
     @TempDir
     Path tmp;
 
-    private LoopbackServer server;
-
-    @BeforeEach
-    void start() throws IOException {
-        server = new LoopbackServer();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"crema-d", "ave", "vggsound-50", "crisismmd", "nyu-depth-v2"})
     void saysWhatItWouldFetchAndFetchesNothing(String dataset) throws IOException {
-        String url = server.url() + "/source";
-        Map<String, String> sources = Map.of("CREMA_D_REPO", url + ".git", "CREMA_D_MEDIA", url, "AVE_URL", url,
-                "VGGSOUND_SPLITS_URL", url, "CRISISMMD_BASE_URL", url);
-        try (ScratchRoot root = ScratchRoot.create(tmp.resolve("root"))) {
+        try (LoopbackServer server = new LoopbackServer(); ScratchRoot root = ScratchRoot.create(tmp.resolve("root"))) {
+            String url = server.url() + "/source";
+            Map<String, String> sources = Map.of("CREMA_D_REPO", url + ".git", "CREMA_D_MEDIA", url, "AVE_URL", url,
+                    "VGGSOUND_SPLITS_URL", url, "CRISISMMD_BASE_URL", url);
             Scripts.Result result = root.bash(sources, "data-scripts/" + dataset + "/download.sh", "--dry-run");
             assertEquals(0, result.exitCode(), result.output());
             String output = result.output();

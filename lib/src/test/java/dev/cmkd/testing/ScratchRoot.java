@@ -3,13 +3,11 @@ package dev.cmkd.testing;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A stand-in for the repository root in a temporary folder, for running the data scripts and the kit as a user
@@ -73,22 +71,8 @@ public final class ScratchRoot implements AutoCloseable {
         settings.forEach((key, value) -> command.add("-Dfdcmkd." + key + "=" + value));
         command.add("dev.cmkd.cli.RunCommand");
         command.addAll(arguments);
-        ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile());
         builder.environment().put("OMP_NUM_THREADS", "1");
-        try {
-            Process process = builder.start();
-            process.getOutputStream().close();
-            byte[] output = process.getInputStream().readAllBytes();
-            if (!process.waitFor(10, TimeUnit.MINUTES)) {
-                process.destroyForcibly();
-                fail("timed out: " + command);
-            }
-            return new Scripts.Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run " + command, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted: " + command, e);
-        }
+        return Scripts.run(builder, 10);
     }
 }

@@ -101,6 +101,18 @@ class DownloadScriptTest {
     }
 
     @Test
+    void aMissingToolNamesTheCommandThatInstallsIt() {
+        Scripts.Result plain = Scripts.bash(Map.of(), "-c", "source data-scripts/lib/common.sh && need_tool"
+                + " no-such-tool-xyz");
+        assertNotEquals(0, plain.exitCode());
+        assertTrue(plain.output().contains("no-such-tool-xyz not found; install it with: apt-get install"
+                + " no-such-tool-xyz"), plain.output());
+        Scripts.Result group = Scripts.bash(Map.of(), "-c", "source data-scripts/lib/common.sh && need_tool"
+                + " no-such-tool-xyz av");
+        assertTrue(group.output().contains("bash environment/install-system-packages.sh av"), group.output());
+    }
+
+    @Test
     void aTooManyRequestsAnswerIsWaitedOutForItsRetryAfter() throws IOException {
         server.throttle("/data/file.bin", 2, "1");
         Path dest = tmp.resolve("file.bin");
