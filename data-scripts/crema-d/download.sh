@@ -46,7 +46,7 @@ clip_names() {
 if [ "$dry_run" = 1 ]; then
   log "dry run: nothing is fetched"
   dry fetch "one shallow clone without media: GIT_LFS_SKIP_SMUDGE=1 git clone --depth 1 $repo"
-  dry size "about 6 MB of git objects (pointers, summaryTable.csv, the R scripts); 1 clone"
+  dry size "under 6 MB of git objects (pointers, summaryTable.csv, the R scripts; the whole history packs to 5.5 MiB); 1 clone"
   dry fetch "7,442 x AudioWAV/<clip>.wav (605,899,936 bytes) + 7,442 x VideoFlash/<clip>.flv (2,443,021,141 bytes)"
   dry from "$media/<path>"
   dry size "$(human_bytes 3048921077) by their git-lfs pointers; 14,884 requests, $jobs at a time, pausing for Retry-After on HTTP 429"
