@@ -28,6 +28,8 @@ while [ $# -gt 0 ]; do
 done
 [ -d "$raw/AudioWAV" ] && [ -d "$raw/VideoFlash" ] \
   || die "$raw has no AudioWAV/ and VideoFlash/; download them with data-scripts/crema-d/download.sh (or pass --raw)"
+pointer_files="$(lfs_pointers "$raw/AudioWAV" "$raw/VideoFlash" | wc -l)"
+[ "$pointer_files" = 0 ] || die "$pointer_files files under $raw/AudioWAV and $raw/VideoFlash are git-lfs pointers, not media (e.g. $(lfs_pointers "$raw/AudioWAV" "$raw/VideoFlash" | head -n 1)): a clone without 'git lfs pull'. Fix: run 'git lfs install && git lfs pull' in $raw (Debian: apt-get install git-lfs), or download the media with data-scripts/crema-d/download.sh and prepare with its default --raw"
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 RATE=22050   # librosa's default rate, at which FD-CMKD's released code loads the clips

@@ -2,30 +2,50 @@
 # Downloads CrisisMMD v2.0 (images and annotations) and its official train/dev/test split files, resumably.
 # The data are CC BY-NC-SA 4.0: they are downloaded, never shipped with the kit.
 #
-#   data-scripts/crisismmd/download.sh [DOWNLOAD_DIR]
+#   data-scripts/crisismmd/download.sh [DOWNLOAD_DIR] [--dry-run]
 #
 # DOWNLOAD_DIR defaults to data/crisismmd/download under the repository root. Files listed in sources.tsv are
 # fetched from $CRISISMMD_BASE_URL/<file> (default https://crisisnlp.qcri.org/data/crisismmd) into
 # <file>.part with curl, which resumes an interrupted transfer when run again; a finished file is checked
 # (recorded size and sha256 where sources.tsv has them, else the size the server announced) and tested as an
 # archive (gzip -t / unzip -t) before it takes its final name. CRISISMMD_SOURCES names another list.
+# --dry-run prints what would be fetched, from where and how much, without fetching anything.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 
-usage() { sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 log() { echo "crisismmd: $*"; }
 die() { echo "crisismmd: ERROR: $*" >&2; exit 1; }
 
-dir="$ROOT/data/crisismmd/download"
-case "${1:-}" in
-  -h|--help) usage; exit 0 ;;
-  -*) echo "download.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
-  "") ;;
-  *) dir="$1" ;;
-esac
+dir="$ROOT/data/crisismmd/download" dry_run=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -h|--help) usage; exit 0 ;;
+    --dry-run) dry_run=1; shift ;;
+    -*) echo "download.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
+    *) dir="$1"; shift ;;
+  esac
+done
 base_url="${CRISISMMD_BASE_URL:-https://crisisnlp.qcri.org/data/crisismmd}"
 sources="${CRISISMMD_SOURCES:-$HERE/sources.tsv}"
+
+if [ "$dry_run" = 1 ]; then
+  DATASET=crisismmd
+  source "$ROOT/data-scripts/lib/common.sh"
+  [ -f "$sources" ] || die "the list of files $sources is missing; restore it with git checkout"
+  log "dry run: nothing is fetched"
+  while IFS=$'\t' read -r name bytes sha256 note; do
+    case "$name" in ''|'#'*) continue ;; esac
+    dry fetch "$name from $base_url/$name"
+    dry size "$([ "$bytes" = - ] && echo "not recorded" || human_bytes "$bytes"): $note; SHA-256 ${sha256/#-/not published}"
+  done < "$sources"
+  dry total "about 1.8 GB (unverified), one request each (resumable)"
+  dry into "$dir"
+  dry by-hand "nothing (licence CC BY-NC-SA 4.0: non-commercial use); the agreed-label zip is needed only for prepare.sh --split agreed"
+  dry next "data-scripts/crisismmd/prepare.sh"
+  exit 0
+fi
 
 for tool in curl sha256sum gzip unzip; do
   command -v "$tool" >/dev/null || die "'$tool' is missing; install it with: bash environment/install-system-packages.sh crisismmd (or apt-get install curl coreutils gzip unzip)"

@@ -36,10 +36,19 @@ while [ $# -gt 0 ]; do
     *) echo "prepare.sh: unknown argument $1" >&2; usage >&2; exit 2 ;;
   esac
 done
-image_size=256
+image_size=256 split=all
 for ((i = 0; i < ${#options[@]}; i += 2)); do
-  [ "${options[i]}" = "--image-size" ] && image_size="${options[i+1]}"
+  case "${options[i]}" in
+    --image-size) image_size="${options[i+1]}" ;;
+    --split) split="${options[i+1]}" ;;
+  esac
 done
+# the split files of the chosen split only (the agreed-label zip is not needed for the default "all")
+case "$split" in
+  all) zips=(crisismmd_datasplit_all.zip) ;;
+  agreed) zips=(crisismmd_datasplit_agreed_label.zip) ;;
+  *) die "--split $split: expected all or agreed" ;;
+esac
 
 python=/usr/bin/python3
 [ -x "$python" ] || die "$python is missing; install it with: apt-get install python3"
@@ -58,7 +67,7 @@ if [ ! -f "$raw/.unpacked-CrisisMMD_v2.0" ]; then
   tar -xzf "$archive" -C "$raw" || die "cannot unpack $archive (damaged?); delete it and run download.sh again"
   touch "$raw/.unpacked-CrisisMMD_v2.0"
 fi
-for zip in crisismmd_datasplit_all.zip crisismmd_datasplit_agreed_label.zip; do
+for zip in "${zips[@]}"; do
   [ -f "$download/$zip" ] || die "$download/$zip is missing; run data-scripts/crisismmd/download.sh first"
   if [ ! -f "$raw/.unpacked-$zip" ]; then
     log "unpacking $zip"

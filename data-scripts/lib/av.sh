@@ -33,6 +33,7 @@ prepare_clips() {
     rm -f "$out/failed.txt"
   fi
   log "prepared $done_count of $total clips"
+  [ "$done_count" -gt 0 ] || die "no clip could be prepared; the reasons are in $out/failed.txt"
 }
 
 # The clips of LIST (first column) that have frames and audio under OUT.

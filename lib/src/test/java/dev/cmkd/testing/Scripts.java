@@ -31,24 +31,37 @@ public final class Scripts {
 
     /** Runs {@code bash <arguments>} in the repository root with extra environment variables; waits up to 5 min. */
     public static Result bash(Map<String, String> environment, String... arguments) {
+        return bashIn(root(), environment, arguments);
+    }
+
+    /** Runs {@code bash <arguments>} in {@code directory} with extra environment variables; waits up to 5 min. */
+    public static Result bashIn(Path directory, Map<String, String> environment, String... arguments) {
         List<String> command = new ArrayList<>(List.of("bash"));
         command.addAll(List.of(arguments));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(root().toFile()).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());
         builder.environment().putAll(environment);
+        return run(builder, 5);
+    }
+
+    /**
+     * Runs {@code builder}'s command with its standard error merged into its output, waits up to {@code minutes}
+     * (failing the test after that) and returns the exit code and the output.
+     */
+    public static Result run(ProcessBuilder builder, int minutes) {
         try {
-            Process process = builder.start();
+            Process process = builder.redirectErrorStream(true).start();
             process.getOutputStream().close();
             byte[] output = process.getInputStream().readAllBytes();
-            if (!process.waitFor(5, TimeUnit.MINUTES)) {
+            if (!process.waitFor(minutes, TimeUnit.MINUTES)) {
                 process.destroyForcibly();
-                fail("timed out: " + command);
+                fail("timed out: " + builder.command());
             }
             return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new IllegalStateException("cannot run " + command, e);
+            throw new IllegalStateException("cannot run " + builder.command(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted: " + command, e);
+            throw new IllegalStateException("interrupted: " + builder.command(), e);
         }
     }
 

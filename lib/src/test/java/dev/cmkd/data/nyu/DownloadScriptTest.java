@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpExchange;
+import dev.cmkd.data.Sha256;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,7 +27,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * download.sh against a fake source on loopback (a JDK HttpServer that honours byte ranges): a complete
- * download, the resume of a partial one, a server that stops early, and a file of the wrong size.
+ * download, the resume of a partial one, a server that stops early (its message names the path, size and digest
+ * of a file placed by hand), a file placed by hand, and a file of the wrong size.
  */
 class DownloadScriptTest {
 
@@ -123,6 +125,9 @@ class DownloadScriptTest {
         assertNotEquals(0, first.exitCode(), first.output());
         assertTrue(first.output().contains("partial download") && first.output().contains("rerun this script to"
                 + " resume"), first.output());
+        assertTrue(first.output().contains("If the host stays unreachable, fetch nyu_depth_v2_labeled.mat another way"
+                + " (a browser, another machine, a mirror) and place it at " + dir.resolve("raw")
+                + "/nyu_depth_v2_labeled.mat: it is accepted if it has 50000 bytes"), first.output());
         assertFalse(Files.exists(dir.resolve("raw/nyu_depth_v2_labeled.mat")));
         long kept = Files.size(dir.resolve("raw/nyu_depth_v2_labeled.mat.part"));
         assertTrue(kept > 0 && kept < BIG.length, "kept " + kept);
@@ -131,6 +136,22 @@ class DownloadScriptTest {
         assertEquals(0, second.exitCode(), second.output());
         assertEquals("bytes=" + kept + "-", ranges.get(ranges.size() - 2));
         assertArrayEquals(BIG, Files.readAllBytes(dir.resolve("raw/nyu_depth_v2_labeled.mat")));
+    }
+
+    @Test
+    void aFilePlacedByHandIsAcceptedHashedAndRecorded() throws Exception {
+        Files.createDirectories(dir.resolve("raw"));
+        Files.write(dir.resolve("raw/splits.mat"), SMALL);
+        String sha = Sha256.hex(SMALL);
+        String base = "http://127.0.0.1:" + server.getAddress().getPort();
+        Path sources = Files.writeString(dir.resolve("sources.tsv"), "nyu_depth_v2_labeled.mat\t" + BIG.length
+                + "\t-\t" + base + "/big.mat\nsplits.mat\t2626\t" + sha + "\t" + base + "/splits.mat\n");
+        Scripts.Result result = download(sources);
+        assertEquals(0, result.exitCode(), result.output());
+        assertTrue(result.output().contains("splits.mat found in " + dir.resolve("raw") + " (placed by hand): 2626"
+                + " bytes, SHA-256 " + sha + ", as recorded"), result.output());
+        assertEquals(1, ranges.size(), "only the labelled set is fetched: " + ranges);
+        assertTrue(Files.readString(dir.resolve("raw/downloads.tsv")).contains("splits.mat\t2626\t" + sha));
     }
 
     @Test
