@@ -1,5 +1,7 @@
 package dev.cmkd.data;
 
+import static dev.cmkd.data.Checks.checkArgument;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -7,7 +9,6 @@ import ai.djl.ndarray.types.Shape;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * One split of a dataset whose samples pair two modalities with one label. The samples are either held in
@@ -62,9 +63,8 @@ public final class PairedSplit implements BatchSource {
 
     private PairedSplit(String name, List<String> modalities, List<Shape> sampleShapes, int[] labels,
             int numClasses, SampleSource source) {
-        if (modalities.size() != 2 || sampleShapes.size() != 2) {
-            throw new IllegalArgumentException("PairedSplit " + name + ": exactly two modalities are needed");
-        }
+        checkArgument(modalities.size() == 2 && sampleShapes.size() == 2,
+                "PairedSplit " + name + ": exactly two modalities are needed");
         for (int label : labels) {
             if (label < 0 || label >= numClasses) {
                 throw new IllegalArgumentException("PairedSplit " + name + ": label " + label + " outside [0, "
@@ -87,16 +87,13 @@ public final class PairedSplit implements BatchSource {
 
     private static SampleSource inMemory(String name, List<String> modalities, List<float[]> values,
             List<Shape> sampleShapes, int[] labels) {
-        if (values.size() != 2 || sampleShapes.size() != 2) {
-            throw new IllegalArgumentException("PairedSplit " + name + ": exactly two modalities are needed");
-        }
+        checkArgument(values.size() == 2 && sampleShapes.size() == 2,
+                "PairedSplit " + name + ": exactly two modalities are needed");
         for (int m = 0; m < 2; m++) {
             long expected = (long) labels.length * sampleShapes.get(m).size();
-            if (values.get(m).length != expected) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT,
-                        "PairedSplit %s: modality %s has %d values, expected %d samples x %s = %d", name,
-                        modalities.get(m), values.get(m).length, labels.length, sampleShapes.get(m), expected));
-            }
+            checkArgument(values.get(m).length == expected,
+                    "PairedSplit %s: modality %s has %d values, expected %d samples x %s = %d", name, modalities.get(m),
+                    values.get(m).length, labels.length, sampleShapes.get(m), expected);
         }
         List<float[]> held = List.copyOf(values);
         long[] sizes = {sampleShapes.get(0).size(), sampleShapes.get(1).size()};
@@ -139,10 +136,7 @@ public final class PairedSplit implements BatchSource {
     /** Returns the index (0 or 1) of a modality, or throws naming the known ones. */
     public int modalityIndex(String modality) {
         int index = modalities.indexOf(modality);
-        if (index < 0) {
-            throw new IllegalArgumentException("no modality '" + modality + "' in split " + name + "; it has "
-                    + modalities);
-        }
+        checkArgument(index >= 0, "no modality '" + modality + "' in split " + name + "; it has " + modalities);
         return index;
     }
 

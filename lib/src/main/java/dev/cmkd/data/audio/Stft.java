@@ -1,5 +1,7 @@
 package dev.cmkd.data.audio;
 
+import static dev.cmkd.data.Checks.checkArgument;
+
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
@@ -82,11 +84,9 @@ final class Stft {
     }
 
     void checkLength(int samples) {
-        if (samples < minimumSamples()) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "signal of %d samples is too short: segment %d, fftSize %d, padding %s need at least %d",
-                    samples, coefficients.length, fftSize, padding, minimumSamples()));
-        }
+        int minimum = minimumSamples();
+        checkArgument(samples >= minimum, "signal of %d samples is too short: segment %d, fftSize %d, padding %s need"
+                + " at least %d", samples, coefficients.length, fftSize, padding, minimum);
     }
 
     /** Returns the power spectrogram, frame-major: {@code power[t * bins() + k]}. */

@@ -1,5 +1,7 @@
 package dev.cmkd.data.audio;
 
+import static dev.cmkd.data.Checks.checkArgument;
+
 import dev.cmkd.data.FileFormatException;
 import dev.cmkd.results.ResultFiles;
 
@@ -135,9 +137,7 @@ public final class Wav {
     }
 
     private static void checkSampleRate(String method, int sampleRate) {
-        if (sampleRate < 1) {
-            throw new IllegalArgumentException(method + ": sampleRate " + sampleRate + " must be at least 1 Hz");
-        }
+        checkArgument(sampleRate >= 1, method + ": sampleRate " + sampleRate + " must be at least 1 Hz");
     }
 
     private static byte[] bytes(Path file) {

@@ -1,5 +1,7 @@
 package dev.cmkd.data.crisis;
 
+import static dev.cmkd.data.Checks.checkArgument;
+
 import static dev.cmkd.data.av.FrameTransform.MEAN;
 import static dev.cmkd.data.av.FrameTransform.STD;
 
@@ -36,9 +38,7 @@ public final class ImageTransform {
     private final boolean training;
 
     private ImageTransform(int size, boolean training) {
-        if (size < 1) {
-            throw new IllegalArgumentException("ImageTransform: size " + size + " must be at least 1");
-        }
+        checkArgument(size >= 1, "ImageTransform: size " + size + " must be at least 1");
         this.size = size;
         this.training = training;
     }

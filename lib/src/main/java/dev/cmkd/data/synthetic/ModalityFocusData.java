@@ -1,5 +1,7 @@
 package dev.cmkd.data.synthetic;
 
+import static dev.cmkd.data.Checks.checkArgument;
+
 import ai.djl.ndarray.types.Shape;
 import dev.cmkd.data.PairedSplit;
 import dev.cmkd.data.Splits;
@@ -85,9 +87,7 @@ public final class ModalityFocusData {
      * or throws naming the values of γ that give a whole {@code k}.
      */
     public static int sharedFor(double gamma, int decisive) {
-        if (!(gamma >= 0 && gamma <= 1)) {
-            throw new IllegalArgumentException("ModalityFocusData: gamma " + gamma + " must lie in [0, 1]");
-        }
+        checkArgument(gamma >= 0 && gamma <= 1, "ModalityFocusData: gamma " + gamma + " must lie in [0, 1]");
         double k = 2.0 * decisive * gamma / (1 + gamma);
         long whole = Math.round(k);
         if (Math.abs(k - whole) > WHOLE_TOLERANCE) {
@@ -289,9 +289,7 @@ public final class ModalityFocusData {
         }
 
         private static void require(boolean ok, String name, int value, String allowed) {
-            if (!ok) {
-                throw new IllegalArgumentException("ModalityFocusData: " + name + " " + value + " must be " + allowed);
-            }
+            checkArgument(ok, "ModalityFocusData: " + name + " " + value + " must be " + allowed);
         }
     }
 }

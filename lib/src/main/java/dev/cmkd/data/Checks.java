@@ -1,0 +1,41 @@
+package dev.cmkd.data;
+
+import java.util.Locale;
+
+/**
+ * One-line checks: each throws unless {@code ok}, with {@code message}, or with {@code String.format(Locale.ROOT,
+ * format, args)} (formatted only when it throws). {@link #checkArgument} is for arguments and settings, {@link
+ * #checkData} for a dataset on disk that breaks its contract.
+ */
+public final class Checks {
+
+    private Checks() {}
+
+    /** Throws an {@link IllegalArgumentException} with {@code message} unless {@code ok}. */
+    public static void checkArgument(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** Throws an {@link IllegalArgumentException} with the formatted message unless {@code ok}. */
+    public static void checkArgument(boolean ok, String format, Object... args) {
+        if (!ok) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, format, args));
+        }
+    }
+
+    /** Throws a {@link DatasetException} with {@code message} unless {@code ok}. */
+    public static void checkData(boolean ok, String message) {
+        if (!ok) {
+            throw new DatasetException(message);
+        }
+    }
+
+    /** Throws a {@link DatasetException} with the formatted message unless {@code ok}. */
+    public static void checkData(boolean ok, String format, Object... args) {
+        if (!ok) {
+            throw new DatasetException(String.format(Locale.ROOT, format, args));
+        }
+    }
+}
