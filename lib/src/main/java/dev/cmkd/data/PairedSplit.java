@@ -19,9 +19,7 @@ import java.util.List;
  */
 public final class PairedSplit implements BatchSource {
 
-    /**
-     * Produces the samples of a streamed split on demand. Implementations must be thread-safe.
-     */
+    /** Produces the samples of a streamed split on demand. Implementations must be thread-safe. */
     public interface SampleSource {
 
         /**
@@ -33,9 +31,11 @@ public final class PairedSplit implements BatchSource {
 
         /**
          * Returns true if {@link #fill} draws random views (training augmentation), so that two calls for the
-         * same sample may differ; consumers must then not cache anything computed from a sample.
+         * same sample may differ; consumers must then not cache anything computed from a sample. Default false.
          */
-        boolean randomViews();
+        default boolean randomViews() {
+            return false;
+        }
     }
 
     private final String name;
@@ -97,18 +97,10 @@ public final class PairedSplit implements BatchSource {
         }
         List<float[]> held = List.copyOf(values);
         long[] sizes = {sampleShapes.get(0).size(), sampleShapes.get(1).size()};
-        return new SampleSource() {
-            @Override
-            public void fill(int modality, int[] indices, float[] into) {
-                int sample = Math.toIntExact(sizes[modality]);
-                for (int i = 0; i < indices.length; i++) {
-                    System.arraycopy(held.get(modality), indices[i] * sample, into, i * sample, sample);
-                }
-            }
-
-            @Override
-            public boolean randomViews() {
-                return false;
+        return (modality, indices, into) -> {
+            int sample = Math.toIntExact(sizes[modality]);
+            for (int i = 0; i < indices.length; i++) {
+                System.arraycopy(held.get(modality), indices[i] * sample, into, i * sample, sample);
             }
         };
     }
