@@ -73,7 +73,6 @@ public final class CsvFile {
         return table;
     }
 
-    /** Returns the file read. */
     public Path file() {
         return file;
     }

@@ -115,7 +115,6 @@ public final class PairedSplit implements BatchSource {
         return labels.length;
     }
 
-    /** Returns the number of classes. */
     public int numClasses() {
         return numClasses;
     }

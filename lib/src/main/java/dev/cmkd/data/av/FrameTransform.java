@@ -42,7 +42,6 @@ public final class FrameTransform {
         this.size = size;
     }
 
-    /** Returns the output side. */
     public int size() {
         return size;
     }

@@ -268,7 +268,6 @@ public final class PreparedAvLoader {
             return this;
         }
 
-        /** Validates and builds the loader. */
         public PreparedAvLoader build() {
             checkArgument(convention != null,
                     "PreparedAvLoader: setConvention is required (e.g. AvConvention.CREMA_D)");

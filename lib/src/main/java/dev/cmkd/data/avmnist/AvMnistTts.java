@@ -513,25 +513,19 @@ public final class AvMnistTts {
         return check.checked();
     }
 
-    /** The builder's defaults, which the options of {@code kit build-data} show and take. */
+    /** The builder's defaults, which the options of {@code kit build-data} below (each with its help) show and take. */
     private static final Builder DEFAULTS = new Builder();
 
-    /** The folder of the MNIST IDX files. */
     static final Option<Path> MNIST = Option.path("mnist", "the folder of the four MNIST IDX files (plain or .gz);"
             + " none: OUTPUT_DIR/mnist", null, null);
-    /** Renditions of each digit per speaker. */
     static final Option<Integer> REPS = range("reps", 1, 1000, "renditions of each digit per speaker",
             DEFAULTS.reps);
-    /** Train pairs. */
     static final Option<Integer> TRAIN = range("train", 0, 60_000, "train pairs, the first images of MNIST's"
             + " training file", DEFAULTS.trainPairs);
-    /** Validation pairs. */
     static final Option<Integer> VAL = range("val", 0, 60_000, "validation pairs, the next images of MNIST's"
             + " training file (train + val <= 60000)", DEFAULTS.valPairs);
-    /** Test pairs. */
     static final Option<Integer> TEST = range("test", 0, 10_000, "test pairs, the first images of MNIST's t10k"
             + " file", DEFAULTS.testPairs);
-    /** The seed of word orders and pairing. */
     static final Option<Long> SEED = new Option<>("seed", "integer", "the seed of word orders and pairing",
             DEFAULTS.seed, DEFAULTS.seed, text -> {
                 try {
@@ -540,17 +534,13 @@ public final class AvMnistTts {
                     throw new IllegalArgumentException("not a whole number");
                 }
             });
-    /** The speakers to build. */
     static final Option<Speakers> SPEAKERS = new Option<>("speakers", "all|list of integers 0.."
             + (Speaker.ROSTER.size() - 1), "roster indices to build (e.g. 0,1,2,4 for a tiny build; splits and"
             + " prosody stay the full roster's)", Speakers.ALL, Speakers.ALL, Speakers::parse);
-    /** Renditions synthesised in parallel. */
     static final Option<Integer> THREADS = range("threads", 1, 64, "renditions synthesised in parallel (default"
             + " min(2, cores))", DEFAULTS.threads);
-    /** Rebuild even if up to date. */
     static final Option<Boolean> FORCE = Option.flag("force", "rebuild even if an identical, verified build is"
             + " there", false, false);
-    /** Only verify. */
     static final Option<Boolean> VERIFY = Option.flag("verify", "only check OUTPUT_DIR against its "
             + MANIFEST + " (the other settings are not used)", false, false);
 
@@ -778,7 +768,6 @@ public final class AvMnistTts {
             return this;
         }
 
-        /** Validates and builds. */
         public AvMnistTts build() {
             checkArgument(outputDir != null, "AvMnistTts: call setOutputDir(dir)");
             check("reps", reps, 1, 1000);

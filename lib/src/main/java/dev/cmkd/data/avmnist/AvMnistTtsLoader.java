@@ -485,7 +485,6 @@ public final class AvMnistTtsLoader {
             return this;
         }
 
-        /** Validates and builds the loader. */
         public AvMnistTtsLoader build() {
             checkArgument(frontEnd != null, "AvMnistTtsLoader: frontEnd must not be null");
             checkArgument(frontEnd.sampleRate() == SAMPLE_RATE, "AvMnistTtsLoader: frontEnd sampleRate %d must be %d"

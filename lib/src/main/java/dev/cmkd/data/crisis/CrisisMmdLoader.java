@@ -242,7 +242,6 @@ public final class CrisisMmdLoader {
             return this;
         }
 
-        /** Validates and builds. */
         public CrisisMmdLoader build() {
             checkArgument(imageSize >= 8 && maxLength >= 1 && minCount >= 1 && maxVocabulary >= 0 && maxRows >= 1,
                     "CrisisMmdLoader: need optImageSize (%d) >= 8, optMaxLength (%d) >= 1, optMinCount (%d) >= 1,"

@@ -17,7 +17,6 @@ import static dev.cmkd.data.Checks.checkArgument;
  */
 public record Augmentation(int cropHeight, int cropWidth, boolean horizontalFlip) {
 
-    /** Validates the sizes. */
     public Augmentation {
         checkArgument(cropHeight >= 1 && cropWidth >= 1,
                 "Augmentation: crop " + cropHeight + " x " + cropWidth + " must be at least 1 x 1");

@@ -51,7 +51,6 @@ public final class NyuDepthV2 {
         this.maxImages = builder.maxImages;
     }
 
-    /** Returns a builder. */
     public static Builder builder() {
         return new Builder();
     }
@@ -248,7 +247,6 @@ public final class NyuDepthV2 {
             return this;
         }
 
-        /** Validates and builds. */
         public NyuDepthV2 build() {
             if (downsample < 1 || maxImages < 1) {
                 throw new IllegalArgumentException("NyuDepthV2: downsample (" + downsample + ") and maxImages ("

@@ -87,7 +87,6 @@ public final class RgbdSplit implements BatchSource {
         return ids.size();
     }
 
-    /** Returns the id of image {@code i}. */
     public String id(int i) {
         return ids.get(i);
     }
@@ -102,12 +101,10 @@ public final class RgbdSplit implements BatchSource {
         return classNames.size();
     }
 
-    /** Returns the image height. */
     public int height() {
         return height;
     }
 
-    /** Returns the image width. */
     public int width() {
         return width;
     }

@@ -57,7 +57,6 @@ public final class SyntheticRgbd {
         this.seed = builder.seed;
     }
 
-    /** Returns a builder. */
     public static Builder builder() {
         return new Builder();
     }
@@ -304,7 +303,6 @@ public final class SyntheticRgbd {
             return this;
         }
 
-        /** Validates and builds. */
         public SyntheticRgbd build() {
             checkArgument(height >= 4 && width >= 4,
                     "SyntheticRgbd: size " + height + " x " + width + " must be at least 4 x 4");

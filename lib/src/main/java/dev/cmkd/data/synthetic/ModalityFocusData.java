@@ -77,7 +77,6 @@ public final class ModalityFocusData {
         this.classes = builder.classes;
     }
 
-    /** Returns a builder. */
     public static Builder builder() {
         return new Builder();
     }
@@ -104,7 +103,6 @@ public final class ModalityFocusData {
                 (double) k / (2 * decisive - k))).toList();
     }
 
-    /** Returns γ as asked. */
     public double gamma() {
         return gamma;
     }
@@ -119,7 +117,6 @@ public final class ModalityFocusData {
         return shared;
     }
 
-    /** Returns the number of classes. */
     public int classes() {
         return classes;
     }
@@ -275,7 +272,6 @@ public final class ModalityFocusData {
             return this;
         }
 
-        /** Checks the values and builds the generator. */
         public ModalityFocusData build() {
             require(decisive >= 1, "decisive", decisive, ">= 1");
             require(noiseA >= 0, "noiseA", noiseA, ">= 0");
