@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.stream.IntStream;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -80,11 +81,7 @@ public final class Idx {
             if (n == count) {
                 checkEnd(file, in, LABELS_HEADER_BYTES, n, LABELS_HEADER_BYTES + " + " + count + " labels", fix);
             }
-            int[] labels = new int[n];
-            for (int i = 0; i < n; i++) {
-                labels[i] = bytes[i] & 0xff;
-            }
-            return labels;
+            return IntStream.range(0, n).map(i -> bytes[i] & 0xff).toArray();
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": could not read: " + e.getMessage(), e);
         }

@@ -58,10 +58,9 @@ public final class Vocabulary {
         Map<String, Long> frequency = texts.stream().flatMap(List::stream)
                 .filter(token -> !token.equals(PAD) && !token.equals(UNK))
                 .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
-        List<Map.Entry<String, Long>> kept = new ArrayList<>(frequency.entrySet().stream()
-                .filter(e -> e.getValue() >= minCount).toList());
-        kept.sort(Comparator.<Map.Entry<String, Long>>comparingLong(Map.Entry::getValue).reversed()
-                .thenComparing(Map.Entry::getKey));
+        List<Map.Entry<String, Long>> kept = frequency.entrySet().stream().filter(e -> e.getValue() >= minCount)
+                .sorted(Comparator.<Map.Entry<String, Long>>comparingLong(Map.Entry::getValue).reversed()
+                        .thenComparing(Map.Entry::getKey)).toList();
         int size = maxSize == 0 ? kept.size() + 2 : Math.min(maxSize, kept.size() + 2);
         List<String> tokens = new ArrayList<>(List.of(PAD, UNK));
         long[] counts = new long[size];
