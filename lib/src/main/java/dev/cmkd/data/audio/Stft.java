@@ -77,16 +77,12 @@ final class Stft {
         return padding == Padding.REFLECT ? Math.max(fromSegment, pad() + 1) : fromSegment;
     }
 
-    /** Returns {@code 1 + floor((n + 2 pad - segment) / hop)}. */
+    /** Returns {@code 1 + floor((n + 2 pad - segment) / hop)}; throws if there are fewer than the fewest samples. */
     int frames(int samples) {
-        checkLength(samples);
-        return 1 + (samples + 2 * pad() - coefficients.length) / hop;
-    }
-
-    void checkLength(int samples) {
         int minimum = minimumSamples();
         checkArgument(samples >= minimum, "signal of %d samples is too short: segment %d, fftSize %d, padding %s need"
                 + " at least %d", samples, coefficients.length, fftSize, padding, minimum);
+        return 1 + (samples + 2 * pad() - coefficients.length) / hop;
     }
 
     /** Returns the power spectrogram, frame-major: {@code power[t * bins() + k]}. */

@@ -97,22 +97,12 @@ public final class AudioPipeline {
      */
     public float[] apply(float[] clip, SplittableRandom random) {
         checkArgument(clip.length > 0, "the clip has no samples");
-        float[] signal;
-        if (kind.equals("tiled")) {
-            signal = new float[length];
-            for (int i = 0; i < length; i++) {
-                signal[i] = clip[i % clip.length];
-            }
-        } else {
-            // doubling until `length` samples keeps x[p] = clip[p mod n], and start + window <= length
-            int start = random == null ? maxStart / 2 : random.nextInt(maxStart + 1);
-            signal = new float[window];
-            for (int i = 0; i < window; i++) {
-                signal[i] = clip[(start + i) % clip.length];
-            }
-        }
+        boolean tiled = kind.equals("tiled");
+        // tiling, or doubling until `length` samples, keeps x[p] = clip[p mod n]; a crop's start + window <= length
+        int start = tiled ? 0 : random == null ? maxStart / 2 : random.nextInt(maxStart + 1);
+        float[] signal = new float[tiled ? length : window];
         for (int i = 0; i < signal.length; i++) {
-            signal[i] = Math.max(-1f, Math.min(1f, signal[i]));
+            signal[i] = Math.max(-1f, Math.min(1f, clip[(start + i) % clip.length]));
         }
         float[] feature = frontEnd.compute(signal);
         if (width == 0) {
