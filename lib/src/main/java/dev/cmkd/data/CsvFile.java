@@ -1,5 +1,7 @@
 package dev.cmkd.data;
 
+import static dev.cmkd.data.Checks.checkData;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -32,28 +34,22 @@ public final class CsvFile {
 
     /** Reads {@code file}, which must exist and have the {@code required} columns. */
     public static CsvFile read(Path file, List<String> required, String fix) {
-        if (!Files.isRegularFile(file)) {
-            throw new DatasetException("missing file " + file + "; fix: " + fix);
-        }
+        checkData(Files.isRegularFile(file), "missing file " + file + "; fix: " + fix);
         Map<String, Integer> columns = new HashMap<>();
         List<Row> rows = new ArrayList<>();
         CsvFile table = new CsvFile(file, fix, columns, rows);
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line = reader.readLine();
-            if (line == null) {
-                throw new DatasetException(file + " is empty, expected the header " + String.join(",", required)
-                        + "; fix: " + fix);
-            }
+            checkData(line != null, file + " is empty, expected the header " + String.join(",", required)
+                    + "; fix: " + fix);
             List<String> header = split(line.startsWith("\uFEFF") ? line.substring(1) : line);
             for (int i = 0; i < header.size(); i++) {
                 columns.put(header.get(i).trim(), i);
             }
             for (String column : required) {
-                if (!columns.containsKey(column)) {
-                    throw new DatasetException(String.format(Locale.ROOT,
-                            "%s line 1 (header): column '%s' is missing; found %s, expected at least %s; fix: %s",
-                            file, column, header, required, fix));
-                }
+                checkData(columns.containsKey(column),
+                        "%s line 1 (header): column '%s' is missing; found %s, expected at least %s; fix: %s", file,
+                        column, header, required, fix);
             }
             int number = 1;
             while ((line = reader.readLine()) != null) {
@@ -77,7 +73,6 @@ public final class CsvFile {
         return table;
     }
 
-    /** Returns the file read. */
     public Path file() {
         return file;
     }

@@ -8,12 +8,10 @@ public final class DatasetException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    /** Creates the exception. */
     public DatasetException(String message) {
         super(message);
     }
 
-    /** Creates the exception with its cause. */
     public DatasetException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -29,7 +29,6 @@ public final class FileFormatException extends IllegalArgumentException {
         this.file = file;
     }
 
-    /** Returns the offending file. */
     public Path file() {
         return file;
     }

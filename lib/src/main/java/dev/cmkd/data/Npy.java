@@ -1,5 +1,7 @@
 package dev.cmkd.data;
 
+import static dev.cmkd.data.Checks.checkData;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -7,7 +9,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -47,30 +48,24 @@ public final class Npy {
         }
         ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         for (byte b : MAGIC) {
-            if (buffer.remaining() == 0 || buffer.get() != b) {
-                throw new DatasetException(file + ": field 'magic' is not \\x93NUMPY: not an .npy file; fix: " + fix);
-            }
+            checkData(buffer.remaining() > 0 && buffer.get() == b,
+                    file + ": field 'magic' is not \\x93NUMPY: not an .npy file; fix: " + fix);
         }
         int major = buffer.get();
         buffer.get();
         long headerLength = major == 1 ? Short.toUnsignedInt(buffer.getShort()) : Integer.toUnsignedLong(buffer.getInt());
-        if (major < 1 || major > 3 || headerLength > buffer.remaining()) {
-            throw new DatasetException(file + ": field 'version' " + major + " or header length " + headerLength
-                    + " is not supported; fix: " + fix);
-        }
+        checkData(major >= 1 && major <= 3 && headerLength <= buffer.remaining(), file + ": field 'version' " + major
+                + " or header length " + headerLength + " is not supported; fix: " + fix);
         byte[] headerBytes = new byte[(int) headerLength];
         buffer.get(headerBytes);
         String header = new String(headerBytes, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         String descr = find(DESCR, header, "descr", file, fix);
-        if (!"False".equals(find(FORTRAN, header, "fortran_order", file, fix))) {
-            throw new DatasetException(file + ": field 'fortran_order' is True; fix: save a C-ordered array"
-                    + " (numpy.ascontiguousarray) — " + fix);
-        }
+        checkData("False".equals(find(FORTRAN, header, "fortran_order", file, fix)), file + ": field 'fortran_order'"
+                + " is True; fix: save a C-ordered array (numpy.ascontiguousarray) — " + fix);
         String[] dims = find(SHAPE, header, "shape", file, fix).split(",");
-        if (dims.length < 2 || dims[1].isBlank() || (dims.length == 3 && !dims[2].isBlank()) || dims.length > 3) {
-            throw new DatasetException(file + ": field 'shape' is (" + String.join(",", dims)
-                    + "), expected two dimensions (rows, features); fix: " + fix);
-        }
+        checkData(dims.length >= 2 && !dims[1].isBlank() && (dims.length == 2 || dims.length == 3 && dims[2].isBlank()),
+                file + ": field 'shape' is (" + String.join(",", dims) + "), expected two dimensions (rows, features);"
+                        + " fix: " + fix);
         int rows = Integer.parseInt(dims[0].trim());
         int columns = Integer.parseInt(dims[1].trim());
         int width = switch (descr) {
@@ -80,11 +75,8 @@ public final class Npy {
                     + "', expected '<f4' (float32) or '<f8' (float64); fix: " + fix);
         };
         long count = (long) rows * columns;
-        if (buffer.remaining() != count * width) {
-            throw new DatasetException(String.format(Locale.ROOT,
-                    "%s: %d data bytes, expected %d x %d x %d = %d (truncated?); fix: %s", file, buffer.remaining(),
-                    rows, columns, width, count * width, fix));
-        }
+        checkData(buffer.remaining() == count * width, "%s: %d data bytes, expected %d x %d x %d = %d (truncated?);"
+                + " fix: %s", file, buffer.remaining(), rows, columns, width, count * width, fix);
         float[] values = new float[Math.toIntExact(count)];
         for (int i = 0; i < values.length; i++) {
             values[i] = width == 4 ? buffer.getFloat() : (float) buffer.getDouble();
@@ -94,10 +86,8 @@ public final class Npy {
 
     private static String find(Pattern pattern, String header, String field, Path file, String fix) {
         Matcher matcher = pattern.matcher(header);
-        if (!matcher.find()) {
-            throw new DatasetException(file + ": header field '" + field + "' is missing in " + header.trim()
-                    + "; fix: " + fix);
-        }
+        checkData(matcher.find(), file + ": header field '" + field + "' is missing in " + header.trim() + "; fix: "
+                + fix);
         return matcher.group(1);
     }
 }

@@ -1,5 +1,7 @@
 package dev.cmkd.data;
 
+import static dev.cmkd.data.Checks.checkArgument;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -7,7 +9,6 @@ import ai.djl.ndarray.types.Shape;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * One split of a dataset whose samples pair two modalities with one label. The samples are either held in
@@ -18,9 +19,7 @@ import java.util.Locale;
  */
 public final class PairedSplit implements BatchSource {
 
-    /**
-     * Produces the samples of a streamed split on demand. Implementations must be thread-safe.
-     */
+    /** Produces the samples of a streamed split on demand. Implementations must be thread-safe. */
     public interface SampleSource {
 
         /**
@@ -32,9 +31,11 @@ public final class PairedSplit implements BatchSource {
 
         /**
          * Returns true if {@link #fill} draws random views (training augmentation), so that two calls for the
-         * same sample may differ; consumers must then not cache anything computed from a sample.
+         * same sample may differ; consumers must then not cache anything computed from a sample. Default false.
          */
-        boolean randomViews();
+        default boolean randomViews() {
+            return false;
+        }
     }
 
     private final String name;
@@ -62,9 +63,8 @@ public final class PairedSplit implements BatchSource {
 
     private PairedSplit(String name, List<String> modalities, List<Shape> sampleShapes, int[] labels,
             int numClasses, SampleSource source) {
-        if (modalities.size() != 2 || sampleShapes.size() != 2) {
-            throw new IllegalArgumentException("PairedSplit " + name + ": exactly two modalities are needed");
-        }
+        checkArgument(modalities.size() == 2 && sampleShapes.size() == 2,
+                "PairedSplit " + name + ": exactly two modalities are needed");
         for (int label : labels) {
             if (label < 0 || label >= numClasses) {
                 throw new IllegalArgumentException("PairedSplit " + name + ": label " + label + " outside [0, "
@@ -87,31 +87,20 @@ public final class PairedSplit implements BatchSource {
 
     private static SampleSource inMemory(String name, List<String> modalities, List<float[]> values,
             List<Shape> sampleShapes, int[] labels) {
-        if (values.size() != 2 || sampleShapes.size() != 2) {
-            throw new IllegalArgumentException("PairedSplit " + name + ": exactly two modalities are needed");
-        }
+        checkArgument(values.size() == 2 && sampleShapes.size() == 2,
+                "PairedSplit " + name + ": exactly two modalities are needed");
         for (int m = 0; m < 2; m++) {
             long expected = (long) labels.length * sampleShapes.get(m).size();
-            if (values.get(m).length != expected) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT,
-                        "PairedSplit %s: modality %s has %d values, expected %d samples x %s = %d", name,
-                        modalities.get(m), values.get(m).length, labels.length, sampleShapes.get(m), expected));
-            }
+            checkArgument(values.get(m).length == expected,
+                    "PairedSplit %s: modality %s has %d values, expected %d samples x %s = %d", name, modalities.get(m),
+                    values.get(m).length, labels.length, sampleShapes.get(m), expected);
         }
         List<float[]> held = List.copyOf(values);
         long[] sizes = {sampleShapes.get(0).size(), sampleShapes.get(1).size()};
-        return new SampleSource() {
-            @Override
-            public void fill(int modality, int[] indices, float[] into) {
-                int sample = Math.toIntExact(sizes[modality]);
-                for (int i = 0; i < indices.length; i++) {
-                    System.arraycopy(held.get(modality), indices[i] * sample, into, i * sample, sample);
-                }
-            }
-
-            @Override
-            public boolean randomViews() {
-                return false;
+        return (modality, indices, into) -> {
+            int sample = Math.toIntExact(sizes[modality]);
+            for (int i = 0; i < indices.length; i++) {
+                System.arraycopy(held.get(modality), indices[i] * sample, into, i * sample, sample);
             }
         };
     }
@@ -126,7 +115,6 @@ public final class PairedSplit implements BatchSource {
         return labels.length;
     }
 
-    /** Returns the number of classes. */
     public int numClasses() {
         return numClasses;
     }
@@ -139,10 +127,7 @@ public final class PairedSplit implements BatchSource {
     /** Returns the index (0 or 1) of a modality, or throws naming the known ones. */
     public int modalityIndex(String modality) {
         int index = modalities.indexOf(modality);
-        if (index < 0) {
-            throw new IllegalArgumentException("no modality '" + modality + "' in split " + name + "; it has "
-                    + modalities);
-        }
+        checkArgument(index >= 0, "no modality '" + modality + "' in split " + name + "; it has " + modalities);
         return index;
     }
 

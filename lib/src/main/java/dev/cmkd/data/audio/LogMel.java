@@ -233,7 +233,6 @@ public final class LogMel implements AudioFrontEnd {
             return this;
         }
 
-        /** Validates and builds the front-end. */
         public LogMel build() {
             String owner = "LogMel";
             require(owner, sampleRate >= 1, "sampleRate", sampleRate, "at least 1 Hz");

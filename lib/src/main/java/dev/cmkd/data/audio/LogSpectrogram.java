@@ -283,7 +283,6 @@ public final class LogSpectrogram implements AudioFrontEnd {
             return this;
         }
 
-        /** Validates and builds the front-end. */
         public LogSpectrogram build() {
             String owner = "LogSpectrogram";
             require(owner, sampleRate >= 1, "sampleRate", sampleRate, "at least 1 Hz");

@@ -1,5 +1,7 @@
 package dev.cmkd.data.audio;
 
+import static dev.cmkd.data.Checks.checkArgument;
+
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
@@ -75,18 +77,12 @@ final class Stft {
         return padding == Padding.REFLECT ? Math.max(fromSegment, pad() + 1) : fromSegment;
     }
 
-    /** Returns {@code 1 + floor((n + 2 pad - segment) / hop)}. */
+    /** Returns {@code 1 + floor((n + 2 pad - segment) / hop)}; throws if there are fewer than the fewest samples. */
     int frames(int samples) {
-        checkLength(samples);
+        int minimum = minimumSamples();
+        checkArgument(samples >= minimum, "signal of %d samples is too short: segment %d, fftSize %d, padding %s need"
+                + " at least %d", samples, coefficients.length, fftSize, padding, minimum);
         return 1 + (samples + 2 * pad() - coefficients.length) / hop;
-    }
-
-    void checkLength(int samples) {
-        if (samples < minimumSamples()) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "signal of %d samples is too short: segment %d, fftSize %d, padding %s need at least %d",
-                    samples, coefficients.length, fftSize, padding, minimumSamples()));
-        }
     }
 
     /** Returns the power spectrogram, frame-major: {@code power[t * bins() + k]}. */

@@ -1,5 +1,8 @@
 package dev.cmkd.data.audio;
 
+import static dev.cmkd.data.Checks.checkArgument;
+import static dev.cmkd.data.Checks.checkFile;
+
 import dev.cmkd.data.FileFormatException;
 import dev.cmkd.results.ResultFiles;
 
@@ -11,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /**
  * Reads and writes 16-bit PCM WAV files, the audio format of the kit's data contracts.
@@ -97,11 +99,9 @@ public final class Wav {
      */
     public static float[] readMono16(Path file, int expectedSampleRate) {
         Clip clip = read(file);
-        if (clip.sampleRate() != expectedSampleRate) {
-            throw new FileFormatException(file, String.format(Locale.ROOT,
-                    "%s: field 'sample rate' is %d Hz, expected %d Hz; resample it (e.g. sox in.wav -r %d out.wav)",
-                    file, clip.sampleRate(), expectedSampleRate, expectedSampleRate));
-        }
+        checkFile(clip.sampleRate() == expectedSampleRate, file,
+                "%s: field 'sample rate' is %d Hz, expected %d Hz; resample it (e.g. sox in.wav -r %d out.wav)", file,
+                clip.sampleRate(), expectedSampleRate, expectedSampleRate);
         return clip.samples();
     }
 
@@ -135,9 +135,7 @@ public final class Wav {
     }
 
     private static void checkSampleRate(String method, int sampleRate) {
-        if (sampleRate < 1) {
-            throw new IllegalArgumentException(method + ": sampleRate " + sampleRate + " must be at least 1 Hz");
-        }
+        checkArgument(sampleRate >= 1, method + ": sampleRate " + sampleRate + " must be at least 1 Hz");
     }
 
     private static byte[] bytes(Path file) {
@@ -167,10 +165,8 @@ public final class Wav {
             if (id.equals("fmt ")) {
                 format = checkFormat(file, buffer, body, size, mono);
             } else if (id.equals("data")) {
-                if (format == null) {
-                    throw new FileFormatException(file, file + ": field 'fmt chunk' is missing before the data"
-                            + " chunk; rewrite the file (e.g. sox in.wav -b 16 out.wav)");
-                }
+                checkFile(format != null, file, "%s: field 'fmt chunk' is missing before the data chunk; rewrite the"
+                        + " file (e.g. sox in.wav -b 16 out.wav)", file);
                 int available = bytes.length - body;
                 int length = (int) Math.min(size, available) & ~1;
                 short[] samples = new short[length / 2];
@@ -190,10 +186,9 @@ public final class Wav {
 
     /** Checks the fmt chunk and returns its sample rate and channels. */
     private static Format checkFormat(Path file, ByteBuffer buffer, int body, long size, boolean mono) {
-        if (size < 16 || body + 16 > buffer.limit()) {
-            throw new FileFormatException(file, file + ": field 'fmt chunk' has " + size
-                    + " bytes, expected at least 16; the file is truncated; regenerate it");
-        }
+        checkFile(size >= 16 && body + 16 <= buffer.limit(), file,
+                "%s: field 'fmt chunk' has %d bytes, expected at least 16; the file is truncated; regenerate it", file,
+                size);
         int format = Short.toUnsignedInt(buffer.getShort(body));
         int channels = Short.toUnsignedInt(buffer.getShort(body + 2));
         int sampleRate = buffer.getInt(body + 4);
@@ -201,26 +196,16 @@ public final class Wav {
         if (format == FORMAT_EXTENSIBLE && size >= 26 && body + 26 <= buffer.limit()) {
             format = Short.toUnsignedInt(buffer.getShort(body + 24));
         }
-        if (format != FORMAT_PCM) {
-            throw new FileFormatException(file, String.format(Locale.ROOT,
-                    "%s: field 'format' is %s, expected 1 (integer PCM); convert it (e.g. sox in.wav -e signed-integer -b 16 out.wav)",
-                    file, format == 3 ? "3 (IEEE float)" : String.valueOf(format)));
-        }
-        if (mono && channels != 1) {
-            throw new FileFormatException(file, String.format(Locale.ROOT,
-                    "%s: field 'channels' is %d, expected 1 (mono); convert it (e.g. sox in.wav -c 1 out.wav)",
-                    file, channels));
-        }
-        if (bits != 16) {
-            throw new FileFormatException(file, String.format(Locale.ROOT,
-                    "%s: field 'bits per sample' is %d, expected 16; convert it (e.g. sox in.wav -b 16 out.wav)",
-                    file, bits));
-        }
-        if (sampleRate <= 0) {
-            throw new FileFormatException(file, String.format(Locale.ROOT,
-                    "%s: field 'sample rate' is %d Hz, expected a positive rate; regenerate the file",
-                    file, Integer.toUnsignedLong(sampleRate)));
-        }
+        checkFile(format == FORMAT_PCM, file, "%s: field 'format' is %s, expected 1 (integer PCM); convert it (e.g."
+                + " sox in.wav -e signed-integer -b 16 out.wav)", file, format == 3 ? "3 (IEEE float)" : format);
+        checkFile(!mono || channels == 1, file,
+                "%s: field 'channels' is %d, expected 1 (mono); convert it (e.g. sox in.wav -c 1 out.wav)", file,
+                channels);
+        checkFile(bits == 16, file,
+                "%s: field 'bits per sample' is %d, expected 16; convert it (e.g. sox in.wav -b 16 out.wav)", file,
+                bits);
+        checkFile(sampleRate > 0, file, "%s: field 'sample rate' is %d Hz, expected a positive rate; regenerate the"
+                + " file", file, Integer.toUnsignedLong(sampleRate));
         return new Format(sampleRate, channels);
     }
 

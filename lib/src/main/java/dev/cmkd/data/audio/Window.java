@@ -1,5 +1,7 @@
 package dev.cmkd.data.audio;
 
+import static dev.cmkd.data.Checks.checkArgument;
+
 import java.util.Locale;
 
 /**
@@ -41,17 +43,13 @@ public final class Window {
 
     /** The periodic Tukey (tapered cosine) window; {@code alpha} in [0, 1] is the tapered fraction. */
     public static Window tukey(double alpha) {
-        if (!(alpha >= 0 && alpha <= 1)) {
-            throw new IllegalArgumentException("Window.tukey: alpha " + alpha + " must lie in [0, 1]");
-        }
+        checkArgument(alpha >= 0 && alpha <= 1, "Window.tukey: alpha " + alpha + " must lie in [0, 1]");
         return new Window(alpha);
     }
 
     /** Returns the {@code length} periodic window coefficients. */
     public double[] coefficients(int length) {
-        if (length < 1) {
-            throw new IllegalArgumentException("Window: length " + length + " must be at least 1");
-        }
+        checkArgument(length >= 1, "Window: length " + length + " must be at least 1");
         double[] w = new double[length];
         if (alpha == 0) {
             java.util.Arrays.fill(w, 1);

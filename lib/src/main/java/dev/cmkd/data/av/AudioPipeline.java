@@ -1,11 +1,12 @@
 package dev.cmkd.data.av;
 
+import static dev.cmkd.data.Checks.checkArgument;
+
 import ai.djl.ndarray.types.Shape;
 import dev.cmkd.data.audio.AudioFrontEnd;
 import dev.cmkd.data.audio.LogSpectrogram;
 
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -53,10 +54,8 @@ public final class AudioPipeline {
      * 0}) numpy's cyclic resize to {@code width} frames.
      */
     public static AudioPipeline tiled(AudioFrontEnd frontEnd, int length, int width) {
-        if (length < 1 || width < 0) {
-            throw new IllegalArgumentException("AudioPipeline.tiled: length " + length + " must be >= 1 and width "
-                    + width + " >= 0");
-        }
+        checkArgument(length >= 1 && width >= 0,
+                "AudioPipeline.tiled: length " + length + " must be >= 1 and width " + width + " >= 0");
         frontEnd.outputShape(length);
         return new AudioPipeline("tiled", frontEnd, length, width, 0, 0);
     }
@@ -66,10 +65,9 @@ public final class AudioPipeline {
      * starting in {@code [0, maxStart]} (random in training, {@code maxStart / 2} otherwise), clip, front-end.
      */
     public static AudioPipeline cropped(AudioFrontEnd frontEnd, int minimum, int window, int maxStart) {
-        if (window < 1 || maxStart < 0 || minimum < maxStart + window) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "AudioPipeline.cropped: need window (%d)"
-                    + " >= 1, maxStart (%d) >= 0 and minimum (%d) >= maxStart + window", window, maxStart, minimum));
-        }
+        checkArgument(window >= 1 && maxStart >= 0 && minimum >= maxStart + window, "AudioPipeline.cropped: need"
+                + " window (%d) >= 1, maxStart (%d) >= 0 and minimum (%d) >= maxStart + window", window, maxStart,
+                minimum);
         frontEnd.outputShape(window);
         return new AudioPipeline("cropped", frontEnd, minimum, 0, window, maxStart);
     }
@@ -98,25 +96,13 @@ public final class AudioPipeline {
      * @throws IllegalArgumentException if the clip is empty
      */
     public float[] apply(float[] clip, SplittableRandom random) {
-        if (clip.length == 0) {
-            throw new IllegalArgumentException("the clip has no samples");
-        }
-        float[] signal;
-        if (kind.equals("tiled")) {
-            signal = new float[length];
-            for (int i = 0; i < length; i++) {
-                signal[i] = clip[i % clip.length];
-            }
-        } else {
-            // doubling until `length` samples keeps x[p] = clip[p mod n], and start + window <= length
-            int start = random == null ? maxStart / 2 : random.nextInt(maxStart + 1);
-            signal = new float[window];
-            for (int i = 0; i < window; i++) {
-                signal[i] = clip[(start + i) % clip.length];
-            }
-        }
+        checkArgument(clip.length > 0, "the clip has no samples");
+        boolean tiled = kind.equals("tiled");
+        // tiling, or doubling until `length` samples, keeps x[p] = clip[p mod n]; a crop's start + window <= length
+        int start = tiled ? 0 : random == null ? maxStart / 2 : random.nextInt(maxStart + 1);
+        float[] signal = new float[tiled ? length : window];
         for (int i = 0; i < signal.length; i++) {
-            signal[i] = Math.max(-1f, Math.min(1f, signal[i]));
+            signal[i] = Math.max(-1f, Math.min(1f, clip[(start + i) % clip.length]));
         }
         float[] feature = frontEnd.compute(signal);
         if (width == 0) {

@@ -1,10 +1,11 @@
 package dev.cmkd.data.av;
 
+import static dev.cmkd.data.Checks.checkArgument;
+
 import ai.djl.ndarray.types.Shape;
 import dev.cmkd.data.audio.LogSpectrogram;
 
 import java.util.List;
-import java.util.Locale;
 
 /**
  * What one audio-visual benchmark looks like once prepared: its name, class count, the audio clips' sample
@@ -49,10 +50,8 @@ public record AvConvention(String name, int numClasses, AudioPipeline audio, int
 
     /** Validates the values. */
     public AvConvention {
-        if (numClasses < 2 || frameSize < 1) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "AvConvention %s: numClasses %d must be >= 2 and frameSize %d >= 1", name, numClasses, frameSize));
-        }
+        checkArgument(numClasses >= 2 && frameSize >= 1, "AvConvention %s: numClasses %d must be >= 2 and frameSize"
+                + " %d >= 1", name, numClasses, frameSize);
     }
 
     /** Returns the shape of one visual input, {@code (3, frameSize, frameSize)}. */

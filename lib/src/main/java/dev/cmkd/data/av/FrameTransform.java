@@ -1,5 +1,7 @@
 package dev.cmkd.data.av;
 
+import static dev.cmkd.data.Checks.checkArgument;
+
 import java.util.SplittableRandom;
 
 /**
@@ -36,13 +38,10 @@ public final class FrameTransform {
 
     /** Creates the transform to {@code size x size} (224 in the paper). */
     public FrameTransform(int size) {
-        if (size < 1) {
-            throw new IllegalArgumentException("FrameTransform: size " + size + " must be at least 1");
-        }
+        checkArgument(size >= 1, "FrameTransform: size " + size + " must be at least 1");
         this.size = size;
     }
 
-    /** Returns the output side. */
     public int size() {
         return size;
     }

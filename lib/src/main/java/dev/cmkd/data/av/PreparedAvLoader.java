@@ -1,5 +1,8 @@
 package dev.cmkd.data.av;
 
+import static dev.cmkd.data.Checks.checkArgument;
+import static dev.cmkd.data.Checks.checkData;
+
 import dev.cmkd.data.BatchSource;
 import dev.cmkd.data.PairedSplit;
 import dev.cmkd.data.audio.Wav;
@@ -93,14 +96,10 @@ public final class PreparedAvLoader {
      * @throws IllegalArgumentException if {@code split} is not a known split name
      */
     public PairedSplit load(Path root, String split) {
-        if (!SPLITS.contains(split)) {
-            throw new IllegalArgumentException("PreparedAvLoader.load: split '" + split + "' must be one of " + SPLITS);
-        }
+        checkArgument(SPLITS.contains(split), "PreparedAvLoader.load: split '" + split + "' must be one of " + SPLITS);
         String fix = convention.fix();
-        if (!Files.isDirectory(root)) {
-            throw new DatasetException("prepared " + convention.name() + " dataset not found: " + root
-                    + " is not a directory; fix: " + fix);
-        }
+        checkData(Files.isDirectory(root), "prepared " + convention.name() + " dataset not found: " + root
+                + " is not a directory; fix: " + fix);
         CsvFile table = CsvFile.read(root.resolve(CLIPS), COLUMNS, fix);
         Map<Integer, String> classNames = new HashMap<>();
         Map<String, Integer> perSplit = new TreeMap<>();
@@ -123,10 +122,8 @@ public final class PreparedAvLoader {
                 clips.add(clip(root, table.file(), row, id, label));
             }
         }
-        if (clips.isEmpty()) {
-            throw new DatasetException(String.format(Locale.ROOT, "%s has no row with split '%s' (rows per split:"
-                    + " %s); fix: %s", table.file(), split, perSplit, fix));
-        }
+        checkData(!clips.isEmpty(), "%s has no row with split '%s' (rows per split: %s); fix: %s", table.file(), split,
+                perSplit, fix);
         int[] labels = clips.stream().mapToInt(Clip::label).toArray();
         boolean random = augment && split.equals("train");
         return PairedSplit.streamed(split, AvConvention.MODALITIES, convention.sampleShapes(), labels,
@@ -146,15 +143,11 @@ public final class PreparedAvLoader {
                     + " directory %s (%s); fix: %s", tableFile, row.line(), id, frameDir, e.getMessage(),
                     convention.fix()), e);
         }
-        if (frameFiles.isEmpty()) {
-            throw new DatasetException(String.format(Locale.ROOT, "%s line %d, field 'id': %s holds no .jpg frame;"
-                    + " fix: %s", tableFile, row.line(), frameDir, convention.fix()));
-        }
+        checkData(!frameFiles.isEmpty(), "%s line %d, field 'id': %s holds no .jpg frame; fix: %s", tableFile,
+                row.line(), frameDir, convention.fix());
         Path audio = root.resolve("audio").resolve(id + ".wav");
-        if (!Files.isRegularFile(audio)) {
-            throw new DatasetException(String.format(Locale.ROOT, "%s line %d, field 'id': missing audio file %s;"
-                    + " fix: %s", tableFile, row.line(), audio, convention.fix()));
-        }
+        checkData(Files.isRegularFile(audio), "%s line %d, field 'id': missing audio file %s; fix: %s", tableFile,
+                row.line(), audio, convention.fix());
         return new Clip(row.line(), label, frameFiles, audio);
     }
 
@@ -201,10 +194,8 @@ public final class PreparedAvLoader {
         private float[] readAudio(Clip clip) {
             try {
                 float[] samples = Wav.readMono16(clip.audio(), convention.audio().sampleRate());
-                if (samples.length == 0) {
-                    throw new DatasetException(String.format(Locale.ROOT, "%s: field 'samples' is 0 (an empty clip),"
-                            + " listed on %s line %d; fix: %s", clip.audio(), table, clip.line(), convention.fix()));
-                }
+                checkData(samples.length > 0, "%s: field 'samples' is 0 (an empty clip), listed on %s line %d; fix: %s",
+                        clip.audio(), table, clip.line(), convention.fix());
                 return samples;
             } catch (FileFormatException | UncheckedIOException e) {
                 throw new DatasetException(String.format(Locale.ROOT, "%s (listed on %s line %d): %s; fix: %s",
@@ -221,11 +212,8 @@ public final class PreparedAvLoader {
                         + " JPEG (%s); fix: delete it and %s", frame, table, clip.line(), e.getMessage(),
                         convention.fix()), e);
             }
-            if (image == null) {
-                throw new DatasetException(String.format(Locale.ROOT, "%s (listed on %s line %d): no image reader"
-                        + " accepts it (not a baseline JPEG?); fix: delete it and %s", frame, table, clip.line(),
-                        convention.fix()));
-            }
+            checkData(image != null, "%s (listed on %s line %d): no image reader accepts it (not a baseline JPEG?);"
+                    + " fix: delete it and %s", frame, table, clip.line(), convention.fix());
             return image;
         }
     }
@@ -280,15 +268,10 @@ public final class PreparedAvLoader {
             return this;
         }
 
-        /** Validates and builds the loader. */
         public PreparedAvLoader build() {
-            if (convention == null) {
-                throw new IllegalArgumentException("PreparedAvLoader: setConvention is required (e.g."
-                        + " AvConvention.CREMA_D)");
-            }
-            if (maxClips < 1) {
-                throw new IllegalArgumentException("PreparedAvLoader: maxClips " + maxClips + " must be at least 1");
-            }
+            checkArgument(convention != null,
+                    "PreparedAvLoader: setConvention is required (e.g. AvConvention.CREMA_D)");
+            checkArgument(maxClips >= 1, "PreparedAvLoader: maxClips " + maxClips + " must be at least 1");
             return new PreparedAvLoader(this);
         }
     }

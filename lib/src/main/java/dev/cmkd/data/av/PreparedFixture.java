@@ -1,5 +1,7 @@
 package dev.cmkd.data.av;
 
+import static dev.cmkd.data.Checks.checkArgument;
+
 import dev.cmkd.data.audio.Wav;
 import dev.cmkd.results.ResultFiles;
 
@@ -31,10 +33,8 @@ public final class PreparedFixture {
      */
     public static Path write(Path root, AvConvention convention, int classes, int[] perSplit, int width, int height,
             long seed) {
-        if (classes < 2 || classes > convention.numClasses() || perSplit.length != 3) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "PreparedFixture: classes %d must lie in"
-                    + " [2, %d] and perSplit must hold 3 counts", classes, convention.numClasses()));
-        }
+        checkArgument(classes >= 2 && classes <= convention.numClasses() && perSplit.length == 3, "PreparedFixture:"
+                + " classes %d must lie in [2, %d] and perSplit must hold 3 counts", classes, convention.numClasses());
         SplittableRandom random = new SplittableRandom(seed);
         StringBuilder table = new StringBuilder("id,label,split,class\n");
         int rate = convention.audio().sampleRate();

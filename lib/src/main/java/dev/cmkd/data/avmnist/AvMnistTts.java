@@ -1,5 +1,7 @@
 package dev.cmkd.data.avmnist;
 
+import static dev.cmkd.data.Checks.checkArgument;
+
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -248,17 +250,12 @@ public final class AvMnistTts {
             SplittableRandom random, Split split, String imageSet, int[] labels, int from, int to) {
         for (int index = from; index < to; index++) {
             int label = labels[index];
-            if (label > 9) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT,
-                        "%s label %d of image %d is not a digit", imageSet, label, index));
-            }
+            checkArgument(label <= 9, "%s label %d of image %d is not a digit", imageSet, label, index);
             List<Clip> options = candidates.getOrDefault(split, Map.of()).getOrDefault(label, List.of());
-            if (options.isEmpty()) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT,
-                        "no clip of digit %d by a %s speaker: choose speakers with i mod 5 %s, or pair no %s images",
-                        label, split.csvName(), split == Split.TEST ? "== 2" : split == Split.VALIDATION ? "== 4"
-                                : "in {0, 1, 3}", split.csvName()));
-            }
+            checkArgument(!options.isEmpty(),
+                    "no clip of digit %d by a %s speaker: choose speakers with i mod 5 %s, or pair no %s images", label,
+                    split.csvName(), split == Split.TEST ? "== 2" : split == Split.VALIDATION ? "== 4" : "in {0, 1, 3}",
+                    split.csvName());
             Clip clip = options.get(random.nextInt(options.size()));
             pairs.add(new Pair(split, imageSet, index, label, clip.wav()));
         }
@@ -415,16 +412,11 @@ public final class AvMnistTts {
         Path imagesFile = Idx.resolve(mnistDir, imagesName, MNIST_FIX);
         int[] labels = Idx.readLabels(labelsFile, MNIST_FIX);
         int images = Idx.count(imagesFile, MNIST_FIX);
-        if (images != labels.length) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "%s: field 'count' is %d but %s holds %d labels; the MNIST files do not belong together",
-                    imagesFile, images, labelsFile.getFileName(), labels.length));
-        }
-        if (needed > labels.length) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "AvMnistTts: %s pairs %d exceed the %d images of %s", what, needed, labels.length,
-                    labelsFile.getFileName()));
-        }
+        checkArgument(images == labels.length,
+                "%s: field 'count' is %d but %s holds %d labels; the MNIST files do not belong together", imagesFile,
+                images, labelsFile.getFileName(), labels.length);
+        checkArgument(needed <= labels.length, "AvMnistTts: %s pairs %d exceed the %d images of %s", what, needed,
+                labels.length, labelsFile.getFileName());
         return labels;
     }
 
@@ -521,25 +513,19 @@ public final class AvMnistTts {
         return check.checked();
     }
 
-    /** The builder's defaults, which the options of {@code kit build-data} show and take. */
+    /** The builder's defaults, which the options of {@code kit build-data} below (each with its help) show and take. */
     private static final Builder DEFAULTS = new Builder();
 
-    /** The folder of the MNIST IDX files. */
     static final Option<Path> MNIST = Option.path("mnist", "the folder of the four MNIST IDX files (plain or .gz);"
             + " none: OUTPUT_DIR/mnist", null, null);
-    /** Renditions of each digit per speaker. */
     static final Option<Integer> REPS = range("reps", 1, 1000, "renditions of each digit per speaker",
             DEFAULTS.reps);
-    /** Train pairs. */
     static final Option<Integer> TRAIN = range("train", 0, 60_000, "train pairs, the first images of MNIST's"
             + " training file", DEFAULTS.trainPairs);
-    /** Validation pairs. */
     static final Option<Integer> VAL = range("val", 0, 60_000, "validation pairs, the next images of MNIST's"
             + " training file (train + val <= 60000)", DEFAULTS.valPairs);
-    /** Test pairs. */
     static final Option<Integer> TEST = range("test", 0, 10_000, "test pairs, the first images of MNIST's t10k"
             + " file", DEFAULTS.testPairs);
-    /** The seed of word orders and pairing. */
     static final Option<Long> SEED = new Option<>("seed", "integer", "the seed of word orders and pairing",
             DEFAULTS.seed, DEFAULTS.seed, text -> {
                 try {
@@ -548,17 +534,13 @@ public final class AvMnistTts {
                     throw new IllegalArgumentException("not a whole number");
                 }
             });
-    /** The speakers to build. */
     static final Option<Speakers> SPEAKERS = new Option<>("speakers", "all|list of integers 0.."
             + (Speaker.ROSTER.size() - 1), "roster indices to build (e.g. 0,1,2,4 for a tiny build; splits and"
             + " prosody stay the full roster's)", Speakers.ALL, Speakers.ALL, Speakers::parse);
-    /** Renditions synthesised in parallel. */
     static final Option<Integer> THREADS = range("threads", 1, 64, "renditions synthesised in parallel (default"
             + " min(2, cores))", DEFAULTS.threads);
-    /** Rebuild even if up to date. */
     static final Option<Boolean> FORCE = Option.flag("force", "rebuild even if an identical, verified build is"
             + " there", false, false);
-    /** Only verify. */
     static final Option<Boolean> VERIFY = Option.flag("verify", "only check OUTPUT_DIR against its "
             + MANIFEST + " (the other settings are not used)", false, false);
 
@@ -586,9 +568,7 @@ public final class AvMnistTts {
                         throw new IllegalArgumentException(String.format(Locale.ROOT, "a list with '%s', not a"
                                 + " roster index in [0, %d]", item, last));
                     }).toArray();
-            if (indices.length == 0) {
-                throw new IllegalArgumentException("an empty list");
-            }
+            checkArgument(indices.length > 0, "an empty list");
             return new Speakers(indices);
         }
 
@@ -608,9 +588,7 @@ public final class AvMnistTts {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("not a whole number");
             }
-            if (value < min || value > max) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT, "outside [%d, %d]", min, max));
-            }
+            checkArgument(value >= min && value <= max, "outside [%d, %d]", min, max);
             return value;
         });
     }
@@ -790,35 +768,25 @@ public final class AvMnistTts {
             return this;
         }
 
-        /** Validates and builds. */
         public AvMnistTts build() {
-            if (outputDir == null) {
-                throw new IllegalArgumentException("AvMnistTts: call setOutputDir(dir)");
-            }
+            checkArgument(outputDir != null, "AvMnistTts: call setOutputDir(dir)");
             check("reps", reps, 1, 1000);
             check("trainPairs", trainPairs, 0, 60_000);
             check("valPairs", valPairs, 0, 60_000 - trainPairs);
             check("testPairs", testPairs, 0, 10_000);
             check("threads", threads, 1, 64);
             if (speakers != null) {
-                if (speakers.length == 0) {
-                    throw new IllegalArgumentException("AvMnistTts: speakers must not be empty");
-                }
+                checkArgument(speakers.length > 0, "AvMnistTts: speakers must not be empty");
                 for (int index : speakers) {
                     check("speaker", index, 0, Speaker.ROSTER.size() - 1);
                 }
             }
-            if (progress == null) {
-                throw new IllegalArgumentException("AvMnistTts: progress must not be null");
-            }
+            checkArgument(progress != null, "AvMnistTts: progress must not be null");
             return new AvMnistTts(this);
         }
 
         private static void check(String name, long value, long min, long max) {
-            if (value < min || value > max) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT,
-                        "AvMnistTts: %s %d outside [%d, %d]", name, value, min, max));
-            }
+            checkArgument(value >= min && value <= max, "AvMnistTts: %s %d outside [%d, %d]", name, value, min, max);
         }
     }
 }

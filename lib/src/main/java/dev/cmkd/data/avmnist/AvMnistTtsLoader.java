@@ -1,5 +1,8 @@
 package dev.cmkd.data.avmnist;
 
+import static dev.cmkd.data.Checks.checkArgument;
+import static dev.cmkd.data.Checks.checkData;
+
 import dev.cmkd.data.BatchSource;
 import dev.cmkd.data.CsvFile;
 import dev.cmkd.data.DatasetException;
@@ -135,12 +138,8 @@ public final class AvMnistTtsLoader {
      * @throws IllegalArgumentException if {@code split} is not a known split name
      */
     public PairedSplit load(Path root, String split) {
-        if (!SPLITS.contains(split)) {
-            throw new IllegalArgumentException("AvMnistTtsLoader.load: split '" + split + "' must be one of " + SPLITS);
-        }
-        if (!Files.isDirectory(root)) {
-            throw new DatasetException("AV-MNIST-TTS root " + root + " is not a directory; fix: " + FIX);
-        }
+        checkArgument(SPLITS.contains(split), "AvMnistTtsLoader.load: split '" + split + "' must be one of " + SPLITS);
+        checkData(Files.isDirectory(root), "AV-MNIST-TTS root " + root + " is not a directory; fix: " + FIX);
         CsvFile pairs = CsvFile.read(root.resolve("pairs.csv"), PAIR_COLUMNS, FIX);
         List<Pair> all = new ArrayList<>();
         for (CsvFile.Row row : pairs.rows()) {
@@ -165,10 +164,8 @@ public final class AvMnistTtsLoader {
         float[] imageValues = images(selected, images);
         if (imageEnergy != null || imageNormalization == ImageNormalization.TRAIN_STANDARDIZED) {
             List<Pair> train = kept(all, "train");
-            if (train.isEmpty()) {
-                throw new DatasetException(pairs.file() + " has no row with split 'train', needed for the"
-                        + " image projection and statistics; fix: " + FIX);
-            }
+            checkData(!train.isEmpty(), pairs.file() + " has no row with split 'train', needed for the image"
+                    + " projection and statistics; fix: " + FIX);
             for (Pair pair : train) {
                 checkImage(root, pair, images, labels);
             }
@@ -230,18 +227,13 @@ public final class AvMnistTtsLoader {
         int[] setLabels = labels.computeIfAbsent(pair.imageSet, s -> {
             Path file = root.resolve("mnist").resolve(s + "-labels-idx1-ubyte");
             int[] read = mnist(() -> Idx.readLabels(file, FIX));
-            if (read.length != set.count()) {
-                throw new DatasetException(String.format(Locale.ROOT,
-                        "%s: field 'count' is %d, but %s holds %d images; fix: %s", file, read.length, set.file(),
-                        set.count(), FIX));
-            }
+            checkData(read.length == set.count(), "%s: field 'count' is %d, but %s holds %d images; fix: %s", file,
+                    read.length, set.file(), set.count(), FIX);
             return read;
         });
-        if (set.rows() != IMAGE_SIDE || set.columns() != IMAGE_SIDE) {
-            throw new DatasetException(String.format(Locale.ROOT,
-                    "%s: field 'rows x cols' is %d x %d, expected 28 x 28; fix: %s", set.file(), set.rows(),
-                    set.columns(), FIX));
-        }
+        checkData(set.rows() == IMAGE_SIDE && set.columns() == IMAGE_SIDE,
+                "%s: field 'rows x cols' is %d x %d, expected 28 x 28; fix: %s", set.file(), set.rows(), set.columns(),
+                FIX);
         if (pair.imageIndex >= set.count()) {
             throw pair.row.error("image_index", String.valueOf(pair.imageIndex),
                     "an integer in [0, " + set.count() + ") (images in " + set.file().getFileName() + ")");
@@ -304,10 +296,8 @@ public final class AvMnistTtsLoader {
             squares += (v - mean) * (v - mean);
         }
         double std = Math.sqrt(squares / train.length);
-        if (!(std > 0)) {
-            throw new DatasetException("the train split's images are constant (std 0): TRAIN_STANDARDIZED is undefined;"
-                    + " fix: " + FIX);
-        }
+        checkData(std > 0, "the train split's images are constant (std 0): TRAIN_STANDARDIZED is undefined; fix: "
+                + FIX);
         for (int i = 0; i < values.length; i++) {
             values[i] = (float) ((values[i] - mean) / std);
         }
@@ -353,11 +343,9 @@ public final class AvMnistTtsLoader {
             throw new DatasetException(String.format(Locale.ROOT, "%s line %d, field 'wav': %s; fix: %s",
                     root.resolve("pairs.csv"), pair.row.line(), e.getMessage(), FIX), e);
         }
-        if (samples.length != CLIP_SAMPLES) {
-            throw new DatasetException(String.format(Locale.ROOT,
-                    "%s: field 'samples' is %d, expected exactly %d (1 s at 16 kHz), referenced by %s line %d; fix: %s",
-                    file, samples.length, CLIP_SAMPLES, root.resolve("pairs.csv"), pair.row.line(), FIX));
-        }
+        checkData(samples.length == CLIP_SAMPLES,
+                "%s: field 'samples' is %d, expected exactly %d (1 s at 16 kHz), referenced by %s line %d; fix: %s",
+                file, samples.length, CLIP_SAMPLES, root.resolve("pairs.csv"), pair.row.line(), FIX);
         return samples;
     }
 
@@ -391,10 +379,8 @@ public final class AvMnistTtsLoader {
 
     private String cacheHeader(Path root, String split, int count, Path pairsFile) {
         Path manifest = root.resolve("manifest.sha256");
-        if (!Files.isRegularFile(manifest)) {
-            throw new DatasetException("missing file " + manifest + " (it keys the feature cache); fix: " + FIX
-                    + ", or load without optCacheDir");
-        }
+        checkData(Files.isRegularFile(manifest), "missing file " + manifest + " (it keys the feature cache); fix: "
+                + FIX + ", or load without optCacheDir");
         Map<String, Object> header = new LinkedHashMap<>();
         header.put("format", CACHE_FORMAT);
         header.put("dataset", "av-mnist-tts");
@@ -499,34 +485,19 @@ public final class AvMnistTtsLoader {
             return this;
         }
 
-        /** Validates and builds the loader. */
         public AvMnistTtsLoader build() {
-            if (frontEnd == null) {
-                throw new IllegalArgumentException("AvMnistTtsLoader: frontEnd must not be null");
-            }
-            if (frontEnd.sampleRate() != SAMPLE_RATE) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT,
-                        "AvMnistTtsLoader: frontEnd sampleRate %d must be %d (AV-MNIST-TTS clips are 16 kHz);"
-                                + " build it with optSampleRate(%d)", frontEnd.sampleRate(), SAMPLE_RATE, SAMPLE_RATE));
-            }
+            checkArgument(frontEnd != null, "AvMnistTtsLoader: frontEnd must not be null");
+            checkArgument(frontEnd.sampleRate() == SAMPLE_RATE, "AvMnistTtsLoader: frontEnd sampleRate %d must be %d"
+                    + " (AV-MNIST-TTS clips are 16 kHz); build it with optSampleRate(%d)", frontEnd.sampleRate(),
+                    SAMPLE_RATE, SAMPLE_RATE);
             frontEnd.outputShape(CLIP_SAMPLES);
-            if (snrDb != null && !Double.isFinite(snrDb)) {
-                throw new IllegalArgumentException("AvMnistTtsLoader: snrDb " + snrDb + " must be finite");
-            }
-            if (imageNormalization == null) {
-                throw new IllegalArgumentException("AvMnistTtsLoader: imageNormalization must not be null");
-            }
-            if (maxPairs < 1) {
-                throw new IllegalArgumentException("AvMnistTtsLoader: maxPairs " + maxPairs + " must be at least 1");
-            }
-            if (trainPairs < 1) {
-                throw new IllegalArgumentException("AvMnistTtsLoader: trainPairs " + trainPairs
-                        + " must be at least 1");
-            }
-            if (imageEnergy != null && !(imageEnergy > 0 && imageEnergy <= 1)) {
-                throw new IllegalArgumentException("AvMnistTtsLoader: imageEnergy " + imageEnergy
-                        + " must lie in (0, 1]");
-            }
+            checkArgument(snrDb == null || Double.isFinite(snrDb),
+                    "AvMnistTtsLoader: snrDb " + snrDb + " must be finite");
+            checkArgument(imageNormalization != null, "AvMnistTtsLoader: imageNormalization must not be null");
+            checkArgument(maxPairs >= 1, "AvMnistTtsLoader: maxPairs " + maxPairs + " must be at least 1");
+            checkArgument(trainPairs >= 1, "AvMnistTtsLoader: trainPairs " + trainPairs + " must be at least 1");
+            checkArgument(imageEnergy == null || imageEnergy > 0 && imageEnergy <= 1, "AvMnistTtsLoader: imageEnergy "
+                    + imageEnergy + " must lie in (0, 1]");
             return new AvMnistTtsLoader(this);
         }
     }

@@ -6,11 +6,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,15 +46,8 @@ final class FeatureCache {
                     || Files.size(dataFile) != 4L * expectedFloats) {
                 return null;
             }
-            ByteBuffer bytes = ByteBuffer.allocate(4 * expectedFloats).order(ByteOrder.LITTLE_ENDIAN);
-            try (FileChannel channel = FileChannel.open(dataFile, StandardOpenOption.READ)) {
-                while (bytes.hasRemaining() && channel.read(bytes) >= 0) {
-                    // read fully
-                }
-            }
-            bytes.flip();
             float[] values = new float[expectedFloats];
-            bytes.asFloatBuffer().get(values);
+            ByteBuffer.wrap(Files.readAllBytes(dataFile)).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
             return values;
         } catch (IOException e) {
             throw new UncheckedIOException("could not read feature cache " + dataFile + ": " + e.getMessage(), e);

@@ -1,5 +1,7 @@
 package dev.cmkd.data.avmnist;
 
+import static dev.cmkd.data.Checks.checkFile;
+
 import dev.cmkd.data.FileFormatException;
 
 import java.io.BufferedInputStream;
@@ -12,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.stream.IntStream;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -78,11 +81,7 @@ public final class Idx {
             if (n == count) {
                 checkEnd(file, in, LABELS_HEADER_BYTES, n, LABELS_HEADER_BYTES + " + " + count + " labels", fix);
             }
-            int[] labels = new int[n];
-            for (int i = 0; i < n; i++) {
-                labels[i] = bytes[i] & 0xff;
-            }
-            return labels;
+            return IntStream.range(0, n).map(i -> bytes[i] & 0xff).toArray();
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": could not read: " + e.getMessage(), e);
         }
@@ -102,12 +101,9 @@ public final class Idx {
             int columns = readCount(file, in, "columns", fix);
             int n = Math.min(count, Math.max(0, limit));
             long size = (long) n * rows * columns;
-            if (size > Integer.MAX_VALUE - 8) {
-                throw new FileFormatException(file, String.format(Locale.ROOT,
-                        "%s: fields 'count' x 'rows' x 'columns' = %d x %d x %d is too large to hold in memory"
-                                + " (read fewer images with a limit); fix: %s",
-                        file, n, rows, columns, fix));
-            }
+            checkFile(size <= Integer.MAX_VALUE - 8, file, "%s: fields 'count' x 'rows' x 'columns' = %d x %d x %d is"
+                    + " too large to hold in memory (read fewer images with a limit); fix: %s", file, n, rows, columns,
+                    fix);
             byte[] pixels = readBody(file, in, (int) size, "pixels", count, fix);
             if (n == count) {
                 checkEnd(file, in, IMAGES_HEADER_BYTES, size, String.format(Locale.ROOT,
@@ -123,11 +119,9 @@ public final class Idx {
     public static int count(Path file, String fix) {
         try (DataInputStream in = open(file, fix)) {
             int magic = readInt(file, in, "magic number", fix);
-            if (magic != LABELS_MAGIC && magic != IMAGES_MAGIC) {
-                throw new FileFormatException(file, String.format(Locale.ROOT,
-                        "%s: field 'magic number' is 0x%08x, expected 0x%08x (labels) or 0x%08x (images): not an"
-                                + " IDX ubyte file; fix: %s", file, magic, LABELS_MAGIC, IMAGES_MAGIC, fix));
-            }
+            checkFile(magic == LABELS_MAGIC || magic == IMAGES_MAGIC, file, "%s: field 'magic number' is 0x%08x,"
+                    + " expected 0x%08x (labels) or 0x%08x (images): not an IDX ubyte file; fix: %s", file, magic,
+                    LABELS_MAGIC, IMAGES_MAGIC, fix);
             return readCount(file, in, "count", fix);
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": could not read: " + e.getMessage(), e);
@@ -153,9 +147,7 @@ public final class Idx {
     }
 
     private static DataInputStream open(Path file, String fix) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new FileFormatException(file, "missing file " + file + "; fix: " + fix);
-        }
+        checkFile(Files.isRegularFile(file), file, "missing file %s; fix: %s", file, fix);
         InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
         raw.mark(2);
         int b0 = raw.read();
@@ -168,19 +160,14 @@ public final class Idx {
     private static void checkMagic(Path file, DataInputStream in, int expected, String what, String fix)
             throws IOException {
         int magic = readInt(file, in, "magic number", fix);
-        if (magic != expected) {
-            throw new FileFormatException(file, String.format(Locale.ROOT,
-                    "%s: field 'magic number' is 0x%08x, expected 0x%08x (IDX ubyte %s); fix: %s", file, magic,
-                    expected, what, fix));
-        }
+        checkFile(magic == expected, file,
+                "%s: field 'magic number' is 0x%08x, expected 0x%08x (IDX ubyte %s); fix: %s", file, magic, expected,
+                what, fix);
     }
 
     private static int readCount(Path file, DataInputStream in, String field, String fix) throws IOException {
         int value = readInt(file, in, field, fix);
-        if (value < 0) {
-            throw new FileFormatException(file, String.format(Locale.ROOT,
-                    "%s: field '%s' is %d, must not be negative; fix: %s", file, field, value, fix));
-        }
+        checkFile(value >= 0, file, "%s: field '%s' is %d, must not be negative; fix: %s", file, field, value, fix);
         return value;
     }
 
@@ -197,11 +184,8 @@ public final class Idx {
             throws IOException {
         byte[] bytes = new byte[n];
         int read = in.readNBytes(bytes, 0, n);
-        if (read < n) {
-            throw new FileFormatException(file, String.format(Locale.ROOT,
-                    "%s: field '%s' truncated: the header declares %d items but the file ends after %d of the"
-                            + " %d bytes needed; fix: %s", file, field, declared, read, n, fix));
-        }
+        checkFile(read >= n, file, "%s: field '%s' truncated: the header declares %d items but the file ends after %d"
+                + " of the %d bytes needed; fix: %s", file, field, declared, read, n, fix);
         return bytes;
     }
 
@@ -209,10 +193,7 @@ public final class Idx {
     private static void checkEnd(Path file, DataInputStream in, int header, long body, String formula, String fix)
             throws IOException {
         long extra = in.transferTo(OutputStream.nullOutputStream());
-        if (extra > 0) {
-            throw new FileFormatException(file, String.format(Locale.ROOT,
-                    "%s: field 'length' is %d bytes, expected %s = %d: %d bytes follow the last item; the file is"
-                            + " corrupt; fix: %s", file, header + body + extra, formula, header + body, extra, fix));
-        }
+        checkFile(extra == 0, file, "%s: field 'length' is %d bytes, expected %s = %d: %d bytes follow the last item;"
+                + " the file is corrupt; fix: %s", file, header + body + extra, formula, header + body, extra, fix);
     }
 }

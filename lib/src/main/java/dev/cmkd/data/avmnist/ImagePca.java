@@ -1,5 +1,7 @@
 package dev.cmkd.data.avmnist;
 
+import static dev.cmkd.data.Checks.checkArgument;
+
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -57,13 +59,9 @@ public final class ImagePca {
      *     values, or the images are constant
      */
     public static ImagePca fit(float[] train, int dim, double energy) {
-        if (!(energy > 0 && energy <= 1)) {
-            throw new IllegalArgumentException("ImagePca: energy " + energy + " must lie in (0, 1]");
-        }
-        if (dim < 1 || train.length == 0 || train.length % dim != 0) {
-            throw new IllegalArgumentException("ImagePca: " + train.length + " values are not a whole number of"
-                    + " images of " + dim + " values");
-        }
+        checkArgument(energy > 0 && energy <= 1, "ImagePca: energy " + energy + " must lie in (0, 1]");
+        checkArgument(dim >= 1 && train.length > 0 && train.length % dim == 0,
+                "ImagePca: " + train.length + " values are not a whole number of images of " + dim + " values");
         int n = train.length / dim;
         double[] mean = new double[dim];
         for (int i = 0; i < n; i++) {
@@ -119,9 +117,7 @@ public final class ImagePca {
         for (double value : values) {
             total += Math.max(0, value);
         }
-        if (!(total > 0)) {
-            throw new IllegalArgumentException("ImagePca: the training images are constant; nothing to project");
-        }
+        checkArgument(total > 0, "ImagePca: the training images are constant; nothing to project");
         int k = 0;
         double kept = 0;
         while (k < dim && kept / total < energy) {
@@ -148,10 +144,8 @@ public final class ImagePca {
     /** Returns {@code values} (images of the fitted dimension, sample-major) projected, as a new array. */
     public float[] apply(float[] values) {
         int dim = mean.length;
-        if (values.length % dim != 0) {
-            throw new IllegalArgumentException("ImagePca: " + values.length + " values are not whole images of "
-                    + dim + " values");
-        }
+        checkArgument(values.length % dim == 0,
+                "ImagePca: " + values.length + " values are not whole images of " + dim + " values");
         float[] projected = new float[values.length];
         double[] centred = new double[dim];
         double[] image = new double[dim];

@@ -1,5 +1,7 @@
 package dev.cmkd.data.avmnist;
 
+import static dev.cmkd.data.Checks.checkArgument;
+
 import dev.cmkd.data.Sha256;
 
 import java.io.BufferedReader;
@@ -40,10 +42,8 @@ public final class Manifest {
                 if (line.isBlank()) {
                     continue;
                 }
-                if (!line.matches("[0-9a-f]{64} [ *].+")) {
-                    throw new IllegalArgumentException(manifest + ": line " + number
-                            + " is not '<sha256>  <path>': " + line);
-                }
+                checkArgument(line.matches("[0-9a-f]{64} [ *].+"), "%s: line %d is not '<sha256>  <path>': %s",
+                        manifest, number, line);
                 hashes.put(line.substring(66), line.substring(0, 64));
             }
         } catch (IOException e) {

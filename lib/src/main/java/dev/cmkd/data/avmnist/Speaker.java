@@ -1,5 +1,7 @@
 package dev.cmkd.data.avmnist;
 
+import static dev.cmkd.data.Checks.checkArgument;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -69,10 +71,8 @@ public record Speaker(int index, Engine engine, String voice, int pitchShiftCent
 
     /** Returns speaker {@code index} of the roster, or throws naming the allowed range. */
     public static Speaker of(int index) {
-        if (index < 0 || index >= ROSTER.size()) {
-            throw new IllegalArgumentException(
-                    "speaker index " + index + " outside [0, " + (ROSTER.size() - 1) + "]");
-        }
+        checkArgument(index >= 0 && index < ROSTER.size(), "speaker index %d outside [0, %d]", index,
+                ROSTER.size() - 1);
         return ROSTER.get(index);
     }
 

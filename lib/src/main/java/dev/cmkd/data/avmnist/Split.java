@@ -1,5 +1,7 @@
 package dev.cmkd.data.avmnist;
 
+import static dev.cmkd.data.Checks.checkArgument;
+
 import java.util.Arrays;
 
 /**
@@ -36,9 +38,7 @@ public enum Split {
 
     /** Returns the split of speaker {@code index}. */
     public static Split ofSpeaker(int index) {
-        if (index < 0) {
-            throw new IllegalArgumentException("speaker index " + index + " must not be negative");
-        }
+        checkArgument(index >= 0, "speaker index %d must not be negative", index);
         return switch (index % 5) {
             case 2 -> TEST;
             case 4 -> VALIDATION;

@@ -1,5 +1,8 @@
 package dev.cmkd.data.crisis;
 
+import static dev.cmkd.data.Checks.checkArgument;
+import static dev.cmkd.data.Checks.checkData;
+
 import dev.cmkd.data.CsvFile;
 import dev.cmkd.data.DatasetException;
 import dev.cmkd.data.Npy;
@@ -102,9 +105,7 @@ public final class CrisisMmdLoader {
      *     the field and the fix)
      */
     public Dataset load(Path root) {
-        if (!Files.isDirectory(root)) {
-            throw new DatasetException("CrisisMMD root " + root + " is not a directory; fix: " + FIX);
-        }
+        checkData(Files.isDirectory(root), "CrisisMMD root " + root + " is not a directory; fix: " + FIX);
         List<List<Row>> rows = new ArrayList<>();
         List<Integer> csvRows = new ArrayList<>();
         for (String split : SPLITS) {
@@ -138,9 +139,7 @@ public final class CrisisMmdLoader {
             }
             rows.add(new Row(row.line(), file, row.text("text"), CLASSES.indexOf(row.oneOf("label", CLASSES))));
         }
-        if (rows.isEmpty()) {
-            throw new DatasetException(csv.file() + " has no data row; fix: " + FIX);
-        }
+        checkData(!rows.isEmpty(), csv.file() + " has no data row; fix: " + FIX);
         return rows;
     }
 
@@ -162,10 +161,8 @@ public final class CrisisMmdLoader {
             String fix = "write " + file + " as a float32 array [rows of " + name + ".csv, features] in the CSV's"
                     + " row order (numpy.save), see data-scripts/crisismmd/README.md";
             Npy.Matrix features = Npy.readMatrix(file, fix);
-            if (features.rows() != csvRows) {
-                throw new DatasetException(String.format(Locale.ROOT, "%s: field 'shape' has %d rows, but %s.csv"
-                        + " has %d data rows; fix: %s", file, features.rows(), name, csvRows, fix));
-            }
+            checkData(features.rows() == csvRows, "%s: field 'shape' has %d rows, but %s.csv has %d data rows; fix: %s",
+                    file, features.rows(), name, csvRows, fix);
             text = Arrays.copyOf(features.values(), rows.size() * features.columns());
             textShape = new Shape(features.columns());
         }
@@ -245,13 +242,11 @@ public final class CrisisMmdLoader {
             return this;
         }
 
-        /** Validates and builds. */
         public CrisisMmdLoader build() {
-            if (imageSize < 8 || maxLength < 1 || minCount < 1 || maxVocabulary < 0 || maxRows < 1) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT, "CrisisMmdLoader: need optImageSize"
-                        + " (%d) >= 8, optMaxLength (%d) >= 1, optMinCount (%d) >= 1, optMaxVocabulary (%d) >= 0,"
-                        + " optMaxRows (%d) >= 1", imageSize, maxLength, minCount, maxVocabulary, maxRows));
-            }
+            checkArgument(imageSize >= 8 && maxLength >= 1 && minCount >= 1 && maxVocabulary >= 0 && maxRows >= 1,
+                    "CrisisMmdLoader: need optImageSize (%d) >= 8, optMaxLength (%d) >= 1, optMinCount (%d) >= 1,"
+                            + " optMaxVocabulary (%d) >= 0, optMaxRows (%d) >= 1", imageSize, maxLength, minCount,
+                    maxVocabulary, maxRows);
             return new CrisisMmdLoader(this);
         }
     }

@@ -1,5 +1,7 @@
 package dev.cmkd.data.crisis;
 
+import static dev.cmkd.data.Checks.checkData;
+
 import dev.cmkd.data.DatasetException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -109,22 +111,18 @@ public final class CrisisMmdSplit implements BatchSource {
 
     private BufferedImage read(int sample) {
         Path file = images[sample];
+        String fix = "fix: prepare the dataset again with data-scripts/crisismmd/prepare.sh and an --image-size above 0";
+        BufferedImage image;
         try {
-            BufferedImage image = ImageIO.read(file.toFile());
-            if (image != null) {
-                return image;
-            }
+            image = ImageIO.read(file.toFile());
         } catch (IOException | RuntimeException e) {
-            throw new DatasetException(String.format(Locale.ROOT,
-                    "%s (%s line %d, field 'image'): cannot be decoded by javax.imageio (%s); fix: prepare the"
-                            + " dataset again with data-scripts/crisismmd/prepare.sh and an --image-size above 0,"
-                            + " so that ffmpeg re-encodes every picture as an RGB JPEG", file, csv, lines[sample],
-                    e.getMessage()), e);
+            throw new DatasetException(String.format(Locale.ROOT, "%s (%s line %d, field 'image'): cannot be decoded"
+                    + " by javax.imageio (%s); %s, so that ffmpeg re-encodes every picture as an RGB JPEG", file, csv,
+                    lines[sample], e.getMessage(), fix), e);
         }
-        throw new DatasetException(String.format(Locale.ROOT,
-                "%s (%s line %d, field 'image'): not an image format javax.imageio reads; fix: prepare the dataset"
-                        + " again with data-scripts/crisismmd/prepare.sh and an --image-size above 0", file, csv,
-                lines[sample]));
+        checkData(image != null, "%s (%s line %d, field 'image'): not an image format javax.imageio reads; %s", file,
+                csv, lines[sample], fix);
+        return image;
     }
 
     @Override

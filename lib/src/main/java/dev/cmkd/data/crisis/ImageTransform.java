@@ -1,5 +1,7 @@
 package dev.cmkd.data.crisis;
 
+import static dev.cmkd.data.Checks.checkArgument;
+
 import static dev.cmkd.data.av.FrameTransform.MEAN;
 import static dev.cmkd.data.av.FrameTransform.STD;
 
@@ -15,10 +17,8 @@ import java.util.SplittableRandom;
  *
  * <ul>
  *   <li><b>training</b>: {@code RandomResizedCrop(S)} with scale {@code (0.08, 1)} and aspect ratio {@code (3/4,
- *       4/3)}, then {@code RandomHorizontalFlip(0.5)}. The crop follows torchvision: up to 10 attempts draw a
- *       target area {@code A = W H U(0.08, 1)} and a ratio {@code r = exp(U(log 3/4, log 4/3))}, giving
- *       {@code w = round(sqrt(A r))}, {@code h = round(sqrt(A / r))}; the first that fits is placed at a
- *       uniform position; otherwise the central crop with the ratio clamped to the range;
+ *       4/3)}, drawn as torchvision draws it ({@link FrameTransform#randomResizedCrop} gives the formulas), then
+ *       {@code RandomHorizontalFlip(0.5)};
  *   <li><b>evaluation</b>: {@code Resize((S, S))}, the whole picture to a square (aspect not kept);
  *   <li>both: pixel / 255, then per channel {@code (x - mean) / std} with ImageNet's mean {@code (0.485, 0.456,
  *       0.406)} and std {@code (0.229, 0.224, 0.225)}.
@@ -36,9 +36,7 @@ public final class ImageTransform {
     private final boolean training;
 
     private ImageTransform(int size, boolean training) {
-        if (size < 1) {
-            throw new IllegalArgumentException("ImageTransform: size " + size + " must be at least 1");
-        }
+        checkArgument(size >= 1, "ImageTransform: size " + size + " must be at least 1");
         this.size = size;
         this.training = training;
     }

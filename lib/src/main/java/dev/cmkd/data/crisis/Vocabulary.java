@@ -1,5 +1,7 @@
 package dev.cmkd.data.crisis;
 
+import static dev.cmkd.data.Checks.checkArgument;
+
 import dev.cmkd.results.ResultFiles;
 
 import java.nio.file.Path;
@@ -51,17 +53,14 @@ public final class Vocabulary {
      * @param maxSize the largest vocabulary, special tokens included; 0 for no limit
      */
     public static Vocabulary build(Collection<List<String>> texts, int minCount, int maxSize) {
-        if (minCount < 1 || maxSize < 0 || maxSize == 1 || maxSize == 2) {
-            throw new IllegalArgumentException("Vocabulary.build: minCount " + minCount + " must be >= 1 and maxSize "
-                    + maxSize + " 0 (no limit) or >= 3");
-        }
+        checkArgument(minCount >= 1 && (maxSize == 0 || maxSize >= 3), "Vocabulary.build: minCount " + minCount
+                + " must be >= 1 and maxSize " + maxSize + " 0 (no limit) or >= 3");
         Map<String, Long> frequency = texts.stream().flatMap(List::stream)
                 .filter(token -> !token.equals(PAD) && !token.equals(UNK))
                 .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
-        List<Map.Entry<String, Long>> kept = new ArrayList<>(frequency.entrySet().stream()
-                .filter(e -> e.getValue() >= minCount).toList());
-        kept.sort(Comparator.<Map.Entry<String, Long>>comparingLong(Map.Entry::getValue).reversed()
-                .thenComparing(Map.Entry::getKey));
+        List<Map.Entry<String, Long>> kept = frequency.entrySet().stream().filter(e -> e.getValue() >= minCount)
+                .sorted(Comparator.<Map.Entry<String, Long>>comparingLong(Map.Entry::getValue).reversed()
+                        .thenComparing(Map.Entry::getKey)).toList();
         int size = maxSize == 0 ? kept.size() + 2 : Math.min(maxSize, kept.size() + 2);
         List<String> tokens = new ArrayList<>(List.of(PAD, UNK));
         long[] counts = new long[size];

@@ -1,5 +1,7 @@
 package dev.cmkd.data.nyu;
 
+import static dev.cmkd.data.Checks.checkArgument;
+
 /**
  * Training augmentation of an RGB-D sample, applied identically to the colour image, the depth map and the
  * label map so that they stay aligned: a crop of {@code cropHeight x cropWidth} at a uniformly random
@@ -15,11 +17,8 @@ package dev.cmkd.data.nyu;
  */
 public record Augmentation(int cropHeight, int cropWidth, boolean horizontalFlip) {
 
-    /** Validates the sizes. */
     public Augmentation {
-        if (cropHeight < 1 || cropWidth < 1) {
-            throw new IllegalArgumentException("Augmentation: crop " + cropHeight + " x " + cropWidth
-                    + " must be at least 1 x 1");
-        }
+        checkArgument(cropHeight >= 1 && cropWidth >= 1,
+                "Augmentation: crop " + cropHeight + " x " + cropWidth + " must be at least 1 x 1");
     }
 }

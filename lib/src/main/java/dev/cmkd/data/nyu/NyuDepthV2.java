@@ -1,5 +1,7 @@
 package dev.cmkd.data.nyu;
 
+import static dev.cmkd.data.Checks.checkData;
+
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.cmkd.data.DatasetException;
@@ -49,7 +51,6 @@ public final class NyuDepthV2 {
         this.maxImages = builder.maxImages;
     }
 
-    /** Returns a builder. */
     public static Builder builder() {
         return new Builder();
     }
@@ -62,10 +63,8 @@ public final class NyuDepthV2 {
     /** Reads the split {@code split} ({@code train}, {@code val}, {@code test} or {@code official-train}). */
     public RgbdSplit load(Path prepared, String split) {
         Path marker = prepared.resolve(PREPARED);
-        if (!Files.isRegularFile(marker)) {
-            throw new DatasetException(marker + " is missing: " + prepared + " is not a finished preparation. Run"
-                    + " data-scripts/nyu-depth-v2/build.sh (the real data) or SyntheticRgbd (a synthetic stand-in)");
-        }
+        checkData(isPrepared(prepared), marker + " is missing: " + prepared + " is not a finished preparation. Run"
+                + " data-scripts/nyu-depth-v2/build.sh (the real data) or SyntheticRgbd (a synthetic stand-in)");
         boolean synthetic = readSynthetic(marker);
         List<String> classes = readClasses(prepared.resolve(CLASSES));
         List<String> ids = readIds(prepared.resolve("splits").resolve(split + ".txt"));
@@ -102,21 +101,18 @@ public final class NyuDepthV2 {
 
     private static List<String> readClasses(Path file) {
         List<String> lines = lines(file, "rerun the preparation");
-        if (lines.isEmpty() || !lines.get(0).equals("id\tname")) {
-            throw new DatasetException(file + ": the header must be 'id<TAB>name'; rerun the preparation");
-        }
+        checkData(!lines.isEmpty() && lines.get(0).equals("id\tname"),
+                file + ": the header must be 'id<TAB>name'; rerun the preparation");
         List<String> names = new ArrayList<>();
         for (int k = 1; k < lines.size(); k++) {
             String[] fields = lines.get(k).split("\t", -1);
-            if (fields.length != 2 || !fields[0].equals(Integer.toString(k))) {
-                throw new DatasetException(String.format(Locale.ROOT, "%s line %d: expected '%d<TAB>name', got '%s';"
-                        + " rerun the preparation", file, k + 1, k, lines.get(k)));
-            }
+            checkData(fields.length == 2 && fields[0].equals(Integer.toString(k)),
+                    "%s line %d: expected '%d<TAB>name', got '%s'; rerun the preparation", file, k + 1, k,
+                    lines.get(k));
             names.add(fields[1]);
         }
-        if (names.size() < 2 || names.size() > 127) {
-            throw new DatasetException(file + ": " + names.size() + " classes; between 2 and 127 are supported");
-        }
+        checkData(names.size() >= 2 && names.size() <= 127,
+                file + ": " + names.size() + " classes; between 2 and 127 are supported");
         return names;
     }
 
@@ -124,21 +120,15 @@ public final class NyuDepthV2 {
         List<String> ids = lines(file, "name one of the prepared splits (train, val, test, official-train)"
                 + " or rerun the preparation");
         for (int line = 0; line < ids.size(); line++) {
-            if (!ids.get(line).matches("[0-9A-Za-z_-]+")) {
-                throw new DatasetException(String.format(Locale.ROOT, "%s line %d: '%s' is not an image id;"
-                        + " rerun the preparation", file, line + 1, ids.get(line)));
-            }
+            checkData(ids.get(line).matches("[0-9A-Za-z_-]+"), "%s line %d: '%s' is not an image id; rerun the"
+                    + " preparation", file, line + 1, ids.get(line));
         }
-        if (ids.isEmpty()) {
-            throw new DatasetException(file + " lists no image; rerun the preparation");
-        }
+        checkData(!ids.isEmpty(), file + " lists no image; rerun the preparation");
         return ids;
     }
 
     private static List<String> lines(Path file, String fix) {
-        if (!Files.isRegularFile(file)) {
-            throw new DatasetException(file + " is missing; " + fix);
-        }
+        checkData(Files.isRegularFile(file), file + " is missing; " + fix);
         try {
             return Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
         } catch (IOException e) {
@@ -150,17 +140,14 @@ public final class NyuDepthV2 {
         BufferedImage image = read(file);
         int height = image.getHeight();
         int width = image.getWidth();
-        if (height % downsample != 0 || width % downsample != 0) {
-            throw new DatasetException(String.format(Locale.ROOT, "%s is %d x %d, not divisible by the downsampling"
-                    + " factor %d; choose a factor that divides both", file, height, width, downsample));
-        }
+        checkData(height % downsample == 0 && width % downsample == 0, "%s is %d x %d, not divisible by the"
+                + " downsampling factor %d; choose a factor that divides both", file, height, width, downsample);
         return new int[] {height, width};
     }
 
     private static BufferedImage read(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new DatasetException(file + " is missing; rerun the preparation (data-scripts/nyu-depth-v2/build.sh)");
-        }
+        checkData(Files.isRegularFile(file),
+                file + " is missing; rerun the preparation (data-scripts/nyu-depth-v2/build.sh)");
         try {
             BufferedImage image = ImageIO.read(file.toFile());
             if (image == null) {
@@ -176,17 +163,14 @@ public final class NyuDepthV2 {
     private static Raster raster(Path file, int[] size, int bands, int bits, String what) {
         BufferedImage image = read(file);
         Raster raster = image.getRaster();
-        if (image.getHeight() != size[0] || image.getWidth() != size[1]) {
-            throw new DatasetException(String.format(Locale.ROOT, "%s is %d x %d, the split's first image %d x %d;"
-                    + " all images must have one size: rerun the preparation", file, image.getHeight(),
-                    image.getWidth(), size[0], size[1]));
-        }
+        checkData(image.getHeight() == size[0] && image.getWidth() == size[1], "%s is %d x %d, the split's first image"
+                + " %d x %d; all images must have one size: rerun the preparation", file, image.getHeight(),
+                image.getWidth(), size[0], size[1]);
         int actualBands = raster.getNumBands();
         int actualBits = raster.getSampleModel().getSampleSize(0);
-        if (actualBands != bands || actualBits != bits) {
-            throw new DatasetException(String.format(Locale.ROOT, "%s has %d band(s) of %d bits, expected %s (%d x"
-                    + " %d bits); rerun the preparation", file, actualBands, actualBits, what, bands, bits));
-        }
+        checkData(actualBands == bands && actualBits == bits,
+                "%s has %d band(s) of %d bits, expected %s (%d x %d bits); rerun the preparation", file, actualBands,
+                actualBits, what, bands, bits);
         return raster;
     }
 
@@ -263,7 +247,6 @@ public final class NyuDepthV2 {
             return this;
         }
 
-        /** Validates and builds. */
         public NyuDepthV2 build() {
             if (downsample < 1 || maxImages < 1) {
                 throw new IllegalArgumentException("NyuDepthV2: downsample (" + downsample + ") and maxImages ("

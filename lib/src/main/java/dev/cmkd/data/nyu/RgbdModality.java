@@ -16,7 +16,6 @@ public enum RgbdModality {
         this.channels = channels;
     }
 
-    /** Returns the number of input channels. */
     public int channels() {
         return channels;
     }

@@ -1,5 +1,7 @@
 package dev.cmkd.data.nyu;
 
+import static dev.cmkd.data.Checks.checkArgument;
+
 import dev.cmkd.data.Batch;
 import dev.cmkd.data.BatchSource;
 import ai.djl.ndarray.NDManager;
@@ -54,12 +56,9 @@ public final class RgbdSplit implements BatchSource {
     public RgbdSplit(String name, List<String> ids, List<String> classNames, int height, int width, byte[] rgb,
             short[] depth, byte[] labels, DepthNormalization normalization, boolean synthetic) {
         long pixels = (long) ids.size() * height * width;
-        if (rgb.length != pixels * 3 || depth.length != pixels || labels.length != pixels) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "RgbdSplit %s: %d images of %d x %d need %d rgb, %d depth and %d label values, got %d, %d, %d",
-                    name, ids.size(), height, width, pixels * 3, pixels, pixels, rgb.length, depth.length,
-                    labels.length));
-        }
+        checkArgument(rgb.length == pixels * 3 && depth.length == pixels && labels.length == pixels,
+                "RgbdSplit %s: %d images of %d x %d need %d rgb, %d depth and %d label values, got %d, %d, %d", name,
+                ids.size(), height, width, pixels * 3, pixels, pixels, rgb.length, depth.length, labels.length);
         for (byte label : labels) {
             if (label != VOID && (label < 0 || label >= classNames.size())) {
                 throw new IllegalArgumentException("RgbdSplit " + name + ": label " + label + " outside [0, "
@@ -88,7 +87,6 @@ public final class RgbdSplit implements BatchSource {
         return ids.size();
     }
 
-    /** Returns the id of image {@code i}. */
     public String id(int i) {
         return ids.get(i);
     }
@@ -103,12 +101,10 @@ public final class RgbdSplit implements BatchSource {
         return classNames.size();
     }
 
-    /** Returns the image height. */
     public int height() {
         return height;
     }
 
-    /** Returns the image width. */
     public int width() {
         return width;
     }
@@ -186,11 +182,9 @@ public final class RgbdSplit implements BatchSource {
     Batch batch(NDManager manager, int[] indices, Augmentation augmentation, SplittableRandom[] random) {
         int h = augmentation == null ? height : augmentation.cropHeight();
         int w = augmentation == null ? width : augmentation.cropWidth();
-        if (h > height || w > width) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "RgbdSplit %s: crop %d x %d is larger than the images (%d x %d); choose a smaller crop", name, h,
-                    w, height, width));
-        }
+        checkArgument(h <= height && w <= width,
+                "RgbdSplit %s: crop %d x %d is larger than the images (%d x %d); choose a smaller crop", name, h, w,
+                height, width);
         int n = indices.length;
         int plane = h * w;
         float[] colour = new float[n * 3 * plane];

@@ -1,5 +1,7 @@
 package dev.cmkd.data.nyu;
 
+import static dev.cmkd.data.Checks.checkArgument;
+
 import com.google.gson.GsonBuilder;
 import dev.cmkd.results.ResultFiles;
 
@@ -55,7 +57,6 @@ public final class SyntheticRgbd {
         this.seed = builder.seed;
     }
 
-    /** Returns a builder. */
     public static Builder builder() {
         return new Builder();
     }
@@ -66,10 +67,8 @@ public final class SyntheticRgbd {
      * dir}. Image ids are {@code 0001...} in that order.
      */
     public Path write(Path dir, int train, int val, int test) {
-        if (train < 1 || val < 1 || test < 1) {
-            throw new IllegalArgumentException("SyntheticRgbd: every split needs at least one image, got " + train
-                    + " / " + val + " / " + test);
-        }
+        checkArgument(train >= 1 && val >= 1 && test >= 1,
+                "SyntheticRgbd: every split needs at least one image, got " + train + " / " + val + " / " + test);
         int count = train + val + test;
         IntStream.range(0, count).parallel().forEach(i -> writeImage(dir, i));
         ResultFiles.writeString(ids(0, train), dir.resolve("splits/train.txt"));
@@ -304,12 +303,9 @@ public final class SyntheticRgbd {
             return this;
         }
 
-        /** Validates and builds. */
         public SyntheticRgbd build() {
-            if (height < 4 || width < 4) {
-                throw new IllegalArgumentException("SyntheticRgbd: size " + height + " x " + width
-                        + " must be at least 4 x 4");
-            }
+            checkArgument(height >= 4 && width >= 4,
+                    "SyntheticRgbd: size " + height + " x " + width + " must be at least 4 x 4");
             return new SyntheticRgbd(this);
         }
     }

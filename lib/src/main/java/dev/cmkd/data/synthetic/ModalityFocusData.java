@@ -1,5 +1,7 @@
 package dev.cmkd.data.synthetic;
 
+import static dev.cmkd.data.Checks.checkArgument;
+
 import ai.djl.ndarray.types.Shape;
 import dev.cmkd.data.PairedSplit;
 import dev.cmkd.data.Splits;
@@ -75,7 +77,6 @@ public final class ModalityFocusData {
         this.classes = builder.classes;
     }
 
-    /** Returns a builder. */
     public static Builder builder() {
         return new Builder();
     }
@@ -85,9 +86,7 @@ public final class ModalityFocusData {
      * or throws naming the values of γ that give a whole {@code k}.
      */
     public static int sharedFor(double gamma, int decisive) {
-        if (!(gamma >= 0 && gamma <= 1)) {
-            throw new IllegalArgumentException("ModalityFocusData: gamma " + gamma + " must lie in [0, 1]");
-        }
+        checkArgument(gamma >= 0 && gamma <= 1, "ModalityFocusData: gamma " + gamma + " must lie in [0, 1]");
         double k = 2.0 * decisive * gamma / (1 + gamma);
         long whole = Math.round(k);
         if (Math.abs(k - whole) > WHOLE_TOLERANCE) {
@@ -104,7 +103,6 @@ public final class ModalityFocusData {
                 (double) k / (2 * decisive - k))).toList();
     }
 
-    /** Returns γ as asked. */
     public double gamma() {
         return gamma;
     }
@@ -119,7 +117,6 @@ public final class ModalityFocusData {
         return shared;
     }
 
-    /** Returns the number of classes. */
     public int classes() {
         return classes;
     }
@@ -275,7 +272,6 @@ public final class ModalityFocusData {
             return this;
         }
 
-        /** Checks the values and builds the generator. */
         public ModalityFocusData build() {
             require(decisive >= 1, "decisive", decisive, ">= 1");
             require(noiseA >= 0, "noiseA", noiseA, ">= 0");
@@ -289,9 +285,7 @@ public final class ModalityFocusData {
         }
 
         private static void require(boolean ok, String name, int value, String allowed) {
-            if (!ok) {
-                throw new IllegalArgumentException("ModalityFocusData: " + name + " " + value + " must be " + allowed);
-            }
+            checkArgument(ok, "ModalityFocusData: " + name + " " + value + " must be " + allowed);
         }
     }
 }
