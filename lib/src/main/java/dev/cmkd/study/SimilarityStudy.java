@@ -264,8 +264,8 @@ public final class SimilarityStudy {
 
     /**
      * Builds a {@link SimilarityStudy}: {@code setSettings} (the benchmark's settings; their seeds, students,
-     * epochs, batch size, data and output folder are used, their initialisation, feature point and methods are set by
-     * the study) is required, everything else optional.
+     * epochs, batch size, data, feature point (the one the students are trained with) and output folder are used,
+     * their initialisation and methods are set by the study) is required, everything else optional.
      */
     public static final class Builder {
 
