@@ -87,8 +87,8 @@ one seed: no interval, no conclusion."""),
         new_code_cell("""SimilarityFindings similarity = SimilarityStudy.builder().setSettings(settings).optTaskType(benchmark)
         .optMethods(smoke ? List.of("fd-cmkd") : List.of("kd", "feature-mse", "fd-cmkd")).build()
         .run(output.resolve("similarity")).findings();
-similarity.formattedPattern()"""),
-        new_code_cell('similarity.formatted("post-relu")'),
+similarity.formattedPattern().printAll()"""),
+        new_code_cell('similarity.formatted("post-relu").printAll()'),
         new_code_cell('String.join("\\n", similarity.conclusions())'),
         new_markdown_cell("Every run under every protocol, with its environment, is in `results.csv`; each "
                           "command's rows are in `results/<method>-<student>-seed<seed>.csv` and each run's "
