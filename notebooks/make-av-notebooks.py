@@ -46,8 +46,10 @@ epoch): the numbers then only show that the pipeline runs."""),
         new_code_cell(f"""import dev.cmkd.cli.Settings;
 import dev.cmkd.experiment.*;
 import dev.cmkd.report.BenchmarkReport;
+import dev.cmkd.study.*;
 import dev.cmkd.tasks.TaskRegistry;
 import java.nio.file.*;
+import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 
@@ -75,6 +77,19 @@ files.stream().map(Path::getFileName).toList()"""),
         new_code_cell("BenchmarkReport.formatted(report.summary())"),
         new_markdown_cell("## Student accuracy per method"),
         new_code_cell('ImageIO.read(output.resolve("accuracy.png").toFile())'),
+        new_markdown_cell("""## The similarity study
+
+The paper's observation on these data, through the same code as notebook 2 (`SimilarityStudy`): the cosine and
+linear CKA of the two teachers' pooled features, and of each teacher with the student it taught, per band, for the
+post-ReLU and pre-ReLU feature, with the controls (one side's channels permuted, untrained networks, identically
+initialised teachers) and the mean-only null model beside every value. In smoke mode it runs on the stand-in with
+one seed: no interval, no conclusion."""),
+        new_code_cell("""SimilarityFindings similarity = SimilarityStudy.builder().setSettings(settings).optTaskType(benchmark)
+        .optMethods(smoke ? List.of("fd-cmkd") : List.of("kd", "feature-mse", "fd-cmkd")).build()
+        .run(output.resolve("similarity")).findings();
+similarity.formattedPattern().printAll()"""),
+        new_code_cell('similarity.formatted("post-relu").printAll()'),
+        new_code_cell('String.join("\\n", similarity.conclusions())'),
         new_markdown_cell("Every run under every protocol, with its environment, is in `results.csv`; each "
                           "command's rows are in `results/<method>-<student>-seed<seed>.csv` and each run's "
                           "per-epoch metrics in `runs/<run>/metrics.csv`, under the output directory. One run "

@@ -29,6 +29,19 @@ import tech.tablesaw.api.Table;
  */
 public final class BandSimilarity {
 
+    /** The whole feature. */
+    public static final String RAW = "raw";
+    /** The whole feature less its channel mean (the DC bin). */
+    public static final String RAW_WITHOUT_DC = "raw without DC";
+    /** The DC bin alone: the channel mean times a vector of ones. */
+    public static final String DC = "DC";
+    /** The low band without the DC bin, as FD-CMKD's training loss splits the feature. */
+    public static final String LOW_WITHOUT_DC = "low without DC";
+    /** The low band with the DC bin, as the authors' analysis notebook splits it. */
+    public static final String LOW_WITH_DC = "low with DC";
+    /** The high band (the DC bin is never in it). */
+    public static final String HIGH = "high";
+
     private BandSimilarity() {}
 
     /** Returns the mean over rows of the cosine similarity of {@code a} and {@code b}, both {@code [N, D]}. */
@@ -50,12 +63,12 @@ public final class BandSimilarity {
         Bands x = block.split(a);
         Bands y = block.split(b);
         Map<String, Double> similarity = new LinkedHashMap<>();
-        similarity.put("raw", meanCosine(a, b));
-        similarity.put("raw without DC", meanCosine(x.low().add(x.high()), y.low().add(y.high())));
-        similarity.put("DC", meanCosine(x.dc(), y.dc()));
-        similarity.put("low without DC", meanCosine(x.low(), y.low()));
-        similarity.put("low with DC", meanCosine(x.low().add(x.dc()), y.low().add(y.dc())));
-        similarity.put("high", meanCosine(x.high(), y.high()));
+        similarity.put(RAW, meanCosine(a, b));
+        similarity.put(RAW_WITHOUT_DC, meanCosine(x.low().add(x.high()), y.low().add(y.high())));
+        similarity.put(DC, meanCosine(x.dc(), y.dc()));
+        similarity.put(LOW_WITHOUT_DC, meanCosine(x.low(), y.low()));
+        similarity.put(LOW_WITH_DC, meanCosine(x.low().add(x.dc()), y.low().add(y.dc())));
+        similarity.put(HIGH, meanCosine(x.high(), y.high()));
         return similarity;
     }
 
@@ -68,11 +81,11 @@ public final class BandSimilarity {
         Bands x = block.split(a);
         Bands y = block.split(b);
         Map<String, Double> cka = new LinkedHashMap<>();
-        cka.put("raw", LinearCka.of(rows(a), rows(b)));
-        cka.put("raw without DC", LinearCka.of(rows(x.low().add(x.high())), rows(y.low().add(y.high()))));
-        cka.put("low without DC", LinearCka.of(rows(x.low()), rows(y.low())));
-        cka.put("low with DC", LinearCka.of(rows(x.low().add(x.dc())), rows(y.low().add(y.dc()))));
-        cka.put("high", LinearCka.of(rows(x.high()), rows(y.high())));
+        cka.put(RAW, LinearCka.of(rows(a), rows(b)));
+        cka.put(RAW_WITHOUT_DC, LinearCka.of(rows(x.low().add(x.high())), rows(y.low().add(y.high()))));
+        cka.put(LOW_WITHOUT_DC, LinearCka.of(rows(x.low()), rows(y.low())));
+        cka.put(LOW_WITH_DC, LinearCka.of(rows(x.low().add(x.dc())), rows(y.low().add(y.dc()))));
+        cka.put(HIGH, LinearCka.of(rows(x.high()), rows(y.high())));
         return cka;
     }
 
@@ -93,14 +106,15 @@ public final class BandSimilarity {
     }
 
     /** The channel split of {@code features}' width with the DC bin as a band of its own. */
-    private static FrequencyDecoupling decoupling(NDArray features, double cutoffRatio) {
+    static FrequencyDecoupling decoupling(NDArray features, double cutoffRatio) {
         FrequencySplit split = FrequencySplit.builder().setChannels(Math.toIntExact(features.getShape().get(1)))
                 .optCutoffRatio(cutoffRatio).optDcMode(DcMode.SEPARATE).build();
         return FrequencyDecoupling.initialized(split, Implementation.FFT, features.getManager(),
                 features.getDataType());
     }
 
-    private static double[][] rows(NDArray x) {
+    /** Returns the rows of {@code x} ({@code [N, D]}) as {@code N} arrays of {@code D} doubles. */
+    static double[][] rows(NDArray x) {
         int n = Math.toIntExact(x.getShape().get(0));
         int d = Math.toIntExact(x.getShape().get(1));
         double[] values = x.toType(DataType.FLOAT64, false).toDoubleArray();

@@ -105,6 +105,31 @@ public final class Experiment {
     }
 
     /**
+     * Returns the network of the trained student of {@code modality} taught with {@code method} (its best-validation
+     * parameters), frozen, in {@code manager}; train it first with {@link #student}. Its run's identity is not checked:
+     * the parameters are read as they were saved, and since a network's parameters do not depend on its feature point
+     * ({@link dev.cmkd.model.FeaturePoint}), the network returns this experiment's feature point, whichever one the
+     * student was trained with.
+     */
+    public FrozenTeacher frozenStudent(String modality, MethodSpec method, RunSpec spec, NDManager manager) {
+        DistillationMethod distillation = method.create(task.featureDim(), task.numClasses());
+        Block network = task.network(modality);
+        String teacherModality = task.otherModality(modality);
+        DistillationObjective objective;
+        if (distillation.trainsTeacher()) {
+            objective = DistillationObjective.coTrained(network, distillation, task.network(teacherModality));
+            objective.initialize(manager, DataType.FLOAT32, task.inputShape(modality),
+                    task.inputShape(teacherModality));
+        } else {
+            objective = new DistillationObjective(network, distillation);
+            objective.initialize(manager, DataType.FLOAT32, task.inputShape(modality));
+        }
+        TrainingLoop.readBestParameters(studentDir(modality, method.name(), spec), spec.epochs(), "the " + modality
+                + " student of " + method.name(), in -> objective.loadParameters(manager, in));
+        return new FrozenTeacher(network);
+    }
+
+    /**
      * Returns the network of {@code modality} as the runs of {@code seed} start from it (untrained), frozen, in {@code
      * manager}.
      */

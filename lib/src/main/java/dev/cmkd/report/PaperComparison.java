@@ -4,9 +4,9 @@ import dev.cmkd.experiment.Runner;
 import dev.cmkd.experiment.Workers;
 import dev.cmkd.experiment.TaskType;
 import dev.cmkd.study.AblationStudy;
+import dev.cmkd.study.SimilarityFindings;
 import dev.cmkd.study.SimilarityStudy;
 import dev.cmkd.tasks.AvMnistTtsTask;
-import dev.cmkd.tasks.TaskRegistry;
 import dev.cmkd.cli.Settings;
 import dev.cmkd.method.MethodRegistry;
 import dev.cmkd.method.FdCmkd;
@@ -80,10 +80,10 @@ public final class PaperComparison {
         BenchmarkReport main = Runner.run(Workers.RUN, type, settings, MethodRegistry.specs(
                 MethodRegistry.defaults(type.layout(), type.stageMaps()), type.layout()));
         BenchmarkReport ablation = AblationStudy.run(settings, output.resolve("ablation")).report();
-        SimilarityStudy.Result similarity = SimilarityStudy.run(settings, settings.get(TaskRegistry.SEEDS).get(0), 0.5,
-                output.resolve("similarity"));
+        SimilarityFindings similarity = SimilarityStudy.builder().setSettings(settings).build()
+                .run(output.resolve("similarity")).findings();
         Table comparisons = accuracyComparisons(main.results(), ablation.results(), protocol, main.metricColumn());
-        Table claims = claims(paper, comparisons, similarity.cosine(), similarity.cka(), protocol);
+        Table claims = claims(paper, comparisons, similarity.byBand("cosine"), similarity.byBand("cka"), protocol);
         Table versus = paperVersusKit(paper, resultsRoot, protocol);
         List<Path> files = List.of(ResultFiles.writeCsv(claims, outputDir.resolve("claims.csv")),
                 ResultFiles.writeCsv(comparisons, outputDir.resolve("accuracy-comparisons.csv")),
