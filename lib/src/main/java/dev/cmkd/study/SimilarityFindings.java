@@ -347,8 +347,8 @@ public final class SimilarityFindings {
         }
         List<String> beyond = conditions(pattern, "pattern_beyond_null", "yes");
         sentences.add(String.format(Locale.ROOT, "Beyond the null (the CI of the gap less the null's gap above 0), the"
-                + " pattern remains in %d of %d conditions: %s; in the other %d the shared mean accounts for the gap"
-                + " or more. Each interval is at 95 %%, uncorrected: were there no effect anywhere, about %.1f of %d"
+                + " pattern remains in %d of %d conditions: %s; in the other %d the gap beyond the null is not"
+                + " above 0. Each interval is at 95 %%, uncorrected: were there no effect anywhere, about %.1f of %d"
                 + " intervals would lie above 0 by chance.", beyond.size(), conditions, list(beyond),
                 conditions - beyond.size(), conditions * (1 - PairedDifference.CONFIDENCE) / 2, conditions));
         List<String> lowAgrees = new ArrayList<>();
