@@ -17,7 +17,7 @@ fail() { echo "$id: $*" >&2; exit 1; }
 [ -f "$video" ] || fail "video $video is missing"
 [ -f "$audio" ] || fail "audio source $audio is missing"
 event=0
-if [ -n "$start" ]; then
+if [ $# -ge 8 ]; then
   [[ "$start" =~ ^[0-9]+(\.[0-9]+)?$ && "$end" =~ ^[0-9]+(\.[0-9]+)?$ ]] \
     || fail "event start '$start' / end '$end' are not seconds"
   awk "BEGIN { exit !($end > $start) }" || end="$(awk "BEGIN { print $start + 1 }")"
