@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Downloads and unpacks AVE (AVE_Dataset.zip: 4,143 ten-second MP4 clips, Annotations.txt and the official
-# trainSet.txt / valSet.txt / testSet.txt), or unpacks a copy you already have. Resumable (curl -C -).
+# Downloads and unpacks AVE (AVE_Dataset.zip: ten-second MP4 clips named by video id, Annotations.txt and the
+# official trainSet.txt / valSet.txt / testSet.txt, whose 4,143 rows name 4,097 distinct videos), or unpacks a
+# copy you already have. Resumable (curl -C -).
 #
 #   data-scripts/ave/download.sh [RAW_DIR] [--url URL] [--archive FILE] [--sha256 HEX] [--size BYTES] [--dry-run]
 #
@@ -18,7 +19,7 @@ export LC_ALL=C
 source "$ROOT/data-scripts/lib/common.sh"
 source "$ROOT/data-scripts/lib/download.sh"
 
-usage() { sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 raw="$ROOT/data/ave/raw" url="${AVE_URL:-https://drive.usercontent.google.com/download?id=1FjKwe79e0u96vdjIVwfRQ1V6SoDHe7kK&export=download&confirm=t}"
 archive="" sha="" size="" dry_run=0
 while [ $# -gt 0 ]; do
@@ -38,7 +39,7 @@ if [ "$dry_run" = 1 ]; then
   if [ -n "$archive" ]; then dry use "$archive (given with --archive): nothing is downloaded"
   else dry fetch "AVE_Dataset.zip from $url"; fi
   dry size "${size:-not published (several GB, not verified)}${sha:+, SHA-256 $sha}; 1 request (resumable)"
-  dry into "$raw/AVE_Dataset (AVE/<VideoID>.mp4: 4,143 clips; Annotations.txt, trainSet.txt, valSet.txt, testSet.txt)"
+  dry into "$raw/AVE_Dataset (AVE/<VideoID>.mp4: the 4,097 videos of 4,143 list rows; Annotations.txt, trainSet.txt, valSet.txt, testSet.txt)"
   dry by-hand "Google Drive often refuses scripts (quota, confirmation page): then download AVE_Dataset.zip in a"
   dry "" "browser from the link in https://github.com/YapengTian/AVE-ECCV18 and pass --archive FILE"
   dry next "data-scripts/ave/prepare.sh"
@@ -74,5 +75,5 @@ counts=""
 for list in trainSet valSet testSet; do
   counts="$counts $list $(grep -c '&' "$base/$list.txt")"
 done
-log "unpacked: $videos videos (official: 4,143);$counts (official: 3,339 / 402 / 402)"
+log "unpacked: $videos videos (the official lists name 4,097 distinct videos in 4,143 rows);$counts (official: 3,339 / 402 / 402 rows)"
 log "done; next: data-scripts/ave/prepare.sh --raw $base"

@@ -164,8 +164,10 @@ class ScriptToBenchmarkTest {
             for (String id : List.of("vidA", "vidB", "vidC", "vidD", "vidE")) {
                 entries.put("AVE_Dataset/AVE/" + id + ".mp4", clip);
             }
+            // vidD is on the training and the test list with different labels, as 8 official videos are
             entries.put("AVE_Dataset/trainSet.txt", bytes("Category&VideoID&Quality&StartTime&EndTime\r\n"
-                    + "Church bell&vidA&good&0&10\r\nMale speech, man speaking&vidB&good&1&9\r\n"));
+                    + "Church bell&vidA&good&0&10\r\nMale speech, man speaking&vidB&good&1&9\r\n"
+                    + "Church bell&vidD&good&0&10\r\n"));
             entries.put("AVE_Dataset/valSet.txt", bytes("Church bell&vidC&good&0&10\n"));
             entries.put("AVE_Dataset/testSet.txt", bytes("Male speech, man speaking&vidD&good&0&10\n"
                     + "Church bell&vidE&good&2&5\n"));
@@ -175,7 +177,15 @@ class ScriptToBenchmarkTest {
             assertTrue(unpack.contains("unpacked: 5 videos"), unpack);
             String prepare = root.ok(Map.of(), "data-scripts/ave/prepare.sh");
             assertTrue(prepare.contains("prepared 5 of 5 clips"), prepare);
-            runBenchmark(root, "ave", "ave: 2 train, 1 validation, 2 test samples from data/ave/prepared");
+            assertTrue(prepare.contains("rows: 6, videos: 5") && prepare.contains(
+                    "in_two_lists_with_different_labels: train+val: 0, train+test: 1"), prepare);
+            Path prepared = root.path().resolve("data/ave/prepared");
+            assertTrue(Files.readString(prepared.resolve("list-anomalies.tsv")).contains("in 2 lists\tvidD\t"));
+            // the event [2 s, 5 s) of a 4 s clip: its last 2 s at 16 kHz, repeated to 10 s
+            Wav.Clip event = Wav.read(prepared.resolve("audio/vidE.wav"));
+            assertEquals(16_000, event.sampleRate());
+            assertEquals(160_000, event.samples().length);
+            runBenchmark(root, "ave", "ave: 3 train, 1 validation, 2 test samples from data/ave/prepared");
         }
     }
 

@@ -35,11 +35,12 @@ public record AvConvention(String name, int numClasses, AudioPipeline audio, int
             AudioPipeline.tiled(LogSpectrogram.builder().build(), 160_000, 0), 224);
 
     /**
-     * AVE, 28 events: WAVs at 22,050 Hz, the CREMA-D spectrogram (257 x 1004), reshaped cyclically to 257 x 1024
-     * as C2KD's {@code np.resize} does: 1 x 257 x 1024.
+     * AVE, 28 events, as C2KD: WAVs at 16 kHz holding the annotated event repeated to 10 s (160,000 samples), the
+     * CREMA-D spectrogram at fs 16,000 (257 x 1004), reshaped cyclically to 257 x 1024 as C2KD's {@code
+     * np.resize} does: 1 x 257 x 1024 (data-scripts/ave/README.md).
      */
     public static final AvConvention AVE = new AvConvention("ave", 28,
-            AudioPipeline.tiled(LogSpectrogram.builder().build(), 160_000, 1024), 224);
+            AudioPipeline.tiled(LogSpectrogram.builder().optSampleRate(16_000).build(), 160_000, 1024), 224);
 
     /**
      * VGGSound, C2KD's 50-class subset: WAVs at 16 kHz, doubled to at least 10 s, a 5 s window (random start in

@@ -44,7 +44,7 @@ import javax.imageio.ImageIO;
  *                         has frames and audio; label in [0, classes), split train|val|test, class the
  *                         label's name (one name per label; quoted if it holds a comma)
  *   frames/&lt;id&gt;/*.jpg     frames at 1 fps (at least one; sorted by name = time order), JPEG, RGB
- *   audio/&lt;id&gt;.wav        mono 16-bit PCM at the convention's rate (22,050 Hz CREMA-D and AVE, 16 kHz VGGSound)
+ *   audio/&lt;id&gt;.wav        mono 16-bit PCM at the convention's rate (22,050 Hz CREMA-D, 16 kHz AVE and VGGSound)
  *   prepare.json          how it was prepared (not read)
  * </pre>
  *

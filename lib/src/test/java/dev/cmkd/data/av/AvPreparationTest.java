@@ -15,6 +15,7 @@ import dev.cmkd.data.audio.Wav;
 import dev.cmkd.report.BenchmarkReport;
 import dev.cmkd.testing.Scripts;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -100,6 +104,133 @@ class AvPreparationTest {
         // classes in order of first appearance in testSet.txt (C2KD); a name with a comma stays one field
         assertEquals(List.of("Male speech, man speaking", "Church bell"), Files.readAllLines(out.resolve("classes.txt")));
         checkLoadAndTrain(AvConvention.AVE, out, new Shape(1, 257, 1024), 2, 1, 2);
+    }
+
+    /**
+     * AVE as C2KD prepares it: a clip whose event lies late ([7, 10) of 10 s) gives 16 kHz audio that is exactly
+     * the event's samples of the source repeated to 10 s, and frames from inside the event only (the video's
+     * brightness encodes its time); an empty event is widened to one second; the list anomalies are counted.
+     */
+    @Test
+    void aveEventSegment() throws IOException {
+        Path raw = Files.createDirectories(tmp.resolve("ave-event/raw"));
+        Path videos = Files.createDirectories(raw.resolve("AVE"));
+        for (String id : List.of("late", "full", "empty", "early")) {
+            timedMp4(videos.resolve(id + ".mp4"), 10);
+        }
+        Files.writeString(raw.resolve("trainSet.txt"), "Category&VideoID&Quality&StartTime&EndTime\n"
+                + "Bark&late&good&7&10\nBark&early&good&0&2\nBark&early&good&0&2\nGoat&empty&good&3&3\n");
+        Files.writeString(raw.resolve("valSet.txt"), "Goat&full&good&0&10\n");
+        Files.writeString(raw.resolve("testSet.txt"), "Goat&late&good&7&10\nBark&early&good&0&2\n");
+        Path out = tmp.resolve("ave-event/prepared");
+        String log = Scripts.ok("data-scripts/ave/prepare.sh", "--raw", raw.toString(), "--out", out.toString());
+        assertTrue(log.contains("prepared 4 of 4 clips"), log);
+
+        // audio: the event [7 s, 10 s) of the source at 16 kHz, repeated to 160,000 samples
+        checkEventAudio(videos.resolve("late.mp4"), out.resolve("audio/late.wav"), 7, 10);
+        checkEventAudio(videos.resolve("empty.mp4"), out.resolve("audio/empty.wav"), 3, 4);
+        checkEventAudio(videos.resolve("full.mp4"), out.resolve("audio/full.wav"), 0, 10);
+        // frames: the first of each second of the event; at least 10 (evenly spaced over a shorter event)
+        assertEquals(List.of(0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0), frameTimes(out.resolve("frames/full")));
+        for (Object[] event : new Object[][] {{"late", 7.0, 10.0}, {"empty", 3.0, 4.0}, {"early", 0.0, 2.0}}) {
+            List<Double> times = frameTimes(out.resolve("frames/" + event[0]));
+            assertEquals(10, times.size(), event[0] + ": " + times);
+            for (int k = 0; k < times.size(); k++) {
+                assertTrue(times.get(k) >= (double) event[1] && times.get(k) < (double) event[2],
+                        event[0] + ": frame at " + times.get(k) + " s is outside the event: " + times);
+                assertTrue(k == 0 || times.get(k) > times.get(k - 1), event[0] + ": not in time order " + times);
+            }
+        }
+
+        // the lists: 7 rows of 4 videos; 'early' twice in train (kept once) and in test; 'late' in train and test
+        // with different labels; one empty event. All are kept (as C2KD), reported, and nothing fails.
+        String json = Files.readString(out.resolve("prepare.json"));
+        for (String member : List.of("\"segment\": \"event\"", "\"rows\": 7, \"videos\": 4",
+                "\"rows_per_list\": {\"train\": 4, \"val\": 1, \"test\": 2}",
+                "\"repeated_in_one_list\": {\"train\": 1, \"val\": 0, \"test\": 0}",
+                "\"in_two_lists\": {\"train+val\": 0, \"train+test\": 2, \"val+test\": 0, \"all three\": 0}",
+                "\"in_two_lists_with_different_labels\": {\"train+val\": 0, \"train+test\": 1",
+                "\"videos_with_more_than_one_label\": 1, \"empty_events\": 1, \"videos_with_different_segments\": 0",
+                "\"counts\": {")) {
+            assertTrue(json.contains(member), member + " in " + json);
+        }
+        assertEquals(List.of("kind\tvideo\trows (split:category:start-end)",
+                "empty event (end <= start): one second from start used\tempty\ttrain:Goat:3-3",
+                "in 2 lists\tearly\ttrain:Bark:0-2 | train:Bark:0-2 | test:Bark:0-2",
+                "in 2 lists\tlate\ttrain:Bark:7-10 | test:Goat:7-10",
+                "repeated in one list\tearly\ttrain:Bark:0-2 | train:Bark:0-2 | test:Bark:0-2"),
+                Files.readAllLines(out.resolve("list-anomalies.tsv")));
+        assertEquals(List.of("id,label,split,start,end,class", "late,1,train,7,10,\"Bark\"",
+                "early,1,train,0,2,\"Bark\"", "empty,0,train,3,3,\"Goat\"", "full,0,val,0,10,\"Goat\"",
+                "late,0,test,7,10,\"Goat\"", "early,1,test,0,2,\"Bark\""),
+                Files.readAllLines(out.resolve("clips.csv")));
+
+        // the whole clip stays reachable; one folder never mixes two preparations
+        Path whole = tmp.resolve("ave-event/whole");
+        Scripts.ok("data-scripts/ave/prepare.sh", "--raw", raw.toString(), "--out", whole.toString(), "--segment",
+                "whole");
+        assertEquals(10, Files.list(whole.resolve("frames/late")).count(), "1 fps over the whole clip");
+        Wav.Clip wholeLate = Wav.read(whole.resolve("audio/late.wav"));
+        assertEquals(16_000, wholeLate.sampleRate());
+        assertTrue(wholeLate.samples().length >= 159_000, "the whole 10 s: " + wholeLate.samples().length);
+        Scripts.Result mixed = Scripts.bash(Map.of(), "data-scripts/ave/prepare.sh", "--raw", raw.toString(), "--out",
+                out.toString(), "--segment", "whole");
+        assertTrue(mixed.exitCode() != 0 && mixed.output().contains("prepared with 'segment=event"), mixed.output());
+    }
+
+    /** The prepared WAV is the source's samples [from s, to s) at 16 kHz (decoded here), repeated to 10 s. */
+    private static void checkEventAudio(Path video, Path prepared, int from, int to) {
+        Path decoded = prepared.resolveSibling("." + prepared.getFileName() + ".source.wav");
+        ffmpeg("-i", video.toString(), "-vn", "-ac", "1", "-af", "aresample=resampler=soxr", "-ar", "16000", "-c:a",
+                "pcm_s16le", "-bitexact", decoded.toString());
+        float[] source = Wav.read(decoded).samples();
+        Wav.Clip clip = Wav.read(prepared);
+        assertEquals(16_000, clip.sampleRate());
+        assertEquals(160_000, clip.samples().length, prepared + ": 10 s at 16 kHz");
+        int start = from * 16_000;
+        int length = Math.min(to * 16_000, source.length) - start;
+        assertTrue(length > (to - from) * 16_000 - 1_000, "the source holds the event: " + source.length);
+        boolean differsFromClipStart = false;
+        for (int i = 0; i < clip.samples().length; i++) {
+            assertEquals(source[start + i % length], clip.samples()[i], prepared + " sample " + i);
+            differsFromClipStart |= from > 0 && clip.samples()[i] != source[i];
+        }
+        assertTrue(from == 0 || differsFromClipStart, "the check tells the event from the clip's start");
+    }
+
+    /** The time (s) of each prepared frame of a {@link #timedMp4}: its frame number, read from the stripes, / 25. */
+    private static List<Double> frameTimes(Path frames) throws IOException {
+        List<Double> times = new ArrayList<>();
+        try (Stream<Path> files = Files.list(frames)) {
+            for (Path file : files.sorted().toList()) {
+                BufferedImage image = ImageIO.read(file.toFile());
+                int number = 0;
+                for (int bit = 0; bit < 8; bit++) {
+                    double sum = 0;
+                    int width = image.getWidth() / 8;
+                    for (int y = 0; y < image.getHeight(); y++) {
+                        for (int x = bit * width + 2; x < (bit + 1) * width - 2; x++) {
+                            sum += image.getRGB(x, y) & 0xFF;
+                        }
+                    }
+                    number |= sum / (image.getHeight() * (width - 4)) > 128 ? 1 << bit : 0;
+                }
+                times.add(number / 25.0);
+            }
+        }
+        return times;
+    }
+
+    /**
+     * A {@code seconds}-long MP4 at 25 fps whose frames show their frame number in binary (8 vertical stripes, the
+     * lowest bit left), so a frame tells its time, and whose audio is a rising chirp (so a stretch of samples tells
+     * its time), AAC at 44.1 kHz.
+     */
+    private static void timedMp4(Path file, int seconds) {
+        ffmpeg("-f", "lavfi", "-i", "color=c=black:size=128x16:rate=25:duration=" + seconds + ",format=gray,"
+                + "geq=lum=255*mod(floor(N/pow(2\\,floor(X*8/W)))\\,2)", "-f", "lavfi", "-i",
+                "aevalsrc=0.4*sin(2*PI*(200+60*t)*t):s=44100:d=" + seconds, "-c:v", "libx264", "-pix_fmt", "yuv420p",
+                "-c:a", "aac", "-shortest", file.toString());
     }
 
     @Test

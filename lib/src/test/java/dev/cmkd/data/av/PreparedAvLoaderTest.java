@@ -76,10 +76,11 @@ class PreparedAvLoaderTest {
         }
         float[] direct = LogSpectrogram.builder().build().compute(tiled);
         assertArrayEquals(direct, AvConvention.CREMA_D.audio().apply(clip, null));
+        float[] ave = LogSpectrogram.builder().optSampleRate(16_000).build().compute(tiled);   // C2KD: fs 16 kHz
         float[] resized = AvConvention.AVE.audio().apply(clip, null);
         assertEquals(257 * 1024, resized.length);
         for (int i = 0; i < resized.length; i += 997) {
-            assertEquals(direct[i % direct.length], resized[i], "numpy.resize repeats the flat values");
+            assertEquals(ave[i % ave.length], resized[i], "numpy.resize repeats the flat values");
         }
     }
 
