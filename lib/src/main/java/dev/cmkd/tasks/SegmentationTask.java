@@ -28,11 +28,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * RGB &lt;-&gt; depth semantic segmentation on NYU-Depth V2 (40 classes, void ignored; standard 795 / 654 split with
- * a scene-disjoint validation carve): the same {@link SegmentationNet} on both modalities (3 or 1 input channels),
- * trained on random crops (flipped at random; the same view of colour, depth and labels, drawn from the run's seed),
- * scored by mIoU and pixel accuracy on the full validation and test images. The methods see the encoders' last
- * feature maps ({@link FeatureLayout#MAP}).
+ * RGB &lt;-&gt; depth semantic segmentation on NYU-Depth V2 (40 classes, or the 13 merged from them with {@code
+ * classes=13}; void ignored; standard 795 / 654 split with a scene-disjoint validation carve): the same {@link
+ * SegmentationNet} on both modalities (3 or 1 input channels), trained on random crops (flipped at random; the same
+ * view of colour, depth and labels, drawn from the run's seed), scored by mIoU and pixel accuracy on the full
+ * validation and test images. The methods see the encoders' last feature maps ({@link FeatureLayout#MAP}).
  *
  * <p><b>The full configuration</b> (paper-ish; the paper's segmentation settings are not published, method.md
  * sections 2.9 and 8): ResNet-18 encoder (width 64, blocks 2-2-2-2, ImageNet stem) with the U-Net-lite decoder,
@@ -63,6 +63,11 @@ public final class SegmentationTask implements Task {
     /** The training split. */
     public static final Option<String> TRAIN_SPLIT = Option.choice("trainSplit", List.of("train", "official-train"),
             "train (clean) or official-train (all 795, the validation images included)", "train", "train");
+    /** NYU's 40 classes or the 13 merged from them. */
+    public static final Option<String> CLASSES = Option.choice("classes", List.of("40", "13"), "40: the classes as"
+            + " prepared (NYU's 40 of Gupta et al.); 13: merged from the 40 into the 13-class set of the NYU"
+            + " literature (bed, books, ceiling, chair, floor, furniture, objects, picture, sofa, table, tv, wall,"
+            + " window)", "40", "40");
     /** The network's base width. */
     public static final Option<Integer> WIDTH = Option.integer("width", 1, "the encoder's base width (64:"
             + " ResNet-18)", 64, 8);
@@ -74,7 +79,8 @@ public final class SegmentationTask implements Task {
             + " images), RGB <-> depth", "data-scripts/nyu-depth-v2/build.sh (2.8 GB download; writes"
             + " data/nyu-depth-v2/prepared)", Path.of("results/real/nyu-depth-v2"), List.of("rgb", "depth"),
             FeatureLayout.MAP, false, new int[] {100, 1}, new int[] {8, 8}, 3, 1, List.of(DATA, FIXTURE, CROP,
-                    DOWNSAMPLE, MAX_IMAGES, TRAIN_SPLIT, WIDTH), SegmentationTask::create, SegmentationTask::costRun);
+                    DOWNSAMPLE, MAX_IMAGES, TRAIN_SPLIT, CLASSES, WIDTH), SegmentationTask::create,
+            SegmentationTask::costRun);
 
     /**
      * The network of every run.
@@ -119,8 +125,9 @@ public final class SegmentationTask implements Task {
                     + "); fix: run data-scripts/nyu-depth-v2/build.sh (2.8 GB download), point -Dfdcmkd.data at a"
                     + " prepared copy, or run on SYNTHETIC data with -Dfdcmkd.fixture=true");
         }
+        int classes = Integer.parseInt(settings.get(CLASSES));
         NyuDepthV2 loader = NyuDepthV2.builder().optDownsample(settings.get(DOWNSAMPLE))
-                .optMaxImages(settings.get(MAX_IMAGES)).build();
+                .optMaxImages(settings.get(MAX_IMAGES)).optClasses(classes).build();
         RgbdSplit train = loader.load(prepared, settings.get(TRAIN_SPLIT));
         RgbdSplit validation = loader.load(prepared, "val");
         RgbdSplit test = loader.load(prepared, "test");
@@ -130,6 +137,9 @@ public final class SegmentationTask implements Task {
         loading.put("downsample", settings.get(DOWNSAMPLE));
         loading.put("maxImages", settings.get(MAX_IMAGES));
         loading.put("trainSplit", settings.get(TRAIN_SPLIT));
+        if (classes != 40) { // runs of the 40 classes keep their identity from before the option
+            loading.put("classes", classes);
+        }
         return new SegmentationTask(train, validation, test, backbone(settings), new Augmentation(crop[0], crop[1],
                 true), ci ? 8 : 4, DataIdentity.of(prepared, loading));
     }

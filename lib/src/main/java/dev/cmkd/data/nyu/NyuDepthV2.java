@@ -31,7 +31,8 @@ import javax.imageio.ImageIO;
  *   label40/NNNN.png      8-bit grayscale, 0 = void, k = class k (1..K)
  * </pre>
  *
- * The stored label {@code k >= 1} becomes class {@code k - 1}, 0 becomes {@link RgbdSplit#VOID}. An image
+ * The stored label {@code k >= 1} becomes class {@code k - 1}, 0 becomes {@link RgbdSplit#VOID}; with {@code
+ * optClasses(13)} NYU's 40 classes are merged into the 13 of {@link #CLASSES_13}. An image
  * can be downsampled by an integer factor {@code f} at load time: colour by the mean of each {@code f x f}
  * block, depth and labels by the block's centre pixel (labels must not be averaged). Every problem is
  * reported as a {@link DatasetException} naming the file, the field and the fix.
@@ -43,12 +44,29 @@ public final class NyuDepthV2 {
     /** The class list. */
     public static final String CLASSES = "classes.tsv";
 
+    /**
+     * The 13-class set of the NYU-Depth V2 literature (e.g. Eigen and Fergus, ICCV 2015), in the order of its source:
+     * {@code class13Mapping.mat} of {@code ankurhanda/nyuv2-meta-data} at commit {@code b92d15c5} (408 bytes,
+     * SHA-256 {@code 4e79ab24c345896c19abc62476b2c3520f3e2db00f71f868c5027208af48a3de}), field {@code classNames}.
+     */
+    public static final List<String> CLASSES_13 = List.of("bed", "books", "ceiling", "chair", "floor", "furniture",
+            "objects", "picture", "sofa", "table", "tv", "wall", "window");
+
+    /**
+     * Class {@code k} of the 40 (1-based, Gupta et al.'s order: wall, floor, cabinet, ...) becomes class {@code
+     * FROM_40_TO_13[k - 1]} of {@link #CLASSES_13} (1-based): the same file's field {@code labels13}.
+     */
+    private static final int[] FROM_40_TO_13 = {12, 5, 6, 1, 4, 9, 10, 12, 13, 6, 8, 6, 13, 10, 6, 13, 6, 7, 7, 5, 7,
+        3, 2, 6, 11, 7, 7, 7, 7, 7, 7, 6, 7, 7, 7, 7, 7, 7, 6, 7};
+
     private final int downsample;
     private final int maxImages;
+    private final int classes;
 
     private NyuDepthV2(Builder builder) {
         this.downsample = builder.downsample;
         this.maxImages = builder.maxImages;
+        this.classes = builder.classes;
     }
 
     public static Builder builder() {
@@ -66,7 +84,17 @@ public final class NyuDepthV2 {
         checkData(isPrepared(prepared), marker + " is missing: " + prepared + " is not a finished preparation. Run"
                 + " data-scripts/nyu-depth-v2/build.sh (the real data) or SyntheticRgbd (a synthetic stand-in)");
         boolean synthetic = readSynthetic(marker);
-        List<String> classes = readClasses(prepared.resolve(CLASSES));
+        List<String> stored = readClasses(prepared.resolve(CLASSES));
+        checkData(classes == 40 || stored.size() == FROM_40_TO_13.length, "%s lists %d classes; the 13 classes are"
+                + " merged from NYU's 40; fix: prepare the real NYU-Depth V2 (data-scripts/nyu-depth-v2/build.sh) or"
+                + " read the %d classes as they are (-Dfdcmkd.classes=40)", prepared.resolve(CLASSES), stored.size(),
+                stored.size());
+        List<String> classNames = classes == 40 ? stored : CLASSES_13;
+        int[] lookup = new int[stored.size() + 1]; // stored label -> class, 0 -> void
+        lookup[0] = RgbdSplit.VOID;
+        for (int k = 1; k <= stored.size(); k++) {
+            lookup[k] = (classes == 40 ? k : FROM_40_TO_13[k - 1]) - 1;
+        }
         List<String> ids = readIds(prepared.resolve("splits").resolve(split + ".txt"));
         if (ids.size() > maxImages) {
             ids = ids.subList(0, maxImages);
@@ -83,9 +111,9 @@ public final class NyuDepthV2 {
             String id = finalIds.get(i);
             readColour(prepared.resolve("rgb").resolve(id + ".png"), size, rgb, i * plane * 3);
             readDepth(prepared.resolve("depth").resolve(id + ".png"), size, depth, i * plane);
-            readLabels(prepared.resolve("label40").resolve(id + ".png"), size, classes.size(), labels, i * plane);
+            readLabels(prepared.resolve("label40").resolve(id + ".png"), size, lookup, labels, i * plane);
         });
-        return new RgbdSplit(split, ids, classes, height, width, rgb, depth, labels,
+        return new RgbdSplit(split, ids, classNames, height, width, rgb, depth, labels,
                 DepthNormalization.PER_IMAGE_MIN_MAX, synthetic);
     }
 
@@ -204,7 +232,9 @@ public final class NyuDepthV2 {
         }
     }
 
-    private void readLabels(Path file, int[] size, int classes, byte[] out, int offset) {
+    /** Reads the stored labels of {@code file} as the classes {@code lookup} gives them (0 = void, 1..K). */
+    private void readLabels(Path file, int[] size, int[] lookup, byte[] out, int offset) {
+        int classes = lookup.length - 1;
         Raster raster = raster(file, size, 1, 8, "8-bit grayscale labels");
         int f = downsample;
         int width = size[1] / f;
@@ -216,14 +246,15 @@ public final class NyuDepthV2 {
                             + " classes.tsv lists %d classes (0 = void, 1..%d); rerun the preparation", file,
                             y * f + f / 2, x * f + f / 2, value, classes, classes));
                 }
-                out[offset + y * width + x] = (byte) (value - 1);
+                out[offset + y * width + x] = (byte) lookup[value];
             }
         }
     }
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "NyuDepthV2(downsample %d, depth PER_IMAGE_MIN_MAX%s)", downsample,
+        return String.format(Locale.ROOT, "NyuDepthV2(downsample %d, depth PER_IMAGE_MIN_MAX%s%s)", downsample,
+                classes == 40 ? "" : ", " + classes + " classes",
                 maxImages == Integer.MAX_VALUE ? "" : ", at most " + maxImages + " images");
     }
 
@@ -232,8 +263,18 @@ public final class NyuDepthV2 {
 
         private int downsample = 1;
         private int maxImages = Integer.MAX_VALUE;
+        private int classes = 40;
 
         private Builder() {}
+
+        /**
+         * Optional: the classes, 40 (default: the stored ones, Gupta et al.'s for NYU) or 13 ({@link #CLASSES_13},
+         * merged from the 40).
+         */
+        public Builder optClasses(int classes) {
+            this.classes = classes;
+            return this;
+        }
 
         /** Optional: an integer downsampling factor applied at load time. Default 1 (480 x 640 for NYU). */
         public Builder optDownsample(int factor) {
@@ -248,6 +289,9 @@ public final class NyuDepthV2 {
         }
 
         public NyuDepthV2 build() {
+            if (classes != 40 && classes != 13) {
+                throw new IllegalArgumentException("NyuDepthV2: classes is " + classes + "; it is 40 or 13");
+            }
             if (downsample < 1 || maxImages < 1) {
                 throw new IllegalArgumentException("NyuDepthV2: downsample (" + downsample + ") and maxImages ("
                         + maxImages + ") must be at least 1");

@@ -107,6 +107,45 @@ class NyuDepthV2Test {
         }
     }
 
+    /**
+     * NYU's 40 classes (Gupta et al.'s order) by the name of the 13 each merges into: class13Mapping.mat of
+     * ankurhanda/nyuv2-meta-data at b92d15c5, read name by name (wall, floor, cabinet, bed, ...).
+     */
+    private static final String[] MERGED_INTO = {"wall", "floor", "furniture", "bed", "chair", "sofa", "table", "wall",
+        "window", "furniture", "picture", "furniture", "window", "table", "furniture", "window", "furniture",
+        "objects", "objects", "floor", "objects", "ceiling", "books", "furniture", "tv", "objects", "objects",
+        "objects", "objects", "objects", "objects", "furniture", "objects", "objects", "objects", "objects", "objects",
+        "objects", "furniture", "objects"};
+
+    @Test
+    void theThirteenClassesMergeTheFortyAsTheirSourceDoes() {
+        RgbdSplit test = NyuDepthV2.builder().optClasses(13).build().load(prepared, "test");
+        assertEquals(13, test.numClasses());
+        assertEquals(NyuDepthV2.CLASSES_13, test.classNames());
+        for (int k = 0; k < test.size(); k++) {
+            int i = Integer.parseInt(test.id(k));
+            for (int y = 0; y < H; y++) {
+                for (int x = 0; x < W; x++) {
+                    int forty = expectedClass(i, y, x);
+                    int expected = forty == RgbdSplit.VOID ? RgbdSplit.VOID
+                            : NyuDepthV2.CLASSES_13.indexOf(MERGED_INTO[forty]);
+                    assertEquals(expected, test.label(k, y, x), "image " + i + " (" + y + ", " + x + ")");
+                }
+            }
+        }
+        assertTrue(NyuDepthV2.builder().optClasses(13).build().toString().contains("13 classes"));
+        assertThrows(IllegalArgumentException.class, () -> NyuDepthV2.builder().optClasses(20).build());
+    }
+
+    @Test
+    void thirteenClassesNeedNyusForty(@TempDir Path synthetic) {
+        SyntheticRgbd.builder().optSize(H, W).build().write(synthetic, 2, 1, 1);
+        DatasetException refused = assertThrows(DatasetException.class,
+                () -> NyuDepthV2.builder().optClasses(13).build().load(synthetic, "test"));
+        assertTrue(refused.getMessage().contains("lists 4 classes") && refused.getMessage().contains("fix:"),
+                refused.getMessage());
+    }
+
     @Test
     void errorsNameTheFileAndTheFix() throws Exception {
         NyuDepthV2 loader = NyuDepthV2.builder().build();
