@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.function.Function;
 
 import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.Row;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
@@ -83,7 +84,8 @@ public final class PaperComparison {
         SimilarityFindings similarity = SimilarityStudy.builder().setSettings(settings).build()
                 .run(output.resolve("similarity")).findings();
         Table comparisons = accuracyComparisons(main.results(), ablation.results(), protocol, main.metricColumn());
-        Table claims = claims(paper, comparisons, similarity.byBand("cosine"), similarity.byBand("cka"), protocol);
+        Table claims = claims(paper, comparisons, similarity.byBand("cosine"), similarity.pattern(),
+                similarity.byBand("cka"), protocol);
         Table versus = paperVersusKit(paper, resultsRoot, protocol);
         List<Path> files = List.of(ResultFiles.writeCsv(claims, outputDir.resolve("claims.csv")),
                 ResultFiles.writeCsv(comparisons, outputDir.resolve("accuracy-comparisons.csv")),
@@ -121,7 +123,13 @@ public final class PaperComparison {
                 pairings, protocol, metric);
     }
 
-    static Table claims(Table paper, Table comparisons, Table cosine, Table cka, String protocol) {
+    /**
+     * The claims table. The similarity claim is judged on the two teachers' post-ReLU features (the released code's
+     * point) twice: as measured (the gap {@code cos(low with DC) − cos(high)} above 0) and beyond the mean-only null
+     * ({@link dev.cmkd.analysis.MeanOnlyNull}: the gap less the one two vectors sharing only their means would give),
+     * from the 95 % intervals over seeds of {@code pattern} ({@link dev.cmkd.study.SimilarityFindings#pattern()}).
+     */
+    static Table claims(Table paper, Table comparisons, Table cosine, Table pattern, Table cka, String protocol) {
         Table claims = Table.create("Claims: the paper's evidence and the kit's measurement on AV-MNIST-TTS ("
                 + protocol + ")", StringColumn.create("claim"), StringColumn.create("paper evidence"),
                 StringColumn.create("paper source"), StringColumn.create("kit measurement"),
@@ -137,9 +145,9 @@ public final class PaperComparison {
                 String.format(Locale.ROOT, "cosine low (with DC) %.4f, high %.4f, raw %.4f; gap %+.3f", paperLow,
                         paperHigh, paperRaw, paperLow - paperHigh),
                 source(paper, "cosine_low_with_dc"),
-                String.format(Locale.ROOT, "cosine low with DC %.3f (without DC %.3f), high %.3f, raw %.3f; gap %+.3f",
-                        low, lowWithoutDc, high, band(cosine, "raw"), low - high),
-                low > high ? "holds (low above high)" : "does not hold (low not above high)");
+                String.format(Locale.ROOT, "cosine low with DC %.3f (without DC %.3f), high %.3f, raw %.3f; %s",
+                        low, lowWithoutDc, high, band(cosine, "raw"), gaps(pattern)),
+                similarityVerdict(pattern));
         double paperCkaLow = known(paper, "Fig. 1 (earlier version)", "ave", "", "unimodal teachers", "cka_low");
         double paperCkaRaw = known(paper, "Fig. 1 (earlier version)", "ave", "", "unimodal teachers", "cka_raw");
         double ckaLow = band(cka, "low with DC");
@@ -247,6 +255,42 @@ public final class PaperComparison {
             }
         }
         throw new IllegalStateException("no sourced value for " + metric + " in " + PaperNumbers.RESOURCE);
+    }
+
+    /** The two teachers' post-ReLU row of the similarity pattern table. */
+    private static Row teachers(Table pattern) {
+        for (Row row : pattern) {
+            if (row.getString("kind").equals("teachers") && row.getString("feature").equals("post-relu")) {
+                return row;
+            }
+        }
+        throw new IllegalArgumentException("the similarity pattern table has no post-ReLU teacher row");
+    }
+
+    private static String gaps(Table pattern) {
+        Row row = teachers(pattern);
+        return "gap " + interval(row, "gap") + ", the mean-only null's " + interval(row, "null_gap") + ", beyond the"
+                + " null " + interval(row, "beyond") + " (95 % CI over " + row.getInt("seeds") + " seeds)";
+    }
+
+    private static String interval(Row row, String column) {
+        return Double.isNaN(row.getDouble(column + "_lower")) ? PairedComparison.signed(row.getDouble(column), 3)
+                + " (one seed)" : PairedComparison.signed(row.getDouble(column), 3) + " ["
+                + PairedComparison.signed(row.getDouble(column + "_lower"), 3) + ", "
+                + PairedComparison.signed(row.getDouble(column + "_upper"), 3) + "]";
+    }
+
+    private static String similarityVerdict(Table pattern) {
+        Row row = teachers(pattern);
+        if (Double.isNaN(row.getDouble("gap_lower"))) {
+            return row.getDouble("gap") > 0 ? "low above high on one seed: no interval, no verdict"
+                    : "does not hold (low not above high)";
+        }
+        if (row.getDouble("gap_lower") <= 0) {
+            return "does not hold (low not above high)";
+        }
+        return row.getDouble("beyond_lower") > 0 ? "holds, beyond the mean-only null"
+                : "holds as measured, but not beyond the mean-only null: the shared mean alone gives the gap";
     }
 
     private static double band(Table similarity, String band) {

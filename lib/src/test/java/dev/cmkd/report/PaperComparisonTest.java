@@ -36,10 +36,20 @@ class PaperComparisonTest {
 
         Table comparisons = PaperComparison.accuracyComparisons(main, ablation, "bestVal", "test_accuracy");
         assertEquals(3, PairedComparison.family(comparisons));
-        Table claims = PaperComparison.claims(PaperNumbers.load(), comparisons, cosine, cka, "bestVal");
+        Table claims = PaperComparison.claims(PaperNumbers.load(), comparisons, cosine, pattern(0.55, 0.65, 0.59,
+                -0.03, 0.07), cka, "bestVal");
         assertEquals(5, claims.rowCount());
         StringColumn verdict = claims.stringColumn("verdict on our data");
-        assertEquals("does not hold (low not above high)", verdict.get(0));
+        assertEquals("holds as measured, but not beyond the mean-only null: the shared mean alone gives the gap",
+                verdict.get(0));
+        assertTrue(claims.stringColumn("kit measurement").get(0).contains("gap +0.600 [+0.550, +0.650], the mean-only"
+                + " null's +0.590"), claims.stringColumn("kit measurement").get(0));
+        assertEquals("holds, beyond the mean-only null", PaperComparison.claims(PaperNumbers.load(), comparisons,
+                cosine, pattern(0.55, 0.65, 0.40, 0.12, 0.28), cka, "bestVal").stringColumn("verdict on our data")
+                .get(0));
+        assertEquals("does not hold (low not above high)", PaperComparison.claims(PaperNumbers.load(), comparisons,
+                cosine, pattern(-0.05, 0.05, 0.0, -0.05, 0.05), cka, "bestVal").stringColumn("verdict on our data")
+                .get(0));
         assertEquals("holds (low above raw)", verdict.get(1));
         assertEquals("does not hold (higher after Holm)", verdict.get(2));
         assertEquals("holds (higher after Holm)", verdict.get(3));
@@ -51,6 +61,26 @@ class PaperComparisonTest {
                 + " seeds, Holm p = "), measurement);
         assertTrue(measurement.endsWith(" over 3 comparisons"), measurement);
         assertTrue(claims.stringColumn("kit measurement").get(4).contains("[−"), "the kd interval straddles 0");
+    }
+
+    /**
+     * The similarity pattern table with the post-ReLU teachers' row: the gap's 95 % CI, the null's gap and the CI of
+     * the gap beyond the null (means at the middles), and a pre-ReLU row that must not be read.
+     */
+    private static Table pattern(double gapLower, double gapUpper, double nullGap, double beyondLower,
+            double beyondUpper) {
+        Table pattern = Table.create("pattern", StringColumn.create("kind", "teachers", "teachers"),
+                StringColumn.create("feature", "pre-relu", "post-relu"), IntColumn.create("seeds", new int[] {5, 5}));
+        interval(pattern, "gap", gapLower, gapUpper);
+        interval(pattern, "null_gap", nullGap, nullGap);
+        interval(pattern, "beyond", beyondLower, beyondUpper);
+        return pattern;
+    }
+
+    /** Adds the columns of one interval: its middle as the mean, its bounds; the pre-ReLU row gets -9 in each. */
+    private static void interval(Table pattern, String name, double lower, double upper) {
+        pattern.addColumns(DoubleColumn.create(name, -9, (lower + upper) / 2),
+                DoubleColumn.create(name + "_lower", -9, lower), DoubleColumn.create(name + "_upper", -9, upper));
     }
 
     private static Table results(String name) {
