@@ -78,7 +78,7 @@ public final class TaskRegistry {
         register(AvMnistTtsTask.TYPE);
         register(AudioVisualTask.type(AvConvention.CREMA_D, "CREMA-D, 6 emotions, audio <-> face frames (7,442"
                 + " clips)", 6_698 * 9 / 10));
-        register(AudioVisualTask.type(AvConvention.AVE, "AVE, 28 audio-visual events (4,143 ten-second clips)",
+        register(AudioVisualTask.type(AvConvention.AVE, "AVE, 28 audio-visual events (4,143 events in 4,097 clips)",
                 3_339));
         register(AudioVisualTask.type(AvConvention.VGGSOUND_50, "VGGSound, C2KD's 50-class subset (train_tiny /"
                 + " test_tiny)", 0));
