@@ -2,15 +2,16 @@
 # Sets a machine up for the notebooks, from Debian's and Maven Central's packages alone:
 #   - headless Jupyter from Debian (add --ui for the classic Notebook UI),
 #   - the library built with its runtime jars (lib/target/classes, lib/target/lib),
-#   - the Java kernel rapaio-jupyter-kernel 3.0.1 (Maven Central) as the Jupyter kernel "java", whose class
-#     path is the built library, so the notebooks need no kernel-specific magic.
-# KERNEL_DIR (default ~/.local/share/jupyter/kernels/java), JAVA_BIN (default: the java on PATH) and
+#   - the Java kernel rapaio-jupyter-kernel 3.0.1 (Maven Central) as the Jupyter kernel "cmkd-java" (its own name,
+#     so that a Java kernel of yours named "java", IJava's, is never replaced), whose class path is the built
+#     library, so the notebooks need no kernel-specific magic.
+# KERNEL_DIR (default ~/.local/share/jupyter/kernels/cmkd-java), JAVA_BIN (default: the java on PATH) and
 # CMKD_MAVEN_PROFILE (cu121 for the CUDA natives; environment/gpu/) can be set.
 # Under IJava or JJava, put lib/target/classes and lib/target/lib/* on the kernel's class path instead.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RJK_VERSION=3.0.1
-KERNEL_DIR="${KERNEL_DIR:-$HOME/.local/share/jupyter/kernels/java}"
+KERNEL_DIR="${KERNEL_DIR:-$HOME/.local/share/jupyter/kernels/cmkd-java}"
 JAVA_BIN="${JAVA_BIN:-$(readlink -f "$(command -v java)")}"
 
 group=jupyter
@@ -47,4 +48,4 @@ cat > "$KERNEL_DIR/kernel.json.part" <<JSON
 }
 JSON
 mv "$KERNEL_DIR/kernel.json.part" "$KERNEL_DIR/kernel.json"
-echo "setup-notebooks: kernel 'java' in $KERNEL_DIR, class path $ROOT/lib/target"
+echo "setup-notebooks: kernel 'cmkd-java' in $KERNEL_DIR, class path $ROOT/lib/target"

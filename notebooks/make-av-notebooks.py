@@ -98,7 +98,7 @@ similarity.formattedPattern().printAll()"""),
     ]
     nb = new_notebook(cells=cells)
     nb.metadata = {
-        "kernelspec": {"display_name": "Java (cmkd kit, rjk 3.0.1)", "language": "java", "name": "java"},
+        "kernelspec": {"display_name": "Java (cmkd kit, rjk 3.0.1)", "language": "java", "name": "cmkd-java"},
         "language_info": {"codemirror_mode": "java", "file_extension": ".jshell", "mimetype": "text/x-java-source",
                           "name": "java", "nbconvert_exporter": "script", "pygments_lexer": "java"},
     }

@@ -19,7 +19,7 @@ if [ ${#notebooks[@]} -eq 0 ]; then notebooks=("$ROOT"/notebooks/*.ipynb); fi
 # A kernel spec of this checkout's own, found first through JUPYTER_PATH: another checkout's set-up (which
 # installs the user-wide kernel "java") cannot point this run at its classes.
 export JUPYTER_PATH="$ROOT/lib/target/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
-KERNEL_DIR="$ROOT/lib/target/jupyter/kernels/java" "$ROOT/environment/setup-notebooks.sh"
+KERNEL_DIR="$ROOT/lib/target/jupyter/kernels/cmkd-java" "$ROOT/environment/setup-notebooks.sh"
 export PYTHONPATH="$ROOT/environment/jupyter${PYTHONPATH:+:$PYTHONPATH}"
 OUT="$ROOT/lib/target/executed-notebooks"
 mkdir -p "$OUT"
@@ -32,7 +32,7 @@ for notebook in "${notebooks[@]}"; do
     start=$(date +%s)
     log="$OUT/$name.attempt$attempt.log"
     if (cd "$(dirname "$notebook")" && /usr/bin/jupyter nbconvert --to notebook --execute \
-          --ExecutePreprocessor.kernel_name=java \
+          --ExecutePreprocessor.kernel_name=cmkd-java \
           --ExecutePreprocessor.kernel_manager_class=delayed_km.DelayedStartKernelManager \
           --ExecutePreprocessor.startup_timeout=30 --ExecutePreprocessor.timeout=3600 \
           "${where[@]}" "$(basename "$notebook")") >"$log" 2>&1; then
