@@ -27,9 +27,9 @@ import java.util.TreeMap;
  * as the embedded benchmark's keep two cores busy only this way: most of their operations are too small for the
  * engine to split across threads, so one process with two threads runs hardly faster than with one.
  *
- * <p>The workers' output is relayed line by line, prefixed with the worker's number. A worker reads its standard
- * input until this process closes it, and stops when it does (this process ended, however it ended); every run
- * resumes from its last committed epoch. The caller reads every run back afterwards ({@link Protocol#run}).
+ * <p>The workers' output is relayed line by line, prefixed with the worker's number (less one PyTorch deprecation
+ * warning, {@link #relayed}). A worker reads its standard input until this process closes it, and stops when it does
+ * (this process ended, however it ended); every run resumes from its last committed epoch. The caller reads every run back afterwards ({@link Protocol#run}).
  */
 public final class Workers {
 
@@ -143,11 +143,23 @@ public final class Workers {
         return System.getProperty("java.class.path");
     }
 
+    /**
+     * Whether a worker's output line is relayed: all but the deprecation warning PyTorch 2.3 prints once per process
+     * when DJL 0.29 enters inference mode ("AutoNonVariableTypeMode is deprecated ..."), which says nothing about the
+     * runs and filled the notebooks' training cells.
+     */
+    static boolean relayed(String line) {
+        return !line.contains("AutoNonVariableTypeMode is deprecated");
+    }
+
     private static Thread relay(Process process, String prefix, Deque<String> tail) {
         Thread thread = new Thread(() -> {
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
                     StandardCharsets.UTF_8))) {
                 for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    if (!relayed(line)) {
+                        continue;
+                    }
                     System.out.println(prefix + line);
                     synchronized (tail) {
                         tail.addLast(line);

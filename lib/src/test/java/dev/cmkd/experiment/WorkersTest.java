@@ -1,6 +1,7 @@
 package dev.cmkd.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cmkd.cli.Settings;
@@ -40,6 +41,16 @@ class WorkersTest {
     private Settings settings(Path data, String output, int workers) {
         return TestSettings.of(AvMnistTtsTask.TYPE, "profile=ci", "data=" + data, "output=" + dir.resolve(output),
                 "seeds=0,1", "width=4", "batchSize=4", "methods=none,kd,fd-cmkd", "workers=" + workers);
+    }
+
+    @Test
+    void everyLineOfAWorkerIsRelayedButPyTorchsDeprecationWarning() {
+        assertTrue(Workers.relayed("  teacher-image-seed0  epoch 1/20  loss 1.2066  val head 0.6550"));
+        assertTrue(Workers.relayed("kit run av-mnist-tts: results/embedded/runs/x holds a run with another"
+                + " configuration"));
+        assertFalse(Workers.relayed("[W LegacyTypeDispatch.h:74] Warning: AutoNonVariableTypeMode is deprecated and"
+                + " will be removed in 1.10 release. For kernel implementations please use"
+                + " AutoDispatchBelowADInplaceOrView instead"));
     }
 
     @Test
