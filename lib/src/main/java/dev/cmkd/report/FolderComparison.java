@@ -108,7 +108,9 @@ public final class FolderComparison {
         }
         Table both = side(a, selectionA, labelA, metric).append(side(b, selectionB, labelB, metric));
         List<PairedComparison.Pairing> pairings = new ArrayList<>();
-        for (String modality : students(a, b)) {
+        Set<String> modalities = new LinkedHashSet<>(PairedComparison.studentModalities(a));
+        modalities.addAll(PairedComparison.studentModalities(b));
+        for (String modality : modalities) {
             for (String method : methods(a, modality)) {
                 if (methods(b, modality).contains(method)) {
                     pairings.add(new PairedComparison.Pairing(method, both, modality, label(method, labelA),
@@ -149,15 +151,6 @@ public final class FolderComparison {
 
     private static String label(String method, String folder) {
         return method + " [" + folder + "]";
-    }
-
-    private static Set<String> students(Table a, Table b) {
-        Set<String> modalities = new LinkedHashSet<>();
-        for (Table rows : List.of(a, b)) {
-            rows.where(rows.stringColumn("role").isEqualTo("student")).stringColumn("modality").forEach(
-                    modalities::add);
-        }
-        return modalities;
     }
 
     private static List<String> methods(Table rows, String modality) {

@@ -346,7 +346,8 @@ public final class PairedComparison {
         return values;
     }
 
-    private static List<String> studentModalities(Table results) {
+    /** The student modalities of per-run or summary rows, in the order of their first row. */
+    static List<String> studentModalities(Table results) {
         LinkedHashSet<String> modalities = new LinkedHashSet<>();
         for (int row = 0; row < results.rowCount(); row++) {
             if (results.getString(row, "role").equals("student")) {

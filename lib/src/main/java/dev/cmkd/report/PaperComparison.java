@@ -101,10 +101,10 @@ public final class PaperComparison {
      */
     static Table accuracyComparisons(Table mainResults, Table ablationResults, String protocol, String metric) {
         List<PairedComparison.Pairing> pairings = new ArrayList<>();
-        for (String modality : studentModalities(ablationResults)) {
+        for (String modality : PairedComparison.studentModalities(ablationResults)) {
             pairings.add(new PairedComparison.Pairing(FREQUENCY_ONLY, ablationResults, modality, PLAIN, FREQUENCY));
         }
-        for (String modality : studentModalities(mainResults)) {
+        for (String modality : PairedComparison.studentModalities(mainResults)) {
             List<String> methods = new ArrayList<>();
             for (int row = 0; row < mainResults.rowCount(); row++) {
                 String method = mainResults.getString(row, "method");
@@ -274,10 +274,8 @@ public final class PaperComparison {
     }
 
     private static String interval(Row row, String column) {
-        return Double.isNaN(row.getDouble(column + "_lower")) ? PairedComparison.signed(row.getDouble(column), 3)
-                + " (one seed)" : PairedComparison.signed(row.getDouble(column), 3) + " ["
-                + PairedComparison.signed(row.getDouble(column + "_lower"), 3) + ", "
-                + PairedComparison.signed(row.getDouble(column + "_upper"), 3) + "]";
+        return SimilarityFindings.interval(row, column, true) + (Double.isNaN(row.getDouble(column + "_lower"))
+                ? " (one seed)" : "");
     }
 
     private static String similarityVerdict(Table pattern) {
@@ -296,17 +294,6 @@ public final class PaperComparison {
     private static double band(Table similarity, String band) {
         int row = similarity.stringColumn("band").indexOf(band);
         return similarity.doubleColumn(1).getDouble(row);
-    }
-
-    private static List<String> studentModalities(Table results) {
-        List<String> modalities = new ArrayList<>();
-        for (int row = 0; row < results.rowCount(); row++) {
-            String modality = results.getString(row, "modality");
-            if (results.getString(row, "role").equals("student") && !modalities.contains(modality)) {
-                modalities.add(modality);
-            }
-        }
-        return modalities;
     }
 
     private static void add(Table claims, String... values) {

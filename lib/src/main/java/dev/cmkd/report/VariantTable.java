@@ -4,7 +4,6 @@ import dev.cmkd.results.ResultFiles;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -34,7 +33,7 @@ public final class VariantTable {
     public static Table accuracies(String title, BenchmarkReport report, String protocol,
             List<Map<String, String>> rows) {
         Table summary = report.summary();
-        List<String> modalities = studentModalities(summary);
+        List<String> modalities = PairedComparison.studentModalities(summary);
         Table table = Table.create(title);
         rows.get(0).keySet().forEach(column -> table.addColumns(StringColumn.create(column)));
         for (String modality : modalities) {
@@ -129,16 +128,6 @@ public final class VariantTable {
             row.put(columnsAndValues[i], columnsAndValues[i + 1]);
         }
         return row;
-    }
-
-    private static List<String> studentModalities(Table summary) {
-        LinkedHashSet<String> modalities = new LinkedHashSet<>();
-        for (int row = 0; row < summary.rowCount(); row++) {
-            if (summary.stringColumn("role").get(row).equals("student")) {
-                modalities.add(summary.stringColumn("modality").get(row));
-            }
-        }
-        return List.copyOf(modalities);
     }
 
     private static List<String> modalities(Table table) {

@@ -442,8 +442,11 @@ public final class SimilarityFindings {
         return Double.isFinite(value) ? Math.rint(value * scale) / scale : value;
     }
 
-    /** "0.912 [0.905, 0.919]", signed for differences; the mean alone without an interval. */
-    private static String interval(Row row, String column, boolean signed) {
+    /**
+     * "0.912 [0.905, 0.919]" from a summary row's {@code column}, {@code column_lower} and {@code column_upper}, signed
+     * for differences; the mean alone without an interval.
+     */
+    public static String interval(Row row, String column, boolean signed) {
         double mean = row.getDouble(column);
         double lower = row.getDouble(column + "_lower");
         double upper = row.getDouble(column + "_upper");
