@@ -112,21 +112,31 @@ public final class Experiment {
      * student was trained with.
      */
     public FrozenTeacher frozenStudent(String modality, MethodSpec method, RunSpec spec, NDManager manager) {
-        DistillationMethod distillation = method.create(task.featureDim(), task.numClasses());
         Block network = task.network(modality);
-        String teacherModality = task.otherModality(modality);
-        DistillationObjective objective;
-        if (distillation.trainsTeacher()) {
-            objective = DistillationObjective.coTrained(network, distillation, task.network(teacherModality));
-            objective.initialize(manager, DataType.FLOAT32, task.inputShape(modality),
-                    task.inputShape(teacherModality));
-        } else {
-            objective = new DistillationObjective(network, distillation);
-            objective.initialize(manager, DataType.FLOAT32, task.inputShape(modality));
-        }
+        DistillationObjective objective = initializedObjective(network, method.create(task.featureDim(),
+                task.numClasses()), modality, manager);
         TrainingLoop.readBestParameters(studentDir(modality, method.name(), spec), spec.epochs(), "the " + modality
                 + " student of " + method.name(), in -> objective.loadParameters(manager, in));
         return new FrozenTeacher(network);
+    }
+
+    /**
+     * Returns the objective of a student {@code network} of {@code modality} trained with {@code method}, initialised
+     * from the engine's current seed: with a copy of the other modality's network when the method co-trains its
+     * teacher.
+     */
+    private DistillationObjective initializedObjective(Block network, DistillationMethod method, String modality,
+            NDManager manager) {
+        if (!method.trainsTeacher()) {
+            DistillationObjective objective = new DistillationObjective(network, method);
+            objective.initialize(manager, DataType.FLOAT32, task.inputShape(modality));
+            return objective;
+        }
+        String teacherModality = task.otherModality(modality);
+        DistillationObjective objective = DistillationObjective.coTrained(network, method,
+                task.network(teacherModality));
+        objective.initialize(manager, DataType.FLOAT32, task.inputShape(modality), task.inputShape(teacherModality));
+        return objective;
     }
 
     /**
@@ -285,19 +295,14 @@ public final class Experiment {
             this.teacherSpec = teacherSpec;
             this.network = task.network(modality);
             this.method = methodSpec.create(task.featureDim(), task.numClasses());
+            // a co-trained teacher's copy is initialised after the student and the method, then given the trained
+            // weights; a frozen teacher is loaded first
+            this.teacher = method.trainsTeacher() ? null
+                    : new FrozenTeacher(loadTeacher(teacherModality, teacherSpec, manager));
+            seedFor(modality, spec.seed());
+            this.objective = initializedObjective(network, method, modality, manager);
             if (method.trainsTeacher()) {
-                // the teacher's copy is initialised after the student and the method, then given the trained weights
-                this.teacher = null;
-                this.objective = DistillationObjective.coTrained(network, method, task.network(teacherModality));
-                seedFor(modality, spec.seed());
-                objective.initialize(manager, DataType.FLOAT32, task.inputShape(modality),
-                        task.inputShape(teacherModality));
                 readTeacher(teacherModality, teacherSpec, in -> objective.loadTeacherParameters(manager, in));
-            } else {
-                this.teacher = new FrozenTeacher(loadTeacher(teacherModality, teacherSpec, manager));
-                this.objective = new DistillationObjective(network, method);
-                seedFor(modality, spec.seed());
-                objective.initialize(manager, DataType.FLOAT32, task.inputShape(modality));
             }
         }
 
