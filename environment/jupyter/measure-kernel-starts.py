@@ -8,7 +8,9 @@ notebooks/run-notebooks.sh installs under lib/target/jupyter/, through JUPYTER_P
 wait_for_ready(timeout) at once (no extra delay, as nbclient, the Notebook server and VS Code do), runs "1 + 1" and
 a cell that touches the library, checks both replies, and shuts the kernel down. One line per start, then a summary.
 A failed start keeps the kernel's stderr and, if the JVM is still alive, the names of its channel threads (jstack):
-rapaio-jupyter-kernel's loops are Shell-0 (shell), Shell-1 (control) and Heartbeat-0. Logs go to
+a healthy rapaio-jupyter-kernel 3.0.1 has Heartbeat-0 and two threads named Shell-0 (the shell and the control
+loop; each class numbers its own). A start that succeeded is still noted when the kernel dropped a request read
+before its handlers existed, or never handled the shutdown request (its control loop had ended). Logs go to
 lib/target/kernel-starts/. Needs the library built (lib/target/classes, lib/target/lib) and Debian's jupyter-client.
 Nothing here is a retry: a start that does not answer within the timeout is a failure.
 """
