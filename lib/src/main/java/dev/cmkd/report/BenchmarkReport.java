@@ -108,7 +108,8 @@ public final class BenchmarkReport {
 
     /** Returns the wall time of every epoch of every run (training and evaluation), one row each. */
     public Table epochSeconds() {
-        Table table = Table.create("Wall time per epoch (training and evaluation)", StringColumn.create("run"),
+        Table table = Table.create(PlainText.synthetic(synthetic(), "Wall time per epoch (training and evaluation)"),
+                StringColumn.create("run"),
                 IntColumn.create("epoch"), DoubleColumn.create("seconds"));
         for (Entry entry : entries) {
             for (EpochRecord record : entry.outcome().records()) {
@@ -253,6 +254,29 @@ public final class BenchmarkReport {
         return table;
     }
 
+    /** Returns what the runs' data are ({@link Task#data()}): the dataset's name, or {@code SYNTHETIC...}. */
+    public String data() {
+        return data;
+    }
+
+    /** Returns whether the runs are on a synthetic stand-in ({@link Task#data()} is {@code SYNTHETIC...}). */
+    public boolean synthetic() {
+        return synthetic(data);
+    }
+
+    /** Returns whether {@code data} (a result row's {@code data}) names a synthetic stand-in. */
+    public static boolean synthetic(String data) {
+        return data != null && data.startsWith("SYNTHETIC");
+    }
+
+    /**
+     * Returns the summary for reading ({@link #formatted}) as plain text ({@link PlainText#table}), its title
+     * starting with SYNTHETIC when the runs are on a stand-in.
+     */
+    public String summaryText() {
+        return PlainText.table(PlainText.synthetic(synthetic(), formatted(summary())));
+    }
+
     /**
      * Writes results.csv, summary.csv, the comparisons of every method with {@code none} and {@code kd} ({@link
      * #writeComparisons}) and the figures to {@code dir}; returns the paths written.
@@ -265,10 +289,13 @@ public final class BenchmarkReport {
         files.add(ResultFiles.writeCsv(summary, dir.resolve("summary.csv")));
         files.addAll(writeComparisons(results, metricColumn(), dir));
         String metric = metrics.get(0).equals("miou") ? "mIoU" : metrics.get(0);
-        files.add(ResultFiles.writePng(accuracyChart(summary, metric, headlineSelection(results)),
-                dir.resolve(metrics.get(0) + ".png")));
+        CategoryChart accuracy = accuracyChart(summary, metric, headlineSelection(results));
+        accuracy.setTitle(PlainText.synthetic(synthetic(), accuracy.getTitle()));
+        files.add(ResultFiles.writePng(accuracy, dir.resolve(metrics.get(0) + ".png")));
         for (String modality : studentModalities()) {
-            files.add(ResultFiles.writePng(curves(modality), dir.resolve("curves-" + modality + ".png")));
+            XYChart chart = curves(modality);
+            chart.setTitle(PlainText.synthetic(synthetic(), chart.getTitle()));
+            files.add(ResultFiles.writePng(chart, dir.resolve("curves-" + modality + ".png")));
         }
         return files;
     }
@@ -291,8 +318,9 @@ public final class BenchmarkReport {
     public static List<Path> writeComparisons(Table results, String metric, Path dir) {
         Table comparisons = PairedComparison.againstNoneAndKd(results, headlineSelection(results), metric);
         String newline = System.lineSeparator();
-        String text = PairedComparison.formatted(comparisons).printAll() + newline + newline
-                + String.join(newline, PairedComparison.conclusions(comparisons)) + newline;
+        boolean synthetic = results.rowCount() > 0 && synthetic(results.stringColumn("data").getString(0));
+        String text = PlainText.table(PlainText.synthetic(synthetic, PairedComparison.formatted(comparisons)))
+                + newline + newline + PlainText.paragraphs(PairedComparison.conclusions(comparisons)) + newline;
         return List.of(ResultFiles.writeCsv(comparisons, dir.resolve("comparisons.csv")),
                 ResultFiles.writeString(text, dir.resolve("comparisons.txt")));
     }
