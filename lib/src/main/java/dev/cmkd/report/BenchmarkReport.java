@@ -9,10 +9,12 @@ import dev.cmkd.train.EpochRecord;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 import org.knowm.xchart.CategoryChart;
@@ -111,8 +113,12 @@ public final class BenchmarkReport {
         Table table = Table.create(PlainText.synthetic(synthetic(), "Wall time per epoch (training and evaluation)"),
                 StringColumn.create("run"),
                 IntColumn.create("epoch"), DoubleColumn.create("seconds"));
+        Set<String> seen = new HashSet<>();   // a teacher serves both directions: its epochs are listed once
         for (Entry entry : entries) {
             for (EpochRecord record : entry.outcome().records()) {
+                if (!seen.add(entry.outcome().name() + "#" + record.epoch())) {
+                    continue;
+                }
                 table.stringColumn("run").append(entry.outcome().name());
                 table.intColumn("epoch").append(record.epoch() + 1);
                 table.doubleColumn("seconds").append(Math.round(record.seconds() * 100) / 100.0);

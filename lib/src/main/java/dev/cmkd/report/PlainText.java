@@ -14,14 +14,15 @@ import tech.tablesaw.columns.Column;
 
 /**
  * The one formatter of everything the kit shows as text: tables, key/value settings, sentences and lists of written
- * files, as plain text of lines at most {@value #WIDTH} characters wide (a notebook shows it as {@code text/plain},
- * so its columns survive in every viewer).
+ * files, as plain text of lines at most {@value #WIDTH} characters wide (tables {@value #TABLE_WIDTH}). A notebook
+ * shows it as {@code text/plain}, so its columns survive in every viewer.
  *
  * <p>A table's title is its own first line (wrapped, never centred); its columns are separated by two spaces, text
- * left-aligned and numbers right-aligned; a cell longer than {@value #CELL} characters is wrapped over several
- * lines; and a table wider than {@value #TABLE_WIDTH} characters is cut into blocks of columns, each repeating the
- * leading text columns that name a row (at most three), so that no line is longer than the limit. A {@code double} cell keeps four significant digits; a table
- * that should show fewer is formatted by its owner first (as {@link PairedComparison#formatted} does).
+ * left-aligned and numbers (and text columns whose every cell starts with a number) right-aligned; a cell longer
+ * than {@value #CELL} characters is wrapped over several lines; and a table wider than {@value #TABLE_WIDTH}
+ * characters is cut into blocks of columns, each repeating the leading text columns that name a row (at most
+ * three). A {@code double} cell keeps four significant digits; a table that should show fewer is formatted by its
+ * owner first (as {@link PairedComparison#formatted} does).
  */
 public final class PlainText {
 
@@ -46,7 +47,7 @@ public final class PlainText {
         boolean[] right = new boolean[columns];
         for (int c = 0; c < columns; c++) {
             Column<?> column = table.column(c);
-            right[c] = column instanceof NumberColumn<?, ?>;
+            boolean number = column instanceof NumberColumn<?, ?>;
             List<List<String>> rows = new ArrayList<>();
             for (int r = 0; r < table.rowCount(); r++) {
                 String text = cell(column, r);
@@ -57,6 +58,9 @@ public final class PlainText {
                 }
             }
             cells.add(rows);
+            // numbers, and text columns whose every cell starts like a number ("+0.12 [−0.3, +0.5]"), align right
+            right[c] = number || rows.stream().allMatch(lines -> lines.get(0).isEmpty() || numeric(lines.get(0)))
+                    && rows.stream().anyMatch(lines -> !lines.get(0).isEmpty());
             header.add(wrapLine(column.name(), Math.max(CELL, 1), "").toArray(new String[0]));
             for (String line : header.get(c)) {
                 widths[c] = Math.max(widths[c], line.length());
@@ -94,8 +98,7 @@ public final class PlainText {
                     List<String> parts = new ArrayList<>();
                     for (int c : block) {
                         List<String> lines = cells.get(c).get(row);
-                        String text = line < lines.size() ? lines.get(line) : "";
-                        parts.add(pad(text, widths[c], right[c] || numeric(text)));
+                        parts.add(pad(line < lines.size() ? lines.get(line) : "", widths[c], right[c]));
                     }
                     out.append(strip(String.join(GAP, parts))).append('\n');
                 }
