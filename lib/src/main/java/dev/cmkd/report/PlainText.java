@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 import tech.tablesaw.api.NumberColumn;
 import tech.tablesaw.api.Table;
@@ -150,10 +151,10 @@ public final class PlainText {
         if (files.isEmpty()) {
             return "No file written.";
         }
-        Path folder = files.get(0).toAbsolutePath().normalize().getParent();
-        boolean one = files.stream().allMatch(f -> folder.equals(f.toAbsolutePath().normalize().getParent()));
-        List<String> names = files.stream().map(f -> one ? f.getFileName().toString()
-                : folder.relativize(f.toAbsolutePath().normalize()).toString()).toList();
+        Path folder = files.get(0).normalize().getParent();   // as given: relative paths stay relative
+        boolean one = files.stream().allMatch(f -> Objects.equals(folder, f.normalize().getParent()));
+        List<String> names = files.stream().map(f -> one || folder == null ? f.getFileName().toString()
+                : folder.relativize(f.normalize()).toString()).toList();
         return wrap(String.format(Locale.ROOT, "%d %s written to %s: %s", files.size(), files.size() == 1 ? "file"
                 : "files", folder, String.join(", ", names)));
     }

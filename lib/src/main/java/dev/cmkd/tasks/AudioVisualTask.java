@@ -98,7 +98,7 @@ public final class AudioVisualTask {
                     .optMaxClips(maxClips).build();
             PairedSplit train = loader.load(root, "train");
             Splits splits = new Splits(train, loader.load(root, "val"), loader.load(root, "test"));
-            System.out.printf(Locale.ROOT, "%s%s: %d / %d / %d train / validation / test clips in %s%n",
+            System.out.printf(Locale.ROOT, "%s%s: %d train, %d validation, %d test clips%n  in %s%n",
                     synthetic ? "SYNTHETIC stand-in of " : "", convention.name(),
                     train.size(), splits.validation().size(), splits.test().size(), root);
             return splits;
