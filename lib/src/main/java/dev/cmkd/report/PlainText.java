@@ -151,12 +151,23 @@ public final class PlainText {
         if (files.isEmpty()) {
             return "No file written.";
         }
-        Path folder = files.get(0).normalize().getParent();   // as given: relative paths stay relative
-        boolean one = files.stream().allMatch(f -> Objects.equals(folder, f.normalize().getParent()));
-        List<String> names = files.stream().map(f -> one || folder == null ? f.getFileName().toString()
-                : folder.relativize(f.normalize()).toString()).toList();
+        Path parent = files.get(0).normalize().getParent();
+        boolean one = files.stream().allMatch(f -> Objects.equals(parent, f.normalize().getParent()));
+        List<String> names = files.stream().map(f -> one || parent == null ? f.getFileName().toString()
+                : parent.relativize(f.normalize()).toString()).toList();
+        Path folder = shortest(parent);
         return wrap(String.format(Locale.ROOT, "%d %s written to %s: %s", files.size(), files.size() == 1 ? "file"
                 : "files", folder, String.join(", ", names)));
+    }
+
+    /** {@code folder} relative to the working directory when that is shorter (no machine-specific prefix). */
+    private static Path shortest(Path folder) {
+        if (folder == null || !folder.isAbsolute()) {
+            return folder;
+        }
+        Path here = Path.of("").toAbsolutePath();
+        Path relative = folder.getRoot().equals(here.getRoot()) ? here.relativize(folder).normalize() : folder;
+        return relative.toString().length() < folder.toString().length() ? relative : folder;
     }
 
     private static String cell(Column<?> column, int row) {
