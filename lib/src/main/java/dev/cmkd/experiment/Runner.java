@@ -2,6 +2,7 @@ package dev.cmkd.experiment;
 
 import dev.cmkd.report.BenchmarkReport;
 import dev.cmkd.report.EpochCostReport;
+import dev.cmkd.report.PlainText;
 import dev.cmkd.tasks.TaskRegistry;
 import dev.cmkd.bench.PeakMemory;
 import dev.cmkd.cli.Settings;
@@ -114,7 +115,7 @@ public final class Runner {
             ResultFiles.writeCsv(command.results(), output.resolve("results").resolve(student.method() + "-"
                     + student.modality() + "-seed" + student.seed() + ".csv"));
         }
-        report.write(output).forEach(path -> System.out.println("wrote " + path));
+        System.out.println(PlainText.files(report.write(output)));
         return report;
     }
 

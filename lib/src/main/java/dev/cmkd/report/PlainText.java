@@ -27,10 +27,13 @@ import tech.tablesaw.columns.Column;
  */
 public final class PlainText {
 
-    /** The longest line of prose this class writes, in characters (a word longer than it is kept whole). */
-    public static final int WIDTH = 120;
+    /**
+     * The longest line of prose this class writes, in characters (a word longer than it is kept whole): what the
+     * classic Notebook's output area shows unwrapped at its default width (its lines wrap, GitHub's scroll).
+     */
+    public static final int WIDTH = 110;
     /** The widest table line; a wider table is cut into blocks of columns. */
-    public static final int TABLE_WIDTH = 150;
+    public static final int TABLE_WIDTH = 110;
     /** The widest cell; longer text is wrapped within its column. */
     public static final int CELL = 48;
     /** What a title starts with when its numbers come from a synthetic stand-in. */

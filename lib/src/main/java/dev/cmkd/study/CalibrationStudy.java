@@ -159,7 +159,7 @@ public final class CalibrationStudy {
                     "calibration"));
             System.out.println(PlainText.table(formatted(result.table())));
             result.checks().forEach(System.out::println);
-            result.files().forEach(path -> System.out.println("wrote " + path));
+            System.out.println(PlainText.files(result.files()));
         });
     }
 

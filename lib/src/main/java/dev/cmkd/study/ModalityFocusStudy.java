@@ -154,7 +154,7 @@ public final class ModalityFocusStudy {
             String timing = String.format(Locale.ROOT, "kit mfh finished in %.1f min (this invocation; runs finished"
                     + " by an earlier one are read back)%n", (System.nanoTime() - start) / 60e9);
             ResultFiles.writeString(timing, settings.get(OUTPUT).resolve("wall-time.txt"));
-            result.files().forEach(path -> System.out.println("wrote " + path));
+            System.out.println(PlainText.files(result.files()));
             System.out.print(timing);
         });
     }

@@ -50,7 +50,7 @@ public interface VariantStudy {
                     Table findings = result.findings("bestVal");
                     System.out.println(PlainText.table(PairedComparison.formatted(findings)));
                     PairedComparison.conclusions(findings).forEach(System.out::println);
-                    result.files().forEach(path -> System.out.println("wrote " + path));
+                    System.out.println(PlainText.files(result.files()));
                 });
     }
 }

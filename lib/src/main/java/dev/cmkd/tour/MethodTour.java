@@ -24,6 +24,7 @@ import dev.cmkd.method.LossTerms;
 import dev.cmkd.method.NetworkOutput;
 import dev.cmkd.model.ResNet;
 import dev.cmkd.loss.LossFunctions;
+import dev.cmkd.report.PlainText;
 import dev.cmkd.results.ResultFiles;
 import dev.cmkd.train.SgdMomentum;
 
@@ -151,7 +152,7 @@ public final class MethodTour {
         Result result = run(settings);
         Stream.of(result.terms(), result.energy(), result.similarity(), result.accuracy())
                 .forEach(table -> System.out.println(table.printAll()));
-        result.files().forEach(path -> System.out.println("wrote " + path));
+        System.out.println(PlainText.files(result.files()));
         System.out.printf(Locale.ROOT, "tour finished in %.1f s%n", (System.nanoTime() - start) / 1e9);
     }
 

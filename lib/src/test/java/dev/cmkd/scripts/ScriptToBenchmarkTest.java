@@ -106,7 +106,7 @@ class ScriptToBenchmarkTest {
         assertTrue(download.contains("26 of 26 files downloaded and verified"), download);
         String prepare = root.ok(Map.of(), "data-scripts/crema-d/prepare.sh");
         assertTrue(prepare.contains("prepared 13 of 13 clips"), prepare);
-        runBenchmark(root, "crema-d", "crema-d: 10 train, 1 validation, 2 test samples from data/crema-d/prepared");
+        runBenchmark(root, "crema-d", "crema-d: 10 train, 1 validation, 2 test clips\n  in data/crema-d/prepared");
     }
 
     @Test
@@ -153,7 +153,7 @@ class ScriptToBenchmarkTest {
         assertTrue(Files.readString(prepared.resolve("dropped.txt")).startsWith("short_000000\t"));
         assertTrue(Files.readString(prepared.resolve("long-clips.txt")).startsWith("long_000060\t"));
         runBenchmark(root, "vggsound-50",
-                "vggsound-50: 11 train, 1 validation, 2 test samples from data/vggsound-50/prepared");
+                "vggsound-50: 11 train, 1 validation, 2 test clips\n  in data/vggsound-50/prepared");
     }
 
     @Test
@@ -185,7 +185,7 @@ class ScriptToBenchmarkTest {
             Wav.Clip event = Wav.read(prepared.resolve("audio/vidE.wav"));
             assertEquals(16_000, event.sampleRate());
             assertEquals(160_000, event.samples().length);
-            runBenchmark(root, "ave", "ave: 3 train, 1 validation, 2 test samples from data/ave/prepared");
+            runBenchmark(root, "ave", "ave: 3 train, 1 validation, 2 test clips\n  in data/ave/prepared");
         }
     }
 
