@@ -71,7 +71,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * info reply, and otherwise restarts the kernel through Kernel → Restart, counting each restart.
  *
  * <p>System properties: {@code cmkd.browser.notebooks} (comma-separated name prefixes; default every notebook),
- * {@code cmkd.browser.kernelReadySeconds} (default 90), {@code cmkd.browser.restarts} (default 6),
+ * {@code cmkd.browser.kernelReadySeconds} (default 75), {@code cmkd.browser.restarts} (default 6),
  * {@code cmkd.browser.notebookMinutes} (default 40).
  */
 class NotebooksInBrowserIT {
@@ -82,10 +82,10 @@ class NotebooksInBrowserIT {
     private static final Path COPIES = WORK.resolve("notebooks");
     private static final Path SCREENSHOTS = TARGET.resolve("browser-screenshots");
     private static final Path KERNELS = TARGET.resolve("jupyter");
-    /** Folders the notebooks reach with {@code ../}, linked beside the copies so that their paths resolve. */
-    private static final List<String> LINKED = List.of("data", "lib", "data-scripts", "results", "environment");
+    /** Folders the notebooks write into through {@code ../}; made in the repository if missing, then linked. */
+    private static final List<String> CREATED = List.of("data", "results");
 
-    private static final int KERNEL_READY_SECONDS = Integer.getInteger("cmkd.browser.kernelReadySeconds", 90);
+    private static final int KERNEL_READY_SECONDS = Integer.getInteger("cmkd.browser.kernelReadySeconds", 75);
     private static final int RESTARTS = Integer.getInteger("cmkd.browser.restarts", 6);
     private static final int NOTEBOOK_MINUTES = Integer.getInteger("cmkd.browser.notebookMinutes", 40);
     private static final int WIDTH = 1400;
@@ -142,14 +142,22 @@ class NotebooksInBrowserIT {
     // ---------------------------------------------------------------------------------------------------------
     // One notebook
 
-    private static void runInBrowser(String file) throws IOException, InterruptedException {
+    private static void runInBrowser(String file) throws IOException {
         String name = file.substring(0, file.length() - ".ipynb".length());
         long opened = System.nanoTime();
+        try {
+            runAndCheck(file, name, opened);
+        } finally {
+            shutDownKernel(file);
+        }
+    }
+
+    private static void runAndCheck(String file, String name, long opened) throws IOException {
         driver.get(base + "/notebooks/" + file + "?token=" + token);
         waitFor(Duration.ofSeconds(120), () -> Boolean.TRUE.equals(js(
                 "return !!(window.Jupyter && Jupyter.notebook && Jupyter.notebook._fully_loaded)")),
                 name + ": the Notebook page did not load");
-        int restarts = waitForKernel(name);
+        int restarts = waitForKernel(file, name);
         long ready = System.nanoTime();
         System.out.printf("browser: %s kernel ready after %d s (%d restart(s))%n", name, seconds(opened, ready),
                 restarts);
@@ -170,7 +178,6 @@ class NotebooksInBrowserIT {
         }
         JsonObject counts = report.getAsJsonObject("counts");
         screenshot(SCREENSHOTS.resolve(name + ".png"));
-        shutDownKernel();
 
         String line = String.format("%s: ran in %d s through the UI (kernel ready after %d s, %d restart(s)); %d code"
                 + " cells, outputs: %d <table>, %d <pre>, %d <img>; %s", name, seconds(started, finished),
@@ -184,8 +191,12 @@ class NotebooksInBrowserIT {
         }
     }
 
-    /** Waits for the idle kernel; restarts it through Kernel > Restart when it never answers. Returns the restarts. */
-    private static int waitForKernel(String name) {
+    /**
+     * Waits for the idle kernel; when it never answers, starts it again as a reader would, alternately through
+     * Kernel > Restart (the Notebook reuses the kernel's ports) and through Kernel > Shutdown and reloading the page
+     * (a new kernel on new ports). Returns how many times it had to.
+     */
+    private static int waitForKernel(String file, String name) {
         for (int restarts = 0; ; restarts++) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(KERNEL_READY_SECONDS);
             while (System.nanoTime() < deadline) {
@@ -199,12 +210,21 @@ class NotebooksInBrowserIT {
                         + " s; kernel indicator '" + js("var i = document.getElementById('kernel_indicator_icon');"
                         + " return i ? i.className : 'none'") + "', dialog '" + openDialog() + "')");
             }
-            System.out.printf("browser: %s kernel not ready after %d s (start-up race): Kernel > Restart%n", name,
-                    KERNEL_READY_SECONDS);
+            boolean restart = restarts % 2 == 0;
+            System.out.printf("browser: %s kernel not ready after %d s (start-up race): %s%n", name,
+                    KERNEL_READY_SECONDS, restart ? "Kernel > Restart" : "Kernel > Shutdown and reload");
             totalRestarts++;
-            closeDialogs();
-            menu("kernellink", "restart_kernel");
-            confirm();
+            if (restart) {
+                closeDialogs();
+                menu("kernellink", "restart_kernel");
+                confirmIfAsked();
+            } else {
+                shutDownKernel(file);
+                driver.navigate().refresh();
+                waitFor(Duration.ofSeconds(120), () -> Boolean.TRUE.equals(js(
+                        "return !!(window.Jupyter && Jupyter.notebook && Jupyter.notebook._fully_loaded)")),
+                        name + ": the Notebook page did not load again");
+            }
             sleep(3000);
         }
     }
@@ -307,12 +327,29 @@ class NotebooksInBrowserIT {
             + " });"
             + " return JSON.stringify({problems: problems, counts: counts});";
 
-    /** Kernel > Shutdown, so that the kernel's JVM ends before the next notebook starts its own. */
-    private static void shutDownKernel() {
-        menu("kernellink", "shutdown_kernel");
-        confirm();
-        waitFor(Duration.ofSeconds(60), () -> sessions() == 0, "the kernel did not shut down");
-        js("window.onbeforeunload = null;");
+    /**
+     * Kernel > Shutdown, so that the kernel's JVM ends before the next notebook starts its own; through the REST API
+     * if the page cannot do it (a failed run may leave a dialog or a dead page).
+     */
+    private static void shutDownKernel(String file) {
+        try {
+            closeDialogs();
+            menu("kernellink", "shutdown_kernel");
+            confirmIfAsked();
+            waitFor(Duration.ofSeconds(30), () -> session(file) == null, file + ": the kernel did not shut down");
+        } catch (RuntimeException | AssertionError e) {
+            System.out.println("browser: " + file + ": Kernel > Shutdown failed (" + e.getMessage().lines().findFirst()
+                    .orElse("") + "); deleting its session through the REST API");
+            String id = session(file);
+            if (id != null) {
+                request("DELETE", "/api/sessions/" + id);
+            }
+        }
+        try {
+            js("window.onbeforeunload = null;");
+        } catch (RuntimeException e) {
+            // the next driver.get() replaces the page anyway
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -327,9 +364,20 @@ class NotebooksInBrowserIT {
         new WebDriverWait(driver, Duration.ofSeconds(20)).until(ExpectedConditions.elementToBeClickable(by)).click();
     }
 
-    /** Clicks the red (confirming) button of the dialog that a Kernel menu item opens. */
-    private static void confirm() {
-        click(By.cssSelector(".modal.in .modal-footer .btn-danger"));
+    /**
+     * Clicks the red (confirming) button of the dialog that a Kernel menu item opens; the Notebook asks only while
+     * the kernel is connected, so no dialog within 5 s means none is coming.
+     */
+    private static void confirmIfAsked() {
+        By button = By.cssSelector(".modal.in .modal-footer .btn-danger");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (driver.findElements(button).isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                return;
+            }
+            sleep(250);
+        }
+        click(button);
         waitFor(Duration.ofSeconds(20), () -> driver.findElements(By.cssSelector(".modal.in")).isEmpty(),
                 "the dialog did not close");
     }
@@ -414,9 +462,17 @@ class NotebooksInBrowserIT {
                 Files.copy(notebook, COPIES.resolve(notebook.getFileName()));
             }
         }
-        for (String folder : LINKED) {
-            if (Files.isDirectory(ROOT.resolve(folder))) {
-                Files.createSymbolicLink(WORK.resolve(folder), ROOT.resolve(folder));
+        for (String folder : CREATED) {
+            Files.createDirectories(ROOT.resolve(folder)); // both ignored by git, as when the notebooks run in place
+        }
+        // Everything else at the top of the repository too: the copies' folder is then a repository root for the
+        // library and the scripts (data-scripts/, pom.xml, lib/bin/kit), whose files are the repository's own.
+        try (Stream<Path> entries = Files.list(ROOT)) {
+            for (Path entry : entries.toList()) {
+                String name = entry.getFileName().toString();
+                if (!name.equals("notebooks") && !name.equals(".git")) {
+                    Files.createSymbolicLink(WORK.resolve(name), entry);
+                }
             }
         }
     }
@@ -438,6 +494,7 @@ class NotebooksInBrowserIT {
                 .redirectOutput(WORK.resolve("notebook-server.log").toFile());
         Map<String, String> env = builder.environment();
         env.put("FDCMKD_PROFILE", "ci");
+        env.put("KIT_SKIP_BUILD", "1"); // lib/bin/kit, if a notebook calls it: package has built the library already
         String jupyterPath = env.get("JUPYTER_PATH");
         env.put("JUPYTER_PATH", KERNELS + (jupyterPath == null || jupyterPath.isEmpty() ? "" : ":" + jupyterPath));
         env.put("JUPYTER_CONFIG_DIR", WORK.resolve("jupyter-config").toString()); // no user configuration
@@ -496,16 +553,8 @@ class NotebooksInBrowserIT {
         if (server != null) {
             Set<ProcessHandle> left = new LinkedHashSet<>(server.descendants().toList());
             try {
-                HttpURLConnection post = (HttpURLConnection) URI.create(base + "/api/shutdown").toURL()
-                        .openConnection();
-                post.setRequestMethod("POST");
-                post.setRequestProperty("Authorization", "token " + token);
-                post.setConnectTimeout(5000);
-                post.setReadTimeout(10_000);
-                post.getResponseCode();
+                request("POST", "/api/shutdown");
                 server.waitFor(30, TimeUnit.SECONDS);
-            } catch (IOException e) {
-                System.out.println("browser: shutting the Notebook server down: " + e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -522,17 +571,37 @@ class NotebooksInBrowserIT {
     // ---------------------------------------------------------------------------------------------------------
     // Helpers
 
-    private static int sessions() {
+    /** The id of the Notebook server's session for {@code file}, or null. */
+    private static String session(String file) {
         try {
             HttpURLConnection get = (HttpURLConnection) URI.create(base + "/api/sessions").toURL().openConnection();
             get.setRequestProperty("Authorization", "token " + token);
             try (var in = get.getInputStream()) {
                 JsonArray list = JsonParser.parseString(new String(in.readAllBytes(),
                         java.nio.charset.StandardCharsets.UTF_8)).getAsJsonArray();
-                return list.size();
+                for (JsonElement session : list) {
+                    JsonObject object = session.getAsJsonObject();
+                    if (object.get("path").getAsString().endsWith(file)) {
+                        return object.get("id").getAsString();
+                    }
+                }
+                return null;
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int request(String method, String path) {
+        try {
+            HttpURLConnection connection = (HttpURLConnection) URI.create(base + path).toURL().openConnection();
+            connection.setRequestMethod(method);
+            connection.setRequestProperty("Authorization", "token " + token);
+            connection.setConnectTimeout(5000);
+            connection.setReadTimeout(30_000);
+            return connection.getResponseCode();
+        } catch (IOException e) {
+            return -1;
         }
     }
 
