@@ -401,7 +401,8 @@ class NotebooksInBrowserIT {
     private static void screenshot(Path file) throws IOException {
         // Without the header's shadow and #site's scroll bar, which would otherwise repeat at every seam.
         js("var style = document.createElement('style'); style.textContent = '#header { box-shadow: none !important; }"
-                + " #site { scrollbar-width: none; } #site::-webkit-scrollbar { display: none; }';"
+                + " #site { scrollbar-width: none; } #site::-webkit-scrollbar { display: none; }'"
+                + " + ' .out_prompt_overlay:hover { box-shadow: none !important; background: none !important; }';"
                 + " document.head.appendChild(style); window.dispatchEvent(new Event('resize'));");
         sleep(300);
         @SuppressWarnings("unchecked")
