@@ -7,7 +7,7 @@
 #     library, so the notebooks need no kernel-specific magic.
 # KERNEL_DIR (default ~/.local/share/jupyter/kernels/cmkd-java), JAVA_BIN (default: the java on PATH) and
 # CMKD_MAVEN_PROFILE (cu121 for the CUDA natives; environment/gpu/) can be set.
-# Under IJava or JJava, put lib/target/classes and lib/target/lib/* on the kernel's class path instead.
+# Under IJava or JJava: environment/jupyter/kernelspec.py ijava|jjava (notebooks/README.md, "Running them").
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RJK_VERSION=3.0.1
@@ -31,21 +31,20 @@ if [ ! -s "$jar" ]; then
 fi
 ln -sfn "$HOME/.m2/repository" "$KERNEL_DIR/mima_cache"   # where %dependency would resolve (relative to the kernel)
 
-cat > "$KERNEL_DIR/kernel.json.part" <<JSON
-{
-  "argv": ["$JAVA_BIN", "-Djava.awt.headless=true", "-Dai.djl.offline=true",
-           "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-           "-Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error",
-           "-jar", "$jar", "{connection_file}"],
-  "display_name": "Java (cmkd kit, rjk $RJK_VERSION)",
-  "language": "java",
-  "interrupt_mode": "message",
-  "env": {"RJK_CLASSPATH": "$ROOT/lib/target/classes;$ROOT/lib/target/lib/*.jar",
-          "RJK_COMPILER_OPTIONS": "", "RJK_INIT_SCRIPT": "$ROOT/environment/jupyter/init.jshell",
-          "RJK_TIMEOUT_MILLIS": "-1",
-          "RJK_MIMA_CACHE": "mima_cache",
-          "MALLOC_MMAP_THRESHOLD_": "33554432", "MALLOC_TRIM_THRESHOLD_": "4294967296"}
-}
-JSON
-mv "$KERNEL_DIR/kernel.json.part" "$KERNEL_DIR/kernel.json"
+# The kernel starts through the kit's launcher (environment/jupyter/launcher/, compiled here against the kernel's
+# jar): it makes rapaio-jupyter-kernel 3.0.1 ready before it binds its sockets and fixes its loop threads' start,
+# the two causes of its start-up race (a kernel that never answers kernel_info). kernel.json comes from
+# environment/jupyter/kernelspec.py, which also writes the IJava and JJava recipes with the same flags and class path.
+JAVAC="$(dirname "$JAVA_BIN")/javac"
+if [ ! -x "$JAVAC" ]; then
+  echo "setup-notebooks: no javac next to $JAVA_BIN; the kernel's launcher needs a JDK (set JAVA_BIN)" >&2
+  exit 1
+fi
+rm -rf "$KERNEL_DIR/launcher.part"
+"$JAVAC" --release 17 -nowarn -cp "$jar" -d "$KERNEL_DIR/launcher.part" \
+  $(find "$ROOT/environment/jupyter/launcher" -name '*.java' | sort)
+rm -rf "$KERNEL_DIR/launcher"
+mv "$KERNEL_DIR/launcher.part" "$KERNEL_DIR/launcher"
+/usr/bin/python3 "$ROOT/environment/jupyter/kernelspec.py" cmkd-java --dir "$KERNEL_DIR" --jar "$jar" \
+  --java "$JAVA_BIN" >/dev/null
 echo "setup-notebooks: kernel 'cmkd-java' in $KERNEL_DIR, class path $ROOT/lib/target"

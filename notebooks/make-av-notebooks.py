@@ -8,6 +8,9 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# The wall time of each notebook's smoke run (no prepared data: a synthetic stand-in, one seed, one epoch), measured
+# with notebooks/run-notebooks.sh --smoke on 2 CPU cores; "Run All" without the data runs exactly that.
+SMOKE_SECONDS = {"crema-d": 71, "ave": 54, "vggsound-50": 24}
 
 DATASETS = [
     ("07-crema-d", "crema-d", "CREMA-D",
@@ -41,14 +44,24 @@ rate 0.01 with the poly schedule, momentum 0.9, batch 64, 100 epochs, seeds 0, 1
 
 **Parameters.** With the prepared data in `data/{name}/prepared` and `FDCMKD_PROFILE=full` (default) the
 notebook runs the full protocol (days on a GPU; every run resumes where it stopped). Otherwise it says how to
-get the data and runs in **smoke mode** on a small synthetic stand-in in the same layout (tiny network, one
-epoch): the numbers then only show that the pipeline runs."""),
+get the data and runs in **smoke mode** on a small SYNTHETIC stand-in in the same layout (tiny network, one
+epoch): the numbers then only show that the pipeline runs, and every table, figure and conclusion says SYNTHETIC.
+
+**How to start it.** Once per clone, run `environment/setup-notebooks.sh` (add `--ui` for the Notebook UI); then
+open this notebook with the kernel **`cmkd-java`**.
+**Run time of its training cells** (2 CPU cores, CPU build): without the prepared data, "Run All" trains the smoke
+runs on the stand-in: {SMOKE_SECONDS[name]} s for the whole notebook, kernel start included (measured with
+`notebooks/run-notebooks.sh --smoke`). With the prepared data it trains the paper's protocol: 2 teachers and 2 students per method and
+seed at 100 epochs on ResNet-18, days on a GPU and far longer on a CPU (`lib/bin/kit run {name}
+-Dfdcmkd.mode=epoch-cost` measures one epoch on this machine). Every run is saved and resumed from its checkpoint, so a second "Run All" reads the runs back."""),
         new_code_cell(f"""import dev.cmkd.cli.Settings;
 import dev.cmkd.experiment.*;
 import dev.cmkd.report.BenchmarkReport;
+import dev.cmkd.report.PlainText;
 import dev.cmkd.study.*;
 import dev.cmkd.tasks.TaskRegistry;
 import java.nio.file.*;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
@@ -66,17 +79,23 @@ Settings settings = TaskRegistry.settings(benchmark, smoke
 settings"""),
         new_markdown_cell("## The data\n\nWhere it comes from and how to prepare it (or the synthetic stand-in of "
                           "smoke mode)."),
-        new_code_cell("""smoke ? (present ? "" : "No prepared data at ../data/" + benchmark.name() + "/prepared. To get it: " + benchmark.howToGet()
-        + ".\\n") + "Smoke mode: a synthetic stand-in (8 clips per split, not the real data) in " + output.resolve("fixture")
-        : "Prepared data: " + prepared.toAbsolutePath().normalize()"""),
+        new_code_cell("""PlainText.wrap(smoke ? (present ? "" : "No prepared data at ../data/" + benchmark.name() + "/prepared. To get it: "
+        + benchmark.howToGet() + ".\\n") + "Smoke mode: a SYNTHETIC stand-in (8 clips per split, not the real data) in "
+        + output.resolve("fixture") : "Prepared data: " + prepared.toAbsolutePath().normalize())"""),
         new_markdown_cell("## Training (or reading back) every run"),
         new_code_cell("""BenchmarkReport report = Runner.train(benchmark, settings);
 var files = report.write(output);
-files.stream().map(Path::getFileName).toList()"""),
+boolean synthetic = report.synthetic();   // the runs' data are a stand-in: every title below says SYNTHETIC
+PlainText.files(files)"""),
         new_markdown_cell("## Test accuracy: mean ± standard deviation over seeds (percent)"),
-        new_code_cell("BenchmarkReport.formatted(report.summary())"),
+        new_code_cell("report.summaryText()"),
         new_markdown_cell("## Student accuracy per method"),
         new_code_cell('ImageIO.read(output.resolve("accuracy.png").toFile())'),
+        new_markdown_cell("Every run under every protocol, with its environment, is in `results.csv`; each "
+                          "command's rows are in `results/<method>-<student>-seed<seed>.csv` and each run's "
+                          "per-epoch metrics in `runs/<run>/metrics.csv`, under the output directory. One run "
+                          f"from the command line: `lib/bin/kit run {name} -Dfdcmkd.methods=fd-cmkd "
+                          "-Dfdcmkd.students=audio -Dfdcmkd.seeds=0`."),
         new_markdown_cell("""## The similarity study
 
 The paper's observation on these data, through the same code as notebook 2 (`SimilarityStudy`): the cosine and
@@ -87,14 +106,16 @@ one seed: no interval, no conclusion."""),
         new_code_cell("""SimilarityFindings similarity = SimilarityStudy.builder().setSettings(settings).optTaskType(benchmark)
         .optMethods(smoke ? List.of("fd-cmkd") : List.of("kd", "feature-mse", "fd-cmkd")).build()
         .run(output.resolve("similarity")).findings();
-similarity.formattedPattern().printAll()"""),
-        new_code_cell('similarity.formatted("post-relu").printAll()'),
-        new_code_cell('String.join("\\n", similarity.conclusions())'),
-        new_markdown_cell("Every run under every protocol, with its environment, is in `results.csv`; each "
-                          "command's rows are in `results/<method>-<student>-seed<seed>.csv` and each run's "
-                          "per-epoch metrics in `runs/<run>/metrics.csv`, under the output directory. One run "
-                          f"from the command line: `lib/bin/kit run {name} -Dfdcmkd.methods=fd-cmkd "
-                          "-Dfdcmkd.students=audio -Dfdcmkd.seeds=0`."),
+PlainText.table(PlainText.synthetic(synthetic, similarity.formattedPattern()))"""),
+        new_code_cell('PlainText.table(PlainText.synthetic(synthetic, similarity.formatted("post-relu")))'),
+        new_markdown_cell("## What the numbers say\n\nComputed from the intervals of the similarity study above."),
+        new_code_cell("""var sentences = new ArrayList<String>();
+if (synthetic) {
+    sentences.add(PlainText.SYNTHETIC + "every number in this notebook comes from the stand-in and says nothing about "
+            + benchmark.name() + ".");
+}
+sentences.addAll(similarity.conclusions());
+PlainText.paragraphs(sentences)"""),
     ]
     nb = new_notebook(cells=cells)
     nb.metadata = {

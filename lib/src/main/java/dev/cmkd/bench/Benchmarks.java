@@ -4,6 +4,7 @@ import dev.cmkd.cli.Cli;
 import dev.cmkd.cli.Option;
 import dev.cmkd.cli.Options;
 import dev.cmkd.cli.Settings;
+import dev.cmkd.report.PlainText;
 import dev.cmkd.results.ResultFiles;
 
 import java.nio.file.Path;
@@ -88,7 +89,7 @@ public final class Benchmarks {
     }
 
     private static void report(Table table, Path csv) {
-        System.out.println(table.printAll());
+        System.out.println(PlainText.table(table));
         System.out.println("wrote " + ResultFiles.writeCsv(table, csv));
     }
 }

@@ -137,7 +137,16 @@ public record Option<T>(String key, String type, String help, T full, T ci, Func
             return "(none)";
         }
         if (value instanceof int[] size) {
-            return size[0] + "x" + size[1];
+            return size.length == 2 ? size[0] + "x" + size[1] : java.util.Arrays.toString(size);
+        }
+        if (value instanceof long[] numbers) {
+            return java.util.Arrays.toString(numbers);
+        }
+        if (value instanceof double[] numbers) {
+            return java.util.Arrays.toString(numbers);
+        }
+        if (value instanceof Object[] array) {
+            return java.util.Arrays.deepToString(array);
         }
         if (value instanceof List<?> list) {
             return list.isEmpty() ? "(none)" : String.join(",", list.stream().map(String::valueOf).toList());

@@ -2,6 +2,7 @@ package dev.cmkd.cli;
 
 import dev.cmkd.report.BenchmarkReport;
 import dev.cmkd.experiment.Runner;
+import dev.cmkd.report.PlainText;
 import dev.cmkd.tasks.TaskRegistry;
 import dev.cmkd.experiment.TaskType;
 import dev.cmkd.results.ResultFiles;
@@ -58,13 +59,13 @@ public final class RunCommand {
         switch (settings.get(TaskRegistry.MODE)) {
             case "epoch-cost" -> System.out.print(Runner.epochCost(type, settings));
             case "report" -> {
-                System.out.println(BenchmarkReport.formatted(Runner.report(output)).printAll());
+                System.out.println(PlainText.table(BenchmarkReport.formatted(Runner.report(output))));
                 System.out.println("wrote results.csv, summary.csv and the figure in " + output);
             }
             default -> {
                 long start = System.nanoTime();
                 BenchmarkReport report = Runner.train(type, settings);
-                System.out.println(BenchmarkReport.formatted(report.summary()).printAll());
+                System.out.println(report.summaryText());
                 String timing = String.format(Locale.ROOT, "%s finished in %.1f min (this invocation; runs finished"
                         + " by an earlier one are read back, not trained again)%n", name,
                         (System.nanoTime() - start) / 60e9);

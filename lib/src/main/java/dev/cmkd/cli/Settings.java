@@ -1,5 +1,8 @@
 package dev.cmkd.cli;
 
+import dev.cmkd.report.PlainText;
+
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The parsed settings of one entry point: every option of its {@link Options} table, given or defaulted. */
@@ -36,12 +39,11 @@ public final class Settings {
         return (T) values.get(option.key());
     }
 
-    /** Returns the settings as {@code key=value} lines, in table order. */
+    /** Returns the settings as a two-column key/value table, in table order ({@link PlainText#keyValues}). */
     @Override
     public String toString() {
-        StringBuilder text = new StringBuilder(command + " (" + profile.label() + ")");
-        values.forEach((key, value) -> text.append(System.lineSeparator()).append("  ").append(key).append(" = ")
-                .append(Option.show(value)));
-        return text.toString();
+        Map<String, String> shown = new LinkedHashMap<>();
+        values.forEach((key, value) -> shown.put(key, Option.show(value)));
+        return PlainText.keyValues(command + " (" + profile.label() + ")", shown);
     }
 }

@@ -28,4 +28,11 @@ public record NetworkConfig(int width, int[] blocksPerStage, boolean smallInput,
         return ResNet.builder().setNumClasses(classes).optInputChannels(channels).optWidth(width)
                 .optBlocksPerStage(blocksPerStage).optSmallInput(smallInput).optFeaturePoint(featurePoint).build();
     }
+
+    /** Returns the configuration with its stage sizes as numbers (a record prints an array as its hash). */
+    @Override
+    public String toString() {
+        return "NetworkConfig[width=" + width + ", blocksPerStage=" + java.util.Arrays.toString(blocksPerStage)
+                + ", smallInput=" + smallInput + ", featurePoint=" + featurePoint + "]";
+    }
 }

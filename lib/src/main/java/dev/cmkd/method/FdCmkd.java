@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import dev.cmkd.frequency.Band;
 import dev.cmkd.frequency.Bands;
 import dev.cmkd.frequency.DcMode;
 import dev.cmkd.frequency.FrequencyDecoupling;
@@ -186,6 +187,26 @@ public final class FdCmkd extends AbstractMethod {
     /** Returns the frequency decoupling block of pooled features, or null (split off, or maps: see {@link #split}). */
     public FrequencyDecoupling getDecoupling() {
         return decoupling;
+    }
+
+    /**
+     * Returns one of the method's band classifiers ({@link BandClassifier}), to apply it outside {@link #evaluate}
+     * (the method notebook shows each head's logits): the shared classifier Phi ({@code shared}) or the
+     * student-only head Psi of {@code band}, {@link Band#LOW} or {@link Band#HIGH}. With the frequency split off,
+     * the one head of each kind ({@code phi}, {@code psi}) is the {@link Band#LOW} one. The block is the method's
+     * own: training changes it.
+     *
+     * @throws IllegalArgumentException if the method has no such head (DC, the band heads' or the align weight 0,
+     *     the shared classifier or the split off)
+     */
+    public Block getBandClassifier(Band band, boolean shared) {
+        Block head = band == Band.LOW ? (shared ? phiLow : psiLow) : band == Band.HIGH ? (shared ? phiHigh : psiHigh)
+                : null;
+        if (head == null) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "FdCmkd has no %s head of the %s band"
+                    + " (%s)", shared ? "shared Phi" : "student-only Psi", band, this));
+        }
+        return head;
     }
 
     /** Initialises the heads for {@code [1, D]} features or {@code [1, D, 1, 1]} maps (whose splits come later). */

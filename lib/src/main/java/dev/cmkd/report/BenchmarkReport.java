@@ -9,10 +9,12 @@ import dev.cmkd.train.EpochRecord;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 import org.knowm.xchart.CategoryChart;
@@ -108,10 +110,15 @@ public final class BenchmarkReport {
 
     /** Returns the wall time of every epoch of every run (training and evaluation), one row each. */
     public Table epochSeconds() {
-        Table table = Table.create("Wall time per epoch (training and evaluation)", StringColumn.create("run"),
+        Table table = Table.create(PlainText.synthetic(synthetic(), "Wall time per epoch (training and evaluation)"),
+                StringColumn.create("run"),
                 IntColumn.create("epoch"), DoubleColumn.create("seconds"));
+        Set<String> seen = new HashSet<>();   // a teacher serves both directions: its epochs are listed once
         for (Entry entry : entries) {
             for (EpochRecord record : entry.outcome().records()) {
+                if (!seen.add(entry.outcome().name() + "#" + record.epoch())) {
+                    continue;
+                }
                 table.stringColumn("run").append(entry.outcome().name());
                 table.intColumn("epoch").append(record.epoch() + 1);
                 table.doubleColumn("seconds").append(Math.round(record.seconds() * 100) / 100.0);
@@ -253,6 +260,29 @@ public final class BenchmarkReport {
         return table;
     }
 
+    /** Returns what the runs' data are ({@link Task#data()}): the dataset's name, or {@code SYNTHETIC...}. */
+    public String data() {
+        return data;
+    }
+
+    /** Returns whether the runs are on a synthetic stand-in ({@link Task#data()} is {@code SYNTHETIC...}). */
+    public boolean synthetic() {
+        return synthetic(data);
+    }
+
+    /** Returns whether {@code data} (a result row's {@code data}) names a synthetic stand-in. */
+    public static boolean synthetic(String data) {
+        return data != null && data.startsWith("SYNTHETIC");
+    }
+
+    /**
+     * Returns the summary for reading ({@link #formatted}) as plain text ({@link PlainText#table}), its title
+     * starting with SYNTHETIC when the runs are on a stand-in.
+     */
+    public String summaryText() {
+        return PlainText.table(PlainText.synthetic(synthetic(), formatted(summary())));
+    }
+
     /**
      * Writes results.csv, summary.csv, the comparisons of every method with {@code none} and {@code kd} ({@link
      * #writeComparisons}) and the figures to {@code dir}; returns the paths written.
@@ -265,10 +295,13 @@ public final class BenchmarkReport {
         files.add(ResultFiles.writeCsv(summary, dir.resolve("summary.csv")));
         files.addAll(writeComparisons(results, metricColumn(), dir));
         String metric = metrics.get(0).equals("miou") ? "mIoU" : metrics.get(0);
-        files.add(ResultFiles.writePng(accuracyChart(summary, metric, headlineSelection(results)),
-                dir.resolve(metrics.get(0) + ".png")));
+        CategoryChart accuracy = accuracyChart(summary, metric, headlineSelection(results));
+        accuracy.setTitle(PlainText.synthetic(synthetic(), accuracy.getTitle()));
+        files.add(ResultFiles.writePng(accuracy, dir.resolve(metrics.get(0) + ".png")));
         for (String modality : studentModalities()) {
-            files.add(ResultFiles.writePng(curves(modality), dir.resolve("curves-" + modality + ".png")));
+            XYChart chart = curves(modality);
+            chart.setTitle(PlainText.synthetic(synthetic(), chart.getTitle()));
+            files.add(ResultFiles.writePng(chart, dir.resolve("curves-" + modality + ".png")));
         }
         return files;
     }
@@ -291,8 +324,9 @@ public final class BenchmarkReport {
     public static List<Path> writeComparisons(Table results, String metric, Path dir) {
         Table comparisons = PairedComparison.againstNoneAndKd(results, headlineSelection(results), metric);
         String newline = System.lineSeparator();
-        String text = PairedComparison.formatted(comparisons).printAll() + newline + newline
-                + String.join(newline, PairedComparison.conclusions(comparisons)) + newline;
+        boolean synthetic = results.rowCount() > 0 && synthetic(results.stringColumn("data").getString(0));
+        String text = PlainText.table(PlainText.synthetic(synthetic, PairedComparison.formatted(comparisons)))
+                + newline + newline + PlainText.paragraphs(PairedComparison.conclusions(comparisons)) + newline;
         return List.of(ResultFiles.writeCsv(comparisons, dir.resolve("comparisons.csv")),
                 ResultFiles.writeString(text, dir.resolve("comparisons.txt")));
     }

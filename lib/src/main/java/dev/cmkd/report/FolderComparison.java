@@ -54,7 +54,7 @@ public final class FolderComparison {
 
         /** Returns the table for reading, the sentence on the teachers and the conclusions, as lines. */
         public List<String> lines() {
-            List<String> lines = new ArrayList<>(PairedComparison.formatted(table).printAll().lines().toList());
+            List<String> lines = new ArrayList<>(PlainText.table(PairedComparison.formatted(table)).lines().toList());
             lines.add("");
             lines.add(teachers);
             lines.addAll(PairedComparison.conclusions(table));

@@ -12,6 +12,7 @@ import dev.cmkd.experiment.Experiment;
 import dev.cmkd.experiment.RunOutcome;
 import dev.cmkd.experiment.Task;
 import dev.cmkd.method.FrozenTeacher;
+import dev.cmkd.report.PlainText;
 import dev.cmkd.results.ResultFiles;
 import dev.cmkd.tasks.AvMnistTtsTask;
 import dev.cmkd.tasks.AvMnistTtsTask.DataSettings;
@@ -156,7 +157,7 @@ public final class CalibrationStudy {
         return Cli.run(args, properties, positional -> options(), (settings, positional) -> {
             Result result = run(settings, settings.get(TaskRegistry.output(AvMnistTtsTask.TYPE)).resolve(
                     "calibration"));
-            System.out.println(formatted(result.table()).printAll());
+            System.out.println(PlainText.table(formatted(result.table())));
             result.checks().forEach(System.out::println);
             result.files().forEach(path -> System.out.println("wrote " + path));
         });
@@ -230,7 +231,7 @@ public final class CalibrationStudy {
                 100 * table.doubleColumn("audio_trend_gain").get(selectedRow)));
         List<Path> files = new ArrayList<>();
         files.add(ResultFiles.writeCsv(table, outputDir.resolve("calibration.csv")));
-        files.add(ResultFiles.writeString(formatted(table).printAll() + System.lineSeparator()
+        files.add(ResultFiles.writeString(PlainText.table(formatted(table)) + System.lineSeparator()
                 + String.join(System.lineSeparator(), checks) + System.lineSeparator(),
                 outputDir.resolve("calibration.txt")));
         return new Result(table, selected, checks, files);

@@ -16,6 +16,7 @@ import dev.cmkd.method.NoDistillation;
 import dev.cmkd.report.BenchmarkReport;
 import dev.cmkd.report.PairedComparison;
 import dev.cmkd.report.PairedDifference;
+import dev.cmkd.report.PlainText;
 import dev.cmkd.results.ResultFiles;
 import dev.cmkd.tasks.ModalityFocusTask;
 import dev.cmkd.tasks.TaskRegistry;
@@ -146,7 +147,7 @@ public final class ModalityFocusStudy {
             long start = System.nanoTime();
             Result result = run(settings);
             for (Part part : result.parts()) {
-                System.out.println(part.formattedGains().printAll());
+                System.out.println(PlainText.table(part.formattedGains()));
                 part.conclusions().forEach(System.out::println);
                 System.out.println();
             }
@@ -223,7 +224,7 @@ public final class ModalityFocusStudy {
             parts.add(part);
             files.add(ResultFiles.writeCsv(part.gains(), output.resolve("gains-" + network + ".csv")));
             files.add(ResultFiles.writeCsv(part.trend(), output.resolve("trend-" + network + ".csv")));
-            files.add(ResultFiles.writeString(part.formattedGains().printAll() + System.lineSeparator()
+            files.add(ResultFiles.writeString(PlainText.table(part.formattedGains()) + System.lineSeparator()
                     + String.join(System.lineSeparator(), part.conclusions()) + System.lineSeparator(),
                     output.resolve("gains-" + network + ".txt")));
             files.add(ResultFiles.writePng(chart(part), output.resolve("gain-" + network + ".png")));

@@ -146,7 +146,7 @@ public final class SimilarityFindings {
     public Table formatted(String feature) {
         Table rows = summary.where(summary.stringColumn("feature").isEqualTo(feature));
         Table table = Table.create("Cross-modal similarity of the " + feature + " feature (mean [95 % CI] over "
-                + seeds() + " seeds)", StringColumn.create("pair"), StringColumn.create("band"));
+                + seedCount() + ")", StringColumn.create("pair"), StringColumn.create("band"));
         String[] labels = {"cosine", "cosine null", "cosine beyond null", "CKA", "CKA null", "CKA beyond null"};
         String[] columns = {"cosine", "cosine_null", "cosine_beyond", "cka", "cka_null", "cka_beyond"};
         for (String label : labels) {
@@ -165,7 +165,7 @@ public final class SimilarityFindings {
     /** The pattern table for reading: every gap as "mean [95 % CI]". */
     public Table formattedPattern() {
         Table table = Table.create("The authors' pattern: low band with DC above the high band (cosine, mean [95 % CI]"
-                + " over " + seeds() + " seeds)", StringColumn.create("pair"), StringColumn.create("feature"),
+                + " over " + seedCount() + ")", StringColumn.create("pair"), StringColumn.create("feature"),
                 StringColumn.create("low with DC − high"), StringColumn.create("null's gap"),
                 StringColumn.create("gap beyond null"), StringColumn.create("low without DC beyond null"),
                 StringColumn.create("pattern"), StringColumn.create("beyond null"));
@@ -216,6 +216,11 @@ public final class SimilarityFindings {
         return files;
     }
 
+    /** "1 seed" or "n seeds", for titles. */
+    private String seedCount() {
+        return seeds() + (seeds() == 1 ? " seed" : " seeds");
+    }
+
     /** The number of seeds of the measurements. */
     public int seeds() {
         return measurements.intColumn("seed").unique().size();
@@ -229,7 +234,7 @@ public final class SimilarityFindings {
     XYChart chart(String feature) {
         XYChart chart = new XYChartBuilder().width(ResultFiles.FIGURE_WIDTH).height(ResultFiles.FIGURE_HEIGHT)
                 .title("Cross-modal cosine per frequency bin, " + feature + " feature (mean, 95 % CI over "
-                        + seeds() + " seeds)").xAxisTitle("frequency bin k along the channels")
+                        + seedCount() + ")").xAxisTitle("frequency bin k along the channels")
                 .yAxisTitle("cosine of the two Fourier coefficients").build();
         chart.getStyler().setErrorBarsColorSeriesColor(true);
         chart.getStyler().setMarkerSize(3).setLegendPosition(Styler.LegendPosition.OutsideS);

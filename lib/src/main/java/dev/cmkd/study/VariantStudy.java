@@ -4,6 +4,7 @@ import dev.cmkd.cli.Cli;
 import dev.cmkd.cli.Settings;
 import dev.cmkd.experiment.Runner;
 import dev.cmkd.report.PairedComparison;
+import dev.cmkd.report.PlainText;
 import dev.cmkd.report.VariantTable;
 import dev.cmkd.tasks.AvMnistTtsTask;
 import dev.cmkd.tasks.TaskRegistry;
@@ -45,9 +46,9 @@ public interface VariantStudy {
                 (settings, positional) -> {
                     VariantStudy result = study.apply(settings, Runner.output(AvMnistTtsTask.TYPE, settings)
                             .resolve(name));
-                    System.out.println(result.formatted("bestVal").printAll());
+                    System.out.println(PlainText.table(result.formatted("bestVal")));
                     Table findings = result.findings("bestVal");
-                    System.out.println(PairedComparison.formatted(findings).printAll());
+                    System.out.println(PlainText.table(PairedComparison.formatted(findings)));
                     PairedComparison.conclusions(findings).forEach(System.out::println);
                     result.files().forEach(path -> System.out.println("wrote " + path));
                 });

@@ -70,12 +70,12 @@ public final class AudioVisualTask {
                                 + " data-scripts/" + convention.name() + "/README.md, or set -Dfdcmkd.data, or run on a"
                                 + " synthetic stand-in with -Dfdcmkd.fixture=true");
                     }
-                    return task(convention, root, network(settings), settings.get(MAX_CLIPS));
+                    return task(convention, root, network(settings), settings.get(MAX_CLIPS), settings.get(FIXTURE));
                 },
                 (settings, workDir) -> {
                     NetworkConfig network = new NetworkConfig(settings.get(WIDTH), NetworkConfig.resNet18()
                             .blocksPerStage(), false, settings.get(TaskRegistry.FEATURE_POINT));
-                    Task task = task(convention, writeFixture(convention, workDir, COST_CLIPS), network, COST_CLIPS);
+                    Task task = task(convention, writeFixture(convention, workDir, COST_CLIPS), network, COST_CLIPS, true);
                     String setup = String.format(Locale.ROOT, "ResNet width %d, blocks %s, batch %d, inputs %s",
                             network.width(), Arrays.toString(network.blocksPerStage()), COST_BATCH, List.of(
                                     task.inputShape(AvConvention.AUDIO).slice(1),
@@ -90,13 +90,16 @@ public final class AudioVisualTask {
                 : NetworkConfig.resNet18().blocksPerStage(), false, settings.get(TaskRegistry.FEATURE_POINT));
     }
 
-    private static Task task(AvConvention convention, Path root, NetworkConfig network, int maxClips) {
-        return new PairedTask(convention.name(), convention.name(), network, seed -> {
+    /** The task over {@code root}; its result rows name their data {@code SYNTHETIC} when it is a stand-in. */
+    private static Task task(AvConvention convention, Path root, NetworkConfig network, int maxClips,
+            boolean synthetic) {
+        return new PairedTask(convention.name(), synthetic ? "SYNTHETIC" : convention.name(), network, seed -> {
             PreparedAvLoader loader = PreparedAvLoader.builder().setConvention(convention).optSeed(seed)
                     .optMaxClips(maxClips).build();
             PairedSplit train = loader.load(root, "train");
             Splits splits = new Splits(train, loader.load(root, "val"), loader.load(root, "test"));
-            System.out.printf(Locale.ROOT, "%s: %d train, %d validation, %d test samples from %s%n", convention.name(),
+            System.out.printf(Locale.ROOT, "%s%s: %d train, %d validation, %d test clips%n  in %s%n",
+                    synthetic ? "SYNTHETIC stand-in of " : "", convention.name(),
                     train.size(), splits.validation().size(), splits.test().size(), root);
             return splits;
         }, DataIdentity.of(root, Map.of("maxClips", maxClips)));

@@ -168,9 +168,11 @@ public final class AvMnistTtsTask {
         PairedSplit validation = loader.load(root, "val");
         Splits splits = new Splits(loader.load(root, "train"), validation, validationOnly
                 ? placeholder(validation) : loader.load(root, "test"));
-        System.out.printf(Locale.ROOT, "AV-MNIST-TTS: %d train, %d validation, %s test pairs; %s%n",
-                splits.train().size(), splits.validation().size(), validationOnly ? "no" : splits.test().size(),
-                loader);
+        System.out.printf(Locale.ROOT, "AV-MNIST-TTS: %d train, %d validation, %s test pairs; audio noise %s,"
+                + " images at %s of their energy%n", splits.train().size(), splits.validation().size(),
+                validationOnly ? "no" : splits.test().size(), Double.isNaN(data.snrDb()) ? "none"
+                        : Option.show(data.snrDb()) + " dB SNR", data.imageEnergy() < 1
+                                ? Option.show(data.imageEnergy() * 100) + " %" : "all");
         Map<String, Object> loading = new LinkedHashMap<>(data.identity());
         loading.put("maxPairs", maxPairs);
         if (validationOnly) {

@@ -53,4 +53,12 @@ public record CrisisMmdNetworks(NetworkConfig image, int embeddingDim, int[] ker
                         + CrisisMmdLoader.IMAGE + " and " + CrisisMmdLoader.TEXT);
         }
     }
+
+    /** Returns the networks with the kernel sizes as numbers (a record prints an array as its hash). */
+    @Override
+    public String toString() {
+        return "CrisisMmdNetworks[image=" + image + ", embeddingDim=" + embeddingDim + ", kernelSizes="
+                + java.util.Arrays.toString(kernelSizes) + ", filters=" + filters + ", dropout=" + dropout + ", "
+                + "hiddenDim=" + hiddenDim + "]";
+    }
 }

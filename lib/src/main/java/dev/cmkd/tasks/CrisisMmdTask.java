@@ -153,7 +153,7 @@ public final class CrisisMmdTask implements Task {
 
     @Override
     public String data() {
-        return "crisismmd";
+        return CrisisMmdFixture.isSynthetic(root) ? "SYNTHETIC" : "crisismmd";
     }
 
     @Override

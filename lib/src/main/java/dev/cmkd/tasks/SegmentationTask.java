@@ -104,7 +104,14 @@ public final class SegmentationTask implements Task {
                     .optWidth(width).optBlocksPerStage(blocksPerStage).optSmallInput(smallInput)
                     .optFeaturePoint(featurePoint).build();
         }
-    }
+    
+        /** Returns the backbone with its stage sizes as numbers (a record prints an array as its hash). */
+        @Override
+        public String toString() {
+            return "Backbone[width=" + width + ", blocksPerStage=" + java.util.Arrays.toString(blocksPerStage)
+                    + ", smallInput=" + smallInput + ", featurePoint=" + featurePoint + "]";
+        }
+}
 
     /** Returns the network of {@code settings}: ResNet-18 U-Net-lite at the given width, or a tiny one for ci. */
     public static Backbone backbone(Settings settings) {

@@ -209,7 +209,8 @@ public final class MethodTour {
             pairs.put("teacher vs untrained student", BandSimilarity.perBand(teacherOut.feature(), untrained, 0.5));
             pairs.put("teacher vs FD-CMKD student", BandSimilarity.perBand(teacherOut.feature(),
                     studentOut.feature(), 0.5));
-            Table similarity = BandSimilarity.table("Mean cosine similarity per band (held-out pairs)", pairs);
+            Table similarity = BandSimilarity.table("SYNTHETIC: mean cosine similarity per band (held-out pairs)",
+                    pairs);
             Table accuracy = accuracyTable(teacherOut, studentOut, heldOut.labels(), manager, d);
             Path out = settings.outputDir();
             List<Path> files = List.of(ResultFiles.writeCsv(terms, out.resolve("terms.csv")),
@@ -246,7 +247,7 @@ public final class MethodTour {
     }
 
     private static Table termsTable(Map<String, double[]> curves, Map<String, Double> weights) {
-        Table table = Table.create("FD-CMKD loss terms over the student's training steps",
+        Table table = Table.create("SYNTHETIC: FD-CMKD loss terms over the student's training steps",
                 StringColumn.create("term"), DoubleColumn.create("weight"), DoubleColumn.create("first_step"),
                 DoubleColumn.create("mean_of_last_10_steps"));
         curves.forEach((name, values) -> {
@@ -264,7 +265,7 @@ public final class MethodTour {
         FrequencyDecoupling block = FrequencyDecoupling.initialized(split, Implementation.FFT, manager,
                 DataType.FLOAT32);
         List<Band> bands = List.of(Band.DC, Band.LOW, Band.HIGH);
-        Table table = Table.create("Share of feature energy per band (held-out pairs)",
+        Table table = Table.create("SYNTHETIC: share of feature energy per band (held-out pairs)",
                 StringColumn.create("band", bands.stream().map(Band::name).toList()));
         features.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry -> {
             Map<Band, Double> shares = Spectrum.energyShares(entry.getValue(), block.split(entry.getValue()));
@@ -279,8 +280,9 @@ public final class MethodTour {
         double maxDiff = FrequencyDecoupling.initialized(split, Implementation.FFT, manager, DataType.FLOAT32)
                 .split(teacher.feature()).low().sub(FrequencyDecoupling.initialized(split, Implementation.PROJECTION,
                         manager, DataType.FLOAT32).split(teacher.feature()).low()).abs().max().getFloat();
-        return Table.create("Held-out checks", StringColumn.create("quantity", "teacher accuracy (modality B)",
-                "FD-CMKD student accuracy (modality A)", "max |FFT - projection| of the teacher's low band"),
+        return Table.create("SYNTHETIC: held-out checks", StringColumn.create("quantity",
+                "teacher accuracy (modality B)", "FD-CMKD student accuracy (modality A)",
+                "max |FFT - projection| of the teacher's low band"),
                 DoubleColumn.create("value", accuracy(teacher.logits(), labels), accuracy(student.logits(), labels),
                         maxDiff));
     }
@@ -292,7 +294,8 @@ public final class MethodTour {
 
     private static XYChart termsChart(Map<String, double[]> curves) {
         XYChart chart = new XYChartBuilder().width(ResultFiles.FIGURE_WIDTH).height(ResultFiles.FIGURE_HEIGHT)
-                .title("FD-CMKD loss terms during distillation").xAxisTitle("step").yAxisTitle("term value (log)")
+                .title("SYNTHETIC: FD-CMKD loss terms during distillation").xAxisTitle("step")
+                .yAxisTitle("term value (log)")
                 .build();
         chart.getStyler().setYAxisLogarithmic(true).setLegendPosition(Styler.LegendPosition.OutsideE)
                 .setMarkerSize(0);
@@ -303,7 +306,8 @@ public final class MethodTour {
 
     private static XYChart spectrumChart(NDArray teacher, NDArray student, int dim) {
         XYChart chart = new XYChartBuilder().width(ResultFiles.FIGURE_WIDTH).height(ResultFiles.FIGURE_HEIGHT)
-                .title("Mean power spectrum of the features along channels").xAxisTitle("frequency bin k")
+                .title("SYNTHETIC: mean power spectrum of the features along channels")
+                .xAxisTitle("frequency bin k")
                 .yAxisTitle("mean |F_k|^2 / D (log)").build();
         chart.getStyler().setYAxisLogarithmic(true).setMarkerSize(0).setLegendPosition(Styler.LegendPosition.InsideNE);
         double[] teacherPower = positive(Spectrum.meanPower(teacher));

@@ -44,12 +44,14 @@ public final class ProgressPrinter implements TrainingLoop.Listener {
         int done = record.epoch() + 1;
         // Only epochs run by this process count towards the rate: a resumed run starts its clock late.
         double perEpoch = (System.nanoTime() - start) / 1e9 / (done - firstEpoch);
-        String accuracy = record.validation().entrySet().stream().map(entry -> String.format(Locale.ROOT,
-                "  val %s %.4f", entry.getKey(), entry.getValue())).collect(Collectors.joining());
+        // Short enough that a worker's line, prefixed "worker 2/2 | ", stays within a notebook's 160 characters.
+        String accuracy = record.validation().isEmpty() ? "" : "  val " + record.validation().entrySet().stream()
+                .map(entry -> String.format(Locale.ROOT, "%s %.3f", entry.getKey(), entry.getValue()))
+                .collect(Collectors.joining(" "));
         long peak = PeakMemory.peakBytes();
-        out.printf(Locale.ROOT, "  %s  epoch %d/%d  loss %.4f%s  %.1f s  ETA %.0f s  peak RSS %s%n", run, done,
+        out.printf(Locale.ROOT, "  %s  epoch %d/%d  loss %.3f%s  %.1fs  ETA %.0fs  RSS %s%n", run, done,
                 epochs, record.trainTerms().getOrDefault("total", Double.NaN), accuracy, record.seconds(),
-                perEpoch * (epochs - done), peak < 0 ? "unknown" : (peak >> 20) + " MB");
+                perEpoch * (epochs - done), peak < 0 ? "unknown" : (peak >> 20) + "MB");
         lastLine = System.nanoTime();
     }
 }

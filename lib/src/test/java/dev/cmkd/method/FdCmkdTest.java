@@ -16,6 +16,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import dev.cmkd.frequency.Band;
 import dev.cmkd.frequency.DcMode;
 import dev.cmkd.frequency.Implementation;
 import dev.cmkd.loss.LossFunctions;
@@ -79,6 +80,37 @@ class FdCmkdTest {
         assertEquals(expected, terms.total().getFloat(), 1e-5);
         Map<String, Double> logged = terms.toDoubles();
         assertEquals(expected, logged.get(LossTerms.TOTAL), 1e-5);
+    }
+
+    @Test
+    void theBandClassifiersHandedOutAreTheOnesTheObjectiveUses() {
+        FdCmkd method = initialized(FdCmkd.builder());
+        NetworkOutput s = randomOutput();
+        NetworkOutput t = randomOutput();
+        ParameterStore store = new ParameterStore(manager, false);
+        var sBands = method.split(s.feature());
+        var tBands = method.split(t.feature());
+        LossTerms terms = method.evaluate(store, s, t, labels, false);
+        for (Band band : new Band[] {Band.LOW, Band.HIGH}) {
+            String suffix = band == Band.LOW ? "Low" : "High";
+            NDArray sBand = band == Band.LOW ? sBands.low() : sBands.high();
+            NDArray tBand = band == Band.LOW ? tBands.low() : tBands.high();
+            Block psi = method.getBandClassifier(band, false);
+            Block phi = method.getBandClassifier(band, true);
+            NDArray psiLogits = psi.forward(store, new NDList(sBand), false).singletonOrThrow();
+            assertEquals(0, method.auxiliaryLogits(store, s, false).get("psi" + suffix).sub(psiLogits).abs().max()
+                    .getFloat(), 1e-6);
+            assertEquals(terms.get("psi" + suffix).getFloat(), LossFunctions.crossEntropy(psiLogits, labels)
+                    .getFloat(), 1e-6);
+            double phiTerm = LossFunctions.crossEntropy(phi.forward(store, new NDList(sBand), false)
+                    .singletonOrThrow(), labels).getFloat() + LossFunctions.crossEntropy(phi.forward(store,
+                    new NDList(tBand), false).singletonOrThrow(), labels).getFloat();
+            assertEquals(terms.get("phi" + suffix).getFloat(), phiTerm, 1e-5);
+        }
+        assertThrows(IllegalArgumentException.class, () -> method.getBandClassifier(Band.DC, true));
+        FdCmkd noAlign = initialized(FdCmkd.builder().optSharedClassifier(false));
+        assertThrows(IllegalArgumentException.class, () -> noAlign.getBandClassifier(Band.LOW, true));
+        noAlign.getBandClassifier(Band.HIGH, false);
     }
 
     @Test

@@ -131,6 +131,25 @@ public final class CrisisMmdFixture {
         }
     }
 
+    /** The file that marks a prepared folder as made from this stand-in (its rows are then labelled SYNTHETIC). */
+    public static final String MARKER = "SYNTHETIC";
+
+    /** Marks the prepared folder {@code prepared} as made from this stand-in ({@link #isSynthetic}). */
+    public static void markSynthetic(Path prepared) {
+        try {
+            Files.createDirectories(prepared);
+            Files.writeString(prepared.resolve(MARKER), "prepared from the synthetic CrisisMMD stand-in"
+                    + " (dev.cmkd.data.crisis.CrisisMmdFixture), not from CrisisMMD\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + prepared.resolve(MARKER), e);
+        }
+    }
+
+    /** Returns whether the prepared folder {@code prepared} was made from this stand-in ({@link #markSynthetic}). */
+    public static boolean isSynthetic(Path prepared) {
+        return Files.isRegularFile(prepared.resolve(MARKER));
+    }
+
     /**
      * Writes the prepared layout of {@link CrisisMmdLoader} into {@code root}: {@code perClass} samples per
      * class in train, half as many (at least 1) in val and test, tweets already normalised.
@@ -158,6 +177,7 @@ public final class CrisisMmdFixture {
                 throw new UncheckedIOException("cannot write " + root.resolve(names[s] + ".csv"), e);
             }
         }
+        markSynthetic(root);
     }
 
     private static void writeZip(Path zip, String folder, String pattern, String header, List<Sample> train,
