@@ -9,6 +9,7 @@
 #   environment/install-system-packages.sh nyu      curl and Python's h5py, numpy, scipy, PIL: NYU-Depth V2 download and preparation
 #   environment/install-system-packages.sh jupyter  headless Jupyter from Debian (nbconvert, nbclient)
 #   environment/install-system-packages.sh jupyter-ui  the classic Notebook UI as well
+#   environment/install-system-packages.sh browser  the Notebook UI, Chromium and its driver: the browser test of the notebooks
 #
 set -euo pipefail
 
@@ -21,6 +22,8 @@ case "${1:-}" in
   nyu) packages=(curl python3-h5py python3-numpy python3-scipy python3-pil) ;;
   jupyter) packages=(jupyter-core jupyter-client python3-nbclient jupyter-nbconvert python3-ipykernel) ;;
   jupyter-ui) packages=(jupyter-core jupyter-client python3-nbclient jupyter-nbconvert python3-ipykernel jupyter-notebook) ;;
+  browser) packages=(jupyter-core jupyter-client python3-nbclient jupyter-nbconvert python3-ipykernel jupyter-notebook
+                     chromium chromium-driver) ;;
   *) sed -n '2,/^set /{/^#/p}' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac
 
@@ -38,5 +41,7 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 echo "install-system-packages: installing ${missing[*]}" >&2
-apt-get update -qq
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Two builds on one machine may install at once: wait for dpkg's lock instead of failing.
+apt-get -o DPkg::Lock::Timeout=600 update -qq
+DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
+  "${missing[@]}" >/dev/null
