@@ -254,6 +254,23 @@ public final class PairedComparison {
         return sentences;
     }
 
+    /**
+     * The sentences of {@link #conclusions} for only the comparisons of {@code table} that differ beyond seed noise
+     * after Holm's correction ({@link #HIGHER} or {@link #LOWER}), in the table's order; empty when none does. With
+     * the summary sentence, what a reader needs from a table whose other rows are "no difference".
+     */
+    public static List<String> differences(Table table) {
+        int m = family(table);
+        List<String> sentences = new ArrayList<>();
+        for (int row = 0; row < table.rowCount(); row++) {
+            String verdict = table.stringColumn("verdict").get(row);
+            if (verdict.equals(HIGHER) || verdict.equals(LOWER)) {
+                sentences.add(sentence(table, row, m));
+            }
+        }
+        return sentences;
+    }
+
     private static String sentence(Table table, int row, int m) {
         String method = table.stringColumn("method").get(row);
         String label = table.stringColumn("comparison").get(row);

@@ -180,6 +180,7 @@ class PairedComparisonTest {
         }
         assertTrue(sentences.get(3).contains("from one seed; no interval"), sentences.get(3));
         assertTrue(sentences.stream().noneMatch(s -> s.contains("best")), "none is not above every other method");
+        assertEquals(List.of(sentences.get(1)), PairedComparison.differences(table), "only kd differs");
 
         Table formatted = PairedComparison.formatted(table);
         assertTrue(formatted.name().contains("Holm over 2 comparisons"), formatted.name());
