@@ -137,16 +137,16 @@ public record Option<T>(String key, String type, String help, T full, T ci, Func
             return "(none)";
         }
         if (value instanceof int[] size) {
-            return size.length == 2 ? size[0] + "x" + size[1] : java.util.Arrays.toString(size);
+            return size.length == 2 ? size[0] + "x" + size[1] : Arrays.toString(size);
         }
         if (value instanceof long[] numbers) {
-            return java.util.Arrays.toString(numbers);
+            return Arrays.toString(numbers);
         }
         if (value instanceof double[] numbers) {
-            return java.util.Arrays.toString(numbers);
+            return Arrays.toString(numbers);
         }
         if (value instanceof Object[] array) {
-            return java.util.Arrays.deepToString(array);
+            return Arrays.deepToString(array);
         }
         if (value instanceof List<?> list) {
             return list.isEmpty() ? "(none)" : String.join(",", list.stream().map(String::valueOf).toList());

@@ -22,9 +22,12 @@ public interface Task {
     /** Returns the task's name, e.g. {@code av-mnist-tts}. */
     String name();
 
+    /** What {@link #data()} starts with for a synthetic stand-in (the reports label its numbers from it). */
+    String SYNTHETIC = "SYNTHETIC";
+
     /**
-     * Returns what the data are, for every result row: the dataset's name, or {@code SYNTHETIC} for a stand-in, so
-     * that synthetic numbers cannot pass for real ones.
+     * Returns what the data are, for every result row: the dataset's name, or {@link #SYNTHETIC} (optionally
+     * followed by more) for a stand-in, so that synthetic numbers cannot pass for real ones.
      */
     String data();
 

@@ -272,7 +272,7 @@ public final class BenchmarkReport {
 
     /** Returns whether {@code data} (a result row's {@code data}) names a synthetic stand-in. */
     public static boolean synthetic(String data) {
-        return data != null && data.startsWith("SYNTHETIC");
+        return data != null && data.startsWith(Task.SYNTHETIC);
     }
 
     /**

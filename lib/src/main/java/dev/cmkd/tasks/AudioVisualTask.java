@@ -93,7 +93,7 @@ public final class AudioVisualTask {
     /** The task over {@code root}; its result rows name their data {@code SYNTHETIC} when it is a stand-in. */
     private static Task task(AvConvention convention, Path root, NetworkConfig network, int maxClips,
             boolean synthetic) {
-        return new PairedTask(convention.name(), synthetic ? "SYNTHETIC" : convention.name(), network, seed -> {
+        return new PairedTask(convention.name(), synthetic ? Task.SYNTHETIC : convention.name(), network, seed -> {
             PreparedAvLoader loader = PreparedAvLoader.builder().setConvention(convention).optSeed(seed)
                     .optMaxClips(maxClips).build();
             PairedSplit train = loader.load(root, "train");

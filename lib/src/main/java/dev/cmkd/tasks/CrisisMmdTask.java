@@ -153,7 +153,7 @@ public final class CrisisMmdTask implements Task {
 
     @Override
     public String data() {
-        return CrisisMmdFixture.isSynthetic(root) ? "SYNTHETIC" : "crisismmd";
+        return CrisisMmdFixture.isSynthetic(root) ? Task.SYNTHETIC : "crisismmd";
     }
 
     @Override

@@ -130,7 +130,7 @@ public final class ModalityFocusTask implements Task {
 
     @Override
     public String data() {
-        return "SYNTHETIC-MFH";
+        return Task.SYNTHETIC + "-MFH";
     }
 
     @Override

@@ -213,7 +213,7 @@ public final class SegmentationTask implements Task {
 
     @Override
     public String data() {
-        return train.isSynthetic() ? "SYNTHETIC" : "nyu-depth-v2";
+        return train.isSynthetic() ? Task.SYNTHETIC : "nyu-depth-v2";
     }
 
     @Override

@@ -151,7 +151,7 @@ public final class MethodTour {
         long start = System.nanoTime();
         Result result = run(settings);
         Stream.of(result.terms(), result.energy(), result.similarity(), result.accuracy())
-                .forEach(table -> System.out.println(table.printAll()));
+                .forEach(table -> System.out.println(PlainText.table(table)));
         System.out.println(PlainText.files(result.files()));
         System.out.printf(Locale.ROOT, "tour finished in %.1f s%n", (System.nanoTime() - start) / 1e9);
     }

@@ -49,7 +49,7 @@ public final class ProgressPrinter implements TrainingLoop.Listener {
                 .map(entry -> String.format(Locale.ROOT, "%s %.3f", entry.getKey(), entry.getValue()))
                 .collect(Collectors.joining(" "));
         long peak = PeakMemory.peakBytes();
-        out.printf(Locale.ROOT, "  %s  epoch %d/%d  loss %.3f%s  %.1fs  ETA %.0fs  RSS %s%n", run, done,
+        out.printf(Locale.ROOT, "  %s  epoch %d/%d  loss %.3f%s  %.1fs  ETA %.0fs  peak %s%n", run, done,
                 epochs, record.trainTerms().getOrDefault("total", Double.NaN), accuracy, record.seconds(),
                 perEpoch * (epochs - done), peak < 0 ? "unknown" : (peak >> 20) + "MB");
         lastLine = System.nanoTime();
