@@ -21,8 +21,8 @@ import tech.tablesaw.columns.Column;
  * <p>A table's title is its own first line (wrapped, never centred); its columns are separated by two spaces, text
  * left-aligned and numbers (and text columns whose every cell starts with a number) right-aligned; a cell longer
  * than {@value #CELL} characters is wrapped over several lines; and a table wider than {@value #TABLE_WIDTH}
- * characters is cut into blocks of columns, each repeating the leading text columns that name a row (at most
- * three). A {@code double} cell keeps four significant digits; a table that should show fewer is formatted by its
+ * characters is cut into blocks of columns, each repeating every leading text column that names a row (as many
+ * as fit in half the width). A {@code double} cell keeps four significant digits; a table that should show fewer is formatted by its
  * owner first (as {@link PairedComparison#formatted} does).
  */
 public final class PlainText {
@@ -75,8 +75,10 @@ public final class PlainText {
             out.append(wrap(table.name())).append('\n');
         }
         int keys = 0;
-        while (keys < Math.min(3, columns - 1) && !right[keys] && cells.get(keys).stream().flatMap(List::stream)
-                .noneMatch(PlainText::numeric)) {
+        int keyWidth = 0;
+        while (keys < columns - 1 && !right[keys] && cells.get(keys).stream().flatMap(List::stream)
+                .noneMatch(PlainText::numeric) && keyWidth + GAP.length() + widths[keys] <= TABLE_WIDTH / 2) {
+            keyWidth += GAP.length() + widths[keys];
             keys++;
         }
         List<List<Integer>> blocks = blocks(widths, Math.max(1, keys));

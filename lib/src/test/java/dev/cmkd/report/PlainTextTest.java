@@ -45,6 +45,24 @@ class PlainTextTest {
     }
 
     @Test
+    void everyBlockOfAWideSummaryNamesItsRowsByAllFourKeyColumns() {
+        // the benchmark summary's shape: role, modality, teacher_modality, method, then many numbers
+        Table table = Table.create("Summary", StringColumn.create("role", "student", "student"),
+                StringColumn.create("modality", "audio", "audio"), StringColumn.create("teacher_modality", "image",
+                        "image"), StringColumn.create("method", "kd", "fd-cmkd"));
+        for (int c = 0; c < 10; c++) {
+            table.addColumns(DoubleColumn.create("measure " + c, 71.234, 73.456));
+        }
+        String text = PlainText.table(table);
+        assertTrue(text.lines().allMatch(line -> line.length() <= PlainText.TABLE_WIDTH), text);
+        assertTrue(text.contains("measure 9"), text);
+        long blocks = text.lines().filter(line -> line.startsWith("role")).count();
+        assertTrue(blocks > 1, text);
+        assertEquals(blocks, text.lines().filter(line -> line.matches("student +audio +image +fd-cmkd .*")).count(),
+                text);
+    }
+
+    @Test
     void aLongCellIsWrappedWithinItsColumn() {
         String claim = "The two teachers' low bands agree across modalities, their high bands do not, as the paper says";
         Table table = Table.create("Claims", StringColumn.create("claim", claim), StringColumn.create("verdict", "holds"));
