@@ -35,6 +35,9 @@ public final class Benchmarks {
             Path.of("results", "benchmarks"), Path.of("results", "benchmarks-ci"));
     static final Option<Integer> FEATURE_RUNS = Option.integer("featureRuns", 1, "timed runs per shape and"
             + " implementation of the features benchmark (after 5 warm-up runs)", 30, 3);
+    static final Option<Boolean> FEATURE_GRID = Option.flag("featureGrid", "features benchmark: also measure the"
+            + " crossover grid (FFT vs projection at dims 64..4096 x batches 16, 64, 256; the measurement behind"
+            + " Implementation.AUTO) into feature-grid.csv", false, false);
     static final Option<Integer> STEP_RUNS = Option.integer("stepRuns", 1, "timed steps per setting and kind of"
             + " the step benchmark (after 1 warm-up step)", 5, 1);
 
@@ -42,7 +45,7 @@ public final class Benchmarks {
 
     /** Returns the options table of {@code kit benchmark}. */
     static Options options() {
-        return new Options("kit benchmark", List.of(WHICH, OUTPUT, FEATURE_RUNS, STEP_RUNS));
+        return new Options("kit benchmark", List.of(WHICH, OUTPUT, FEATURE_RUNS, FEATURE_GRID, STEP_RUNS));
     }
 
     /** Entry point; see the class comment. {@code --help} lists the settings. */
@@ -80,6 +83,9 @@ public final class Benchmarks {
                 Runtime.getRuntime().availableProcessors(), System.getenv("MALLOC_MMAP_THRESHOLD_"));
         if (!"step".equals(which)) {
             report(FeatureTermsBenchmark.run(5, settings.get(FEATURE_RUNS)), out.resolve("feature-terms.csv"));
+            if (settings.get(FEATURE_GRID)) {
+                report(FeatureTermsBenchmark.grid(2, settings.get(FEATURE_RUNS)), out.resolve("feature-grid.csv"));
+            }
         }
         if (!"features".equals(which)) {
             report(StepShareBenchmark.run(1, settings.get(STEP_RUNS)), out.resolve("step-share.csv"));
