@@ -23,7 +23,11 @@ import tech.tablesaw.api.Table;
  * Forward + backward time of the whole FD-CMKD objective (split, band losses, shared classifiers and
  * heads, task cross-entropy) on random features, for the FFT and the projection implementation, and the
  * path {@link Implementation#AUTO} picks for each shape ({@code auto}) with whether it was the faster one
- * measured ({@code auto_faster}). The two paths of a shape run alternately, run by run, so that drift in
+ * measured by the median wall times ({@code auto_faster}). The medians of the process's CPU time per run ({@code
+ * *_cpu_ms}, {@code faster_cpu}) are shown too: other work on the machine inflates them much less than wall time
+ * (it delays the engine's threads but does not add to their work), so on a loaded machine they are the steadier
+ * comparison; with two intra-op threads they favour the FFT a little, since the matrix product spreads better over
+ * the threads. The two paths of a shape run alternately, run by run, so that drift in
  * the machine's load hits both alike. Each iteration uses a fresh leaf and its own sub-manager (stack.md,
  * section 6).
  *
@@ -63,42 +67,48 @@ public final class FeatureTermsBenchmark {
 
     private static Table measure(String title, int[][] shapes, int warmUp, int runs) {
         Table table = Table.create(title, IntColumn.create("batch"), IntColumn.create("dim"),
-                DoubleColumn.create("fft_ms"), DoubleColumn.create("fft_p10_ms"), DoubleColumn.create("fft_p90_ms"),
-                DoubleColumn.create("projection_ms"), DoubleColumn.create("projection_p10_ms"),
-                DoubleColumn.create("projection_p90_ms"), StringColumn.create("faster"), StringColumn.create("auto"),
-                StringColumn.create("auto_faster"));
+                DoubleColumn.create("fft_ms"), DoubleColumn.create("projection_ms"), DoubleColumn.create("fft_cpu_ms"),
+                DoubleColumn.create("projection_cpu_ms"), StringColumn.create("faster"),
+                StringColumn.create("faster_cpu"), StringColumn.create("auto"), StringColumn.create("auto_faster"));
         for (int[] shape : shapes) {
             double[][] times = timeBoth(shape[0], shape[1], warmUp, runs);
             double fft = Timing.quantile(times[0], 0.5);
             double projection = Timing.quantile(times[1], 0.5);
+            double fftCpu = Timing.quantile(times[2], 0.5);
+            double projectionCpu = Timing.quantile(times[3], 0.5);
             Implementation faster = fft < projection ? Implementation.FFT : Implementation.PROJECTION;
             Implementation auto = Implementation.forSize(shape[1]);
             table.intColumn("batch").append(shape[0]);
             table.intColumn("dim").append(shape[1]);
             table.doubleColumn("fft_ms").append(fft);
-            table.doubleColumn("fft_p10_ms").append(Timing.quantile(times[0], 0.1));
-            table.doubleColumn("fft_p90_ms").append(Timing.quantile(times[0], 0.9));
             table.doubleColumn("projection_ms").append(projection);
-            table.doubleColumn("projection_p10_ms").append(Timing.quantile(times[1], 0.1));
-            table.doubleColumn("projection_p90_ms").append(Timing.quantile(times[1], 0.9));
+            table.doubleColumn("fft_cpu_ms").append(fftCpu);
+            table.doubleColumn("projection_cpu_ms").append(projectionCpu);
             table.stringColumn("faster").append(faster.name());
+            table.stringColumn("faster_cpu").append(fftCpu < projectionCpu ? "FFT" : "PROJECTION");
             table.stringColumn("auto").append(auto.name());
             table.stringColumn("auto_faster").append(auto == faster ? "yes" : "no");
         }
         return table;
     }
 
-    /** Milliseconds per run at {@code [batch, dim]}: {@code [0]} FFT, {@code [1]} projection, run alternately. */
+    /**
+     * Milliseconds per run at {@code [batch, dim]}, the paths run alternately: wall time {@code [0]} FFT, {@code [1]}
+     * projection; the process's CPU time {@code [2]} FFT, {@code [3]} projection.
+     */
     static double[][] timeBoth(int batch, int dim, int warmUp, int runs) {
         try (Fixture fft = new Fixture(batch, dim, Implementation.FFT);
                 Fixture projection = new Fixture(batch, dim, Implementation.PROJECTION)) {
-            double[][] times = new double[2][runs];
+            double[][] times = new double[4][runs];
             for (int i = -warmUp; i < runs; i++) {
                 for (int k = 0; k < 2; k++) {
                     int kind = Math.floorMod(i + k, 2);
+                    long cpu = Timing.processCpuNanos();
                     double[] one = Timing.millis(0, 1, kind == 0 ? fft::once : projection::once);
+                    cpu = Timing.processCpuNanos() - cpu;
                     if (i >= 0) {
                         times[kind][i] = one[0];
+                        times[2 + kind][i] = cpu / 1e6;
                     }
                 }
             }

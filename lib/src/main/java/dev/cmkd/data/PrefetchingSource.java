@@ -19,6 +19,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * A {@link BatchSource} that builds the batches of another one ahead of time on worker threads, so that decoding and
@@ -47,7 +48,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * requested manager: {@link NDArray#attach} on the same device, or {@link NDArray#toDevice} (a copy made on the
  * training thread) on another one, and closes the batch's manager. So no manager is shared between threads and
  * arrays on an accelerator are created only by the training thread. The loaders' native work on a worker is the
- * copy of finished Java arrays into tensors ({@code NDManager.create}); their decoding runs in Java.
+ * copy of finished Java arrays into tensors ({@code NDManager.create}); their decoding runs in Java. A worker
+ * builds each batch inside {@link Builder#optGuard} (the training loop's {@code NativeWork} step), so that a
+ * SIGTERM does not end the JVM while a worker is inside libtorch.
  *
  * <p><b>Errors and shutdown.</b> An exception on a worker is thrown on the training thread when it asks for that
  * batch, as a {@link DatasetException} whose message is the worker's message (which names the file) followed by the
@@ -65,6 +68,7 @@ public final class PrefetchingSource implements BatchSource, AutoCloseable {
     private final BatchSource source;
     private final int threads;
     private final int lookAhead;
+    private final Function<String, AutoCloseable> guard;
     private final ExecutorService workers;
     /** The announced batches not yet started, in order. */
     private final Deque<Request> planned = new ArrayDeque<>();
@@ -98,11 +102,14 @@ public final class PrefetchingSource implements BatchSource, AutoCloseable {
         public Built call() {
             NDManager own = NDManager.newBaseManager(Device.cpu());
             Batch batch;
-            try {
+            try (AutoCloseable step = guard.apply("prefetching a batch of split " + source.name())) {
                 batch = source.batch(own, request.indices, request.epoch);
             } catch (RuntimeException | Error e) {
                 own.close();
                 throw e;
+            } catch (Exception e) { // from closing the guard
+                own.close();
+                throw new IllegalStateException(e);
             }
             synchronized (this) {
                 finished = true;
@@ -129,6 +136,7 @@ public final class PrefetchingSource implements BatchSource, AutoCloseable {
         this.source = b.source;
         this.threads = b.threads;
         this.lookAhead = b.lookAhead > 0 ? b.lookAhead : 2 * b.threads;
+        this.guard = b.guard;
         int pool = POOLS.incrementAndGet();
         AtomicInteger count = new AtomicInteger();
         ThreadFactory factory = task -> {
@@ -321,6 +329,7 @@ public final class PrefetchingSource implements BatchSource, AutoCloseable {
         private BatchSource source;
         private int threads = 1;
         private int lookAhead;
+        private Function<String, AutoCloseable> guard = what -> () -> { };
 
         private Builder() {}
 
@@ -339,6 +348,16 @@ public final class PrefetchingSource implements BatchSource, AutoCloseable {
         /** Optional: the most batches built ahead, at least 1 (0: the default). Default twice the threads. */
         public Builder optLookAhead(int lookAhead) {
             this.lookAhead = lookAhead;
+            return this;
+        }
+
+        /**
+         * Optional: what a worker holds while it builds a batch, given what it does; the training loop passes {@code
+         * dev.cmkd.train.NativeWork::enter}, so that the JVM does not exit while a worker is inside libtorch (the
+         * copy of a batch into tensors). Default: nothing.
+         */
+        public Builder optGuard(Function<String, AutoCloseable> guard) {
+            this.guard = guard;
             return this;
         }
 

@@ -23,6 +23,7 @@ import dev.cmkd.method.MethodSpec;
 import dev.cmkd.method.NetworkOutput;
 import dev.cmkd.train.Environment;
 import dev.cmkd.train.EpochRecord;
+import dev.cmkd.train.NativeWork;
 import dev.cmkd.train.NonFiniteLossException;
 import dev.cmkd.train.ProgressPrinter;
 import dev.cmkd.train.RunDirectory;
@@ -437,7 +438,7 @@ public final class Experiment {
         Function<BatchSource, BatchSource> wrap = split -> split.inMemory() ? split : wrapped.computeIfAbsent(split,
                 s -> {
                     PrefetchingSource loader = PrefetchingSource.builder().setSource(s).optThreads(loaderThreads)
-                            .build();
+                            .optGuard(NativeWork::enter).build();
                     opened.add(loader);
                     return loader;
                 });
