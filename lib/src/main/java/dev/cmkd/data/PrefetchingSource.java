@@ -240,8 +240,8 @@ public final class PrefetchingSource implements BatchSource, AutoCloseable {
             throw new DatasetException(context("cancelled (the source was closed)", pending.job.request), e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            throw new DatasetException(cause.getMessage() + " [" + context("while building", pending.job.request)
-                    + "]", cause);
+            String message = cause.getMessage() != null ? cause.getMessage() : cause.toString();
+            throw new DatasetException(message + " [" + context("while building", pending.job.request) + "]", cause);
         }
     }
 
