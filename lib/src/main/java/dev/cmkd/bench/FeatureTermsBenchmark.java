@@ -24,7 +24,7 @@ import tech.tablesaw.api.Table;
  * heads, task cross-entropy) on random features, for the FFT and the projection implementation, and the
  * path {@link Implementation#AUTO} picks for each shape ({@code auto}) with whether it was the faster one
  * measured by the median wall times ({@code auto_faster}). The medians of the process's CPU time per run ({@code
- * *_cpu_ms}, {@code faster_cpu}) are shown too: other work on the machine inflates them much less than wall time
+ * *_cpu_ms}; the JVM reads it in 10 ms ticks on Linux) are shown too: other work on the machine inflates them much less than wall time
  * (it delays the engine's threads but does not add to their work), so on a loaded machine they are the steadier
  * comparison; with two intra-op threads they favour the FFT a little, since the matrix product spreads better over
  * the threads. The two paths of a shape run alternately, run by run, so that drift in
@@ -68,8 +68,8 @@ public final class FeatureTermsBenchmark {
     private static Table measure(String title, int[][] shapes, int warmUp, int runs) {
         Table table = Table.create(title, IntColumn.create("batch"), IntColumn.create("dim"),
                 DoubleColumn.create("fft_ms"), DoubleColumn.create("projection_ms"), DoubleColumn.create("fft_cpu_ms"),
-                DoubleColumn.create("projection_cpu_ms"), StringColumn.create("faster"),
-                StringColumn.create("faster_cpu"), StringColumn.create("auto"), StringColumn.create("auto_faster"));
+                DoubleColumn.create("projection_cpu_ms"), StringColumn.create("faster"), StringColumn.create("auto"),
+                StringColumn.create("auto_faster"));
         for (int[] shape : shapes) {
             double[][] times = timeBoth(shape[0], shape[1], warmUp, runs);
             double fft = Timing.quantile(times[0], 0.5);
@@ -85,7 +85,6 @@ public final class FeatureTermsBenchmark {
             table.doubleColumn("fft_cpu_ms").append(fftCpu);
             table.doubleColumn("projection_cpu_ms").append(projectionCpu);
             table.stringColumn("faster").append(faster.name());
-            table.stringColumn("faster_cpu").append(fftCpu < projectionCpu ? "FFT" : "PROJECTION");
             table.stringColumn("auto").append(auto.name());
             table.stringColumn("auto_faster").append(auto == faster ? "yes" : "no");
         }

@@ -46,7 +46,7 @@ public final class TaskRegistry {
     public static final Option<Integer> LOADER_THREADS = Option.integer("loaderThreads", 0, "threads that read,"
             + " decode and augment the next batches while the current one trains (dev.cmkd.data.PrefetchingSource, at"
             + " most twice as many batches ahead); 0 reads each batch on the training thread. Splits held in memory"
-            + " (the embedded benchmark, stand-ins) are always read on the training thread: there is nothing to"
+            + " (the embedded benchmark's) are always read on the training thread: there is nothing to"
             + " overlap. Batches and results are the same for every value, so it is not part of a run's identity",
             2, 2);
 
