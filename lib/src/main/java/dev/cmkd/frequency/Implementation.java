@@ -23,16 +23,21 @@ public enum Implementation {
     /**
      * The smallest number of bins {@code n} at which {@link #AUTO} picks the FFT.
      *
-     * <p>Measured with {@code lib/bin/kit benchmark features --featureGrid=true} (forward + backward of the whole
-     * FD-CMKD objective, {@code bench.FeatureTermsBenchmark#grid}: median of interleaved runs of both paths at
-     * {@code n = 64, 128, ..., 4096} and batches 16, 64 and 256) on the kit's reference machine (2-core x86-64,
-     * Debian 12, OpenJDK 17, DJL 0.29 / PyTorch 2.3.1 CPU, 2 intra-op threads, the launcher's {@code MALLOC_*}
-     * settings) on 2026-12-04, with other work on the machine. Projection won or tied up to {@code n = 512} and the
-     * FFT won from {@code n = 1024} on at every batch: both costs grow linearly in the batch (the FFT as {@code n log
-     * n}, the product as {@code n^2} per row), so the crossover depends on {@code n} alone. At the paper's {@code n =
-     * 512} the projection stays the default, as before the rule. To re-measure on another machine, run the command
-     * above and read the {@code faster} column of {@code feature-grid.csv}; an explicit {@link #FFT} or {@link
-     * #PROJECTION} always wins over the rule.
+     * <p>Measured with {@code lib/bin/kit benchmark features --featureGrid=true --featureRuns=7} (forward + backward
+     * of the whole FD-CMKD objective, {@code bench.FeatureTermsBenchmark#grid}: median wall time of 7 runs of each
+     * path, the two paths alternating run by run, at {@code n = 64, 128, ..., 4096} and batches 16, 64 and 256) on
+     * 2026-12-04 on the kit's reference machine (2-core x86-64 VM, Debian 12, OpenJDK 17, DJL 0.29 / PyTorch 2.3.1
+     * CPU, the launcher's {@code MALLOC_*} settings), shared with other jobs, so single cells are noisy. With the
+     * default 2 intra-op threads, median ms FFT / projection at batch 64: {@code n = 512} 8.0 / 7.2, 1024 9.1 / 15.5,
+     * 2048 17.6 / 55.1, 4096 25.5 / 167.6; at batch 256: 512 16.1 / 15.0, 1024 24.5 / 50.1, 2048 49.2 / 141.5. With 1
+     * intra-op thread ({@code -Dai.djl.pytorch.num_threads=1}), at batch 256: 512 44.7 / 48.2, 1024 79.3 / 146.9, 2048
+     * 213.1 / 600.8. In every run of the grid (three, at 1 and 2 threads) the FFT was the faster at every batch from
+     * {@code n = 1024} on; below, the two were within noise of each other, the projection ahead more often. Both
+     * costs grow linearly in the batch (the FFT as {@code n log n} per row, the product as {@code n^2}), so the
+     * crossover depends on {@code n} alone. At the paper's {@code n = 512} the projection stays the default, as before
+     * the rule, so existing runs keep their identity. To re-measure on another machine, run the command above and
+     * read the {@code faster} column of {@code feature-grid.csv}; an explicit {@link #FFT} or {@link #PROJECTION}
+     * always wins over the rule.
      */
     public static final int FFT_FROM = 1024;
 
