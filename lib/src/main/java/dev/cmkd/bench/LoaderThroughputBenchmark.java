@@ -46,7 +46,10 @@ import tech.tablesaw.api.Table;
  * own. {@code ratio} is the loader's time per batch (serial) over the step time: below 1 the loader alone keeps up
  * with a step of the paper's network on this machine, and with prefetching it overlaps with the step instead of
  * adding to it; on a GPU, whose step is tens of times shorter, it is the fraction to compare with the speed-up.
- * On a CPU the loader's threads share the cores with the step, so the overlap there is partial.
+ * On a CPU the loader's threads share the cores with the step, so the overlap there is partial. {@code
+ * with_idle_step_ms} shows the overlap itself: the time per batch when the reader sleeps, after each batch, as long as
+ * the serial loader takes per batch (a step that leaves the CPU free, as a GPU's does): about twice the loader's time
+ * when read serially, about the loader's time alone when prefetched.
  */
 final class LoaderThroughputBenchmark {
 
@@ -92,20 +95,24 @@ final class LoaderThroughputBenchmark {
                 + " against one FD-CMKD step at the paper's scale: %.0f ms (%s)", BATCH, stepMs, stepSource),
                 StringColumn.create("loader"), StringColumn.create("reading"), IntColumn.create("batches"),
                 DoubleColumn.create("samples_per_s"), DoubleColumn.create("ms_per_batch"),
-                DoubleColumn.create("ratio_to_step"));
+                DoubleColumn.create("ratio_to_step"), DoubleColumn.create("with_idle_step_ms"));
         for (Loader loader : loaders()) {
             Path dir = temporary(loader.name());
             try {
                 BatchSource source = loader.load().apply(dir);
                 List<int[]> plan = plan(source.size(), batches + 1);
+                double serialMs = Double.NaN;
                 for (int threads = 0; threads <= THREADS[THREADS.length - 1]; threads++) {
-                    double ms = millisPerBatch(source, plan, threads);
+                    double ms = millisPerBatch(source, plan, threads, 0);
+                    serialMs = threads == 0 ? ms : serialMs;
                     table.stringColumn("loader").append(loader.name());
                     table.stringColumn("reading").append(threads == 0 ? "serial" : "prefetch " + threads);
                     table.intColumn("batches").append(batches);
                     table.doubleColumn("samples_per_s").append(1000.0 * BATCH / ms);
                     table.doubleColumn("ms_per_batch").append(ms);
                     table.doubleColumn("ratio_to_step").append(ms / stepMs);
+                    table.doubleColumn("with_idle_step_ms").append(millisPerBatch(source, plan, threads,
+                            Math.round(serialMs)));
                 }
             } finally {
                 delete(dir);
@@ -124,8 +131,11 @@ final class LoaderThroughputBenchmark {
         return plan;
     }
 
-    /** Mean milliseconds per batch over all but the first (warm-up) batch of {@code plan}. */
-    private static double millisPerBatch(BatchSource source, List<int[]> plan, int threads) {
+    /**
+     * Mean milliseconds per batch over all but the first (warm-up) batch of {@code plan}, the reader sleeping {@code
+     * stepMs} after taking each batch (a step that leaves the CPU free, as a GPU's does).
+     */
+    private static double millisPerBatch(BatchSource source, List<int[]> plan, int threads, long stepMs) {
         try (NDManager manager = NDManager.newBaseManager()) {
             try (NDManager step = manager.newSubManager()) {
                 source.batch(step, plan.get(0), 0).input(0).toFloatArray(); // warm-up: class loading, JIT
@@ -140,8 +150,14 @@ final class LoaderThroughputBenchmark {
                     try (NDManager step = manager.newSubManager()) {
                         reader.batch(step, indices, 1).labels().toLongArray();
                     }
+                    if (stepMs > 0) {
+                        Thread.sleep(stepMs);
+                    }
                 }
                 return (System.nanoTime() - start) / 1e6 / timed.size();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
             } finally {
                 if (reader instanceof PrefetchingSource prefetching) {
                     prefetching.close();
