@@ -7,6 +7,7 @@ import dev.cmkd.cli.Settings;
 import dev.cmkd.report.PlainText;
 import dev.cmkd.results.ResultFiles;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -19,22 +20,36 @@ import tech.tablesaw.api.Table;
  * ({@code results/benchmarks-ci/}, with fewer timed runs, for {@code -Dfdcmkd.profile=ci}).
  *
  * <pre>
- *   lib/bin/kit benchmark            # both
- *   lib/bin/kit benchmark features   # FD-CMKD terms alone, FFT vs projection, three sizes
+ *   lib/bin/kit benchmark            # features and step
+ *   lib/bin/kit benchmark features   # FD-CMKD terms alone, FFT vs projection and AUTO's choice, four sizes
+ *                                    # (--featureGrid=true: the crossover grid behind Implementation.AUTO)
  *   lib/bin/kit benchmark step       # the terms' share of a ResNet-18 training step
- *   lib/bin/kit benchmark --help     # every setting (which, output, featureRuns, stepRuns)
+ *   lib/bin/kit benchmark loaders    # each real-dataset loader's samples/s on its fixture, serial and
+ *                                    # prefetched, against the paper-scale step time
+ *   lib/bin/kit benchmark --help     # every setting
  * </pre>
  */
 public final class Benchmarks {
 
     /** Which benchmarks run ({@code kit benchmark features} is {@code --which=features}). */
-    static final Option<String> WHICH = Option.choice("which", List.of("all", "features", "step"), "the benchmarks"
-            + " to run: features (FD-CMKD terms alone), step (their share of a ResNet-18 step) or all; a positional"
-            + " features|step|all overrides it", "all", "all");
+    static final Option<String> WHICH = Option.choice("which", List.of("all", "features", "step", "loaders"),
+            "the benchmarks to run: features (FD-CMKD terms alone, FFT vs projection and AUTO's choice), step (their"
+            + " share of a ResNet-18 step), loaders (samples per second of each real-dataset loader on its fixture,"
+            + " serial and prefetched, against the paper-scale step) or all (features and step); a positional"
+            + " features|step|loaders|all overrides it", "all", "all");
     static final Option<Path> OUTPUT = Option.path("output", "where the CSV tables go",
             Path.of("results", "benchmarks"), Path.of("results", "benchmarks-ci"));
     static final Option<Integer> FEATURE_RUNS = Option.integer("featureRuns", 1, "timed runs per shape and"
             + " implementation of the features benchmark (after 5 warm-up runs)", 30, 3);
+    static final Option<Boolean> FEATURE_GRID = Option.flag("featureGrid", "features benchmark: also measure the"
+            + " crossover grid (FFT vs projection at dims 64..4096 x batches 16, 64, 256; the measurement behind"
+            + " Implementation.AUTO) into feature-grid.csv", false, false);
+    static final Option<Integer> LOADER_BATCHES = Option.integer("loaderBatches", 1, "loaders benchmark: timed"
+            + " batches of 64 per loader and reading mode (after 1 warm-up batch)", 8, 2);
+    static final Option<Double> STEP_SECONDS = Option.number("stepSeconds", "loaders benchmark: seconds per FD-CMKD"
+            + " step at the paper's scale to compare with; NaN (default): the fdcmkd_step_ms of the paper row of"
+            + " <output>/step-share.csv if kit benchmark step wrote one, else one step measured now (about a minute)",
+            Double.NaN, Double.NaN);
     static final Option<Integer> STEP_RUNS = Option.integer("stepRuns", 1, "timed steps per setting and kind of"
             + " the step benchmark (after 1 warm-up step)", 5, 1);
 
@@ -42,7 +57,8 @@ public final class Benchmarks {
 
     /** Returns the options table of {@code kit benchmark}. */
     static Options options() {
-        return new Options("kit benchmark", List.of(WHICH, OUTPUT, FEATURE_RUNS, STEP_RUNS));
+        return new Options("kit benchmark", List.of(WHICH, OUTPUT, FEATURE_RUNS, FEATURE_GRID, STEP_RUNS,
+                LOADER_BATCHES, STEP_SECONDS));
     }
 
     /** Entry point; see the class comment. {@code --help} lists the settings. */
@@ -59,7 +75,7 @@ public final class Benchmarks {
     static String which(Settings settings, List<String> positional) {
         if (positional.size() > 1) {
             throw new Options.InvalidOption("kit benchmark: more than one argument: " + positional
-                    + "; fix: lib/bin/kit benchmark [all|features|step] (or --which=...)");
+                    + "; fix: lib/bin/kit benchmark [all|features|step|loaders] (or --which=...)");
         }
         if (positional.isEmpty()) {
             return settings.get(WHICH);
@@ -68,7 +84,7 @@ public final class Benchmarks {
             return WHICH.parse().apply(positional.get(0));
         } catch (IllegalArgumentException e) {
             throw new Options.InvalidOption("kit benchmark: argument " + e.getMessage() + "; allowed: "
-                    + WHICH.type() + "; fix: lib/bin/kit benchmark [all|features|step]");
+                    + WHICH.type() + "; fix: lib/bin/kit benchmark [all|features|step|loaders]");
         }
     }
 
@@ -78,14 +94,43 @@ public final class Benchmarks {
         System.out.printf(Locale.ROOT, "engine: %s %s, %d cores, MALLOC_MMAP_THRESHOLD_=%s%n",
                 ai.djl.engine.Engine.getInstance().getEngineName(), ai.djl.engine.Engine.getInstance().getVersion(),
                 Runtime.getRuntime().availableProcessors(), System.getenv("MALLOC_MMAP_THRESHOLD_"));
-        if (!"step".equals(which)) {
-            report(FeatureTermsBenchmark.run(5, settings.get(FEATURE_RUNS)), out.resolve("feature-terms.csv"));
+        if ("loaders".equals(which)) {
+            loaders(settings, out);
         }
-        if (!"features".equals(which)) {
+        if (which.equals("all") || which.equals("features")) {
+            report(FeatureTermsBenchmark.run(5, settings.get(FEATURE_RUNS)), out.resolve("feature-terms.csv"));
+            if (settings.get(FEATURE_GRID)) {
+                report(FeatureTermsBenchmark.grid(2, settings.get(FEATURE_RUNS)), out.resolve("feature-grid.csv"));
+            }
+        }
+        if (which.equals("all") || which.equals("step")) {
             report(StepShareBenchmark.run(1, settings.get(STEP_RUNS)), out.resolve("step-share.csv"));
         }
         long peak = PeakMemory.peakBytes();
         System.out.printf(Locale.ROOT, "peak resident memory: %.0f MiB%n", peak < 0 ? Double.NaN : peak / 1048576.0);
+    }
+
+    /** The loaders benchmark, against the paper-scale step time of {@code stepSeconds}, step-share.csv or now. */
+    private static void loaders(Settings settings, Path out) {
+        double stepMs = settings.get(STEP_SECONDS) * 1000;
+        String source = "given by stepSeconds";
+        Path stepCsv = out.resolve("step-share.csv");
+        if (Double.isNaN(stepMs) && Files.isRegularFile(stepCsv)) {
+            Table steps = Table.read().csv(stepCsv.toFile());
+            for (int row = 0; row < steps.rowCount(); row++) {
+                if (steps.stringColumn("setting").get(row).startsWith("paper")) {
+                    stepMs = ((Number) steps.column("fdcmkd_step_ms").get(row)).doubleValue();
+                    source = "median of " + stepCsv;
+                }
+            }
+        }
+        if (Double.isNaN(stepMs)) {
+            System.out.println("timing one FD-CMKD step at the paper's scale (1 warm-up, 1 timed) ...");
+            stepMs = StepShareBenchmark.paperStepMillis(1, 1);
+            source = "one step measured now";
+        }
+        report(LoaderThroughputBenchmark.run(settings.get(LOADER_BATCHES), stepMs, source),
+                out.resolve("loader-throughput.csv"));
     }
 
     private static void report(Table table, Path csv) {

@@ -85,6 +85,14 @@ public final class StepShareBenchmark {
         return table;
     }
 
+    /**
+     * Milliseconds of one FD-CMKD step at the paper's scale ({@code SETTINGS[0]}): the median of {@code runs}
+     * timed steps after {@code warmUp} (a plain step runs alternately with each, as in {@link #run}).
+     */
+    static double paperStepMillis(int warmUp, int runs) {
+        return Timing.quantile(time(SETTINGS[0], warmUp, runs)[1], 0.5);
+    }
+
     private static ResNet resNet(long channels, boolean smallInput) {
         return ResNet.builder().setNumClasses(CLASSES).optInputChannels((int) channels).optSmallInput(smallInput)
                 .build();

@@ -1,5 +1,6 @@
 package dev.cmkd.bench;
 
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 
 /** Repeated wall-clock timing with warm-up. */
@@ -19,6 +20,12 @@ final class Timing {
             times[i] = (System.nanoTime() - start) / 1e6;
         }
         return times;
+    }
+
+    /** The CPU time of this process so far, in nanoseconds (all threads; -1 if the JVM cannot tell). */
+    static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
     }
 
     /** The {@code q}-quantile (0..1) of {@code values}, by the nearest-rank rule. */

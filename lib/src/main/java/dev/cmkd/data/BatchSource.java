@@ -2,6 +2,8 @@ package dev.cmkd.data;
 
 import ai.djl.ndarray.NDManager;
 
+import java.util.List;
+
 /**
  * Samples that a training loop reads in batches: an in-memory {@link PairedSplit}, or a split whose samples are
  * decoded and augmented on demand (pictures read from disk with a random crop, RGB-D images cropped and flipped).
@@ -23,6 +25,21 @@ public interface BatchSource {
      * epoch {@code epoch} (0-based; sources without augmentation ignore it).
      */
     Batch batch(NDManager manager, int[] indices, int epoch);
+
+    /**
+     * Announces that the batches {@code indices} of {@code epoch} will be read next, in this order (a hint: a
+     * prefetching source, {@link PrefetchingSource}, starts building them; a request that differs is still served).
+     * Default: nothing.
+     */
+    default void willRead(int epoch, List<int[]> indices) {}
+
+    /**
+     * Returns true if a batch is only copied from memory (no file is read, nothing decoded), so that building it
+     * ahead on another thread gains nothing. Default false.
+     */
+    default boolean inMemory() {
+        return false;
+    }
 
     /**
      * Returns true if batches draw random views of the samples (training augmentation), so that two epochs may

@@ -44,6 +44,7 @@ public final class PairedSplit implements BatchSource {
     private final List<Shape> sampleShapes;
     private final int[] labels;
     private final int numClasses;
+    private final boolean inMemory;
 
     /**
      * Creates a split.
@@ -58,11 +59,11 @@ public final class PairedSplit implements BatchSource {
     public PairedSplit(String name, List<String> modalities, List<float[]> values, List<Shape> sampleShapes,
             int[] labels, int numClasses) {
         this(name, modalities, sampleShapes, labels, numClasses, inMemory(name, modalities, values, sampleShapes,
-                labels));
+                labels), true);
     }
 
     private PairedSplit(String name, List<String> modalities, List<Shape> sampleShapes, int[] labels,
-            int numClasses, SampleSource source) {
+            int numClasses, SampleSource source, boolean inMemory) {
         checkArgument(modalities.size() == 2 && sampleShapes.size() == 2,
                 "PairedSplit " + name + ": exactly two modalities are needed");
         for (int label : labels) {
@@ -77,12 +78,13 @@ public final class PairedSplit implements BatchSource {
         this.sampleShapes = List.copyOf(sampleShapes);
         this.labels = labels;
         this.numClasses = numClasses;
+        this.inMemory = inMemory;
     }
 
     /** Creates a split whose samples {@code source} produces batch by batch; the rest as for the constructor. */
     public static PairedSplit streamed(String name, List<String> modalities, List<Shape> sampleShapes, int[] labels,
             int numClasses, SampleSource source) {
-        return new PairedSplit(name, modalities, sampleShapes, labels, numClasses, source);
+        return new PairedSplit(name, modalities, sampleShapes, labels, numClasses, source, false);
     }
 
     private static SampleSource inMemory(String name, List<String> modalities, List<float[]> values,
@@ -103,6 +105,12 @@ public final class PairedSplit implements BatchSource {
                 System.arraycopy(held.get(modality), indices[i] * sample, into, i * sample, sample);
             }
         };
+    }
+
+    /** True for a split made from arrays in memory (the constructor), false for a streamed one. */
+    @Override
+    public boolean inMemory() {
+        return inMemory;
     }
 
     @Override

@@ -11,6 +11,8 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import dev.cmkd.data.Batch;
+import dev.cmkd.data.BatchSource;
+import dev.cmkd.data.PrefetchingSource;
 import dev.cmkd.data.Splits;
 import dev.cmkd.method.BlockGroup;
 import dev.cmkd.method.DistillationMethod;
@@ -21,6 +23,7 @@ import dev.cmkd.method.MethodSpec;
 import dev.cmkd.method.NetworkOutput;
 import dev.cmkd.train.Environment;
 import dev.cmkd.train.EpochRecord;
+import dev.cmkd.train.NativeWork;
 import dev.cmkd.train.NonFiniteLossException;
 import dev.cmkd.train.ProgressPrinter;
 import dev.cmkd.train.RunDirectory;
@@ -29,9 +32,12 @@ import dev.cmkd.train.TrainingLoop;
 
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Teachers and students of any {@link Task}. A teacher is the task's network of one modality trained with the task
@@ -68,6 +74,8 @@ public final class Experiment {
         }
     };
     private final Initialisation initialisation;
+    /** Threads building batches ahead ({@link PrefetchingSource}); 0: on the training thread. */
+    private final int loaderThreads;
 
     /** Creates the experiment of {@code task} with its runs under {@code runsDir}, initialised independently. */
     public Experiment(Task task, Path runsDir) {
@@ -76,9 +84,27 @@ public final class Experiment {
 
     /** Creates the experiment of {@code task} with its runs under {@code runsDir} and {@code initialisation}. */
     public Experiment(Task task, Path runsDir, Initialisation initialisation) {
+        this(task, runsDir, initialisation, 0);
+    }
+
+    private Experiment(Task task, Path runsDir, Initialisation initialisation, int loaderThreads) {
+        if (loaderThreads < 0) {
+            throw new IllegalArgumentException("Experiment: loaderThreads " + loaderThreads + " must be at least 0");
+        }
         this.task = task;
         this.runsDir = runsDir;
         this.initialisation = initialisation;
+        this.loaderThreads = loaderThreads;
+    }
+
+    /**
+     * Returns this experiment with its training and evaluation batches built ahead by {@code threads} threads each
+     * ({@link PrefetchingSource}; 0, the default: on the training thread). Splits held in memory ({@link
+     * BatchSource#inMemory}) are always read on the training thread. Batches, and so results, do not depend on it,
+     * and it is not part of a run's identity.
+     */
+    public Experiment withLoaderThreads(int threads) {
+        return new Experiment(task, runsDir, initialisation, threads);
     }
 
     /** Returns the task. */
@@ -384,16 +410,39 @@ public final class Experiment {
         claims.put("initialisation", initialisation);
         claims.put("intraOpThreads", Environment.intraOpThreads());
         String name = dir.getFileName().toString();
+        List<PrefetchingSource> loaders = new ArrayList<>();
         try (RunDirectory run = RunDirectory.claim(dir, claims)) {
             try {
-                List<EpochRecord> records = TrainingLoop.run(trainable, objective, predictors, splits.train(),
-                        evaluation(splits, spec), spec, run, manager, listener);
+                Splits read = prefetched(splits, loaders);
+                List<EpochRecord> records = TrainingLoop.run(trainable, objective, predictors, read.train(),
+                        evaluation(read, spec), spec, run, manager, listener);
                 return new RunOutcome(name, records, run.environment(), null);
             } catch (NonFiniteLossException e) {
                 System.err.println(e.getMessage() + "; the job goes on with its next run");
                 return new RunOutcome(name, e.records(), run.environment(), e.getMessage());
+            } finally {
+                loaders.forEach(PrefetchingSource::close); // stops the workers, also after an exception
             }
         }
+    }
+
+    /**
+     * Returns {@code splits} with each distinct split that is not held in memory wrapped in a {@link
+     * PrefetchingSource} of {@link #loaderThreads} threads (added to {@code opened}, for the caller to close).
+     */
+    private Splits prefetched(Splits splits, List<PrefetchingSource> opened) {
+        if (loaderThreads == 0) {
+            return splits;
+        }
+        Map<BatchSource, BatchSource> wrapped = new IdentityHashMap<>();
+        Function<BatchSource, BatchSource> wrap = split -> split.inMemory() ? split : wrapped.computeIfAbsent(split,
+                s -> {
+                    PrefetchingSource loader = PrefetchingSource.builder().setSource(s).optThreads(loaderThreads)
+                            .optGuard(NativeWork::enter).build();
+                    opened.add(loader);
+                    return loader;
+                });
+        return new Splits(wrap.apply(splits.train()), wrap.apply(splits.validation()), wrap.apply(splits.test()));
     }
 
     private static NetworkOutput output(Block net, ParameterStore store, NDArray input, boolean training) {

@@ -145,6 +145,11 @@ public final class PaperProtocol implements Task {
         }
 
         @Override
+        public boolean inMemory() {
+            return first.inMemory() && second.inMemory();
+        }
+
+        @Override
         public Batch batch(NDManager manager, int[] indices, int epoch) {
             int split = first.size();
             int[] fromFirst = IntStream.of(indices).filter(i -> i < split).toArray();

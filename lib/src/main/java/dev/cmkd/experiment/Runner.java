@@ -78,7 +78,8 @@ public final class Runner {
         Path output = output(type, settings);
         Task task = type.factory().create(settings, output);
         return new Experiment(settings.get(TaskRegistry.PAPER_PROTOCOL) ? PaperProtocol.of(task) : task,
-                output.resolve("runs"), settings.get(TaskRegistry.INITIALISATION));
+                output.resolve("runs"), settings.get(TaskRegistry.INITIALISATION))
+                .withLoaderThreads(settings.get(TaskRegistry.LOADER_THREADS));
     }
 
     /**

@@ -49,11 +49,12 @@ public class FrequencyDecoupling extends AbstractBlock {
      * Creates the block.
      *
      * @param split which bins form which band
-     * @param implementation FFT (reference) or projection matrices (fast path)
+     * @param implementation FFT (reference), projection matrices, or {@link Implementation#AUTO}: the faster of
+     *     the two for the split's size, resolved here ({@link Implementation#forSize})
      */
     public FrequencyDecoupling(FrequencySplit split, Implementation implementation) {
         this.split = split;
-        this.implementation = implementation;
+        this.implementation = implementation.resolve(split.size());
     }
 
     /**
@@ -73,7 +74,7 @@ public class FrequencyDecoupling extends AbstractBlock {
         return split;
     }
 
-    /** Returns how this block computes the bands. */
+    /** Returns how this block computes the bands: {@link Implementation#FFT} or {@link Implementation#PROJECTION}. */
     public Implementation getImplementation() {
         return implementation;
     }

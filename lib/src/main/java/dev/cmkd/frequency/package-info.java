@@ -7,6 +7,7 @@
  * released code of FD-CMKD) or 2-D over the spatial axes of a {@code [batch, channels, height,
  * width]} map, with a radial cutoff. {@link dev.cmkd.frequency.FrequencyDecoupling} is the DJL
  * block that applies the split, either through the FFT (the reference) or through precomputed real
- * projection matrices (one matrix product per band). Both give the same bands and gradients.
+ * projection matrices (one matrix product per band). Both give the same bands and gradients; {@link
+ * dev.cmkd.frequency.Implementation#AUTO} picks the faster for the split's size (measured crossover).
  */
 package dev.cmkd.frequency;

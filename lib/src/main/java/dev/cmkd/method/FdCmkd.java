@@ -136,8 +136,10 @@ public final class FdCmkd extends AbstractMethod {
         this.highWeight = b.highWeight;
         this.alignWeight = b.alignWeight;
         this.scaleWeight = b.scaleWeight;
-        this.implementation = b.implementation != null ? b.implementation
-                : layout == FeatureLayout.VECTOR ? Implementation.PROJECTION : Implementation.FFT;
+        // VECTOR: resolved now, so that methodConfig names the path (PROJECTION at D < 1024, as before the rule)
+        this.implementation = layout == FeatureLayout.VECTOR
+                ? (b.implementation != null ? b.implementation : Implementation.AUTO).resolve(b.featureDim)
+                : b.implementation != null ? b.implementation : Implementation.FFT;
         // With the split off, the one band is matched like the high band: signed log if "Log" is on.
         this.lowLoss = bandLoss(!frequencySplit && b.signedLog);
         this.highLoss = bandLoss(b.signedLog);
@@ -432,10 +434,13 @@ public final class FdCmkd extends AbstractMethod {
 
         /**
          * Optional: how bands are computed; both give the same values and gradients (golden-tested).
-         * Default for VECTOR {@link Implementation#PROJECTION}, the faster at the paper's {@code D = 512}; the
-         * FFT is faster from about {@code D = 2048} ({@code lib/bin/kit benchmark features}). Default for MAP
-         * {@link Implementation#FFT} (a spatial split of {@code h w} positions would need {@code (h w)^2}
-         * projection entries).
+         * Default for VECTOR {@link Implementation#AUTO}, resolved when the method is built: {@link
+         * Implementation#PROJECTION} below {@code D = } {@link Implementation#FFT_FROM} (1024; the paper's {@code D
+         * = 512} among them, so existing runs keep their identity), {@link Implementation#FFT} from there on, the
+         * faster path measured by {@code lib/bin/kit benchmark features --featureGrid=true}. An explicit choice
+         * wins. Default for MAP {@link Implementation#FFT} (kept: the map splits change size between training
+         * crops and evaluation images, and a change would alter the identity of existing runs); {@link
+         * Implementation#AUTO} picks per map size ({@code h w} bins).
          */
         public Builder optImplementation(Implementation implementation) {
             this.implementation = implementation;

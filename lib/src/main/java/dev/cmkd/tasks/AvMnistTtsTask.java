@@ -198,6 +198,11 @@ public final class AvMnistTtsTask {
             }
 
             @Override
+            public boolean inMemory() {
+                return validation.inMemory();
+            }
+
+            @Override
             public Batch batch(NDManager manager, int[] indices, int epoch) {
                 return validation.batch(manager, indices, epoch);
             }

@@ -42,6 +42,14 @@ public final class TaskRegistry {
             + " runs side by side, each with the cores / workers intra-op threads of the engine (the thread count is"
             + " part of a run's identity, so keep it for runs to be read back)", null, null);
 
+    /** The threads that build training and evaluation batches ahead of the step (0: on the training thread). */
+    public static final Option<Integer> LOADER_THREADS = Option.integer("loaderThreads", 0, "threads that read,"
+            + " decode and augment the next batches while the current one trains (dev.cmkd.data.PrefetchingSource, at"
+            + " most twice as many batches ahead); 0 reads each batch on the training thread. Splits held in memory"
+            + " (the embedded benchmark's) are always read on the training thread: there is nothing to"
+            + " overlap. Batches and results are the same for every value, so it is not part of a run's identity",
+            2, 2);
+
     /** How the networks of a seed are initialised. */
     public static final Option<Initialisation> INITIALISATION = Option.choice("initialisation",
             Initialisation.class, "independent: each network from an engine seed derived from the seed and its"
@@ -125,6 +133,7 @@ public final class TaskRegistry {
         options.add(BATCH_SIZE.withDefaults(type.batchSize()[0], type.batchSize()[1]));
         options.add(JOINT);
         options.add(WORKERS.withDefaults(type.workers(), 1));
+        options.add(LOADER_THREADS);
         options.add(INITIALISATION);
         options.add(FEATURE_POINT);
         options.add(PAPER_PROTOCOL);

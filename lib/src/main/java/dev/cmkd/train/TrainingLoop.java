@@ -134,9 +134,14 @@ public final class TrainingLoop {
             long start = System.nanoTime();
             double lr = spec.learningRateAt(epoch);
             int[] order = permutation(train.size(), spec.seed(), epoch);
+            List<int[]> epochBatches = new ArrayList<>(batches);
+            for (int b = 0; b < batches; b++) {
+                epochBatches.add(Arrays.copyOfRange(order, b * spec.batchSize(), (b + 1) * spec.batchSize()));
+            }
+            train.willRead(epoch, epochBatches); // a prefetching source starts building them
             Map<String, Double> sums = new LinkedHashMap<>();
             for (int b = 0; b < batches; b++) {
-                int[] indices = Arrays.copyOfRange(order, b * spec.batchSize(), (b + 1) * spec.batchSize());
+                int[] indices = epochBatches.get(b);
                 Map<String, Double> terms;
                 try (NativeWork.Step guard = NativeWork.enter("a training batch of " + name);
                         NDManager step = manager.newSubManager()) {
@@ -252,8 +257,12 @@ public final class TrainingLoop {
     public static Map<String, double[]> score(Predictors predictors, Evaluation evaluation, BatchSource split,
             ParameterStore store, NDManager manager) {
         Map<String, Evaluator.Tally> tallies = new LinkedHashMap<>();
+        List<int[]> batches = new ArrayList<>();
         for (int from = 0; from < split.size(); from += evaluation.batchSize()) {
-            int[] indices = IntStream.range(from, Math.min(split.size(), from + evaluation.batchSize())).toArray();
+            batches.add(IntStream.range(from, Math.min(split.size(), from + evaluation.batchSize())).toArray());
+        }
+        split.willRead(0, batches); // a prefetching source starts building them
+        for (int[] indices : batches) {
             try (NativeWork.Step guard = NativeWork.enter("an evaluation batch on " + split.name());
                     NDManager step = manager.newSubManager()) {
                 Batch batch = split.batch(step, indices, 0);
