@@ -130,8 +130,8 @@ public final class LocalSweep {
         Path log = SweepLogs.log(output, run);
         try {
             Files.createDirectories(log.getParent());
-            appendLine(log, SweepLogs.START + run.task() + ", local worker " + (slot + 1) + "/" + workers
-                    + ", attempt " + (SweepLogs.attempts(log) + 1) + " at " + Instant.now());
+            appendLine(log, SweepLogs.START + run.task() + ", local worker " + (slot + 1) + "/" + workers + ", at "
+                    + Instant.now());
             ProcessBuilder builder = new ProcessBuilder(task(run.task())).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().put("OMP_NUM_THREADS", Integer.toString(cpusPerTask));

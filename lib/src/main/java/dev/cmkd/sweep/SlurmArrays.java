@@ -102,7 +102,7 @@ public final class SlurmArrays {
         }
         script.append("set -u\n");
         script.append("echo \"").append(SweepLogs.START).append(phase.label()).append(":${SLURM_ARRAY_TASK_ID}, job"
-                + " ${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}, attempt $(( ${SLURM_RESTART_COUNT:-0} + 1 )) on"
+                + " ${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}, requeued ${SLURM_RESTART_COUNT:-0} times, on"
                 + " $(hostname) at $(date -u +%Y-%m-%dT%H:%M:%SZ)\"\n");
         script.append("export OMP_NUM_THREADS=").append(cpusPerTask).append('\n');
         script.append("cd ").append(quoted(kitRoot.toString())).append('\n');

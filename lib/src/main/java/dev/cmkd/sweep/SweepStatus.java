@@ -35,12 +35,15 @@ import tech.tablesaw.api.Table;
  *   <li>{@code running}: a process holds its lock, or Slurm runs its task;
  *   <li>{@code queued}: its Slurm task waits (for resources, or for the teachers);
  *   <li>{@code failed}: its task's last attempt ended with a status other than 0 (e.g. a NaN loss, a damaged file);
- *   <li>{@code stopped}: its task's last attempt ended without a status (cancelled, preempted, out of time or
- *       memory), so resubmitting resumes it;
+ *   <li>{@code stopped}: its task's last attempt ended without a status or by a signal (cancelled, preempted, out
+ *       of time or memory), so resubmitting resumes it;
  *   <li>{@code not started}: none of these.
  * </ul>
  */
 public final class SweepStatus {
+
+    /** The lowest exit status of a process ended by a signal (128 + its number: SIGTERM from scancel is 143). */
+    private static final int SIGNALLED = 128;
 
     /** The log lines quoted for a failed or stopped run. */
     private static final int TAIL_LINES = 6;
@@ -74,7 +77,7 @@ public final class SweepStatus {
                 state = "queued";
             } else if (Files.exists(log)) {
                 Integer exit = SweepLogs.lastExitStatus(log);
-                state = exit == null ? "stopped" : exit == 0 ? "not finished" : "failed";
+                state = exit == null || exit >= SIGNALLED ? "stopped" : exit == 0 ? "not finished" : "failed";
             } else {
                 state = "not started";
             }
