@@ -311,8 +311,9 @@ class EntryPointTest {
                 "--gpusPerTask=1", "--cpusPerTask=8", "--sbatchFlags=--account=lab --qos=normal"), where);
         assertEquals(0, slurm.status(), slurm.err());
         for (String line : List.of("#SBATCH --array=0-5", "#SBATCH --array=0-41", "#SBATCH --partition=gpu",
-                "#SBATCH --gpus-per-task=1", "#SBATCH --cpus-per-task=8", "#SBATCH --open-mode=append", "#SBATCH --requeue",
-                "#SBATCH --dependency=afterok:<the teachers' job id>", "#SBATCH --account=lab", "#SBATCH --qos=normal",
+                "#SBATCH --gpus-per-task=1", "#SBATCH --cpus-per-task=8", "#SBATCH --open-mode=append",
+                "#SBATCH --requeue", "#SBATCH --dependency=afterok:<the teachers' job id>", "#SBATCH --account=lab",
+                "#SBATCH --qos=normal",
                 "export OMP_NUM_THREADS=8", "--task=students:${SLURM_ARRAY_TASK_ID}", "sweep/logs/teachers-%a.log")) {
             assertTrue(slurm.out().contains(line), "the scripts hold " + line + ": " + slurm.out());
         }

@@ -39,7 +39,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  *   <li>a student task killed with {@code scancel} after at least one committed epoch is stopped ({@code --status}),
  *       and the resubmitted sweep resumes it (its log says {@code resuming ... after epoch k}, its manifest holds two
  *       training sessions, the teacher task exits at once) and it ends with the records of the same run trained
- *       uninterrupted.
+ *       uninterrupted;
+ *   <li>a student task requeued by Slurm ({@code scontrol requeue}) mid-run restarts in the same log ({@code
+ *       --open-mode=append}), resumes its run and ends with the uninterrupted run's records.
  * </ol>
  *
  * Needs root (the daemons run as root); part of {@code mvn verify}, skipped with {@code -DskipSlurmTest=true}.
@@ -187,6 +189,39 @@ class SlurmSweepIT {
                 SCRATCH.resolve("resumed/summary.csv")), "the summaries");
         System.out.printf("resumed after epoch %d of %d: the same epochs as the uninterrupted run%n", stoppedAt,
                 LONG_EPOCHS);
+    }
+
+    @Test
+    @Order(3)
+    void aTaskRequeuedBySlurmResumesInTheSameLogAndEndsAsAnUninterruptedRun() throws Exception {
+        kit(sweep("requeued", concat(LONG, "--executor=slurm")));
+        Path student = SCRATCH.resolve("requeued/runs/student-audio-kd-seed0");
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(MINUTES);
+        while (SweepStatus.committedEpochs(student) < 1) {
+            if (System.nanoTime() > deadline) {
+                fail("the student committed no epoch in " + MINUTES + " min");
+            }
+            Thread.sleep(100);
+        }
+        List<String> jobs = jobs("requeued");
+        Scripts.Result requeued = slurm("scontrol", "requeue", jobs.get(1) + "_0");
+        assertEquals(0, requeued.exitCode(), requeued.output());
+        // Slurm holds a requeued job back for a while (its BeginTime); let it start now
+        Thread.sleep(1000);
+        Scripts.Result now = slurm("scontrol", "update", "JobId=" + jobs.get(1) + "_0", "StartTime=now");
+        System.out.printf("scontrol requeue %s_0 after %d committed epochs; update StartTime=now: %s%n", jobs.get(1),
+                SweepStatus.committedEpochs(student), now.output().strip());
+        waitForJobs(jobs);
+        String log = Files.readString(SCRATCH.resolve("requeued/sweep/logs/students-0.log"));
+        System.out.println("students-0.log (epoch lines left out):\n" + log.lines().filter(line -> !line.contains(
+                "AutoNonVariable") && !line.matches(".*epoch \\d+/\\d+.*")).reduce("", (a, b) -> a + "  | " + b
+                + "\n"));
+        assertEquals(2, SweepLogs.attempts(SCRATCH.resolve("requeued/sweep/logs/students-0.log")), log);
+        assertTrue(log.contains("requeued 1 times"), log);
+        assertTrue(Pattern.compile("resuming " + Pattern.quote(student.toString()) + " after epoch [1-9]\\d* of "
+                + LONG_EPOCHS).matcher(log).find(), log);
+        assertEquals(epochRecords(SCRATCH.resolve("uninterrupted/runs/student-audio-kd-seed0")), epochRecords(student),
+                "the requeued run's epochs equal the uninterrupted run's");
     }
 
     /** Runs {@code lib/bin/kit <args>} and returns its output; fails the test unless it exits 0. */
