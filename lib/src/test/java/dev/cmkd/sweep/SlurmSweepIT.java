@@ -19,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -44,7 +45,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  *       --open-mode=append}), resumes its run and ends with the uninterrupted run's records.
  * </ol>
  *
- * Needs root (the daemons run as root); part of {@code mvn verify}, skipped with {@code -DskipSlurmTest=true}.
+ * Needs root (the daemons run as root; as another user it is skipped, saying so); part of {@code mvn verify},
+ * skipped with {@code -DskipSlurmTest=true}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SlurmSweepIT {
@@ -60,10 +62,14 @@ class SlurmSweepIT {
     @BeforeAll
     static void startSlurm() throws IOException {
         start = System.nanoTime();
+        Assumptions.assumeTrue(Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid")),
+                "the local Slurm's daemons run as root; run the test as root (as CI does) or -DskipSlurmTest=true");
         Scripts.bash(Map.of(), "environment/slurm/stop-local-slurm.sh", SLURM.toString());
         dev.cmkd.results.ResultFiles.deleteRecursively(SCRATCH);
         Files.createDirectories(SCRATCH);
-        Scripts.Result started = Scripts.bash(Map.of(), "environment/slurm/start-local-slurm.sh", SLURM.toString());
+        // ports of its own, so that a local Slurm started by hand (16817, 16818) does not stand in the way
+        Scripts.Result started = Scripts.bash(Map.of("SLURMCTLD_PORT", "16917", "SLURMD_PORT", "16918"),
+                "environment/slurm/start-local-slurm.sh", SLURM.toString());
         if (started.exitCode() != 0) {
             stopSlurm();
             fail("start-local-slurm.sh exited " + started.exitCode() + ":\n" + started.output());
