@@ -10,6 +10,7 @@
 #   environment/install-system-packages.sh jupyter  headless Jupyter from Debian (nbconvert, nbclient)
 #   environment/install-system-packages.sh jupyter-ui  the classic Notebook UI as well
 #   environment/install-system-packages.sh browser  the Notebook UI, Chromium and its driver: the browser test of the notebooks
+#   environment/install-system-packages.sh slurm    Slurm (controller, node daemon, client) and munge: the local Slurm of kit sweep's test
 #
 set -euo pipefail
 
@@ -24,6 +25,7 @@ case "${1:-}" in
   jupyter-ui) packages=(jupyter-core jupyter-client python3-nbclient jupyter-nbconvert python3-ipykernel jupyter-notebook) ;;
   browser) packages=(jupyter-core jupyter-client python3-nbclient jupyter-nbconvert python3-ipykernel jupyter-notebook
                      chromium chromium-driver) ;;
+  slurm) packages=(slurm-wlm munge) ;;
   *) sed -n '2,/^set /{/^#/p}' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac
 

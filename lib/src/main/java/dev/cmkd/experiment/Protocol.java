@@ -139,16 +139,27 @@ public record Protocol(List<Long> seeds, List<String> students, List<MethodSpec>
         return teachers.contains(false) ? Boolean.FALSE : attempt(done, key, run);
     }
 
-    /** Whether {@code method}'s student is its modality's teacher run ({@code none} with the teachers' schedule). */
-    private boolean reusesTeacher(MethodSpec method, long seed) {
+    /**
+     * Whether {@code method}'s student is its modality's teacher run ({@code none} with the teachers' schedule), so
+     * that no run of its own is trained for it.
+     */
+    public boolean reusesTeacher(MethodSpec method, long seed) {
         return NoDistillation.NAME.equals(method.name()) && studentSpec(seed).equals(teacherSpec(seed));
     }
 
     /** The modalities whose teacher the protocol trains for {@code seed}, in the task's order. */
     private List<String> teacherModalities(Task task, long seed) {
+        return teacherModalities(task.modalities(), seed);
+    }
+
+    /**
+     * Returns the modalities (of a task's two, {@code modalities}, in its order) whose teacher the protocol trains
+     * for {@code seed}: those that teach a student, and those whose {@code none} student is their teacher run.
+     */
+    public List<String> teacherModalities(List<String> modalities, long seed) {
         boolean distils = methods.stream().anyMatch(method -> !reusesTeacher(method, seed));
-        return task.modalities().stream().filter(modality -> distils && students.stream().anyMatch(student ->
-                task.otherModality(student).equals(modality)) || students.contains(modality) && methods.stream()
+        return modalities.stream().filter(modality -> distils && students.stream().anyMatch(student ->
+                !student.equals(modality)) || students.contains(modality) && methods.stream()
                 .anyMatch(method -> reusesTeacher(method, seed))).toList();
     }
 

@@ -109,15 +109,22 @@ public final class Runner {
     }
 
     private static BenchmarkReport train(TaskType type, Settings settings, List<MethodSpec> methods) {
-        Path output = output(type, settings);
         BenchmarkReport report = run(Workers.RUN, type, settings, methods);
+        write(report, output(type, settings));
+        return report;
+    }
+
+    /**
+     * Writes {@code report} as {@code kit run} does: every student's rows with its teacher's as one command's file
+     * under {@code <output>/results/}, then the invocation's tables and figure ({@link BenchmarkReport#write}).
+     */
+    public static void write(BenchmarkReport report, Path output) {
         for (BenchmarkReport command : report.commands()) {
             BenchmarkReport.Entry student = command.entries().get(command.entries().size() - 1);
             ResultFiles.writeCsv(command.results(), output.resolve("results").resolve(student.method() + "-"
                     + student.modality() + "-seed" + student.seed() + ".csv"));
         }
         System.out.println(PlainText.files(report.write(output)));
-        return report;
     }
 
     /**

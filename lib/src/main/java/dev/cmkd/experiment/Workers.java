@@ -103,6 +103,24 @@ public final class Workers {
     /** The worker's command line: this JVM, the kit's class path, the engine's settings, then the arguments. */
     static List<String> command(String source, TaskType type, Settings settings, List<MethodSpec> methods,
             int index, int count) {
+        List<String> command = javaCommand(WORKER_CLASS);
+        command.add(source);
+        command.add(type.name());
+        command.add(index + "/" + count);
+        Map<String, String> given = new TreeMap<>(settings.given());
+        if (source.equals(RUN)) {
+            given.put("methods", String.join(",", methods.stream().map(MethodSpec::name).toList()));
+        }
+        given.forEach((key, value) -> command.add("--" + key + "=" + value));
+        return command;
+    }
+
+    /**
+     * Returns the command line that starts {@code mainClass} of the kit in a child JVM: this JVM, the engine's and
+     * logging settings of this one, the kit's class path ({@link #classPath}) and the class; the caller adds the
+     * arguments.
+     */
+    public static List<String> javaCommand(String mainClass) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin",
                 "java").toString()));
@@ -114,15 +132,7 @@ public final class Workers {
         }
         command.add("-cp");
         command.add(classPath());
-        command.add(WORKER_CLASS);
-        command.add(source);
-        command.add(type.name());
-        command.add(index + "/" + count);
-        Map<String, String> given = new TreeMap<>(settings.given());
-        if (source.equals(RUN)) {
-            given.put("methods", String.join(",", methods.stream().map(MethodSpec::name).toList()));
-        }
-        given.forEach((key, value) -> command.add("--" + key + "=" + value));
+        command.add(mainClass);
         return command;
     }
 

@@ -252,4 +252,77 @@ class EntryPointTest {
         assertEquals("", Files.readString(dir.resolve("stdout.txt")));
         assertFalse(Files.exists(dir.resolve("results")), "nothing written");
     }
+
+    /**
+     * {@code kit sweep}: its table names the protocol's keys and its own; an unknown key, a malformed value, an
+     * unknown benchmark or method, two actions at once and a task outside the expansion end it with status 2 and one
+     * line before any work: the data and output folders stay absent, nothing is submitted.
+     */
+    @Test
+    void sweepRefusesBadSettingsBeforeAnyWork(@TempDir Path dir) {
+        Path data = dir.resolve("data");
+        Path out = dir.resolve("out");
+        Outcome help = run(SweepCommand::run, List.of("embedded", "--help"));
+        assertEquals(0, help.status(), help.err());
+        for (String key : List.of("seeds", "students", "methods", "teacherEpochs", "workers", "executor", "local|slurm",
+                "dryRun", "status", "report", "task", "cpusPerTask", "gpusPerTask", "partition", "time", "mem",
+                "sbatchFlags", "requeue", "maxPairs")) {
+            assertTrue(help.out().contains(key), "kit sweep --help names " + key + ": " + help.out());
+        }
+        String[] where = {"data", data.toString(), "output", out.toString()};
+        run(SweepCommand::run, List.of("embedded"), concat(where, "nosuch", "1"))
+                .isUsageError("kit sweep embedded", "unknown option 'nosuch'", "executor", "fix:");
+        run(SweepCommand::run, List.of("embedded", "--executor=kubernetes"), where)
+                .isUsageError("executor=kubernetes", "local|slurm", "fix:");
+        run(SweepCommand::run, List.of("crema-d", "--time=forever"), where)
+                .isUsageError("time=forever", "not a Slurm time", "fix:");
+        run(SweepCommand::run, List.of("embedded", "--mem=lots"), where)
+                .isUsageError("mem=lots", "16G", "fix:");
+        run(SweepCommand::run, List.of("embedded", "--cpusPerTask=0"), where)
+                .isUsageError("cpusPerTask=0", "below the minimum 1");
+        run(SweepCommand::run, List.of("embedded", "--seeds=0,x"), where)
+                .isUsageError("seeds=0,x", "not a whole number", "fix:");
+        run(SweepCommand::run, List.of("embedded", "--methods=kdd"), where).isUsageError("'kdd' is not one of");
+        run(SweepCommand::run, List.of("embedded", "--task=teacher:1"), where)
+                .isUsageError("task=teacher:1", "teachers:<index>", "fix:");
+        run(SweepCommand::run, List.of("embedded", "--task=students:99", "--profile=ci", "--methods=kd"), where)
+                .isUsageError("no students task 99", "0..1", "fix:");
+        run(SweepCommand::run, List.of("embedded", "--status", "--report"), where)
+                .isUsageError("separate actions", "fix:");
+        run(SweepCommand::run, List.of("nope")).isUsageError("no benchmark 'nope'", "fix:");
+        run(SweepCommand::run, List.of()).isUsageError("name one benchmark", "embedded", "fix:");
+        run(SweepCommand::run, List.of("embedded", "--report", "--profile=ci"), where)
+                .isUsageError("have not finished", "--status", "fix:");
+        assertFalse(Files.exists(data), "no dataset built");
+        assertFalse(Files.exists(out), "nothing written");
+    }
+
+    /** {@code kit sweep --dryRun} prints the expansion (local) or both sbatch scripts (slurm) and writes nothing. */
+    @Test
+    void sweepDryRunsPrintTheRunsAndTheScripts(@TempDir Path dir) {
+        Path out = dir.resolve("out");
+        String[] where = {"output", out.toString()};
+        Outcome local = run(SweepCommand::run, List.of("embedded", "--dryRun", "--profile=ci", "--methods=none,kd",
+                "--seeds=0,1"), where);
+        assertEquals(0, local.status(), local.err());
+        assertTrue(local.out().contains("4 teacher runs, then 4 student runs"), local.out());
+        assertTrue(local.out().contains("students:3   student-audio-kd-seed1"), local.out());
+        Outcome slurm = run(SweepCommand::run, List.of("crema-d", "--executor=slurm", "--dryRun", "--partition=gpu",
+                "--gpusPerTask=1", "--cpusPerTask=8", "--sbatchFlags=--account=lab --qos=normal"), where);
+        assertEquals(0, slurm.status(), slurm.err());
+        for (String line : List.of("#SBATCH --array=0-5", "#SBATCH --array=0-41", "#SBATCH --partition=gpu",
+                "#SBATCH --gpus-per-task=1", "#SBATCH --cpus-per-task=8", "#SBATCH --open-mode=append",
+                "#SBATCH --requeue", "#SBATCH --dependency=afterok:<the teachers' job id>", "#SBATCH --account=lab",
+                "#SBATCH --qos=normal",
+                "export OMP_NUM_THREADS=8", "--task=students:${SLURM_ARRAY_TASK_ID}", "sweep/logs/teachers-%a.log")) {
+            assertTrue(slurm.out().contains(line), "the scripts hold " + line + ": " + slurm.out());
+        }
+        assertFalse(Files.exists(out), "nothing written");
+    }
+
+    private static String[] concat(String[] first, String... more) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
+    }
 }
