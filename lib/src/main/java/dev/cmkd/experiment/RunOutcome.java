@@ -75,6 +75,24 @@ public record RunOutcome(String name, List<EpochRecord> records, Map<String, Str
     }
 
     /**
+     * Returns the main predictor's validation value of the main metric at the epoch {@code protocol} selects: the
+     * best validation value under {@code bestVal}, the last epoch's under {@code lastEpoch}; NaN under {@code
+     * paperBestTest} (which selects on test, across heads) and for a failed run. What a convergence check compares
+     * ({@code kit compare --split=validation}): whether longer training reaches a better validation accuracy.
+     */
+    public double validationAccuracy(String protocol) {
+        if (!finished()) {
+            return Double.NaN;
+        }
+        return switch (protocol) {
+            case "bestVal" -> main(records.get(bestValidationEpoch()).validation());
+            case "lastEpoch" -> main(records.get(records.size() - 1).validation());
+            case "paperBestTest" -> Double.NaN;
+            default -> throw new IllegalArgumentException("unknown protocol '" + protocol + "'; known: " + PROTOCOLS);
+        };
+    }
+
+    /**
      * Returns the main predictor's test value of one of the evaluator's other metrics (pixel accuracy beside mIoU)
      * at the epoch {@code protocol} selects; NaN for {@code paperBestTest}, which selects the main metric across
      * heads, and for a metric the records lack.

@@ -176,19 +176,28 @@ public final class Runner {
 
     /**
      * Reads per-run rows written by a report ({@code results.csv}, or one command's file), in the layout of {@link
-     * BenchmarkReport#results()}; rows written before the end-of-training trend existed get NaN there.
+     * BenchmarkReport#results()}; rows written before the validation column or the end-of-training trend existed get
+     * NaN there.
      */
     public static Table readRows(Path file) {
         Table rows = Table.read().usingOptions(CsvReadOptions.builder(file.toFile()).columnTypes(
                 column -> INTEGER_COLUMNS.contains(column) ? ColumnType.INTEGER
-                        : column.startsWith("test_") || column.equals(BenchmarkReport.END_TREND)
-                        ? ColumnType.DOUBLE : ColumnType.STRING));
-        if (!rows.columnNames().contains(BenchmarkReport.END_TREND)) {
+                        : column.startsWith("test_") || column.startsWith("val_") ? ColumnType.DOUBLE
+                        : ColumnType.STRING));
+        String validation = rows.columnNames().contains("test_miou") ? "val_miou" : "val_accuracy";
+        addUnknown(rows, validation, rows.columnNames().contains("best_val_epoch") ? rows.columnIndex("best_val_epoch")
+                : rows.columnCount());
+        addUnknown(rows, BenchmarkReport.END_TREND, rows.columnIndex("epochs") + 1);
+        return rows;
+    }
+
+    /** Inserts column {@code name} of NaN at {@code index} if {@code rows} lack it (rows of an older kit). */
+    private static void addUnknown(Table rows, String name, int index) {
+        if (!rows.columnNames().contains(name)) {
             double[] unknown = new double[rows.rowCount()];
             Arrays.fill(unknown, Double.NaN);
-            rows.insertColumn(rows.columnIndex("epochs") + 1, DoubleColumn.create(BenchmarkReport.END_TREND, unknown));
+            rows.insertColumn(index, DoubleColumn.create(name, unknown));
         }
-        return rows;
     }
 
     /**

@@ -80,6 +80,11 @@ public final class BenchmarkReport {
         return "test_" + metrics.get(0);
     }
 
+    /** Returns the main metric's validation column, e.g. {@code val_accuracy} or {@code val_miou}. */
+    public String validationColumn() {
+        return "val_" + metrics.get(0);
+    }
+
     /** Adds a run. */
     public void add(Entry entry) {
         entries.add(entry);
@@ -128,8 +133,8 @@ public final class BenchmarkReport {
     }
 
     /**
-     * Returns every run under every protocol, one row each: its test metrics (NaN for a run that failed), its
-     * end-of-training validation trend ({@link #END_TREND}), {@code status} ({@code finished}, or why it failed) and
+     * Returns every run under every protocol, one row each: its test metrics (NaN for a run that failed), the
+     * main metric on validation at the same epoch ({@link RunOutcome#validationAccuracy}), its end-of-training validation trend ({@link #END_TREND}), {@code status} ({@code finished}, or why it failed) and
      * the environment that trained it ({@link Environment#KEYS}).
      */
     public Table results() {
@@ -137,7 +142,7 @@ public final class BenchmarkReport {
                 StringColumn.create("modality"), StringColumn.create("teacher_modality"), StringColumn.create("method"),
                 IntColumn.create("seed"), StringColumn.create("protocol"));
         metrics.forEach(metric -> table.addColumns(DoubleColumn.create("test_" + metric)));
-        table.addColumns(IntColumn.create("best_val_epoch"), IntColumn.create("epochs"), DoubleColumn.create(
+        table.addColumns(DoubleColumn.create(validationColumn()), IntColumn.create("best_val_epoch"), IntColumn.create("epochs"), DoubleColumn.create(
                 END_TREND), StringColumn.create(STATUS));
         Environment.KEYS.forEach(key -> table.addColumns(StringColumn.create(key)));
         for (Entry entry : entries) {
@@ -154,6 +159,7 @@ public final class BenchmarkReport {
                 for (String metric : metrics.subList(1, metrics.size())) {
                     table.doubleColumn("test_" + metric).append(outcome.testMetric(metric, protocol));
                 }
+                table.doubleColumn(validationColumn()).append(outcome.validationAccuracy(protocol));
                 if (outcome.finished()) {
                     table.intColumn("best_val_epoch").append(outcome.bestValidationEpoch() + 1);
                 } else {

@@ -41,6 +41,12 @@ public final class FolderComparison {
             + " each folder's tables lead with (paperBestTest under the authors' protocol, bestVal otherwise), or"
             + " one selection for both", "headline", "headline");
 
+    /** Which split's metric is compared. */
+    public static final Option<String> SPLIT = Option.choice("split", List.of("test", "validation"), "the split"
+            + " whose accuracy (mIoU) is compared at the selected epoch: test, or validation (e.g. a convergence"
+            + " check: a run trained twice as long against the default, --split=validation --selection=bestVal)",
+            "test", "test");
+
     /** The selection column's value of both sides' rows once merged. */
     private static final String COMPARED = "compared";
 
@@ -71,7 +77,7 @@ public final class FolderComparison {
 
     /** Runs {@code kit compare} with {@code args} and the {@code fdcmkd.*} settings in {@code properties}. */
     public static int run(String[] args, Properties properties) {
-        return Cli.run(args, properties, positional -> new Options("kit compare", List.of(SELECTION)),
+        return Cli.run(args, properties, positional -> new Options("kit compare", List.of(SELECTION, SPLIT)),
                 (settings, positional) -> {
                     if (positional.size() != 2) {
                         throw new IllegalArgumentException("kit compare: name two output folders, the reference"
@@ -80,10 +86,11 @@ public final class FolderComparison {
                     }
                     Path reference = Path.of(positional.get(0));
                     Path compared = Path.of(positional.get(1));
-                    Result result = compare(reference, compared, settings.get(SELECTION));
+                    Result result = compare(reference, compared, settings.get(SELECTION), settings.get(SPLIT));
                     String text = String.join(System.lineSeparator(), result.lines()) + System.lineSeparator();
                     System.out.print(text);
-                    String name = "compared-with-" + reference.getFileName();
+                    String name = "compared-with-" + reference.getFileName()
+                            + (settings.get(SPLIT).equals("test") ? "" : "-" + settings.get(SPLIT));
                     Path csv = ResultFiles.writeCsv(result.table(), compared.resolve(name + ".csv"));
                     System.out.println("wrote " + csv);
                     System.out.println("wrote " + ResultFiles.writeString(text, compared.resolve(name + ".txt")));
@@ -92,14 +99,25 @@ public final class FolderComparison {
 
     /**
      * Compares the students of {@code compared} with those of {@code reference} (output folders with a {@code
-     * results.csv}) under {@code selection} ({@code headline} or one of {@link RunOutcome#PROTOCOLS}).
+     * results.csv}) under {@code selection} ({@code headline} or one of {@link RunOutcome#PROTOCOLS}) on the test
+     * split.
      */
     public static Result compare(Path reference, Path compared, String selection) {
+        return compare(reference, compared, selection, "test");
+    }
+
+    /** Compares as {@link #compare(Path, Path, String)} does, on {@code split} ({@code test} or {@code validation}). */
+    public static Result compare(Path reference, Path compared, String selection, String split) {
         Table a = rows(reference);
         Table b = rows(compared);
         String selectionA = selection.equals("headline") ? BenchmarkReport.headlineSelection(a) : selection;
         String selectionB = selection.equals("headline") ? BenchmarkReport.headlineSelection(b) : selection;
-        String metric = a.columnNames().contains("test_miou") ? "test_miou" : "test_accuracy";
+        String measure = a.columnNames().contains("test_miou") ? "miou" : "accuracy";
+        String metric = (split.equals("test") ? "test_" : "val_") + measure;
+        if (split.equals("validation") && (selectionA.equals("paperBestTest") || selectionB.equals("paperBestTest"))) {
+            throw new IllegalArgumentException("kit compare: the validation " + measure + " is not defined under"
+                    + " paperBestTest (it selects on test); fix: --selection=bestVal or --selection=lastEpoch");
+        }
         String labelA = reference.getFileName().toString();
         String labelB = compared.getFileName().toString();
         if (labelA.equals(labelB)) {
@@ -122,10 +140,10 @@ public final class FolderComparison {
             throw new IllegalArgumentException("kit compare: " + reference + " and " + compared + " hold no student"
                     + " of the same modality and method; fix: run the same methods in both folders");
         }
-        String title = String.format(Locale.ROOT, "%s (%s) minus %s (%s), per student and method", labelB,
-                selectionB, labelA, selectionA);
+        String title = String.format(Locale.ROOT, "%s (%s) minus %s (%s), %s %s per student and method", labelB,
+                selectionB, labelA, selectionA, split, measure);
         return new Result(PairedComparison.table(title, pairings, COMPARED, metric), teachers(a, b, labelA, labelB,
-                metric));
+                "test_" + measure));
     }
 
     private static Table rows(Path folder) {

@@ -44,4 +44,19 @@ class RunOutcomeTest {
         assertEquals(0.01, run.validationEndTrend(), 1e-12);
         assertEquals(Double.NaN, new RunOutcome("failed", records, Map.of(), "NaN loss").validationEndTrend());
     }
+
+    @Test
+    void theValidationAccuracyIsReadAtTheEpochTheSelectionPicks() {
+        double[] curve = {0.5, 0.7, 0.65};
+        List<EpochRecord> records = new java.util.ArrayList<>();
+        for (int epoch = 0; epoch < curve.length; epoch++) {
+            records.add(new EpochRecord(epoch, 0.01, 1, Map.of("total", 1.0), Map.of("head", curve[epoch]),
+                    Map.of("head", 0.9 - epoch * 0.1), Map.of()));
+        }
+        RunOutcome run = new RunOutcome("run", records, Map.of(), null);
+        assertEquals(0.7, run.validationAccuracy("bestVal"), 0);
+        assertEquals(0.65, run.validationAccuracy("lastEpoch"), 0);
+        assertEquals(Double.NaN, run.validationAccuracy("paperBestTest"));
+        assertEquals(Double.NaN, new RunOutcome("failed", records, Map.of(), "NaN loss").validationAccuracy("bestVal"));
+    }
 }

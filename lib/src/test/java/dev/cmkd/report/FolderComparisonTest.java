@@ -86,6 +86,41 @@ class FolderComparisonTest {
     }
 
     @Test
+    void aConvergenceCheckComparesTheValidationAccuracyAndRefusesTheAuthorsSelection(@TempDir Path dir)
+            throws IOException {
+        Path twenty = validationFolder(dir.resolve("embedded"), new double[] {0.70, 0.71, 0.72});
+        Path forty = validationFolder(dir.resolve("embedded-40-epochs"), new double[] {0.71, 0.71, 0.74});
+        FolderComparison.Result result = FolderComparison.compare(twenty, forty, "bestVal", "validation");
+        // forty − twenty per seed: +1, 0, +2 points
+        assertEquals(1.0, result.table().doubleColumn("difference").getDouble(0), 1e-9);
+        assertTrue(result.table().name().contains("validation accuracy"), result.table().name());
+        assertEquals(0.0, FolderComparison.compare(twenty, forty, "bestVal", "test").table()
+                .doubleColumn("difference").getDouble(0), 1e-9);
+        IllegalArgumentException authors = assertThrows(IllegalArgumentException.class,
+                () -> FolderComparison.compare(twenty, forty, "paperBestTest", "validation"));
+        assertTrue(authors.getMessage().contains("fix: --selection=bestVal"), authors.getMessage());
+        // rows of a kit before the validation column: read back with NaN there, so no seed pairs
+        Path old = folder(dir.resolve("old"), "AV", 0.7, new double[] {0.5, 0.5, 0.5}, new double[] {0.6, 0.6, 0.6});
+        assertEquals(0, FolderComparison.compare(old, forty, "bestVal", "validation").table().intColumn("seeds")
+                .getInt(0));
+    }
+
+    /** A folder of audio kd students with test accuracy 0.5 and the given validation accuracy per seed. */
+    private static Path validationFolder(Path dir, double[] validation) throws IOException {
+        List<String> lines = new ArrayList<>(List.of(HEADER.replace("test_accuracy", "test_accuracy,val_accuracy")));
+        for (String selection : List.of("bestVal", "lastEpoch", "paperBestTest")) {
+            for (int seed = 0; seed < validation.length; seed++) {
+                String value = selection.equals("paperBestTest") ? "NaN" : "" + validation[seed];
+                lines.add(String.join(",", "AV", "student", "audio", "image", "kd", "" + seed, selection, "0.5",
+                        value, "3", "finished"));
+            }
+        }
+        Files.createDirectories(dir);
+        Files.write(dir.resolve("results.csv"), lines);
+        return dir;
+    }
+
+    @Test
     void aFolderWithoutResultsOrAWrongCommandLineEndsWithStatusTwo(@TempDir Path dir) throws IOException {
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
                 () -> FolderComparison.compare(dir.resolve("a"), dir.resolve("b"), "headline"));
