@@ -1,5 +1,7 @@
 /**
- * Benchmarks that print numbers: how long the FD-CMKD terms take, by implementation and size, and what
- * share of a training step they cost. Speed is reported here, never asserted in tests.
+ * Benchmarks that print numbers: how long the FD-CMKD terms take, by implementation and size, what share of a
+ * training step they cost, and how the kit's whole step compares with the same step in PyTorch eager, in time and
+ * peak memory ({@link dev.cmkd.bench.PeerBenchmark}, {@code kit benchmark peer}). Speed is reported here, never
+ * asserted in tests.
  */
 package dev.cmkd.bench;
