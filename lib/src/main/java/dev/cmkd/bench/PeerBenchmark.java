@@ -127,6 +127,10 @@ public final class PeerBenchmark {
     record SideResult(String side, String scale, int threads, long params, long teacherParams, int featureDim,
             List<String> terms, long peakRssKib, double[] stepSeconds) {
 
+        /** The keys of a result line, in order. */
+        static final List<String> KEYS = List.of("side", "scale", "threads", "params", "teacher_params",
+                "feature_dim", "terms", "peak_rss_kib", "step_s");
+
         /**
          * Reads a {@code peer-result side=... scale=... threads=... params=... teacher_params=... feature_dim=...
          * terms=a,b peak_rss_kib=... step_s=x,y} line; returns null for any other line.
@@ -143,6 +147,11 @@ public final class PeerBenchmark {
                 if (eq > 0) {
                     values.put(token.substring(0, eq), token.substring(eq + 1));
                 }
+            }
+            List<String> missing = KEYS.stream().filter(key -> !values.containsKey(key)).toList();
+            if (!missing.isEmpty()) {
+                throw new IllegalArgumentException("peer benchmark: result line without " + String.join(", ", missing)
+                        + ": " + line);
             }
             try {
                 String stepText = need(values, "step_s");
