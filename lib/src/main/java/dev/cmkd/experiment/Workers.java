@@ -140,7 +140,7 @@ public final class Workers {
      * The kit's class path: {@code lib/target/classes} and {@code lib/target/lib/*} when the kit runs from there
      * (the kit script, the notebooks' kernel, whose own class path does not list them), else this JVM's.
      */
-    static String classPath() {
+    public static String classPath() {
         try {
             Path classes = Path.of(Workers.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             Path jars = classes.resolveSibling("lib");
@@ -158,7 +158,7 @@ public final class Workers {
      * when DJL 0.29 enters inference mode ("AutoNonVariableTypeMode is deprecated ..."), which says nothing about the
      * runs and filled the notebooks' training cells.
      */
-    static boolean relayed(String line) {
+    public static boolean relayed(String line) {
         return !line.contains("AutoNonVariableTypeMode is deprecated");
     }
 

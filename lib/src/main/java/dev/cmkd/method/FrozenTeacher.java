@@ -2,6 +2,7 @@ package dev.cmkd.method;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 
@@ -20,9 +21,22 @@ public final class FrozenTeacher {
         network.freezeParameters(true);
     }
 
-    /** Runs the teacher on {@code input} in inference mode and returns its detached output. */
+    /**
+     * Runs the teacher on {@code input} in inference mode and returns its detached output, in {@code input}'s manager.
+     * The forward pass runs in a manager of its own, closed before this returns, so that the teacher's intermediate
+     * arrays are freed at once instead of living until the training step's manager closes (issue 17: they were a
+     * large part of a step's peak memory at the paper's scale).
+     */
     public NetworkOutput forward(NDArray input) {
-        ParameterStore store = new ParameterStore(input.getManager(), false);
-        return NetworkOutput.of(network.forward(store, new NDList(input), false)).detached();
+        NDManager owner = input.getManager();
+        try (NDManager scratch = owner.newSubManager()) {
+            input.tempAttach(scratch);
+            ParameterStore store = new ParameterStore(scratch, false);
+            NetworkOutput output = NetworkOutput.of(network.forward(store, new NDList(input), false)).detached();
+            output.logits().attach(owner);
+            output.feature().attach(owner);
+            output.stages().forEach(stage -> stage.attach(owner));
+            return output;
+        }
     }
 }

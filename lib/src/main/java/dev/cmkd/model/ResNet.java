@@ -201,18 +201,29 @@ public final class ResNet extends AbstractBlock {
         @Override
         protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
                 PairList<String, Object> params) {
+            // Every intermediate is released once read (ResidualEncoder.release): autograd keeps what it needs.
             NDList x = new NDList(inputs.head());
-            NDArray y = conv1.forward(store, x, training).head();
-            y = bn1.forward(store, new NDList(y), training).head();
-            y = Activation.relu(y);
-            y = conv2.forward(store, new NDList(y), training).head();
-            y = bn2.forward(store, new NDList(y), training).head();
-            NDArray shortcut = x.head();
+            NDArray c1 = conv1.forward(store, x, training).head();
+            NDArray b1 = bn1.forward(store, new NDList(c1), training).head();
+            ResidualEncoder.release(c1);
+            NDArray r1 = Activation.relu(b1);
+            ResidualEncoder.release(b1);
+            NDArray c2 = conv2.forward(store, new NDList(r1), training).head();
+            ResidualEncoder.release(r1);
+            NDArray y = bn2.forward(store, new NDList(c2), training).head();
+            ResidualEncoder.release(c2);
+            // The shortcut is added in place: batch norm's backward pass does not read its output, so autograd
+            // allows it, and the sum needs no array of its own (as torchvision's "out += identity").
             if (downsampleConv != null) {
-                shortcut = downsampleConv.forward(store, x, training).head();
-                shortcut = downsampleBn.forward(store, new NDList(shortcut), training).head();
+                NDArray projected = downsampleConv.forward(store, x, training).head();
+                NDArray shortcut = downsampleBn.forward(store, new NDList(projected), training).head();
+                ResidualEncoder.release(projected);
+                y.addi(shortcut);
+                ResidualEncoder.release(shortcut);
+            } else {
+                y.addi(x.head());
             }
-            return new NDList(y.add(shortcut));
+            return new NDList(y);
         }
 
         @Override

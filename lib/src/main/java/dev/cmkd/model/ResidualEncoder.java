@@ -94,24 +94,48 @@ final class ResidualEncoder {
         }
     }
 
-    /** Runs the stem and every stage on {@code x [B, C_in, H, W]}. */
+    /**
+     * Runs the stem and every stage on {@code x [B, C_in, H, W]}. Intermediates that the output does not contain are
+     * closed as soon as the next layer has read them ({@link #release}): autograd keeps what the backward pass needs,
+     * the rest is freed at once instead of when the step's manager closes (issue 17: the peak memory of a step).
+     */
     Output forward(ParameterStore store, NDArray x, boolean training) {
-        x = stemConv.forward(store, new NDList(x), training).head();
-        x = stemBn.forward(store, new NDList(x), training).head();
-        x = Activation.relu(x);
+        NDArray conv = stemConv.forward(store, new NDList(x), training).head();
+        NDArray normed = stemBn.forward(store, new NDList(conv), training).head();
+        release(conv);
+        x = Activation.relu(normed);
+        release(normed);
         if (!smallInput) {
-            x = Pool.maxPool2d(x, POOL_KERNEL, POOL_STRIDE, POOL_PADDING, false);
+            NDArray activated = x;
+            x = Pool.maxPool2d(activated, POOL_KERNEL, POOL_STRIDE, POOL_PADDING, false);
+            release(activated);
         }
         List<NDArray> outputs = new ArrayList<>();
         NDArray residualSum = null;
         for (List<ResNet.BasicBlock> blocks : stages) {
             for (ResNet.BasicBlock block : blocks) {
-                residualSum = block.forward(store, new NDList(x), training).head();
+                NDArray in = x;
+                if (residualSum != null) {
+                    release(residualSum); // the previous block's: only the last one is part of the output
+                }
+                residualSum = block.forward(store, new NDList(in), training).head();
                 x = Activation.relu(residualSum);
+                if (outputs.isEmpty() || outputs.get(outputs.size() - 1) != in) {
+                    release(in); // not a stage's output
+                }
             }
             outputs.add(x);
         }
         return new Output(outputs, residualSum);
+    }
+
+    /**
+     * Closes an intermediate array of a forward pass that no one else holds. On PyTorch this drops the Java handle's
+     * reference only: a tensor that autograd saved for the backward pass lives on in the graph, every other one is
+     * freed now. Values and gradients are the same as without it.
+     */
+    static void release(NDArray intermediate) {
+        intermediate.close();
     }
 
     /** Returns every stage's output shape {@code [B, w * 2^(s-1), h_s, w_s]} for an input of shape {@code in}. */

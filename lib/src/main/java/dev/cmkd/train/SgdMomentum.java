@@ -32,6 +32,14 @@ public final class SgdMomentum {
 
     private final List<Pair<String, Parameter>> parameters = new ArrayList<>();
     private final List<NDArray> velocities = new ArrayList<>();
+    /**
+     * Per parameter, the momentum and the learning rate as 0-d float64 arrays beside the velocity: what {@code
+     * muli(Number)} and {@code mul(Number)} would create (and free) on every call, made once (issue 17: two array
+     * creations per parameter and step were a visible share of a small network's step). Same values, same types.
+     */
+    private final List<NDArray> momentumScalars = new ArrayList<>();
+    private final List<NDArray> rateScalars = new ArrayList<>();
+    private double rate = Double.NaN;
     private final double momentum;
 
     /** Creates the optimizer for the trainable parameters among {@code all}; velocities start at zero. */
@@ -41,7 +49,10 @@ public final class SgdMomentum {
             Parameter parameter = pair.getValue();
             if (parameter.requiresGradient()) {
                 parameters.add(pair);
-                velocities.add(parameter.getArray().zerosLike());
+                NDArray velocity = parameter.getArray().zerosLike();
+                velocities.add(velocity);
+                momentumScalars.add(scalar(velocity, momentum));
+                rateScalars.add(null);
             }
         }
     }
@@ -68,16 +79,32 @@ public final class SgdMomentum {
 
     /** Applies one update with learning rate {@code lr} to the gradients present and clears them. */
     public void step(double lr) {
+        if (Double.compare(lr, rate) != 0) {
+            for (int i = 0; i < rateScalars.size(); i++) {
+                if (rateScalars.get(i) != null) {
+                    rateScalars.get(i).close();
+                }
+                rateScalars.set(i, scalar(velocities.get(i), lr));
+            }
+            rate = lr;
+        }
         for (int i = 0; i < parameters.size(); i++) {
             NDArray weight = parameters.get(i).getValue().getArray();
             NDArray velocity = velocities.get(i);
             try (NDArray gradient = weight.getGradient()) {
-                velocity.muli(momentum).addi(gradient);
-                try (NDArray delta = velocity.mul(lr)) {
+                velocity.muli(momentumScalars.get(i)).addi(gradient);
+                try (NDArray delta = velocity.mul(rateScalars.get(i))) {
                     weight.subi(delta);
                 }
                 gradient.subi(gradient);
             }
+        }
+    }
+
+    /** Returns {@code value} as a 0-d float64 array in {@code like}'s manager, in memory that libtorch owns. */
+    private static NDArray scalar(NDArray like, double value) {
+        try (NDArray borrowed = like.getManager().create(value)) {
+            return borrowed.duplicate();
         }
     }
 
