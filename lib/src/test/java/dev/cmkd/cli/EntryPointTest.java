@@ -170,8 +170,8 @@ class EntryPointTest {
         Outcome help = run(Benchmarks::run, List.of("--help"));
         assertEquals(0, help.status());
         assertTrue(help.out().startsWith("kit benchmark: settings as"), help.out());
-        for (String text : List.of("which", "all|features|step|peer", "output", "results/benchmarks-ci", "featureRuns",
-                "stepRuns", "scale", "rounds", "paperSteps", "embeddedSteps", "threads", "python")) {
+        for (String text : List.of("which", "all|features|step|loaders|peer", "output", "results/benchmarks-ci", "featureRuns",
+                "stepRuns", "featureGrid", "loaderBatches", "stepSeconds", "scale", "rounds", "paperSteps", "embeddedSteps", "threads", "python")) {
             assertTrue(help.out().contains(text), "help names " + text + ": " + help.out());
         }
     }
