@@ -351,20 +351,9 @@ public final class PeerBenchmark {
         }
     }
 
-    /** The kit side's command line: this JVM, its engine settings, the kit's class path, {@link #main}. */
+    /** The kit side's command line: {@link Workers#javaCommand} of {@link #main}, then the side's arguments. */
     static List<String> kitCommand(Scale scale, int steps, int threads) {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin",
-                "java").toString()));
-        for (String name : System.getProperties().stringPropertyNames().stream().sorted().toList()) {
-            if (name.startsWith("ai.djl.") || name.startsWith("org.slf4j.") || name.equals("java.awt.headless")
-                    || name.equals("ENGINE_CACHE_DIR") || name.equals("DJL_CACHE_DIR")) {
-                command.add("-D" + name + "=" + System.getProperty(name));
-            }
-        }
-        command.add("-cp");
-        command.add(Workers.classPath());
-        command.add(PeerBenchmark.class.getName());
+        List<String> command = Workers.javaCommand(PeerBenchmark.class.getName());
         command.addAll(List.of(scale.name(), Integer.toString(steps), "1", Integer.toString(threads)));
         return command;
     }
